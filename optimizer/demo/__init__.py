@@ -1,0 +1,1 @@
+"""Seeded generators of the embedded demo hospital (ward roster, surgical week)."""

@@ -1,0 +1,130 @@
+"""Explain a roster in the planner's terms: penalties (who/what/when) and KPIs."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict
+
+from optimizer.check.report import Penalty
+from optimizer.check.roster import check_roster
+from optimizer.model.result import RosterSolution
+from optimizer.model.roster import RosterProblem
+
+RULE_LABELS = {
+    "under_cover": "Understaffed shifts",
+    "over_cover": "Overstaffed shifts",
+    "shift_on_request": "Shift requests not granted",
+    "shift_off_request": "Day/shift-off requests not granted",
+    "baseline_change": "Changes to the published roster",
+}
+
+
+class StaffLoad(BaseModel):
+    """One person's workload against their contract."""
+
+    model_config = ConfigDict(frozen=True)
+
+    staff: str
+    name: str
+    grade: str
+    shifts: int
+    minutes: int
+    min_minutes: int
+    max_minutes: int | None
+    nights: int
+    weekends: int
+
+
+class Spread(BaseModel):
+    """How evenly a burden (nights, weekends) is shared."""
+
+    model_config = ConfigDict(frozen=True)
+
+    minimum: int
+    maximum: int
+    mean: float
+    stdev: float
+
+
+class RosterKpis(BaseModel):
+    """Headline numbers of a roster."""
+
+    model_config = ConfigDict(frozen=True)
+
+    coverage_met_pct: float
+    """Required staff-shifts filled (capped at the requirement), over all demand."""
+    requests_granted_pct: float
+    shifts_worked: int
+    cost_by_rule: dict[str, int]
+    staff: list[StaffLoad]
+    nights: Spread
+    weekends: Spread
+
+
+def penalty_breakdown(problem: RosterProblem, solution: RosterSolution) -> list[Penalty]:
+    """Every penalty the roster pays, most expensive first, then by day."""
+    penalties = check_roster(problem, solution).penalties
+    return sorted(penalties, key=lambda p: (-p.cost, p.day if p.day is not None else -1, p.rule))
+
+
+def _spread(values: list[int]) -> Spread:
+    if not values:
+        return Spread(minimum=0, maximum=0, mean=0.0, stdev=0.0)
+    return Spread(
+        minimum=min(values),
+        maximum=max(values),
+        mean=round(statistics.fmean(values), 2),
+        stdev=round(statistics.pstdev(values), 2),
+    )
+
+
+def roster_kpis(problem: RosterProblem, solution: RosterSolution) -> RosterKpis:
+    """Coverage met, requests granted, minutes against contract, spread of nights/weekends."""
+    shift_of = solution.by_staff_day()
+    report = check_roster(problem, solution)
+
+    on_shift: Counter[tuple[int, str, str | None]] = Counter()
+    for (staff_id, day), shift in shift_of.items():
+        if staff_id not in problem.staff_index:
+            continue
+        on_shift[(day, shift, None)] += 1
+        for skill in problem.person(staff_id).skills:
+            on_shift[(day, shift, skill)] += 1
+    required = sum(d.required for d in problem.cover)
+    filled = sum(min(d.required, on_shift[(d.day, d.shift, d.skill)]) for d in problem.cover)
+
+    refused = sum(1 for p in report.penalties if p.rule.endswith("_request"))
+    total_requests = len(problem.requests)
+
+    weekend_days = [set(days) for days in problem.weekends]
+    loads = []
+    for person in problem.staff:
+        mine = {d: s for (sid, d), s in shift_of.items() if sid == person.id}
+        loads.append(
+            StaffLoad(
+                staff=person.id,
+                name=person.label,
+                grade=person.grade,
+                shifts=len(mine),
+                minutes=sum(problem.shift(s).length_minutes for s in mine.values()),
+                min_minutes=person.contract.min_minutes,
+                max_minutes=person.contract.max_minutes,
+                nights=sum(problem.shift(s).is_night for s in mine.values()),
+                weekends=sum(1 for days in weekend_days if days & mine.keys()),
+            )
+        )
+    return RosterKpis(
+        coverage_met_pct=round(100.0 * filled / required, 1) if required else 100.0,
+        requests_granted_pct=(
+            round(100.0 * (total_requests - refused) / total_requests, 1)
+            if total_requests
+            else 100.0
+        ),
+        shifts_worked=len(shift_of),
+        cost_by_rule=report.cost_by_rule(),
+        staff=loads,
+        nights=_spread([load.nights for load in loads]),
+        weekends=_spread([load.weekends for load in loads]),
+    )

@@ -1,0 +1,62 @@
+"""Roster CSV in the ``staff,day,shift`` contract (one row per worked shift).
+
+``day`` is the 0-based index from the horizon start.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from optimizer.errors import InputError
+from optimizer.model.result import Assignment, RosterSolution
+
+HEADER = ("staff", "day", "shift")
+
+
+def roster_to_csv(solution: RosterSolution) -> str:
+    """The roster as CSV text, sorted by staff then day."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for a in sorted(solution.assignments, key=lambda a: (a.staff, a.day)):
+        writer.writerow((a.staff, a.day, a.shift))
+    return out.getvalue()
+
+
+def write_roster_csv(solution: RosterSolution, path: str | Path) -> None:
+    """Write the roster CSV file."""
+    Path(path).write_text(roster_to_csv(solution), encoding="utf-8")
+
+
+def read_roster_csv(path: str | Path) -> RosterSolution:
+    """Read a ``staff,day,shift`` CSV; bad rows name the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
+        raise InputError(
+            "the first line must be the header staff,day,shift", file=str(path), line=1
+        )
+    assignments = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 3:
+            raise InputError(
+                f"expected 3 fields (staff,day,shift), found {len(row)}", file=str(path), line=line
+            )
+        staff, day, shift = (cell.strip() for cell in row)
+        if not day.isdigit():
+            raise InputError(
+                f"day '{day}' must be a whole number ≥ 0", file=str(path), line=line, field="day"
+            )
+        try:
+            assignments.append(Assignment(staff=staff, day=int(day), shift=shift))
+        except ValueError as exc:
+            raise InputError(str(exc).splitlines()[0], file=str(path), line=line) from None
+    return RosterSolution(assignments=tuple(assignments))

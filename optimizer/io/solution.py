@@ -1,0 +1,52 @@
+"""Solution files: ``.csv`` in the DESIGN contracts, ``.json`` as a full ``Result``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optimizer.errors import InputError
+from optimizer.model.result import CaseSchedule, Result, RosterSolution
+
+
+def write_solution(result: Result, path: str | Path) -> None:
+    """Write ``result`` as CSV (roster or schedule contract) or as Result JSON."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from optimizer.io.project import save_result
+
+        save_result(result, path)
+    elif suffix == ".csv":
+        if result.roster is not None:
+            from optimizer.io.roster_csv import write_roster_csv
+
+            write_roster_csv(result.roster, path)
+        elif result.schedule is not None:
+            from optimizer.io.schedule_csv import write_schedule_csv
+
+            write_schedule_csv(result.schedule, path)
+    else:
+        raise InputError("the output must end in .csv or .json", file=str(path))
+
+
+def read_solution(path: str | Path, family: str) -> RosterSolution | CaseSchedule:
+    """Read a solution for a ``"roster"`` or ``"cases"`` problem from CSV or Result JSON."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from optimizer.io.project import load_result
+
+        result = load_result(path)
+        inner = result.roster if family == "roster" else result.schedule
+        if inner is None:
+            raise InputError(f"the result holds no {family} solution", file=str(path))
+        return inner
+    if suffix != ".csv":
+        raise InputError("a solution must be a .csv or .json file", file=str(path))
+    if family == "roster":
+        from optimizer.io.roster_csv import read_roster_csv
+
+        return read_roster_csv(path)
+    from optimizer.io.schedule_csv import read_schedule_csv
+
+    return read_schedule_csv(path)

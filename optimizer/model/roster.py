@@ -1,0 +1,367 @@
+"""The staff-rostering problem: who works which shift on which day.
+
+Days are 0-based indices from ``start_date``; dates appear only at the edges
+(``RosterProblem.date_of`` / ``day_of``). A staff member works at most one shift
+a day. Coverage, requests and contracts follow the Curtois–Qu rules, so that
+benchmark maps onto this model unchanged (see ``docs/formats.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from functools import cached_property
+from typing import Literal, Self
+
+from pydantic import Field, field_validator, model_validator
+
+from optimizer.model.common import Id, Record, format_date, parse_clock
+
+DAY_MINUTES = 24 * 60
+
+ROSTER_PENALTY_RULES = (
+    "under_cover",
+    "over_cover",
+    "shift_on_request",
+    "shift_off_request",
+    "baseline_change",
+)
+"""Names of the soft rules; ``Result.terms`` and lexicographic stages use them."""
+
+
+class ShiftType(Record):
+    """A kind of shift (early, late, night, ...)."""
+
+    id: Id
+    name: str = ""
+    start: int = Field(default=0, description="start, minutes after midnight")
+    length_minutes: int = Field(gt=0, le=DAY_MINUTES)
+    forbidden_next: tuple[Id, ...] = Field(
+        default=(), description="shift ids that may not be worked the day after this one"
+    )
+    min_rest_hours: float | None = Field(
+        default=None,
+        ge=0,
+        description="minimum rest after this shift before the next day's shift starts",
+    )
+    night: bool | None = Field(
+        default=None, description="counts as a night shift; derived from the times if unset"
+    )
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _parse_start(cls, value: object) -> object:
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return parse_clock(value)
+        return value
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    @property
+    def end(self) -> int:
+        """End in minutes after the start day's midnight (may exceed 1440)."""
+        return self.start + self.length_minutes
+
+    @property
+    def is_night(self) -> bool:
+        if self.night is not None:
+            return self.night
+        return self.end > DAY_MINUTES + 60 or self.start >= 20 * 60
+
+
+class Contract(Record):
+    """Working-time rules for one staff member (all hard)."""
+
+    min_minutes: int = Field(default=0, ge=0)
+    max_minutes: int | None = Field(default=None, ge=0)
+    max_shifts: int | None = Field(default=None, ge=0, description="total shifts")
+    max_shifts_per_type: dict[Id, int] = Field(
+        default_factory=dict, description="shift id -> most shifts of that type; 0 forbids it"
+    )
+    min_consecutive_work: int = Field(default=1, ge=1)
+    max_consecutive_work: int | None = Field(default=None, ge=1)
+    min_consecutive_off: int = Field(default=1, ge=1)
+    max_weekends: int | None = Field(default=None, ge=0)
+
+    @field_validator("max_shifts_per_type")
+    @classmethod
+    def _non_negative_limits(cls, value: dict[str, int]) -> dict[str, int]:
+        for shift, limit in value.items():
+            if limit < 0:
+                raise ValueError(f"max shifts for '{shift}' must be ≥ 0, got {limit}")
+        return value
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Self:
+        if self.max_minutes is not None and self.min_minutes > self.max_minutes:
+            raise ValueError(
+                f"min_minutes {self.min_minutes} exceeds max_minutes {self.max_minutes}"
+            )
+        if (
+            self.max_consecutive_work is not None
+            and self.min_consecutive_work > self.max_consecutive_work
+        ):
+            raise ValueError(
+                f"min_consecutive_work {self.min_consecutive_work} exceeds "
+                f"max_consecutive_work {self.max_consecutive_work}"
+            )
+        return self
+
+
+class Staff(Record):
+    """A person who can be rostered."""
+
+    id: Id
+    name: str = ""
+    grade: str = ""
+    skills: tuple[Id, ...] = ()
+    contract: Contract = Field(default_factory=Contract)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class CoverDemand(Record):
+    """How many staff with ``skill`` (any staff if None) a shift needs on a day.
+
+    Staff count towards every demand whose skill they hold. Missing staff cost
+    ``under_weight`` each, extra staff ``over_weight`` each. ``min_required`` is a
+    hard floor (default 0: cover is soft only).
+    """
+
+    day: int = Field(ge=0)
+    shift: Id
+    skill: Id | None = None
+    required: int = Field(ge=0)
+    min_required: int = Field(
+        default=0, ge=0, description="hard floor: fewer staff than this makes the roster infeasible"
+    )
+    under_weight: int = Field(default=100, ge=0)
+    over_weight: int = Field(default=0, ge=0)
+
+
+class Unavailability(Record):
+    """Hard: the staff member works none of ``shifts`` (all if None) on these days.
+
+    Covers leave, sickness, training and fixed days off.
+    """
+
+    staff: Id
+    first_day: int = Field(ge=0)
+    last_day: int = Field(ge=0)
+    shifts: tuple[Id, ...] | None = None
+    reason: str = "leave"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.last_day < self.first_day:
+            raise ValueError(
+                f"unavailability of '{self.staff}' ends (day {self.last_day}) "
+                f"before it starts (day {self.first_day})"
+            )
+        return self
+
+    def covers(self, day: int, shift: str) -> bool:
+        in_days = self.first_day <= day <= self.last_day
+        return in_days and (self.shifts is None or shift in self.shifts)
+
+    @property
+    def whole_day(self) -> bool:
+        return self.shifts is None
+
+
+class ShiftRequest(Record):
+    """Soft: a wish to work (``want``) or not work a shift (any shift if None)."""
+
+    staff: Id
+    day: int = Field(ge=0)
+    shift: Id | None = None
+    want: bool
+    weight: int = Field(default=1, ge=0)
+
+
+class Pin(Record):
+    """Hard: fix a staff member's day to a shift (or to a day off if ``shift`` is None)."""
+
+    staff: Id
+    day: int = Field(ge=0)
+    shift: Id | None
+
+
+class Baseline(Record):
+    """A published roster to stay close to when re-planning.
+
+    Every staff-day whose shift (or day off) differs from the baseline costs
+    ``change_weight`` (penalty rule ``change``).
+    """
+
+    assignments: tuple[BaselineShift, ...] = ()
+    change_weight: int = Field(default=10, ge=0)
+
+
+class BaselineShift(Record):
+    """One shift of the published roster."""
+
+    staff: Id
+    day: int = Field(ge=0)
+    shift: Id
+
+
+class RosterProblem(Record):
+    """A complete, cross-validated rostering instance."""
+
+    kind: Literal["roster"] = "roster"
+    name: str = "roster"
+    start_date: dt.date
+    num_days: int = Field(gt=0, le=3 * 366)
+    shifts: tuple[ShiftType, ...] = Field(min_length=1)
+    staff: tuple[Staff, ...] = Field(min_length=1)
+    cover: tuple[CoverDemand, ...] = ()
+    unavailability: tuple[Unavailability, ...] = ()
+    requests: tuple[ShiftRequest, ...] = ()
+    pins: tuple[Pin, ...] = ()
+    baseline: Baseline | None = None
+
+    # -- lookups -----------------------------------------------------------------
+
+    @cached_property
+    def shift_index(self) -> dict[str, int]:
+        return {shift.id: i for i, shift in enumerate(self.shifts)}
+
+    @cached_property
+    def staff_index(self) -> dict[str, int]:
+        return {person.id: i for i, person in enumerate(self.staff)}
+
+    def shift(self, shift_id: str) -> ShiftType:
+        return self.shifts[self.shift_index[shift_id]]
+
+    def person(self, staff_id: str) -> Staff:
+        return self.staff[self.staff_index[staff_id]]
+
+    @property
+    def skills(self) -> list[str]:
+        """Every skill held by someone, in first-seen order."""
+        return list(dict.fromkeys(s for person in self.staff for s in person.skills))
+
+    def date_of(self, day: int) -> dt.date:
+        return self.start_date + dt.timedelta(days=day)
+
+    def day_label(self, day: int) -> str:
+        """The day as a planner reads it, e.g. ``"Tue 8 Dec"``."""
+        return format_date(self.date_of(day))
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.start_date).days
+
+    def is_weekend(self, day: int) -> bool:
+        return self.date_of(day).weekday() >= 5
+
+    @property
+    def weekends(self) -> list[list[int]]:
+        """Days of each weekend (Sat/Sun) touching the horizon, in order."""
+        groups: dict[int, list[int]] = {}
+        for day in range(self.num_days):
+            date = self.date_of(day)
+            if date.weekday() >= 5:
+                saturday = date - dt.timedelta(days=date.weekday() - 5)
+                groups.setdefault(saturday.toordinal(), []).append(day)
+        return [groups[key] for key in sorted(groups)]
+
+    def forbidden_successions(self) -> set[tuple[str, str]]:
+        """(shift today, shift tomorrow) pairs that break a succession or rest rule."""
+        pairs: set[tuple[str, str]] = set()
+        for first in self.shifts:
+            pairs.update((first.id, nxt) for nxt in first.forbidden_next)
+            if first.min_rest_hours is not None:
+                for second in self.shifts:
+                    rest = DAY_MINUTES + second.start - first.end
+                    if rest < first.min_rest_hours * 60:
+                        pairs.add((first.id, second.id))
+        return pairs
+
+    def unavailable(self, staff_id: str, day: int, shift_id: str) -> bool:
+        return any(u.staff == staff_id and u.covers(day, shift_id) for u in self.unavailability)
+
+    # -- validation --------------------------------------------------------------
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Self:
+        errors: list[str] = []
+        shift_ids = [s.id for s in self.shifts]
+        staff_ids = [p.id for p in self.staff]
+        for kind, ids in (("shift", shift_ids), ("staff", staff_ids)):
+            for dup, count in Counter(ids).items():
+                if count > 1:
+                    errors.append(f"{kind} id '{dup}' is used {count} times")
+        known_shifts, known_staff = set(shift_ids), set(staff_ids)
+        skills = {s for p in self.staff for s in p.skills}
+
+        def day_ok(day: int, where: str) -> None:
+            if day >= self.num_days:
+                errors.append(f"{where}: day {day} is outside the horizon 0–{self.num_days - 1}")
+
+        def shift_ok(shift: str | None, where: str) -> None:
+            if shift is not None and shift not in known_shifts:
+                errors.append(f"{where}: unknown shift '{shift}'")
+
+        def staff_ok(staff: str, where: str) -> None:
+            if staff not in known_staff:
+                errors.append(f"{where}: unknown staff '{staff}'")
+
+        for shift in self.shifts:
+            for nxt in shift.forbidden_next:
+                shift_ok(nxt, f"shift '{shift.id}' forbidden_next")
+        for person in self.staff:
+            for shift_id in person.contract.max_shifts_per_type:
+                shift_ok(shift_id, f"staff '{person.id}' contract max_shifts_per_type")
+        seen_cover: set[tuple[int, str, str | None]] = set()
+        for i, demand in enumerate(self.cover):
+            where = f"cover[{i}] (day {demand.day}, shift '{demand.shift}')"
+            day_ok(demand.day, where)
+            shift_ok(demand.shift, where)
+            if demand.skill is not None and demand.skill not in skills:
+                errors.append(f"{where}: demand for skill '{demand.skill}' that nobody has")
+            key = (demand.day, demand.shift, demand.skill)
+            if key in seen_cover:
+                errors.append(f"{where}: duplicate demand for skill '{demand.skill}'")
+            seen_cover.add(key)
+        for i, unav in enumerate(self.unavailability):
+            where = f"unavailability[{i}] of '{unav.staff}'"
+            staff_ok(unav.staff, where)
+            day_ok(unav.last_day, where)
+            for shift_id in unav.shifts or ():
+                shift_ok(shift_id, where)
+        for i, req in enumerate(self.requests):
+            where = f"requests[{i}] of '{req.staff}' (day {req.day})"
+            staff_ok(req.staff, where)
+            day_ok(req.day, where)
+            shift_ok(req.shift, where)
+        pinned: set[tuple[str, int]] = set()
+        for i, pin in enumerate(self.pins):
+            where = f"pins[{i}] of '{pin.staff}' (day {pin.day})"
+            staff_ok(pin.staff, where)
+            day_ok(pin.day, where)
+            shift_ok(pin.shift, where)
+            if (pin.staff, pin.day) in pinned:
+                errors.append(f"{where}: the day is pinned twice")
+            pinned.add((pin.staff, pin.day))
+            if pin.shift is not None and pin.staff in known_staff and pin.shift in known_shifts:
+                for unav in self.unavailability:
+                    if unav.staff == pin.staff and unav.covers(pin.day, pin.shift):
+                        errors.append(
+                            f"{where}: pinned to shift '{pin.shift}' on a day the person "
+                            f"is unavailable ({unav.reason})"
+                        )
+                        break
+        if self.baseline is not None:
+            for i, worked in enumerate(self.baseline.assignments):
+                where = f"baseline[{i}] of '{worked.staff}' (day {worked.day})"
+                staff_ok(worked.staff, where)
+                day_ok(worked.day, where)
+                shift_ok(worked.shift, where)
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self

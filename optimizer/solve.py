@@ -1,0 +1,117 @@
+"""The one entry point: ``solve(problem, backend=..., ...) -> Result``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from optimizer.errors import InputError, SolverUnavailableError
+from optimizer.model.result import CaseSchedule, Result, RosterSolution
+from optimizer.model.roster import RosterProblem
+from optimizer.solvers import BACKENDS
+from optimizer.solvers.options import SolutionCallback, SolveOptions
+
+
+def solve(
+    problem: Any,
+    backend: str = "cpsat",
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    hint: Result | RosterSolution | CaseSchedule | None = None,
+    on_solution: SolutionCallback | None = None,
+    log: bool = False,
+    stage_weights: dict[str, int] | None = None,
+    stage_caps: Sequence[tuple[dict[str, int], int]] = (),
+    **params: Any,
+) -> Result:
+    """Solve a rostering or case-scheduling problem.
+
+    Args:
+        problem: a ``RosterProblem`` or ``CaseProblem``.
+        backend: ``"cpsat"`` (default) or ``"milp"``.
+        time_limit: seconds; None means until proven optimal.
+        workers: parallel search workers; None uses every core.
+        seed: random seed; with ``workers=1`` the run is reproducible.
+        hint: an earlier Result or solution to warm-start from.
+        on_solution: called with each improving solution (objective, bound, seconds).
+        log: print the backend's own search log.
+        stage_weights / stage_caps: one stage of a lexicographic solve (see
+            ``SolveOptions``); normally left unset.
+        **params: extra backend parameters, passed through unchanged.
+    """
+    if backend not in BACKENDS:
+        raise InputError(
+            f"unsupported backend '{backend}'; choose one of {', '.join(BACKENDS)}",
+            field="backend",
+        )
+    if time_limit is not None and time_limit <= 0:
+        raise InputError("the time limit must be positive", field="time_limit")
+    if workers is not None and workers < 1:
+        raise InputError("workers must be at least 1", field="workers")
+    if isinstance(hint, Result):
+        hint = hint.roster if hint.roster is not None else hint.schedule
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        hint=hint,
+        on_solution=on_solution,
+        log=log,
+        params=dict(params),
+        stage_weights=stage_weights,
+        stage_caps=tuple(stage_caps),
+    )
+    family = "roster" if isinstance(problem, RosterProblem) else "cases"
+    module_name = f"optimizer.solvers.{backend}.{family}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(("optimizer", "ortools", "pulp")):
+            raise SolverUnavailableError(
+                f"backend '{backend}' cannot solve {family} problems here: {exc}"
+            ) from exc
+        raise
+    result: Result = module.solve(problem, options)
+    return result
+
+
+def _solve_one(args: tuple[Any, dict[str, Any]]) -> Result:
+    problem, kwargs = args
+    return solve(problem, **kwargs)
+
+
+def solve_many(
+    problems: Sequence[Any],
+    *,
+    processes: int | None = None,
+    show_progress: bool = True,
+    **kwargs: Any,
+) -> list[Result]:
+    """Solve a batch in a process pool; Results come back in input order.
+
+    ``kwargs`` go to ``solve`` for every problem (``on_solution`` is not allowed:
+    callbacks do not cross process boundaries). Each solve gets one worker
+    unless ``workers`` is given.
+    """
+    if "on_solution" in kwargs:
+        raise InputError("solve_many does not take on_solution", field="on_solution")
+    kwargs.setdefault("workers", 1)
+    jobs = [(problem, kwargs) for problem in problems]
+    results: list[Result | None] = [None] * len(jobs)
+    from rich.progress import Progress
+
+    with (
+        ProcessPoolExecutor(max_workers=processes) as pool,
+        Progress(disable=not show_progress, transient=True) as bar,
+    ):
+        task = bar.add_task("solving", total=len(jobs))
+        futures = {pool.submit(_solve_one, job): i for i, job in enumerate(jobs)}
+        from concurrent.futures import as_completed
+
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            bar.advance(task)
+    return [r for r in results if r is not None]

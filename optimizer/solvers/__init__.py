@@ -1,0 +1,5 @@
+"""Backends. Only this package imports ortools or pulp (a test enforces it)."""
+
+from __future__ import annotations
+
+BACKENDS = ("cpsat", "milp")
