@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH ?= ../shared/benchmarks
 
-.PHONY: run demo test lint typecheck pytest bench clean
+.PHONY: run demo dashboard test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dashboard,llm,intake,dev]"
 	touch $(STAMP)
 
+# The main job: roster the demo ward (and schedule the surgical week), then open the dashboard.
 run: $(STAMP)
+	$(BIN)/carealloc demo --time-limit 20
+	$(BIN)/carealloc dashboard
+
+demo: $(STAMP)
 	$(BIN)/carealloc demo
+
+dashboard: $(STAMP)
+	$(BIN)/carealloc dashboard
 
 test: $(STAMP) lint typecheck pytest
 
@@ -26,6 +35,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# Long benchmark runs: never part of `make test`.
+bench: $(STAMP)
+	$(BIN)/carealloc bench $(BENCH)/curtois-nrp --time-limit 60 --workers 2 --instances 'Instance[1-7]'
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -98,8 +98,8 @@ _ROLES = (
 
 # Required staff per (shift, skill) on weekdays and at weekends.
 _WEEKDAY_COVER = {
-    ("E", "RN"): 4,
-    ("L", "RN"): 4,
+    ("E", "RN"): 5,
+    ("L", "RN"): 5,
     ("N", "RN"): 3,
     ("E", "charge"): 1,
     ("L", "charge"): 1,
@@ -107,11 +107,19 @@ _WEEKDAY_COVER = {
     ("E", "IV"): 2,
     ("L", "IV"): 2,
     ("N", "IV"): 1,
-    ("E", "HCA"): 2,
+    ("E", "HCA"): 3,
     ("L", "HCA"): 2,
     ("N", "HCA"): 1,
 }
-_WEEKEND_COVER = {**_WEEKDAY_COVER, ("L", "RN"): 3, ("E", "HCA"): 2, ("L", "HCA"): 1}
+_WEEKEND_COVER = {
+    **_WEEKDAY_COVER,
+    ("E", "RN"): 4,
+    ("L", "RN"): 3,
+    ("E", "HCA"): 2,
+    ("L", "HCA"): 1,
+}
+_HOLIDAYS = {dt.date(2026, 12, 25): 12, dt.date(2027, 1, 1): 8}
+"""Bank holidays in the horizon and how many staff ask for them off."""
 _UNDER_WEIGHT = {"RN": 100, "charge": 80, "IV": 40, "HCA": 60}
 _OVER_WEIGHT = {"RN": 5, "charge": 0, "IV": 0, "HCA": 5}
 
@@ -181,15 +189,22 @@ def generate_ward(seed: int = DEMO_SEED) -> RosterProblem:
                 )
             )
 
+    pins = [Pin(staff="N01", day=0, shift="E")]  # the ward manager opens the new roster
     requests: list[ShiftRequest] = []
-    seen: set[tuple[str, int]] = set()
-    blocked = {(u.staff, d) for u in leave for d in range(u.first_day, u.last_day + 1)}
-    while len(requests) < 40:
+    taken = {(u.staff, d) for u in leave for d in range(u.first_day, u.last_day + 1)}
+    taken |= {(p.staff, p.day) for p in pins}
+    for holiday, count in _HOLIDAYS.items():
+        day = (holiday - DEMO_START).days
+        for pid in rng.sample([pid for pid, _, _ in people], count):
+            if (pid, day) not in taken:
+                taken.add((pid, day))
+                requests.append(ShiftRequest(staff=pid, day=day, want=False, weight=3))
+    while len(requests) < 60:
         pid = rng.choice(people)[0]
         day = rng.randrange(DEMO_DAYS)
-        if (pid, day) in seen or (pid, day) in blocked:
+        if (pid, day) in taken:
             continue
-        seen.add((pid, day))
+        taken.add((pid, day))
         if rng.random() < 0.7:  # a day off (birthday, school run, appointment)
             requests.append(ShiftRequest(staff=pid, day=day, want=False, weight=rng.choice((2, 3))))
         else:
@@ -198,7 +213,6 @@ def generate_ward(seed: int = DEMO_SEED) -> RosterProblem:
                 ShiftRequest(staff=pid, day=day, shift=shift, want=True, weight=rng.choice((1, 2)))
             )
 
-    pins = [Pin(staff="N01", day=0, shift="E")]  # the ward manager opens the new roster
     return RosterProblem(
         name="Ward 7B medical-surgical (28 beds)",
         start_date=DEMO_START,
