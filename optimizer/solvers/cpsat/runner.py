@@ -64,7 +64,12 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
             from optimizer.errors import InputError
 
             raise InputError(f"unknown CP-SAT parameter '{name}'", field=name)
-        setattr(params, name, value)
+        if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers)
+            field = getattr(params, name)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(params, name, value)
 
 
 def run(model: cp_model.CpModel, options: SolveOptions, has_objective: bool = True) -> RunOutcome:

@@ -1,0 +1,218 @@
+"""Data page: load the demo, upload a project or bundle, edit the tables, apply."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from functools import lru_cache, partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.state import FAMILIES, LABELS, Family, Workspace, load_demo, workspace
+from optimizer.errors import InputError
+from optimizer.io.excel import (
+    CASE_SHEETS,
+    ROSTER_SHEETS,
+    CellError,
+    read_bundle_tables,
+    tables_kind,
+    template_xlsx,
+    validate_tables,
+)
+
+EDITED_SHEETS = {
+    "roster": ("staff", "shifts", "cover", "leave", "requests", "pins", "settings"),
+    "cases": (
+        "tasks",
+        "rooms",
+        "openings",
+        "staff",
+        "availability",
+        "resources",
+        "precedences",
+        "settings",
+    ),
+}
+SHEET_TITLES = {"cover": "demand (cover)", "leave": "leave / sickness"}
+
+
+@lru_cache(maxsize=2)
+def template(kind: str) -> bytes:
+    """The downloadable bundle template (built once per process)."""
+    return template_xlsx(kind)
+
+
+def handle_upload(ws: Workspace, name: str, data: bytes) -> list[str]:
+    """Load an uploaded project JSON or bundle; returns error messages (never raises)."""
+    from optimizer.io.project import problem_from_data
+
+    try:
+        if name.lower().endswith(".json"):
+            try:
+                document = json.loads(data.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                raise InputError("the file is not UTF-8 text", file=name) from None
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON: {exc.msg}", file=name, line=exc.lineno) from None
+            problem = problem_from_data(document, name)
+            kind = "roster" if problem.kind == "roster" else "cases"
+            ws.family(kind).set_problem(problem)
+            return []
+        tables = read_bundle_tables(name, data)
+    except InputError as exc:
+        return [f"Could not load {name}: {exc}"]
+    kind = tables_kind(tables)
+    family = ws.family(kind)
+    known = ROSTER_SHEETS if kind == "roster" else CASE_SHEETS
+    draft = {
+        sheet: tables.get(sheet, pd.DataFrame(columns=list(cols), dtype=object))
+        for sheet, cols in known.items()
+    }
+    problem, errors = validate_tables(draft)
+    if problem is not None:
+        family.set_problem(problem)
+        return []
+    family.draft = draft
+    family.editor_data = {}
+    family.version += 1
+    st.session_state["data_family"] = LABELS[kind]
+    return [
+        f"{name}: {len(errors)} problem(s) found. The tables below hold the uploaded data; "
+        "fix the marked rows and press Apply."
+    ]
+
+
+def _highlight(frame: pd.DataFrame, errors: list[CellError]) -> pd.io.formats.style.Styler:
+    bad_rows = sorted({e.row for e in errors if 0 < e.row <= len(frame)})
+    subset = frame.iloc[[r - 1 for r in bad_rows]]
+    cells = {(e.row, e.field) for e in errors}
+
+    def colour(part: pd.DataFrame) -> pd.DataFrame:
+        styles = pd.DataFrame("", index=part.index, columns=part.columns)
+        for i, row in enumerate(bad_rows):
+            for column in part.columns:
+                if (row, column) in cells or (row, None) in cells:
+                    styles.iloc[i, list(part.columns).index(column)] = "background-color: #ffd6d6"
+        return styles
+
+    return subset.style.apply(colour, axis=None)
+
+
+def _sheet_editor(family: Family, sheet: str, errors: list[CellError]) -> None:
+    key = f"editor_{family.kind}_{sheet}_{family.version}"
+    if key not in st.session_state or sheet not in family.editor_data:
+        family.editor_data[sheet] = family.draft[sheet].copy()
+    edited = st.data_editor(
+        family.editor_data[sheet],
+        key=key,
+        num_rows="dynamic",
+        width="stretch",
+        height=min(420, 38 + 35 * (len(family.editor_data[sheet]) + 1)),
+    )
+    edited = edited.reset_index(drop=True)
+    edited.index = pd.RangeIndex(1, len(edited) + 1)
+    family.draft[sheet] = edited
+    for error in errors:
+        where = "Sheet" if error.row == 0 else f"Row {error.row}"
+        field = f" · column **{error.field}**" if error.field else ""
+        st.error(f"{where}{field}: {error.message}", icon="⚠️")
+    if any(0 < e.row <= len(edited) for e in errors):
+        st.caption("Rows with problems (the bad cells are red):")
+        st.dataframe(_highlight(edited, errors), width="stretch")
+
+
+def _sheet_label(sheet: str, errors: dict[str, list[CellError]]) -> str:
+    label = SHEET_TITLES.get(sheet, sheet)
+    return f"{label} ⚠ {len(errors[sheet])}" if errors.get(sheet) else label
+
+
+def _editors(family: Family) -> None:
+    """One table at a time (fewer widgets to draw); problems counted on every label."""
+    sheets = EDITED_SHEETS[family.kind]
+    before = {name: frame for name, frame in family.draft.items()}
+    problem, errors = validate_tables(family.draft)
+    by_sheet: dict[str, list[CellError]] = defaultdict(list)
+    for error in errors:
+        by_sheet[error.sheet if error.sheet in sheets else "settings"].append(error)
+    sheet = st.radio(
+        "Table",
+        sheets,
+        format_func=lambda name: _sheet_label(name, by_sheet),
+        horizontal=True,
+        key=f"sheet_{family.kind}",
+    )
+    _sheet_editor(family, str(sheet), by_sheet.get(str(sheet), []))
+    elsewhere = [_sheet_label(s, by_sheet) for s in sheets if s != sheet and by_sheet.get(s)]
+    if not family.draft[str(sheet)].equals(before[str(sheet)]):  # edited in this run
+        problem, errors = validate_tables(family.draft)
+    if errors:
+        where = f" Also in: {', '.join(elsewhere)}." if elsewhere else ""
+        st.warning(
+            f"{len(errors)} problem(s) in the tables.{where} Your edits are kept; the solver "
+            "keeps using the last valid data until they are fixed."
+        )
+        return
+    if problem == family.problem:
+        st.success("The tables match the problem in use.")
+        return
+    st.info("The tables hold edits that are not applied yet.")
+    if st.button("Apply edits", type="primary", key=f"apply_{family.kind}"):
+        family.set_problem(problem)
+        st.rerun()
+
+
+def render() -> None:
+    """Draw the data page."""
+    ws = workspace()
+    st.title("Data")
+    cols = st.columns([1, 2])
+    with cols[0]:
+        if st.button("Load demo hospital", key="load_demo"):
+            missing = load_demo(ws)
+            ws.upload_errors = [f"Demo not loaded — {m}" for m in missing]
+            ws.last_upload = ""
+            st.rerun()
+        st.download_button(
+            "Roster template (.xlsx)",
+            partial(template, "roster"),  # built only when clicked
+            file_name="carealloc_roster_template.xlsx",
+            key="template_roster",
+        )
+        st.download_button(
+            "Case template (.xlsx)",
+            partial(template, "cases"),
+            file_name="carealloc_cases_template.xlsx",
+            key="template_cases",
+        )
+    with cols[1]:
+        uploaded = st.file_uploader(
+            "Upload a project (.json) or a bundle (.xlsx, or .zip of CSV files)",
+            type=["json", "xlsx", "zip"],
+            key="upload",
+        )
+        if uploaded is not None:
+            token = f"{uploaded.name}:{uploaded.size}:{uploaded.file_id}"
+            if token != ws.last_upload:
+                ws.last_upload = token
+                ws.upload_errors = handle_upload(ws, uploaded.name, uploaded.getvalue())
+        for message in ws.upload_errors:
+            st.error(message)
+        st.caption("The bundle layout is described in docs/dashboard.md and in the templates.")
+    choice = st.radio(
+        "Data to edit",
+        [LABELS[k] for k in FAMILIES],
+        horizontal=True,
+        key="data_family",
+    )
+    family = ws.roster if choice == LABELS["roster"] else ws.cases
+    if family.problem is None and not family.draft:
+        st.info("Nothing loaded for this part yet: load the demo or upload a file.")
+        return
+    if family.problem is not None:
+        st.caption(f"In use: **{family.problem.name}**")
+    _editors(family)
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    render()

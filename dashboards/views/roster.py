@@ -1,0 +1,148 @@
+"""Roster page: solve in the background, then grid, coverage, hours, penalties, diagnosis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.state import Family, workspace
+from dashboards.widgets import solve_controls, status_line
+from optimizer.model.result import SolveStatus
+from optimizer.model.roster import RosterProblem
+
+
+def roster_kpis(family: Family) -> Any:
+    """The explain module's KPIs for the current roster (cached per result)."""
+    from optimizer.explain.roster import roster_kpis as compute
+
+    assert family.result is not None and family.result.roster is not None
+    roster = family.result.roster
+    return family.cached("kpis", lambda: compute(family.problem, roster))
+
+
+def penalty_table(problem: RosterProblem, penalties: list[Any]) -> pd.DataFrame:
+    """Who/what/when of every penalty, most expensive first."""
+    from optimizer.explain.roster import RULE_LABELS
+
+    rows = [
+        {
+            "Cost": p.cost,
+            "Rule": RULE_LABELS.get(p.rule, p.rule),
+            "Date": "" if p.day is None else problem.date_of(p.day).strftime("%a %d %b"),
+            "Shift": p.shift or "",
+            "Who": ""
+            if p.staff is None
+            else (problem.person(p.staff).label if p.staff in problem.staff_index else p.staff),
+            "What": p.message,
+        }
+        for p in penalties
+    ]
+    return pd.DataFrame(rows, columns=["Cost", "Rule", "Date", "Shift", "Who", "What"])
+
+
+def kpi_row(family: Family) -> None:
+    """Headline metrics: coverage, requests, penalty, fairness."""
+    kpis = roster_kpis(family)
+    result = family.result
+    assert result is not None
+    cols = st.columns(5)
+    cols[0].metric("Coverage met", f"{kpis.coverage_met_pct:.1f} %")
+    cols[1].metric("Requests granted", f"{kpis.requests_granted_pct:.1f} %")
+    cols[2].metric("Penalty", f"{result.objective}")
+    cols[3].metric(
+        "Nights per person",
+        f"{kpis.nights.minimum}–{kpis.nights.maximum}",
+        help=f"mean {kpis.nights.mean}, standard deviation {kpis.nights.stdev}",
+    )
+    cols[4].metric(
+        "Weekends per person",
+        f"{kpis.weekends.minimum}–{kpis.weekends.maximum}",
+        help=f"mean {kpis.weekends.mean}, standard deviation {kpis.weekends.stdev}",
+    )
+
+
+def show_diagnosis(diagnosis: Any) -> None:
+    """The infeasibility diagnosis: summary, conflicting rules and suggested relaxations."""
+    st.error("No roster satisfies every hard rule.")
+    if diagnosis is None:
+        st.write("The diagnosis is still running or not available.")
+        return
+    if not isinstance(diagnosis, dict):
+        st.write(str(diagnosis))
+        return
+    summary = diagnosis.get("summary") or diagnosis.get("message")
+    if summary:
+        st.markdown(str(summary))
+    for key, value in diagnosis.items():
+        if key in ("summary", "message") or not isinstance(value, list) or not value:
+            continue
+        st.markdown(f"**{key.replace('_', ' ').capitalize()}**")
+        for item in value:
+            text = (
+                item.get("message") or item.get("text") or item if isinstance(item, dict) else item
+            )
+            st.markdown(f"- {text}")
+
+
+def render() -> None:
+    """Draw the roster page."""
+    st.title("Roster")
+    family = workspace().roster
+    problem = family.problem
+    if problem is None:
+        st.info("No roster problem loaded: use the Data page to load the demo or upload one.")
+        return
+    st.caption(
+        f"{problem.name} · {len(problem.staff)} staff · {problem.num_days} days from "
+        f"{problem.start_date:%a %d %b %Y} · shifts {', '.join(s.id for s in problem.shifts)}"
+    )
+    solve_controls(family)
+    status_line(family)
+    result = family.result
+    if result is None:
+        return
+    if result.status is SolveStatus.INFEASIBLE:
+        show_diagnosis(family.diagnosis)
+        return
+    if result.roster is None:
+        return
+    kpi_row(family)
+    from optimizer.explain.roster import penalty_breakdown
+    from optimizer.plotting import coverage_heatmap, minutes_vs_contract, roster_grid
+
+    roster = result.roster
+    grid, coverage, hours, penalties = st.tabs(
+        ["Roster grid", "Coverage", "Hours vs contract", "Penalties"]
+    )
+    with grid:
+        st.plotly_chart(
+            family.cached("grid", lambda: roster_grid(problem, roster)),
+            key="roster_grid",
+        )
+        st.caption("Grey: leave. ✓ request granted, ✗ request not granted (hover for details).")
+    with coverage:
+        st.plotly_chart(
+            family.cached("coverage", lambda: coverage_heatmap(problem, roster)),
+            key="coverage_heatmap",
+        )
+    with hours:
+        st.plotly_chart(
+            family.cached("hours", lambda: minutes_vs_contract(problem, roster)),
+            key="minutes_vs_contract",
+        )
+    with penalties:
+        table = family.cached(
+            "penalties", lambda: penalty_table(problem, penalty_breakdown(problem, roster))
+        )
+        st.subheader(f"Penalty list ({len(table)} items, total {int(table['Cost'].sum())})")
+        rules = sorted(table["Rule"].unique())
+        chosen = st.multiselect("Rules", rules, default=rules, key="penalty_rules")
+        st.dataframe(
+            table[table["Rule"].isin(chosen)], hide_index=True, width="stretch", height=420
+        )
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    render()

@@ -1,0 +1,108 @@
+"""``carealloc intake``: free text → proposal (printed), optionally applied to a new file.
+
+Exit codes: 0 a proposal was made (and applied, with ``--apply``); 1 the LLM gave
+no valid answer (fail closed) or ``--apply`` found nothing to apply; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from llm_intake.proposal import Proposal, make_proposal
+from llm_intake.requests import Unparsed
+from optimizer.errors import InputError
+
+
+def parse_today(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"'{value}' is not a date; use YYYY-MM-DD", field="--today") from None
+
+
+def run_intake(
+    text: str,
+    problem_files: list[Path],
+    today: str,
+    *,
+    parser: str = "rules",
+    as_json: bool = False,
+    apply: bool = False,
+    out: Path | None = None,
+    previous: Path | None = None,
+    llm_base_url: str | None = None,
+    llm_model: str | None = None,
+    llm_dialect: str | None = None,
+    llm_timeout: float | None = None,
+    pseudonymise: bool = False,
+) -> int:
+    """The whole command; returns the exit code. Raises ``InputError`` for bad input."""
+    from llm_intake.apply import affects, apply_requests
+    from llm_intake.intake import propose
+    from llm_intake.vocabulary import build_vocabulary
+    from optimizer.io.project import load_project, load_result, save_project
+
+    if parser not in ("rules", "llm"):
+        raise InputError(f"unknown parser '{parser}'; expected rules or llm", field="--parser")
+    if not problem_files:
+        raise InputError("give at least one --problem FILE", field="--problem")
+    if apply != (out is not None):
+        raise InputError("--apply and --out FILE go together", field="--out")
+    if not text.strip():
+        raise InputError("the text is empty", field="TEXT")
+    reference = parse_today(today)
+    problems = [load_project(path) for path in problem_files]
+    llm_config = None
+    if parser == "llm":
+        from llm_intake.llm import LLMConfig
+
+        llm_config = LLMConfig.from_env(
+            llm_base_url,
+            model=llm_model,
+            dialect=llm_dialect,
+            timeout=llm_timeout,
+            pseudonymise=pseudonymise,
+        )
+    code = 0
+    try:
+        proposal = propose(text, problems, reference, parser, llm_config)
+    except Exception as exc:
+        from llm_intake.llm import LLMError
+
+        if not isinstance(exc, LLMError):
+            raise
+        failed = [Unparsed(text=text.strip(), reason=f"LLM failed, nothing applied: {exc}")]
+        proposal = make_proposal([], failed, build_vocabulary(problems))
+        code = 1
+    _print(proposal, as_json, apply)
+    if not apply or code:
+        return code
+    assert out is not None
+    touched = [p for p in problems if affects(p, list(proposal.requests))]
+    if not touched:
+        print("nothing to apply: no request was understood", file=sys.stderr)
+        return 1
+    if len(touched) > 1:
+        raise InputError(
+            "the requests change more than one problem; apply them one problem at a time",
+            field="--out",
+        )
+    last: Any = load_result(previous) if previous is not None else None
+    applied = apply_requests(touched[0], list(proposal.requests), last)
+    save_project(applied.problem, out)
+    if not as_json:
+        print(f"applied {len(proposal.requests)} request(s); new problem written to {out}")
+    return 0
+
+
+def _print(proposal: Proposal, as_json: bool, applying: bool) -> None:
+    if as_json:
+        print(json.dumps(proposal.to_json(), ensure_ascii=False))
+        return
+    print(proposal.summary)
+    if proposal.requests and not applying:
+        print("Nothing has changed yet: re-run with --apply --out FILE to apply.")

@@ -1,0 +1,502 @@
+"""Dates and date ranges in free text, relative to an explicit reference date.
+
+Conventions (documented in docs/intake.md):
+
+* a bare weekday ("Tuesday", "on Tue", "this Tuesday") is the first such day on or after today;
+* "next Tuesday" and "Tuesday next week" are the Tuesday of the following Monday-based week;
+* "next week" is Monday–Sunday of the following week, "this week" today–Sunday;
+* "the 14th" is the first 14th on or after today; a day and month without a year is the
+  occurrence nearest after today − 31 days;
+* numeric dates are day/month unless the numbers only fit month/day; "03/04" is ambiguous
+  and reported, never guessed; a weekday that contradicts its date is reported too.
+
+``find_dates`` scans a sentence with fixed patterns; ``dateparser`` is only ever
+used by ``parse_date_phrase`` on an isolated phrase, as a last resort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+WEEKDAYS: dict[str, int] = {}
+for _i, _names in enumerate(
+    (
+        "monday mon mondays",
+        "tuesday tue tues tuesdays tusday teusday tuesdy tuseday",
+        "wednesday wed weds wednesdays wednsday wendsday wensday wedensday wendesday",
+        "thursday thu thur thurs thursdays thrusday thurday thursay",
+        "friday fri fridays firday fryday",
+        "saturday sat saturdays saterday satuday",
+        "sunday sun sundays sundy",
+    )
+):
+    for _n in _names.split():
+        WEEKDAYS[_n] = _i
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    (
+        "january jan",
+        "february feb febuary",
+        "march mar",
+        "april apr",
+        "may",
+        "june jun",
+        "july jul",
+        "august aug",
+        "september sep sept septmber",
+        "october oct",
+        "november nov novmber novemeber",
+        "december dec decmber dicember",
+    ),
+    start=1,
+):
+    for _n in _names.split():
+        MONTHS[_n] = _i
+
+HOLIDAYS = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "boxing day": (12, 26),
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "nye": (12, 31),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "new year's": (1, 1),
+    "new years": (1, 1),
+}
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "couple of": 2,
+}
+
+_WD = "(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\.?"
+_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ORD = r"(?:st|nd|rd|th)"
+_DASH = r"(?:-|–|—|to|till|til|until|thru|through)"
+_NUM = r"(?:\d+|" + "|".join(k.replace(" ", r"\s+") for k in NUMBER_WORDS) + ")"
+_TOMORROW = r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|tmw)"
+
+# (name, pattern): scanned in this order; earlier matches win over overlapping later ones.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+        (
+            "day_range_month",
+            rf"\b(?P<d1>\d{{1,2}}){_ORD}?\s*{_DASH}\s*(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}?"
+            rf"\s+(?:of\s+)?(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?(?![a-z])",
+        ),
+        (
+            "month_day_range",
+            rf"\b(?P<mon>{_MON})\s+(?P<d1>\d{{1,2}}){_ORD}?\s*{_DASH}\s*(?P<d2>\d{{1,2}}){_ORD}?\b",
+        ),
+        (
+            "day_list_month",
+            rf"\b(?P<d1>\d{{1,2}}){_ORD}?\s*(?:,|and|&)\s*(?P<d2>\d{{1,2}}){_ORD}?\s+(?:of\s+)?"
+            rf"(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?(?![a-z])",
+        ),
+        (
+            "day_month",
+            rf"\b(?:(?P<wd>{_WD}),?\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}?\s*(?:of\s+)?"
+            rf"(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?(?![a-z])",
+        ),
+        (
+            "month_day",
+            rf"\b(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MON})\s+(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}?"
+            rf"(?:,?\s+(?P<y>\d{{4}}))?\b",
+        ),
+        (
+            "numeric",
+            r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})(?:[/.](?P<y>\d{2}|\d{4}))?\b"
+            r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|%|x|kg|mg|ml|l)\b)",
+        ),
+        (
+            "ordinal_range",
+            rf"\b(?:the\s+)?(?P<d1>\d{{1,2}}){_ORD}\s*{_DASH}\s*(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}\b",
+        ),
+        ("ordinal", rf"\b(?:(?P<wd>{_WD})\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\b"),
+        (
+            "holiday",
+            r"\b(?P<hol>christmas\s+eve|christmas\s+day|xmas\s+eve|xmas\s+day|christmas|xmas|"
+            r"boxing\s+day|new\s+year'?s\s+eve|nye|new\s+year'?s\s+day|new\s+year'?s)\b",
+        ),
+        ("after_tomorrow", rf"\b(?:the\s+)?day\s+after\s+{_TOMORROW}\b"),
+        ("tomorrow", rf"\b{_TOMORROW}\b"),
+        ("today", r"\b(?:today|tonight|this\s+evening|this\s+morning)\b"),
+        ("weekend", r"\b(?P<which>this|next|the|this\s+coming|coming)\s+weekend\b"),
+        ("wd_next_week", rf"\b(?P<wd>{_WD})\s+(?:of\s+)?next\s+week\b"),
+        ("next_week_wd", rf"\bnext\s+week(?:'s)?\s+(?:on\s+)?(?P<wd>{_WD})(?![a-z])"),
+        ("week", r"\b(?P<which>this|next|the\s+whole\s+of\s+next|all\s+(?:of\s+)?next)\s+week\b"),
+        ("in_days", rf"\bin\s+(?P<n>{_NUM})\s+days?\b"),
+        ("weekday", rf"\b(?:(?P<which>this|next|coming|this\s+coming)\s+)?(?P<wd>{_WD})(?![a-z])"),
+    )
+]
+
+_FOR_SPAN = re.compile(
+    rf"^\s*,?\s*(?:for\s+(?:the\s+)?(?:next\s+)?)(?P<n>{_NUM})\s+(?P<unit>days?|nights?|shifts?|weeks?)\b",
+    re.IGNORECASE,
+)
+_NEXT_DAYS = re.compile(
+    rf"\b(?:for\s+)?the\s+next\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)\b", re.IGNORECASE
+)
+_CONNECT = re.compile(r"^\s*(?:-|–|—|to|till|til|until|thru|through|and)\s*$", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:until|till|til|up\s+to)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A date or date range found in text (``error`` set when it must not be guessed)."""
+
+    start: int
+    end: int
+    first: dt.date | None
+    last: dt.date | None
+    error: str | None = None
+    tonight: bool = False
+
+    @property
+    def single(self) -> bool:
+        return self.first is not None and self.first == self.last
+
+    def days(self) -> list[dt.date]:
+        if self.first is None or self.last is None:
+            return []
+        return [self.first + dt.timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def number(text: str) -> int | None:
+    """An integer from digits or a small number word ("two", "a couple of")."""
+    text = re.sub(r"\s+", " ", text.strip().lower())
+    if text.isdigit():
+        return int(text)
+    return NUMBER_WORDS.get(text)
+
+
+def _wd(text: str | None) -> int | None:
+    if not text:
+        return None
+    return WEEKDAYS.get(text.lower().rstrip("."))
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def next_weekday(ref: dt.date, weekday: int) -> dt.date:
+    """The first ``weekday`` on or after ``ref``."""
+    return ref + dt.timedelta(days=(weekday - ref.weekday()) % 7)
+
+
+def _monday(date: dt.date) -> dt.date:
+    return date - dt.timedelta(days=date.weekday())
+
+
+def _year_for(month: int, day: int, today: dt.date) -> dt.date:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today - dt.timedelta(days=31):
+            return candidate
+    raise ValueError(f"there is no day {day} in month {month}")
+
+
+def _nth(day: int, ref: dt.date) -> dt.date:
+    year, month = ref.year, ref.month
+    for _ in range(13):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= ref:
+            return candidate
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    raise ValueError(f"there is no day {day} in any coming month")
+
+
+def _explicit(year: str | None, month: int, day: int, today: dt.date) -> dt.date:
+    if year:
+        full = int(year) + (2000 if len(year) == 2 else 0)
+        return dt.date(full, month, day)
+    return _year_for(month, day, today)
+
+
+def _check_wd(date: dt.date, wd: str | None) -> str | None:
+    weekday = _wd(wd)
+    if weekday is not None and date.weekday() != weekday:
+        return f"'{wd}' does not fall on {date:%a %d %b %Y}; which date is meant?"
+    return None
+
+
+Window = tuple[dt.date, dt.date] | None
+"""The plan's first and last date: decides a numeric date only one reading of which fits."""
+
+
+def _resolve(name: str, m: re.Match[str], ref: dt.date, window: Window = None) -> DateHit:
+    """One matched pattern → a DateHit relative to ``ref``."""
+    g = m.groupdict()
+    first: dt.date
+    last: dt.date
+    error: str | None = None
+    tonight = False
+    if name == "iso":
+        first = last = dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
+    elif name in ("day_range_month", "month_day_range"):
+        month = _month(g["mon"])
+        first = _explicit(g.get("y"), month, int(g["d1"]), ref)
+        last = first.replace(day=int(g["d2"]))
+    elif name in ("day_month", "month_day"):
+        first = last = _explicit(g.get("y"), _month(g["mon"]), int(g["d"]), ref)
+        error = _check_wd(first, g.get("wd"))
+    elif name == "numeric":
+        a, b = int(g["a"]), int(g["b"])
+        if a > 12 >= b:
+            day, month = a, b
+        elif b > 12 >= a:
+            day, month = b, a
+        elif a == b:
+            day = month = a
+        elif (fits := _fitting(g.get("y"), [(a, b), (b, a)], ref, window)) is not None:
+            day, month = fits
+        else:
+            return DateHit(
+                m.start(),
+                m.end(),
+                None,
+                None,
+                f"'{m.group(0)}' could be {a} {dt.date(2000, b, 1):%B} or "
+                f"{b} {dt.date(2000, a, 1):%B}; please write the month as a word",
+            )
+        first = last = _explicit(g.get("y"), month, day, ref)
+    elif name == "ordinal_range":
+        first = _nth(int(g["d1"]), ref)
+        last = _nth(int(g["d2"]), first)
+    elif name == "ordinal":
+        first = last = _nth(int(g["d"]), ref)
+        error = _check_wd(first, g.get("wd"))
+    elif name == "holiday":
+        hol = re.sub(r"\s+", " ", g["hol"].lower()).replace("xmas", "christmas")
+        month, day = HOLIDAYS[hol]
+        first = last = _year_for(month, day, ref)
+    elif name == "after_tomorrow":
+        first = last = ref + dt.timedelta(days=2)
+    elif name == "tomorrow":
+        first = last = ref + dt.timedelta(days=1)
+    elif name == "today":
+        first = last = ref
+        tonight = "night" in m.group(0).lower() or "evening" in m.group(0).lower()
+    elif name == "weekend":
+        saturday = next_weekday(_monday(ref), 5)
+        if "next" in g["which"].lower():
+            saturday += dt.timedelta(days=7)
+        first, last = max(saturday, ref), saturday + dt.timedelta(days=1)
+    elif name in ("wd_next_week", "next_week_wd"):
+        first = last = _monday(ref) + dt.timedelta(days=7 + (_wd(g["wd"]) or 0))
+    elif name == "week":
+        if g["which"].lower() == "this":
+            first, last = ref, _monday(ref) + dt.timedelta(days=6)
+        else:
+            first = _monday(ref) + dt.timedelta(days=7)
+            last = first + dt.timedelta(days=6)
+    elif name == "in_days":
+        first = last = ref + dt.timedelta(days=number(g["n"]) or 0)
+    else:  # weekday
+        weekday = _wd(g["wd"]) or 0
+        which = (g.get("which") or "").lower()
+        if which == "next":
+            first = _monday(ref) + dt.timedelta(days=7 + weekday)
+        else:
+            first = next_weekday(ref, weekday)
+        last = first
+    if last < first:
+        return DateHit(m.start(), m.end(), None, None, f"'{m.group(0)}' ends before it starts")
+    return DateHit(m.start(), m.end(), first, last, error, tonight)
+
+
+def _scan(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
+    taken: list[tuple[int, int]] = []
+    hits: list[DateHit] = []
+    for name, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            if name == "weekday" and not _plausible_weekday(text, m):
+                continue
+            if name == "day_month" and m.group("mon").lower() == "may" and not m.group("d"):
+                continue
+            taken.append((m.start(), m.end()))
+            if name == "day_list_month":
+                hits.extend(_day_list(m, today))
+                continue
+            try:
+                hit = _resolve(name, m, today, window)
+            except ValueError as exc:
+                hit = DateHit(m.start(), m.end(), None, None, f"'{m.group(0)}': {exc}")
+            hits.append(hit)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _fitting(
+    year: str | None, readings: list[tuple[int, int]], ref: dt.date, window: Window
+) -> tuple[int, int] | None:
+    """The one (day, month) reading that falls inside ``window``, if exactly one does."""
+    if window is None:
+        return None
+    inside = []
+    for day, month in readings:
+        try:
+            date = _explicit(year, month, day, ref)
+        except ValueError:
+            continue
+        if window[0] <= date <= window[1]:
+            inside.append((day, month))
+    return inside[0] if len(inside) == 1 else None
+
+
+def _day_list(m: re.Match[str], today: dt.date) -> list[DateHit]:
+    """ "21 and 22 Dec" → two single-day hits (not a range)."""
+    month = _month(m.group("mon"))
+    out = []
+    for group in ("d1", "d2"):
+        try:
+            day = _explicit(m.group("y"), month, int(m.group(group)), today)
+            out.append(DateHit(m.start(group), m.end(group), day, day))
+        except ValueError as exc:
+            out.append(DateHit(m.start(group), m.end(group), None, None, str(exc)))
+    return out
+
+
+def _plausible_weekday(text: str, m: re.Match[str]) -> bool:
+    word = m.group("wd").lower().rstrip(".")
+    if word in {"sat", "sun"}:
+        after = text[m.end() : m.end() + 12].lower()
+        return not re.match(
+            r"\s*(?:down|up|in\b|with|by|beside|next|there|around|outside|through|at\b|on\s+the|"
+            r"shines|light|cream|block|is\b|was\b)",
+            after,
+        )
+    return True
+
+
+def _re_resolve_second(first: DateHit, second: DateHit, text: str, today: dt.date) -> DateHit:
+    """Resolve a range's end relative to its start (for "Mon-Wed", "1st to the 7th")."""
+    if first.first is None:
+        return second
+    fragment = text[second.start : second.end]
+    for name, pattern in _PATTERNS:
+        m = pattern.fullmatch(fragment)
+        if m is None:
+            continue
+        if name in ("weekday", "ordinal"):
+            hit = _resolve(name, m, first.first)
+            return DateHit(second.start, second.end, hit.first, hit.last, hit.error)
+        break
+    return second
+
+
+def find_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
+    """Every date or range in ``text`` (ranges joined: "1 to 3 Dec", "Mon-Wed", "for 3 days").
+
+    ``window`` (the plan's first and last date) settles a numeric date such as "11/12"
+    when exactly one of its day/month readings falls inside it.
+    """
+    hits = _scan(text, today, window)
+    for m in _NEXT_DAYS.finditer(text):
+        if any(m.start() < h.end and h.start < m.end() for h in hits):
+            continue
+        n = number(m.group("n")) or 1
+        span = n * (7 if m.group("unit").lower().startswith("week") else 1)
+        hits.append(DateHit(m.start(), m.end(), today, today + dt.timedelta(days=span - 1)))
+    hits.sort(key=lambda h: h.start)
+    merged: list[DateHit] = []
+    i = 0
+    while i < len(hits):
+        hit = hits[i]
+        if i + 1 < len(hits) and _CONNECT.match(text[hit.end : hits[i + 1].start]):
+            between_and = text[hit.end : hits[i + 1].start].strip().lower() == "and"
+            if not between_and or re.search(r"between\s+$", text[: hit.start], re.IGNORECASE):
+                nxt = _re_resolve_second(hit, hits[i + 1], text, today)
+                error = hit.error or nxt.error
+                if hit.first and nxt.last and nxt.last < hit.first and not error:
+                    error = f"'{text[hit.start : nxt.end]}' ends before it starts"
+                merged.append(DateHit(hit.start, nxt.end, hit.first, nxt.last, error))
+                i += 2
+                continue
+        if (
+            (not merged or merged[-1].end <= hit.start)
+            and hit.first
+            and _UNTIL.search(text[: hit.start])
+        ):
+            until = _UNTIL.search(text[: hit.start])
+            assert until is not None
+            preceding = [h for h in merged if h.end <= until.start()]
+            if not preceding or text[preceding[-1].end : until.start()].strip(" ,"):
+                start = today if today <= hit.first else hit.first
+                hit = DateHit(until.start(), hit.end, start, hit.last, hit.error)
+        merged.append(hit)
+        i += 1
+    result: list[DateHit] = []
+    for hit in merged:
+        extra = _FOR_SPAN.match(text[hit.end :])
+        if extra and hit.first is not None and hit.single:
+            n = number(extra.group("n")) or 1
+            span = n * (7 if extra.group("unit").lower().startswith("week") else 1)
+            hit = DateHit(
+                hit.start,
+                hit.end + extra.end(),
+                hit.first,
+                hit.first + dt.timedelta(days=span - 1),
+                hit.error,
+            )
+        result.append(hit)
+    return result
+
+
+def parse_date_phrase(phrase: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """A date range from an isolated phrase ("next Tuesday", "14/12/2026", "Dec 3rd").
+
+    Our own patterns first; ``dateparser`` only as a fallback on this phrase alone.
+    """
+    phrase = phrase.strip()
+    hits = find_dates(phrase, today)
+    if len(hits) == 1 and hits[0].error is None and hits[0].first and hits[0].last:
+        covered = phrase[: hits[0].start] + phrase[hits[0].end :]
+        if not re.sub(r"\b(?:on|from|the|of)\b|[\s,.]", "", covered, flags=re.IGNORECASE):
+            return hits[0].first, hits[0].last
+    if hits:
+        return None
+    import dateparser
+
+    when = dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": dt.datetime.combine(today, dt.time()),
+            "PREFER_DATES_FROM": "future",
+            "DATE_ORDER": "DMY",
+            "STRICT_PARSING": True,
+        },
+    )
+    if when is None:
+        return None
+    return when.date(), when.date()

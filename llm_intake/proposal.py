@@ -1,0 +1,140 @@
+"""A change proposal: resolved requests, what was not understood, and a plain summary.
+
+Nothing is applied here; ``llm_intake.apply`` does that after confirmation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from llm_intake.requests import (
+    AddCase,
+    CoverChange,
+    PinShift,
+    Request,
+    ShiftWish,
+    Unavailable,
+    Unparsed,
+    request_to_json,
+)
+from llm_intake.vocabulary import Vocabulary
+
+
+class Proposal(BaseModel):
+    """What the intake understood from one message (the ``--json`` output)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    requests: list[Request] = Field(default_factory=list)
+    unparsed: list[Unparsed] = Field(default_factory=list)
+    summary: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "requests": [request_to_json(r) for r in self.requests],
+            "unparsed": [{"text": u.text, "reason": u.reason} for u in self.unparsed],
+            "summary": self.summary,
+        }
+
+
+def fmt_date(date: dt.date) -> str:
+    return f"{date:%a} {date.day} {date:%b}"
+
+
+def fmt_range(first: dt.date, last: dt.date) -> str:
+    """ "1–7 Dec", "28 Dec–3 Jan", or one day "Tue 1 Dec"."""
+    if first == last:
+        return fmt_date(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b}"
+    return f"{first.day} {first:%b}–{last.day} {last:%b}"
+
+
+class _Describer:
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+
+    def who(self, person_id: str | None) -> str:
+        return self.vocab.label(person_id) if person_id else "someone"
+
+    def shift(self, shift_id: str | None) -> str:
+        for shift in self.vocab.shifts:
+            if shift.id == shift_id:
+                return shift.name or shift.id
+        return shift_id or "any"
+
+    def room(self, room_id: str | None) -> str:
+        for room in self.vocab.rooms:
+            if room.id == room_id:
+                return room.name or room.id
+        return room_id or ""
+
+    def __call__(self, req: Request) -> str:
+        if isinstance(req, Unavailable):
+            shifts = (
+                ""
+                if req.shifts is None
+                else " for " + "/".join(self.shift(s).lower() for s in req.shifts) + " shifts"
+            )
+            return f"{self.who(req.staff)} unavailable{shifts} {fmt_range(req.from_, req.to)}"
+        if isinstance(req, ShiftWish):
+            if req.shift is None:
+                wish = "to work" if req.want else "a day off"
+                return f"{self.who(req.staff)} would like {wish} on {fmt_date(req.date)}"
+            verb = "would like" if req.want else "would rather not work"
+            return f"{self.who(req.staff)} {verb} a {self.shift(req.shift).lower()} shift on " + (
+                fmt_date(req.date)
+            )
+        if isinstance(req, CoverChange):
+            who = req.skill or "staff"
+            if req.delta is not None:
+                change = f"{req.delta:+d} {who}"
+            else:
+                change = f"{who} set to {req.set_}"
+            return f"{self.shift(req.shift)} cover {fmt_date(req.date)}: {change}"
+        if isinstance(req, PinShift):
+            return (
+                f"{self.who(req.staff)} fixed to the {self.shift(req.shift).lower()} shift on "
+                f"{fmt_date(req.date)}"
+            )
+        return self._case(req)
+
+    def _case(self, req: AddCase) -> str:
+        parts = [f"new {req.priority} case: {req.procedure}, {req.duration_min} min"]
+        if req.surgeon:
+            parts.append(f"surgeon {self.who(req.surgeon)}")
+        if req.room:
+            parts.append(f"in {self.room(req.room)}")
+        if req.date:
+            when = fmt_date(req.date) + (f" {req.part_of_day}" if req.part_of_day else "")
+            parts.append(f"on {when}")
+        if req.roles:
+            parts.append("team " + ", ".join(f"{n} {role}" for role, n in req.roles.items()))
+        return ", ".join(parts)
+
+
+def summarize(requests: list[Request], unparsed: list[Unparsed], vocab: Vocabulary) -> str:
+    """One plain-language paragraph: what was understood and what was not."""
+    describe = _Describer(vocab)
+    parts: list[str] = []
+    if requests:
+        parts.append("I understood: " + "; ".join(describe(r) for r in requests) + ".")
+    if unparsed:
+        parts.append(
+            "Not understood: " + "; ".join(f"“{u.text}” ({u.reason})" for u in unparsed) + "."
+        )
+    if not parts:
+        return "I did not find any change request."
+    return " ".join(parts)
+
+
+def make_proposal(requests: list[Request], unparsed: list[Unparsed], vocab: Vocabulary) -> Proposal:
+    return Proposal(
+        requests=requests, unparsed=unparsed, summary=summarize(requests, unparsed, vocab)
+    )
+
+
+ParserName = Literal["rules", "llm"]

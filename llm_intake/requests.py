@@ -1,0 +1,141 @@
+"""The change requests free text turns into (the JSON contract of ``carealloc intake``).
+
+Every request is a frozen pydantic record with a ``kind`` discriminator. Ids are
+the loaded problems' own ids; dates are ``YYYY-MM-DD``. Serialise with
+``request_to_json`` (field names ``from`` and ``set`` are Python keywords, so the
+models hold them as ``from_`` / ``set_`` with aliases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, str_strip_whitespace=True
+    )
+
+
+class Unavailable(_Request):
+    """Hard: ``staff`` works none of ``shifts`` (all shifts if None) from ``from`` to ``to``."""
+
+    kind: Literal["unavailable"] = "unavailable"
+    staff: str = Field(min_length=1)
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    shifts: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.to < self.from_:
+            raise ValueError(f"'to' {self.to} is before 'from' {self.from_}")
+        if self.shifts is not None and not self.shifts:
+            raise ValueError("'shifts' must be null (all shifts) or name at least one shift")
+        return self
+
+
+class ShiftWish(_Request):
+    """Soft: ``staff`` wants (``want``) or does not want a shift on ``date`` (any shift if None)."""
+
+    kind: Literal["shift_request"] = "shift_request"
+    staff: str = Field(min_length=1)
+    date: dt.date
+    shift: str | None = None
+    want: bool
+
+
+class CoverChange(_Request):
+    """Change the cover of (date, shift, skill): by ``delta`` or to ``set`` (exactly one)."""
+
+    kind: Literal["cover_change"] = "cover_change"
+    date: dt.date
+    shift: str = Field(min_length=1)
+    skill: str | None = None
+    delta: int | None = None
+    set_: int | None = Field(default=None, alias="set", ge=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.delta is None) == (self.set_ is None):
+            raise ValueError("a cover change needs exactly one of 'delta' and 'set'")
+        if self.delta == 0:
+            raise ValueError("'delta' must not be 0")
+        return self
+
+
+class AddCase(_Request):
+    """A new case to schedule."""
+
+    kind: Literal["add_case"] = "add_case"
+    procedure: str = Field(min_length=1)
+    duration_min: int = Field(gt=0, le=24 * 60)
+    surgeon: str | None = None
+    room: str | None = None
+    date: dt.date | None = None
+    part_of_day: Literal["morning", "afternoon"] | None = None
+    roles: dict[str, int] = Field(default_factory=dict)
+    priority: Literal["elective", "urgent", "emergency"] = "elective"
+
+    @model_validator(mode="after")
+    def _positive_roles(self) -> Self:
+        for role, count in self.roles.items():
+            if count < 1:
+                raise ValueError(f"role '{role}' needs a count of at least 1, got {count}")
+        return self
+
+
+class PinShift(_Request):
+    """Hard: ``staff`` works ``shift`` on ``date``."""
+
+    kind: Literal["pin"] = "pin"
+    staff: str = Field(min_length=1)
+    date: dt.date
+    shift: str = Field(min_length=1)
+
+
+Request = Annotated[
+    Unavailable | ShiftWish | CoverChange | AddCase | PinShift, Field(discriminator="kind")
+]
+"""One change request (a discriminated union on ``kind``)."""
+
+REQUEST_KINDS = ("unavailable", "shift_request", "cover_change", "add_case", "pin")
+
+_REQUEST_ADAPTER: TypeAdapter[Any] = TypeAdapter(Request)
+
+
+class Unparsed(_Request):
+    """A piece of text that did not become a request, and why."""
+
+    text: str
+    reason: str
+
+
+class Extraction(_Request):
+    """What a parser returns before resolution: requests plus what it could not use."""
+
+    requests: list[Request] = Field(default_factory=list)
+    unparsed: list[Unparsed] = Field(default_factory=list)
+
+
+def parse_request(data: Any) -> Unavailable | ShiftWish | CoverChange | AddCase | PinShift:
+    """Validate one request dict (raises ``pydantic.ValidationError``)."""
+    result: Unavailable | ShiftWish | CoverChange | AddCase | PinShift = (
+        _REQUEST_ADAPTER.validate_python(data)
+    )
+    return result
+
+
+def request_to_json(request: BaseModel) -> dict[str, Any]:
+    """The contract's JSON object for one request (aliases, ISO dates, nulls kept)."""
+    data: dict[str, Any] = request.model_dump(mode="json", by_alias=True)
+    return data
+
+
+def extraction_schema() -> dict[str, Any]:
+    """JSON schema of ``Extraction`` as sent to an LLM (``response_format``)."""
+    schema: dict[str, Any] = Extraction.model_json_schema(by_alias=True, mode="validation")
+    return schema

@@ -1,0 +1,678 @@
+"""The deterministic rule parser (the default, offline).
+
+Text is split into sentences and clauses; each clause is classified by fixed
+intent patterns and its people, dates, shifts, skills and rooms come from the
+closed vocabulary through the shared ``Resolver``. Whenever a clause is not fully
+understood — an ambiguous name, a missing shift, a date that must not be guessed
+— it is returned as unparsed with the reason instead of a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from llm_intake.dates import DateHit, find_dates, number
+from llm_intake.requests import (
+    AddCase,
+    CoverChange,
+    Extraction,
+    PinShift,
+    Request,
+    ShiftWish,
+    Unavailable,
+    Unparsed,
+)
+from llm_intake.resolver import Mention, Resolver, Span
+
+_I = re.IGNORECASE
+
+OUT_OF_SCOPE = "no scheduling request recognised"
+
+_CANCEL = re.compile(
+    r"\b(?:cancel(?:led|ed|s)?|no\s+longer|not\s+\w+\s+any\s*more|anymore|scratch\s+that|"
+    r"disregard|ignore\s+(?:my|the|that)|after\s+all)\b",
+    _I,
+)
+_WD_WORD = r"(?:mon|tue|wed|thu|fri|sat|sun)\w*"
+_UNSUPPORTED = (
+    (
+        re.compile(
+            rf"\b(?:every|each)\s+(?:other\s+)?(?:{_WD_WORD}|week|weekend|day|night)\b|"
+            r"\b(?:weekly|fortnightly|always|usually|regularly)\b",
+            _I,
+        ),
+        "recurring requests are not supported; give the dates",
+    ),
+    (
+        re.compile(r"\bif\b(?!\s+(?:at\s+all\s+)?poss)|\bunless\b|\bin\s+case\b", _I),
+        "conditional requests are not supported; say what to change",
+    ),
+    (
+        re.compile(
+            r"\bexcept\b|\bapart\s+from\b|\bother\s+than\b|\bexcluding\b|\binstead\s+of\b|"
+            r"\bbut\s+not\b",
+            _I,
+        ),
+        "exceptions and replacements are not supported; list the dates that apply",
+    ),
+    (
+        re.compile(r"\bback\s+(?:from|on|at|to|in)\b|\breturn(?:s|ing|ed)?\b", _I),
+        "a return from leave is not a change I can make; give the dates of the absence",
+    ),
+    (
+        re.compile(rf"\byesterday\b|\blast\s+(?:week|night|weekend|{_WD_WORD})\b", _I),
+        "dates in the past cannot be changed",
+    ),
+)
+_NEGATIVE_IDIOMS = re.compile(
+    r"\b(?:can't|cant|cannot|can\s+not|couldn't|unable|won't\s+be\s+(?:in|able|coming)|"
+    r"will\s+not\s+be\s+(?:in|able)|(?:won't|will\s+not|can't|cannot)\s+make|"
+    r"(?:isn't|is\s+not|not)\s+(?:be\s+)?able|not\s+coming\s+in|"
+    r"(?:isn't|is\s+not|not)\s+available|no\s+(?:more\s+)?(?:nights|earlies|lates|night\s+"
+    r"shifts|early\s+shifts|late\s+shifts))\b",
+    _I,
+)
+_SWAP = re.compile(r"\b(?:swap|swaps|swapping|switch|trade|exchange)\b", _I)
+_CASE_VERB = re.compile(
+    r"\b(?:add|book|schedule|list|slot\s+in|squeeze\s+in|fit\s+in|need\s+to\s+do|"
+    r"new\s+case|add\s+on)\b",
+    _I,
+)
+_DURATION = re.compile(
+    r"\b(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)\b(?:\s*(?:and\s+)?(?P<hm>\d+)\s*"
+    r"(?:m|min|mins|minutes)\b)?|(?P<h2>\d+)h(?P<m2>\d{1,2})\b|(?P<m>\d+)\s*-?\s*"
+    r"(?:m|min|mins|minute|minutes)\b|(?P<half>half\s+an\s+hour)|(?P<hhalf>an\s+hour\s+and\s+"
+    r"a\s+half|one\s+and\s+a\s+half\s+hours)|(?P<one>an\s+hour|one\s+hour))",
+    _I,
+)
+_WISH = re.compile(
+    r"\b(?:would\s+(?:really\s+|much\s+|quite\s+)?(?:like|love|prefer|rather)|'d\s+(?:like|"
+    r"love|prefer|rather)|wants?|"
+    r"wanting|prefers?|preference|requests?|requested|requesting|asks?\s+for|asked\s+for|"
+    r"asking\s+for|asks?\s+not|asked\s+not|asking\s+not|hoping|hopes?|if\s+possible|ideally|keen\s+(?:on|to)|can\s+\S+(?:\s+\S+)?"
+    r"\s+have|could\s+\S+(?:\s+\S+)?\s+have|needs?\s+\S+\s+"
+    r"(?:off|free)|needs?\s+(?:the\s+)?(?:day|night|weekend)s?\s+off)\b",
+    _I,
+)
+_WISH_NOT = re.compile(
+    r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never)\b|n't\b|\bout\s+of\b", _I
+)
+_UNAVAILABLE = re.compile(
+    r"\b(?:off\s+sick|sick|sickness|unwell|ill|poorly|(?:annual|study|maternity|paternity|"
+    r"compassionate|parental|special)\s+leave|on\s+leave|leave|holidays?|hols|vacation|"
+    r"\bAL\b|unavailable|not\s+available|isn't\s+available|is\s+not\s+available|"
+    r"can't|cant|cannot|can\s+not|unable|won't\s+be\s+in|will\s+not\s+be\s+in|away|"
+    r"off\s+work|(?:is|are|was|be|being|'s|am|will\s+be)\s+off|off(?=\s*(?:$|[,.;!?]|on\b|from\b|"
+    r"until\b|till\b|for\b|today|tomorrow|tmrw|tonight|next\b|this\b|all\b|the\s+\d|\d|"
+    r"mon|tue|wed|thu|fri|sat|sun|christmas|xmas|boxing|new\s+year))|out\s+(?:on|from|until|"
+    r"today|tomorrow|next|this)|course|training|jury\s+duty|bereavement|no\s+(?:more\s+)?(?:"
+    r"nights|earlies|lates|night\s+shifts|early\s+shifts|late\s+shifts))\b",
+    _I,
+)
+_PIN = re.compile(
+    r"\b(?:put|puts|assign|assigned|rota|rotas|roster|rostered|pin|pinned|book|booked|"
+    r"must\s+(?:work|do|be\s+on)|has\s+to\s+(?:work|do|be\s+on)|needs\s+to\s+(?:work|do|be\s+on)|"
+    r"have\s+to\s+(?:work|do|be\s+on)|will\s+(?:work|do|cover|be\s+on)|is\s+(?:working|doing|"
+    r"covering|on)|to\s+(?:work|do|cover)|move|moved|make|schedule|scheduled|fix|fixed|lock|"
+    r"give|confirm)\b",
+    _I,
+)
+_COVER_MORE = re.compile(
+    r"\b(?P<n>\d+|an?|one|two|three|four|five|another)\s+(?:more|extra|additional)\b|"
+    r"\b(?:another)\b|\b(?:extra|additional)\s+(?P<n2>\d+|one|two|three)?|"
+    r"\b(?:increase|raise|bump|boost)\b.*?\bby\s+(?P<n3>\d+|one|two|three)\b",
+    _I,
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|don't|dont|mustn't|shouldn't)\b|n't\b", _I)
+_COVER_LESS = re.compile(
+    r"\b(?P<n>\d+|an?|one|two|three)\s+(?:fewer|less)\b|\b(?:reduce|cut|drop|decrease|lower)"
+    r"\b.*?\bby\s+(?P<n2>\d+|one|two|three)\b|\b(?:remove|take\s+off|lose|send\s+home|"
+    r"stand\s+down)\s+(?P<n3>\d+|an?|one|two|three)\b",
+    _I,
+)
+_COVER_SET = re.compile(
+    r"\b(?:to|at)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|"
+    r"\b(?:need|needs|want|require|requires|only\s+need|only\s+needs)\s+(?:only\s+)?"
+    r"(?P<n2>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s+(?:more|extra|"
+    r"additional|fewer|less))",
+    _I,
+)
+_COVER_WORD = re.compile(
+    r"\b(?:cover|covered|staffing|staffed|numbers|need|needs|needed|want|require|requires|"
+    r"short|extra|more|fewer|less|reduce|add|another|additional|increase|decrease|set|"
+    r"lower|raise|bump|cut)\b",
+    _I,
+)
+_PRIORITY = (
+    ("emergency", re.compile(r"\b(?:emergency|emergent|emerg|stat|immediately)\b", _I)),
+    ("urgent", re.compile(r"\b(?:urgent|urgently|asap|expedite|priority|soon)\b", _I)),
+)
+_PART = (
+    ("morning", re.compile(r"\b(?:morning|am|a\.m\.|first\s+thing)\b", _I)),
+    ("afternoon", re.compile(r"\b(?:afternoon|pm|p\.m\.)\b", _I)),
+)
+_PROC = re.compile(
+    r"\b(?:add|book|schedule|list|slot\s+in|squeeze\s+in|fit\s+in|do|add\s+on)\s+"
+    r"(?:(?:an?|the|another|one|new)\s+)?(?:(?:urgent|emergency|elective)\s+)?"
+    r"(?:case\s+(?:for\s+)?(?:an?\s+)?|(?:an?\s+)?)"
+    r"(?P<proc>[a-z][a-z' /-]*?)"
+    r"(?=\s*(?:,|;|\.|\(|\bfor\b|\bwith\b|\bin\b|\bon\b|\bat\b|\bunder\b|\bby\b|\bneeds?\b|"
+    r"\brequir|\blasting\b|\btaking\b|\btakes\b|\bcase\b|\bthis\b|\bnext\b|\btomorrow\b|"
+    r"\btoday\b|\btonight\b|\bnow\b|\basap\b|\burgent|\bemergency\b|\belective\b|"
+    r"\bplease\b|\bsurgeon\b|\bmr\b|\bms\b|\bdr\b|\d|$))",
+    _I,
+)
+
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor)\.?\s+(?P<name>[A-Z][\w'’-]+)")
+
+_ABBREVIATIONS = {
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "st",
+    "no",
+    "approx",
+    "e.g",
+    "i.e",
+    "vs",
+    "etc",
+}
+_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct"}
+_MONTH_ABBREVIATIONS |= {"nov", "dec"}
+_ABBREVIATIONS |= _MONTH_ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: split at ``. ! ? ;`` and newlines, not after titles or initials."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"[.!?;]+(?=\s|$)|\n+", text):
+        word = re.search(r"([A-Za-z.]+)$", text[start : m.start()])
+        if m.group(0) == "." and word:
+            w = word.group(1).lower().rstrip(".")
+            digit_next = bool(re.match(r"\s*\d", text[m.end() :]))
+            if w in _MONTH_ABBREVIATIONS and not digit_next:
+                pass  # "… 14-20 Dec. Sam wants …" ends a sentence; "Dec. 3" does not
+            elif w in _ABBREVIATIONS or len(w) == 1:
+                continue
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass
+class Clause:
+    """A piece of one sentence with what was found in it."""
+
+    text: str
+    people: list[Mention] = field(default_factory=list)
+    dates: list[DateHit] = field(default_factory=list)
+    shifts: list[Span] = field(default_factory=list)
+    intent: str | None = None
+    inherited: str = ""
+
+
+class RuleParser:
+    """Free text → ``Extraction`` of resolved requests, for one set of loaded problems."""
+
+    def __init__(self, resolver: Resolver, today: dt.date) -> None:
+        self.resolver = resolver
+        self.vocab = resolver.vocab
+        self.today = today
+
+    # -- entry point -------------------------------------------------------------------
+
+    def parse(self, text: str) -> Extraction:
+        requests: list[Request] = []
+        unparsed: list[Unparsed] = []
+        for start, end in split_sentences(text):
+            sentence = text[start:end].strip(" ,")
+            if not sentence:
+                continue
+            if _CANCEL.search(sentence) or (
+                _SWAP.search(sentence) and self.resolver.find_people(sentence, "roster")
+            ):
+                reason = (
+                    "cancelling or withdrawing an earlier request is not supported"
+                    if _CANCEL.search(sentence)
+                    else "shift swaps are not supported; state each person's change"
+                )
+                unparsed.append(Unparsed(text=sentence, reason=reason))
+                continue
+            unsupported = next((r for pat, r in _UNSUPPORTED if pat.search(sentence)), None)
+            if unsupported is not None:
+                unparsed.append(Unparsed(text=sentence, reason=unsupported))
+                continue
+            for clause in self._clauses(sentence):
+                try:
+                    requests.extend(self._clause_requests(clause))
+                except _NotUnderstood as exc:
+                    unparsed.append(Unparsed(text=clause.text.strip(" ,"), reason=str(exc)))
+        return Extraction(requests=_dedupe(requests), unparsed=unparsed)
+
+    # -- clause splitting --------------------------------------------------------------
+
+    def _clauses(self, sentence: str) -> list[Clause]:
+        if self._is_case(sentence):
+            return [self._clause(sentence, "add_case")]
+        people = self.resolver.find_people(sentence, "roster")
+        cuts = [0]
+        for mention in people[1:]:
+            before = sentence[: mention.start]
+            m = re.search(
+                r"(?:,\s*(?:and\s+|but\s+|while\s+|whereas\s+|also\s+|plus\s+)?|\s+(?:and|but|"
+                r"while|whereas|also|plus)\s+)(?:(?:also|then|please|can\s+you|could\s+you)"
+                r"\s+)?(?:(?:put|assign|pin|rota|give|move|book)\s+)?$",
+                before,
+                _I,
+            )
+            if m and m.start() > cuts[-1]:
+                cuts.append(m.start())
+        for m in re.finditer(
+            r"(?:,|;)?\s+(?:and|also|plus|but)\s+(?=(?:we|can\s+we|could\s+we|please|pls|also|"
+            r"need|add)\b)|,\s*(?=(?:we|also|plus|need|add|pls|please)\b)|,?\s+but\s+",
+            sentence,
+            _I,
+        ):
+            cuts.append(m.start())
+        cuts = sorted(set(cuts))
+        cuts.append(len(sentence))
+        pieces = [sentence[a:b] for a, b in pairwise(cuts)]
+        clauses = [self._clause(p) for p in pieces]
+        # a fragment with only names shares the next fragment's predicate ("A and B are off")
+        merged: list[Clause] = []
+        pending: list[Mention] = []
+        pending_text = ""
+        for clause in clauses:
+            if clause.intent is None and not clause.dates and not clause.shifts and clause.people:
+                pending.extend(clause.people)
+                pending_text += clause.text
+                continue
+            if pending:
+                clause.people = pending + clause.people
+                clause.text = pending_text + clause.text
+                pending, pending_text = [], ""
+            merged.append(clause)
+        if pending:
+            merged.append(Clause(pending_text, people=pending))
+        # a fragment with its own date but no verb inherits the previous intent
+        for prev, clause in pairwise(merged):
+            if (
+                clause.intent is None
+                and prev.intent is not None
+                and clause.people
+                and _only_fillers(clause)
+            ):
+                clause.intent = prev.intent
+                clause.inherited = prev.text
+                if not clause.dates:
+                    clause.dates = list(prev.dates)
+        return merged
+
+    def _clause(self, text: str, intent: str | None = None) -> Clause:
+        family = "cases" if intent == "add_case" else "roster"
+        dates = find_dates(text, self.today, self._window(family))
+        people = self.resolver.find_people(text, family)
+        people = [p for p in people if not any(p.start < d.end and d.start < p.end for d in dates)]
+        shifts = [
+            s
+            for s in self.resolver.find_shifts(text)
+            if not any(
+                s.start < d.end and d.start < s.end and not _is_night_word(text[s.start : s.end])
+                for d in dates
+            )
+            and not any(s.start < p.end and p.start < s.end for p in people)
+        ]
+        if any(d.tonight for d in dates):
+            night = self.resolver.shift("night")
+            if night and night not in {s.id for s in shifts}:
+                shifts.append(Span(0, 0, night))
+        clause = Clause(text, people, dates, shifts)
+        clause.intent = intent or self._intent(clause)
+        return clause
+
+    def _window(self, family: str) -> tuple[dt.date, dt.date] | None:
+        start = self.vocab.case_start if family == "cases" else self.vocab.roster_start
+        days = self.vocab.case_days if family == "cases" else self.vocab.roster_days
+        if start is None or days <= 0:
+            return None
+        return start, start + dt.timedelta(days=days - 1)
+
+    def _is_case(self, sentence: str) -> bool:
+        if not self.vocab.rooms and not self.vocab.case_staff:
+            return False
+        has_verb = bool(_CASE_VERB.search(sentence))
+        has_duration = bool(_DURATION.search(sentence))
+        has_room = bool(self.resolver.find_rooms(sentence))
+        roster_words = self.resolver.find_shifts(sentence) or self.resolver.find_skills(sentence)
+        if has_duration and (has_verb or has_room):
+            return True
+        return has_verb and has_room and not roster_words
+
+    def _intent(self, clause: Clause) -> str | None:
+        text = clause.text
+        if _CANCEL.search(text):
+            return "cancel"
+        if _SWAP.search(text) and clause.people:
+            return "swap"
+        if clause.people:
+            if _WISH.search(text):
+                return "shift_request"
+            if _UNAVAILABLE.search(text):
+                return "unavailable"
+            if _PIN.search(text) and clause.shifts:
+                return "pin"
+            verbless = re.search(r"\b(?:on|for)\b", text, _I) and _only_fillers(clause)
+            if clause.shifts and clause.dates and verbless:
+                return "pin"
+            return None
+        if _COVER_WORD.search(text) and clause.shifts and clause.dates:
+            return "cover_change"
+        if _WISH.search(text) or _UNAVAILABLE.search(text) or _PIN.search(text):
+            return "unknown_person"
+        return None
+
+    # -- per clause --------------------------------------------------------------------
+
+    def _clause_requests(self, clause: Clause) -> list[Request]:
+        text = clause.text.strip(" ,")
+        intent = clause.intent
+        if intent == "cancel":
+            raise _NotUnderstood("cancelling or withdrawing an earlier request is not supported")
+        if intent == "swap":
+            raise _NotUnderstood("shift swaps are not supported; state each person's change")
+        if intent == "unknown_person":
+            if not (clause.dates or clause.shifts):
+                raise _NotUnderstood(OUT_OF_SCOPE)
+            raise _NotUnderstood("no staff member of the loaded problems is named here")
+        if intent == "add_case":
+            return [self._add_case(clause)]
+        if intent is None:
+            if clause.people or clause.dates or clause.shifts:
+                raise _NotUnderstood("found names or dates but no change I know how to make")
+            raise _NotUnderstood(OUT_OF_SCOPE)
+        for hit in clause.dates:
+            if hit.error:
+                raise _NotUnderstood(hit.error)
+        if not clause.dates:
+            raise _NotUnderstood("which date or dates?")
+        self._check_horizon(clause.dates, self.vocab.roster_start, self.vocab.roster_days)
+        if intent in ("unavailable", "cover_change"):
+            plain = _NEGATIVE_IDIOMS.sub(" ", _without_names(text, clause.people))
+            if _NEGATION.search(plain):
+                raise _NotUnderstood("a negated statement; say what should change instead")
+        if intent == "cover_change":
+            return self._cover(clause)
+        staff = self._staff(clause, text)
+        shifts = list(dict.fromkeys(s.id for s in clause.shifts))
+        if intent == "unavailable":
+            ranges = _merge_ranges(clause.dates)
+            return [
+                Unavailable(staff=s, from_=a, to=b, shifts=shifts or None)
+                for s in staff
+                for a, b in ranges
+            ]
+        days = [d for hit in clause.dates for d in hit.days()]
+        if intent == "shift_request":
+            own = _WISH_NOT.search(_without_names(text, clause.people))
+            want = not (own or (clause.inherited and _WISH_NOT.search(clause.inherited)))
+            if len(shifts) > 1:
+                raise _NotUnderstood("more than one shift named in one request; which one?")
+            shift = shifts[0] if shifts else None
+            return [ShiftWish(staff=s, date=d, shift=shift, want=want) for s in staff for d in days]
+        if _NEGATION.search(_without_names(text, clause.people)):
+            raise _NotUnderstood(
+                "a negated assignment: say who should work it, or make it a request"
+            )
+        if len(shifts) != 1:
+            raise _NotUnderstood("which shift?" if not shifts else "more than one shift named")
+        return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
+
+    def _staff(self, clause: Clause, text: str) -> list[str]:
+        if not clause.people:
+            raise _NotUnderstood("which staff member?")
+        ids: list[str] = []
+        for mention in clause.people:
+            if not mention.ids:
+                raise _NotUnderstood(f"no staff member called '{mention.text}'")
+            if mention.resolved is None:
+                raise _NotUnderstood(
+                    f"'{mention.text}' could be {self.resolver.describe(mention.ids)}; which one?"
+                )
+            ids.append(mention.resolved)
+        return list(dict.fromkeys(ids))
+
+    def _check_horizon(self, hits: list[DateHit], start: dt.date | None, days: int) -> None:
+        if start is None:
+            return
+        end = start + dt.timedelta(days=days - 1)
+        for hit in hits:
+            assert hit.first is not None and hit.last is not None
+            if hit.last < start or hit.first > end:
+                raise _NotUnderstood(
+                    f"{_fmt_range(hit.first, hit.last)} is outside the plan "
+                    f"({_fmt_range(start, end)})"
+                )
+
+    def _cover(self, clause: Clause) -> list[Request]:
+        text = clause.text
+        if not clause.shifts:
+            raise _NotUnderstood("which shift?")
+        skills = self.resolver.find_skills(text)
+        skill_ids = list(dict.fromkeys(s.id for s in skills))
+        if len(skill_ids) > 1:
+            return self._cover_per_skill(clause, skills)
+        skill = skill_ids[0] if skill_ids else None
+        delta: int | None = None
+        setto: int | None = None
+        if m := _COVER_LESS.search(text):
+            n = number(m.group("n") or m.group("n2") or m.group("n3") or "1")
+            delta = -(n or 1)
+        elif m := _COVER_MORE.search(text):
+            raw = m.group("n") or m.group("n2") or m.group("n3") or "1"
+            delta = 1 if raw.lower() == "another" else number(raw)
+        elif m := _COVER_SET.search(text):
+            setto = number(m.group("n") or m.group("n2"))
+        if delta is None and setto is None:
+            raise _NotUnderstood("how many more or fewer staff?")
+        days = [d for hit in clause.dates for d in hit.days()]
+        shifts = list(dict.fromkeys(s.id for s in clause.shifts))
+        return [
+            CoverChange(date=d, shift=s, skill=skill, delta=delta, set_=setto)
+            for d in days
+            for s in shifts
+        ]
+
+    def _cover_per_skill(self, clause: Clause, skills: list[Span]) -> list[Request]:
+        """ "1 more RN and 1 more HCA": each skill with its own count right before it."""
+        text = clause.text
+        changes: list[tuple[str, int]] = []
+        for span in skills:
+            m = re.search(
+                r"\b(\d+|an?|one|two|three|another)\s+(more|extra|additional|fewer|less)\s+$",
+                text[: span.start],
+                _I,
+            )
+            if m is None:
+                raise _NotUnderstood("more than one skill; give a count for each")
+            n = 1 if m.group(1).lower() == "another" else number(m.group(1)) or 1
+            changes.append((span.id, -n if m.group(2).lower() in ("fewer", "less") else n))
+        days = [d for hit in clause.dates for d in hit.days()]
+        shifts = list(dict.fromkeys(s.id for s in clause.shifts))
+        return [
+            CoverChange(date=d, shift=s, skill=skill, delta=delta)
+            for d in days
+            for s in shifts
+            for skill, delta in changes
+        ]
+
+    def _add_case(self, clause: Clause) -> AddCase:
+        text = clause.text
+        m = _DURATION.search(text)
+        if m is None:
+            raise _NotUnderstood("how long is the case (e.g. '90 min')?")
+        duration = _minutes(m)
+        for hit in clause.dates:
+            if hit.error:
+                raise _NotUnderstood(hit.error)
+        if len(clause.dates) > 1 or (clause.dates and not clause.dates[0].single):
+            raise _NotUnderstood("a case takes one date; which one?")
+        date = clause.dates[0].first if clause.dates else None
+        if clause.dates:
+            self._check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
+        self._named_people_known(clause)
+        surgeon = self._surgeon(clause)
+        rooms = list(dict.fromkeys(r.id for r in self.resolver.find_rooms(text)))
+        if len(rooms) > 1:
+            raise _NotUnderstood("more than one room named; which one?")
+        roles = self._roles(text, surgeon)
+        priority = next((p for p, pat in _PRIORITY if pat.search(text)), "elective")
+        part = next((p for p, pat in _PART if pat.search(text)), None)
+        procedure = self._procedure(text)
+        return AddCase(
+            procedure=procedure,
+            duration_min=duration,
+            surgeon=surgeon,
+            room=rooms[0] if rooms else None,
+            date=date,
+            part_of_day=part,
+            roles=roles,
+            priority=priority,
+        )
+
+    def _named_people_known(self, clause: Clause) -> None:
+        """A titled name ("Mr Patel") that is nobody in the case problem is not dropped."""
+        for m in _TITLED.finditer(clause.text):
+            inside = [p for p in clause.people if p.start <= m.start("name") < p.end]
+            if not inside or not inside[0].ids:
+                raise _NotUnderstood(f"no one called '{m.group(0)}' in the case problem")
+
+    def _surgeon(self, clause: Clause) -> str | None:
+        surgeons = {p.id for p in self.vocab.case_staff if any("surg" in r for r in p.roles)}
+        found: list[str] = []
+        for mention in clause.people:
+            ids = tuple(i for i in mention.ids if not surgeons or i in surgeons)
+            if not ids:
+                continue
+            if len(ids) > 1:
+                raise _NotUnderstood(
+                    f"'{mention.text}' could be {self.resolver.describe(ids)}; which one?"
+                )
+            found.append(ids[0])
+        found = list(dict.fromkeys(found))
+        if len(found) > 1:
+            raise _NotUnderstood("more than one surgeon named; which one operates?")
+        return found[0] if found else None
+
+    def _roles(self, text: str, surgeon: str | None) -> dict[str, int]:
+        roles: dict[str, int] = {}
+        for span in self.resolver.find_roles(text):
+            before = text[: span.start]
+            m = re.search(
+                r"\b(\d+|an?|one|two|three|four|a\s+couple\s+of)\s+(?:more\s+|extra\s+)?$",
+                before,
+                _I,
+            )
+            after = re.match(r"\s*(?:x|×)\s*(\d+)\b", text[span.end :], _I)
+            if m:
+                roles[span.id] = number(m.group(1)) or 1
+            elif after:
+                roles[span.id] = int(after.group(1))
+        return roles
+
+    def _procedure(self, text: str) -> str:
+        folded = text.lower()
+        for proc in sorted(self.vocab.procedures, key=len, reverse=True):
+            if proc and re.search(rf"\b{re.escape(proc.lower())}\b", folded):
+                return proc
+        m = _PROC.search(text)
+        if m is None or not m.group("proc").strip():
+            raise _NotUnderstood("which procedure?")
+        proc = re.sub(r"\s+", " ", m.group("proc")).strip(" -/")
+        generic = {"case", "patient", "procedure", "operation", "op", "surgery", "list", "slot"}
+        named = [m for m in self.resolver.find_people(proc) if m.ids and not m.fuzzy]
+        if proc.lower() in generic or named or _TITLED.search(proc):
+            raise _NotUnderstood("which procedure?")
+        return proc
+
+
+class _NotUnderstood(Exception):
+    """A clause that must be returned as unparsed, with the reason as message."""
+
+
+_FILLERS = frozenset(
+    """
+    and also too as well on the a an for plus same then both shift shifts is are please pls
+    of to
+    """.split()  # noqa: SIM905
+)
+
+
+def _only_fillers(clause: Clause) -> bool:
+    """Whether a clause holds nothing but names, dates, shift words and filler words."""
+    spans = [(p.start, p.end) for p in clause.people]
+    spans += [(d.start, d.end) for d in clause.dates] + [(s.start, s.end) for s in clause.shifts]
+    text = clause.text
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return all(w in _FILLERS for w in re.findall(r"[a-z']+", text.lower()))
+
+
+def _is_night_word(word: str) -> bool:
+    return bool(re.match(r"(?:nights?|nites?|overnights?)$", word.strip(), _I))
+
+
+def _without_names(text: str, people: list[Mention]) -> str:
+    for mention in sorted(people, key=lambda m: -m.start):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text
+
+
+def _minutes(m: re.Match[str]) -> int:
+    if m.group("h"):
+        return round(float(m.group("h")) * 60) + int(m.group("hm") or 0)
+    if m.group("h2"):
+        return int(m.group("h2")) * 60 + int(m.group("m2"))
+    if m.group("m"):
+        return int(m.group("m"))
+    if m.group("half"):
+        return 30
+    if m.group("hhalf"):
+        return 90
+    return 60
+
+
+def _merge_ranges(hits: list[DateHit]) -> list[tuple[dt.date, dt.date]]:
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for hit in sorted(hits, key=lambda h: h.first or dt.date.min):
+        assert hit.first is not None and hit.last is not None
+        if ranges and hit.first <= ranges[-1][1] + dt.timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], hit.last))
+        else:
+            ranges.append((hit.first, hit.last))
+    return ranges
+
+
+def _fmt_range(first: dt.date, last: dt.date) -> str:
+    if first == last:
+        return f"{first:%a %d %b %Y}"
+    return f"{first:%d %b %Y}–{last:%d %b %Y}"
+
+
+def _dedupe(requests: list[Request]) -> list[Request]:
+    seen: set[str] = set()
+    out: list[Request] = []
+    for req in requests:
+        key = req.model_dump_json()
+        if key not in seen:
+            seen.add(key)
+            out.append(req)
+    return out

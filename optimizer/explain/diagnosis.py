@@ -1,0 +1,423 @@
+"""Why no roster exists, in the planner's terms, and what would make one possible.
+
+``diagnose_roster`` finds an irreducible set of hard-rule instances that cannot all
+hold (CP-SAT with one assumption per instance, then a deletion filter; see
+``optimizer.solvers.cpsat.diagnose``), names it with people, shifts and dates, and
+tries single relaxations of its members — lower a hard cover minimum (agency
+cover), loosen one contract limit step by step, drop a pin, waive one rest rule,
+move leave — keeping those that make the whole problem feasible again.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from optimizer.model.roster import Contract, RosterProblem
+
+if TYPE_CHECKING:
+    from optimizer.solvers.cpsat.diagnose import RuleInstance
+
+_ORDER = {
+    "min_cover": 0,
+    "max_consecutive_work": 1,
+    "min_consecutive_work": 1,
+    "min_consecutive_off": 1,
+    "max_shifts_per_type": 1,
+    "max_shifts": 1,
+    "min_minutes": 1,
+    "max_minutes": 1,
+    "max_weekends": 1,
+    "pin": 2,
+    "succession": 3,
+    "unavailable": 4,
+}
+"""Which relaxations are offered first (mildest and most usual first)."""
+
+_LEAD = {**_ORDER, "succession": 2, "pin": 3}
+"""Which conflict leads the one-sentence summary (the rule; the rest say why)."""
+
+
+class Conflict(BaseModel):
+    """One member of the conflicting set, in the planner's terms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    staff: str | None = None
+    days: tuple[int, ...] = ()
+    shift: str | None = None
+    message: str
+
+
+class Diagnosis(BaseModel):
+    """Result of ``diagnose_roster``.
+
+    ``feasible``: True if the hard rules can all hold, False if they cannot (then
+    ``conflicts`` is a set of rules that cannot hold together and ``minimal`` says
+    whether it was proven irreducible), None if the time ran out first.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    feasible: bool | None
+    conflicts: list[Conflict] = Field(default_factory=list)
+    relaxations: list[str] = Field(default_factory=list)
+    minimal: bool = False
+    summary: str = ""
+
+    def messages(self) -> list[str]:
+        """The explanation as lines: summary, each conflicting rule, each option."""
+        lines = [self.summary] if self.summary else []
+        lines += [f"conflicting rule: {conflict.message}" for conflict in self.conflicts]
+        lines += [f"option: {relaxation}" for relaxation in self.relaxations]
+        return lines
+
+
+# -- wording ------------------------------------------------------------------------------
+
+
+def _day_span(problem: RosterProblem, days: Sequence[int]) -> str:
+    """``"Mon 14 Dec"``, ``"14–15 Dec"`` or ``"Mon 14 Dec, Thu 17 Dec"``."""
+    days = sorted(set(days))
+    if not days:
+        return ""
+    runs: list[tuple[int, int]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    parts = []
+    for first, last in runs:
+        if first == last:
+            parts.append(problem.day_label(first))
+            continue
+        a, b = problem.date_of(first), problem.date_of(last)
+        if a.month == b.month:
+            parts.append(f"{a.day}–{b.day} {b:%b}")
+        else:
+            parts.append(f"{problem.day_label(first)} – {problem.day_label(last)}")
+    return ", ".join(parts)
+
+
+def _name(problem: RosterProblem, staff: str | None) -> str:
+    return "" if staff is None else problem.person(staff).label
+
+
+def _shift(problem: RosterProblem, shift: str | None) -> str:
+    return "a day off" if shift is None else problem.shift(shift).label
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d} min"
+
+
+def _minute_steps(problem: RosterProblem, now: int, down: bool) -> list[int]:
+    """Candidate minute limits beyond ``now``: six steps of the shift lengths' common
+    divisor (reachable totals are its multiples), then four of the longest shift."""
+    unit = math.gcd(*(s.length_minutes for s in problem.shifts))
+    longest = max(s.length_minutes for s in problem.shifts)
+    if down:
+        first = (now - 1) // unit * unit
+        steps = [first - k * unit for k in range(6)]
+        steps += [steps[-1] - k * longest for k in range(1, 5)]
+        return sorted({max(0, v) for v in steps}, reverse=True)
+    first = now // unit * unit + unit
+    steps = [first + k * unit for k in range(6)]
+    steps += [steps[-1] + k * longest for k in range(1, 5)]
+    return steps
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _describe(problem: RosterProblem, rule: str, staff: str | None, days: Sequence[int],
+              shift: str | None, ref: int | None) -> str:  # fmt: skip
+    """One conflict member as a sentence."""
+    who = _name(problem, staff)
+    when = _day_span(problem, days)
+    contract = problem.person(staff).contract if staff is not None else Contract()
+    if rule == "min_cover" and ref is not None:
+        demand = problem.cover[ref]
+        skilled = f"{demand.skill}-skilled staff" if demand.skill else "staff"
+        if len(days) > 1:
+            return (
+                f"{_shift(problem, shift)} shifts {when} need at least {demand.min_required} "
+                f"{skilled} each (hard minimum)"
+            )
+        return (
+            f"{_shift(problem, shift)} shift {when} needs at least {demand.min_required} "
+            f"{skilled} (hard minimum)"
+        )
+    if rule == "unavailable" and ref is not None:
+        return f"{who} is unavailable ({problem.unavailability[ref].reason}) on {when}"
+    if rule == "pin":
+        return f"{who} is pinned to {_shift(problem, shift)} on {when}"
+    if rule == "succession":
+        first, second = problem.day_label(days[0]), problem.day_label(days[-1])
+        return f"{who}'s shift on {second} may not follow the one on {first} (rest rule)"
+    texts: dict[str, Callable[[], str]] = {
+        "max_shifts_per_type": lambda: (
+            f"{who} may work at most {contract.max_shifts_per_type.get(shift or '', 0)} "
+            f"{_shift(problem, shift)} shifts"
+        ),
+        "max_shifts": lambda: f"{who} may work at most {contract.max_shifts} shifts",
+        "min_minutes": lambda: f"{who} must work at least {_hours(contract.min_minutes)}",
+        "max_minutes": lambda: f"{who} may work at most {_hours(contract.max_minutes or 0)}",
+        "max_consecutive_work": lambda: (
+            f"{who} may work at most {contract.max_consecutive_work} days in a row"
+        ),
+        "min_consecutive_work": lambda: (
+            f"{who} must work at least {contract.min_consecutive_work} days in a row"
+        ),
+        "min_consecutive_off": lambda: (
+            f"{who} needs at least {contract.min_consecutive_off} days off in a row"
+        ),
+        "max_weekends": lambda: f"{who} may work at most {contract.max_weekends} weekends",
+    }
+    return texts[rule]() if rule in texts else f"{rule} ({who} {when})".strip()
+
+
+# -- relaxations ----------------------------------------------------------------------------
+
+Candidate = tuple[RosterProblem, frozenset["RuleInstance"], str]
+"""(edited problem, instances switched off, what the planner would do)."""
+
+
+def _with_contract(problem: RosterProblem, staff: str, **changes: object) -> RosterProblem:
+    people = tuple(
+        person.model_copy(update={"contract": person.contract.model_copy(update=changes)})
+        if person.id == staff
+        else person
+        for person in problem.staff
+    )
+    return problem.model_copy(update={"staff": people})
+
+
+def _contract_candidates(problem: RosterProblem, rule: str, staff: str,
+                         shift: str | None) -> Iterator[tuple[RosterProblem, str]]:  # fmt: skip
+    who = _possessive(_name(problem, staff))
+    contract = problem.person(staff).contract
+    if rule == "max_consecutive_work" and contract.max_consecutive_work is not None:
+        now = contract.max_consecutive_work
+        for new in range(now + 1, min(now + 5, problem.num_days) + 1):
+            edited = _with_contract(problem, staff, max_consecutive_work=new)
+            yield edited, f"relax {who} max consecutive working days from {now} to {new}"
+    elif rule == "min_consecutive_work":
+        now = contract.min_consecutive_work
+        for new in range(now - 1, 0, -1):
+            edited = _with_contract(problem, staff, min_consecutive_work=new)
+            yield edited, f"relax {who} min consecutive working days from {now} to {new}"
+    elif rule == "min_consecutive_off":
+        now = contract.min_consecutive_off
+        for new in range(now - 1, 0, -1):
+            edited = _with_contract(problem, staff, min_consecutive_off=new)
+            yield edited, f"relax {who} min consecutive days off from {now} to {new}"
+    elif rule == "max_shifts_per_type" and shift is not None:
+        now = contract.max_shifts_per_type.get(shift, 0)
+        for new in range(now + 1, min(now + 5, problem.num_days) + 1):
+            limits = {**contract.max_shifts_per_type, shift: new}
+            edited = _with_contract(problem, staff, max_shifts_per_type=limits)
+            label = _shift(problem, shift)
+            yield edited, f"allow {_name(problem, staff)} up to {new} {label} shifts (now {now})"
+    elif rule == "max_shifts" and contract.max_shifts is not None:
+        now = contract.max_shifts
+        for new in range(now + 1, min(now + 5, problem.num_days) + 1):
+            edited = _with_contract(problem, staff, max_shifts=new)
+            yield edited, f"allow {_name(problem, staff)} up to {new} shifts (now {now})"
+    elif rule == "min_minutes":
+        now = contract.min_minutes
+        for new in _minute_steps(problem, now, down=True):
+            yield (
+                _with_contract(problem, staff, min_minutes=new),
+                f"lower {who} minimum hours from {_hours(now)} to {_hours(new)}",
+            )
+    elif rule == "max_minutes" and contract.max_minutes is not None:
+        now = contract.max_minutes
+        for new in _minute_steps(problem, now, down=False):
+            yield (
+                _with_contract(problem, staff, max_minutes=new),
+                f"raise {who} maximum hours from {_hours(now)} to {_hours(new)}",
+            )
+    elif rule == "max_weekends" and contract.max_weekends is not None:
+        now = contract.max_weekends
+        for new in range(now + 1, len(problem.weekends) + 1):
+            edited = _with_contract(problem, staff, max_weekends=new)
+            weekends = "weekend" if new == 1 else "weekends"
+            yield edited, f"allow {_name(problem, staff)} {new} working {weekends} (now {now})"
+
+
+def _candidates(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iterator[Candidate]:
+    """Single relaxations of one conflict, mildest first."""
+    head = group[0]
+    who = _name(problem, head.staff)
+    when = _day_span(problem, [d for member in group for d in member.days])
+    nothing: frozenset[RuleInstance] = frozenset()
+    if head.rule == "min_cover" and head.ref is not None:
+        floor = problem.cover[head.ref].min_required
+        skilled = (
+            f"{problem.cover[head.ref].skill}-skilled" if problem.cover[head.ref].skill else ""
+        )
+        for k in range(1, floor + 1):
+            subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
+            for subset in subsets:
+                cover = list(problem.cover)
+                for member in subset:
+                    assert member.ref is not None
+                    cover[member.ref] = cover[member.ref].model_copy(
+                        update={"min_required": floor - k}
+                    )
+                edited = problem.model_copy(update={"cover": tuple(cover)})
+                span = _day_span(problem, [d for member in subset for d in member.days])
+                yield (
+                    edited,
+                    nothing,
+                    f"allow agency cover: {k} {skilled} {'nurse' if k == 1 else 'nurses'} from "
+                    f"outside the team on {_shift(problem, head.shift)} {span} (or lower the "
+                    f"hard minimum from {floor} to {floor - k})".replace("  ", " "),
+                )
+        return
+    elif head.rule in _ORDER and _ORDER[head.rule] == 1 and head.staff is not None:
+        for edited, text in _contract_candidates(problem, head.rule, head.staff, head.shift):
+            yield edited, nothing, text
+    elif head.rule == "pin":
+        label = "day off" if head.shift is None else _shift(problem, head.shift)
+        for member in group:
+            day = _day_span(problem, member.days)
+            yield problem, frozenset([member]), f"unpin {who} on {day} ({label})"
+    elif head.rule == "succession":
+        yield (
+            problem,
+            frozenset(group),
+            f"waive the rest rule once for {who} between {when}",
+        )
+    elif head.rule == "unavailable" and head.ref is not None:
+        reason = problem.unavailability[head.ref].reason
+        subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
+        for subset in subsets:
+            span = _day_span(problem, [d for member in subset for d in member.days])
+            yield problem, frozenset(subset), f"ask {who} to move the {reason} on {span}"
+
+
+def _groups(problem: RosterProblem, core: Sequence[RuleInstance]) -> list[list[RuleInstance]]:
+    """Members that read as one conflict: the days of one leave record, one person's
+    pins to the same shift, hard minimums of the same shift, skill and size."""
+    groups: dict[tuple[object, ...], list[RuleInstance]] = {}
+    for member in core:
+        if member.rule == "unavailable":
+            key: tuple[object, ...] = (member.rule, member.ref)
+        elif member.rule == "pin":
+            key = (member.rule, member.staff, member.shift)
+        elif member.rule == "min_cover" and member.ref is not None:
+            demand = problem.cover[member.ref]
+            key = (member.rule, demand.shift, demand.skill, demand.min_required)
+        else:
+            key = (member.rule, member.staff, member.days, member.shift, member.ref)
+        groups.setdefault(key, []).append(member)
+    return sorted(groups.values(), key=lambda g: (_ORDER.get(g[0].rule, 9), g[0]))
+
+
+def _summary(problem: RosterProblem, conflicts: Sequence[Conflict], options: Sequence[str],
+             groups: Sequence[Sequence[RuleInstance]]) -> str:  # fmt: skip
+    order = sorted(range(len(conflicts)), key=lambda i: _LEAD.get(conflicts[i].rule, 9))
+    lead, others = conflicts[order[0]], [conflicts[i] for i in order[1:]]
+    text = lead.message
+    head = groups[order[0]][0]
+    if head.rule == "min_cover" and head.ref is not None:
+        demand = problem.cover[head.ref]
+        qualified = [
+            p
+            for p in problem.staff
+            if (demand.skill is None or demand.skill in p.skills)
+            and not problem.unavailable(p.id, demand.day, demand.shift)
+        ]
+        verb = "is" if len(qualified) == 1 else "are"
+        if len(qualified) < demand.min_required:
+            text += f"; only {len(qualified)} {verb} available"
+        else:
+            them = "them all" if len(lead.days) > 1 else "it"
+            text += f"; the {len(qualified)} qualified staff not on leave cannot cover {them}"
+    if others:
+        shown = [c.message for c in others[:3]]
+        if len(others) > 3:
+            shown.append(f"{len(others) - 3} more rules")
+        text += (
+            " because " + ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
+        )
+    if options:
+        text += ": " + ", or ".join(options[:2])
+    else:
+        text += ": no single change resolves it; relax several of these rules together"
+    return text
+
+
+def diagnose_roster(problem: RosterProblem, time_limit: float = 20.0) -> Diagnosis:
+    """Name a smallest conflicting set of hard rules and relaxations that restore feasibility.
+
+    About 60 % of ``time_limit`` goes to finding and minimising the conflict, the rest
+    to testing relaxations (each tested on the whole problem).
+    """
+    from optimizer.solvers.cpsat.diagnose import find_core, is_feasible
+
+    deadline = time.monotonic() + time_limit
+    found = find_core(problem, 0.6 * time_limit)
+    if found.feasible is True:
+        return Diagnosis(feasible=True, summary="The hard rules can all hold together.")
+    if found.feasible is None:
+        return Diagnosis(
+            feasible=None,
+            summary=f"Could not decide within {time_limit:g} s whether the hard rules can all "
+            "hold; try a longer time limit.",
+        )
+    groups = _groups(problem, found.core)
+    conflicts = [
+        Conflict(
+            rule=group[0].rule,
+            staff=group[0].staff,
+            days=tuple(sorted({d for member in group for d in member.days})),
+            shift=group[0].shift,
+            message=_describe(
+                problem,
+                group[0].rule,
+                group[0].staff,
+                sorted({d for member in group for d in member.days}),
+                group[0].shift,
+                group[0].ref,
+            ),
+        )
+        for group in groups
+    ]
+    scope = set(found.core)
+    whole: list[str] = []  # restore the whole problem
+    local: list[str] = []  # resolve this conflict only
+    for group in groups:
+        fixes_conflict: str | None = None
+        for edited, disabled, text in _candidates(problem, group):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            # cheap test first: does the change resolve the named conflict at all?
+            if not is_feasible(edited, disabled, only=scope, time_limit=min(remaining, 5.0)):
+                continue
+            fixes_conflict = fixes_conflict or text
+            remaining = deadline - time.monotonic()
+            if remaining > 0 and is_feasible(edited, disabled, time_limit=min(remaining, 5.0)):
+                whole.append(text)
+                break
+        if fixes_conflict is not None:
+            local.append(fixes_conflict)
+    options = whole or [f"{text} (other conflicts remain; diagnose again after)" for text in local]
+    return Diagnosis(
+        feasible=False,
+        conflicts=conflicts,
+        relaxations=options,
+        minimal=found.minimal,
+        summary=_summary(problem, conflicts, options, groups),
+    )

@@ -1,0 +1,151 @@
+"""iCalendar export: one ``.ics`` file per staff member from a roster or a case schedule.
+
+Times are the wall-clock times of the ward or theatre: floating local times by
+default (calendar apps show them as written), or in ``tz`` (an IANA name such as
+``"Europe/London"``) with its VTIMEZONE included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from optimizer.errors import InputError
+from optimizer.model.result import Result
+from optimizer.model.roster import RosterProblem
+
+PRODID = "-//carealloc//roster and schedule export//EN"
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _zone(tz: str | None) -> ZoneInfo | None:
+    if tz is None:
+        return None
+    try:
+        return ZoneInfo(tz)
+    except Exception:
+        raise InputError(f"unknown time zone '{tz}'", field="tz") from None
+
+
+def _uid(*parts: object) -> str:
+    text = "-".join(str(p) for p in parts)
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text) + "@carealloc"
+
+
+def _finish(cal: Calendar, zone: ZoneInfo | None) -> bytes:
+    if zone is not None:
+        cal.add_missing_timezones()
+    data: bytes = cal.to_ical()
+    return data
+
+
+def roster_calendars(
+    problem: RosterProblem,
+    result: Result,
+    tz: str | None = None,
+    stamp: dt.datetime | None = None,
+) -> dict[str, bytes]:
+    """Staff id -> ``.ics`` bytes with one event per worked shift (staff with no shifts too)."""
+    if result.roster is None:
+        raise InputError("the result holds no roster to export")
+    zone = _zone(tz)
+    stamp = stamp or dt.datetime.now(dt.UTC)
+    by_staff: dict[str, list[tuple[int, str]]] = {p.id: [] for p in problem.staff}
+    for a in result.roster.assignments:
+        if a.staff in by_staff and a.shift in problem.shift_index:
+            by_staff[a.staff].append((a.day, a.shift))
+    out: dict[str, bytes] = {}
+    for person in problem.staff:
+        cal = _calendar(f"{person.label} – {problem.name}")
+        for day, shift_id in sorted(by_staff[person.id]):
+            shift = problem.shift(shift_id)
+            begin = dt.datetime.combine(problem.date_of(day), dt.time(), tzinfo=zone)
+            begin += dt.timedelta(minutes=shift.start)
+            event = Event()
+            event.add("uid", _uid(problem.name, person.id, problem.date_of(day), shift.id))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", begin)
+            event.add("dtend", begin + dt.timedelta(minutes=shift.length_minutes))
+            event.add("summary", f"{shift.label} shift")
+            event.add("description", f"{person.label} ({person.id}) – {problem.name}")
+            cal.add_component(event)
+        out[person.id] = _finish(cal, zone)
+    return out
+
+
+def schedule_calendars(
+    problem: Any,
+    result: Result,
+    tz: str | None = None,
+    stamp: dt.datetime | None = None,
+) -> dict[str, bytes]:
+    """Staff id -> ``.ics`` bytes with one event per case the person is on."""
+    if result.schedule is None:
+        raise InputError("the result holds no schedule to export")
+    if problem.start is None:
+        raise InputError("the case problem has no start date-time, so it has no calendar dates")
+    zone = _zone(tz)
+    stamp = stamp or dt.datetime.now(dt.UTC)
+    start = problem.start.replace(tzinfo=zone)
+    by_staff: dict[str, list[Any]] = {p.id: [] for p in problem.staff}
+    for placed in result.schedule.tasks:
+        for person in placed.staff:
+            by_staff.setdefault(person, []).append(placed)
+    label = {p.id: p.label for p in problem.staff}
+    out: dict[str, bytes] = {}
+    for person_id, items in by_staff.items():
+        cal = _calendar(f"{label.get(person_id, person_id)} – {problem.name}")
+        for placed in sorted(items, key=lambda t: t.start):
+            task = problem.task(placed.task) if placed.task in problem.task_index else None
+            event = Event()
+            event.add("uid", _uid(problem.name, person_id, placed.task))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", start + dt.timedelta(minutes=placed.start))
+            event.add("dtend", start + dt.timedelta(minutes=placed.end))
+            event.add("summary", task.label if task else placed.task)
+            if placed.room:
+                event.add("location", placed.room)
+            team = ", ".join(label.get(s, s) for s in placed.staff)
+            procedure = task.procedure if task else ""
+            event.add("description", f"{procedure} – case {placed.task}; team: {team}".strip(" –"))
+            cal.add_component(event)
+        out[person_id] = _finish(cal, zone)
+    return out
+
+
+def calendars(
+    problem: Any, result: Result, tz: str | None = None, stamp: dt.datetime | None = None
+) -> dict[str, bytes]:
+    """Per-staff calendars of a roster or a case schedule."""
+    if isinstance(problem, RosterProblem):
+        return roster_calendars(problem, result, tz, stamp)
+    return schedule_calendars(problem, result, tz, stamp)
+
+
+def file_name(staff_id: str) -> str:
+    """A safe ``.ics`` file name for a staff id."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") + ".ics"
+
+
+def calendars_zip(files: Mapping[str, bytes]) -> bytes:
+    """A ZIP with one ``<staff>.ics`` per staff member."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for staff_id, data in files.items():
+            archive.writestr(file_name(staff_id), data)
+    return out.getvalue()

@@ -1,0 +1,131 @@
+"""Case-schedule CSV in the ``task,start,end,staff,resources`` contract.
+
+One row per placed task; ``start``/``end`` are minutes from the horizon start;
+``staff`` and ``resources`` hold several ids joined by ``;``. The room, if any,
+is the first entry of ``resources``, written ``room:ID`` (ids never contain
+``:``), followed by the task's equipment/resources. Given the problem, the reader
+also accepts a bare room id and checks every id; tasks of the problem missing
+from the file are then listed as unscheduled.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from optimizer.errors import InputError, from_validation_error
+from optimizer.model.cases import CaseProblem
+from optimizer.model.result import CaseSchedule, ScheduledTask
+
+HEADER = ("task", "start", "end", "staff", "resources")
+ROOM_PREFIX = "room:"
+
+
+def _natural(task_id: str) -> tuple[int, int | str]:
+    return (0, int(task_id)) if task_id.isdigit() else (1, task_id)
+
+
+def schedule_to_csv(schedule: CaseSchedule) -> str:
+    """The schedule as CSV text, sorted by start then task id."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for item in sorted(schedule.tasks, key=lambda t: (t.start, _natural(t.task))):
+        used = ([f"{ROOM_PREFIX}{item.room}"] if item.room is not None else []) + list(
+            item.resources
+        )
+        writer.writerow((item.task, item.start, item.end, ";".join(item.staff), ";".join(used)))
+    return out.getvalue()
+
+
+def write_schedule_csv(schedule: CaseSchedule, path: str | Path) -> None:
+    """Write the schedule CSV file."""
+    Path(path).write_text(schedule_to_csv(schedule), encoding="utf-8")
+
+
+def _ids(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> CaseSchedule:
+    """Read a ``task,start,end,staff,resources`` CSV; bad rows name file and line."""
+    path = Path(path)
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", file=where) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
+        raise InputError(
+            "the first line must be the header task,start,end,staff,resources", file=where, line=1
+        )
+    placed: list[ScheduledTask] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(HEADER):
+            raise InputError(
+                f"expected 5 fields (task,start,end,staff,resources), found {len(row)}",
+                file=where,
+                line=line,
+            )
+        task_id, start, end, staff, used = (cell.strip() for cell in row)
+        if problem is not None and task_id not in problem.task_index:
+            raise InputError(f"unknown task '{task_id}'", file=where, line=line, field="task")
+        if task_id in seen:
+            raise InputError(f"task '{task_id}' appears twice", file=where, line=line, field="task")
+        seen.add(task_id)
+        for name, value in (("start", start), ("end", end)):
+            if not value.isdigit():
+                raise InputError(
+                    f"{name} '{value}' must be a whole number of minutes ≥ 0",
+                    file=where,
+                    line=line,
+                    field=name,
+                )
+        room, resources = _split_room(_ids(used), problem)
+        if problem is not None:
+            for rid in resources:
+                if rid not in problem.resource_index:
+                    raise InputError(
+                        f"unknown room or resource '{rid}'",
+                        file=where,
+                        line=line,
+                        field="resources",
+                    )
+            if room is not None and room not in problem.room_index:
+                raise InputError(f"unknown room '{room}'", file=where, line=line, field="resources")
+            for name in _ids(staff):
+                if name not in problem.staff_index:
+                    raise InputError(
+                        f"unknown staff '{name}'", file=where, line=line, field="staff"
+                    )
+        try:
+            placed.append(
+                ScheduledTask(
+                    task=task_id,
+                    start=int(start),
+                    end=int(end),
+                    room=room,
+                    staff=tuple(_ids(staff)),
+                    resources=tuple(resources),
+                )
+            )
+        except ValidationError as exc:
+            raise from_validation_error(exc, file=f"{where}:{line}") from None
+    unscheduled = () if problem is None else tuple(t.id for t in problem.tasks if t.id not in seen)
+    return CaseSchedule(tasks=tuple(placed), unscheduled=unscheduled)
+
+
+def _split_room(ids: list[str], problem: CaseProblem | None) -> tuple[str | None, list[str]]:
+    """(room, other resources) from the ``resources`` cell."""
+    if ids and ids[0].startswith(ROOM_PREFIX):
+        return ids[0].removeprefix(ROOM_PREFIX), ids[1:]
+    if ids and problem is not None and ids[0] in problem.room_index:
+        return ids[0], ids[1:]
+    return None, ids

@@ -1,0 +1,131 @@
+"""Lexicographic priorities instead of weights: optimise one group of penalty rules
+at a time and keep each stage's result as a hard cap for the later ones.
+
+Default stages: (1) uncovered demand, (2) over-staffing, (3) requests and changes
+to the published roster. Within a stage the rules' own weights still apply
+(``under_weight`` per missing person, request weights, ...), multiplied by the
+stage's multiplier. Each stage runs until proven optimal or its time box ends;
+its value (the best found) becomes the cap ``sum(multiplier * cost) <= value``.
+
+The returned Result is on the plain weighted scale, so the independent checker
+agrees with it: ``objective`` = sum of the plain cost per rule (``terms``) of the
+final roster. ``bound`` is None (a lexicographic optimum bounds nothing on the
+weighted scale); ``status`` is OPTIMAL only when every stage was proven optimal
+(the roster is then lexicographically optimal), FEASIBLE otherwise. ``message``
+lists each stage's value and status; ``progress`` holds one point per stage
+(cumulative seconds, plain objective), and ``on_solution`` is called with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from optimizer.errors import InputError
+from optimizer.model.result import ProgressPoint, Result, SolveStatus
+from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
+from optimizer.solve import solve
+
+DEFAULT_STAGES: tuple[dict[str, int], ...] = (
+    {"under_cover": 1},
+    {"over_cover": 1},
+    {"shift_on_request": 1, "shift_off_request": 1, "baseline_change": 1},
+)
+"""Uncovered demand first, then over-staffing, then requests and re-planning changes."""
+
+
+def _check_stages(stages: Sequence[Mapping[str, int]]) -> list[dict[str, int]]:
+    if not stages:
+        raise InputError("give at least one lexicographic stage", field="stages")
+    checked = []
+    for i, stage in enumerate(stages):
+        where = f"stages[{i}]"
+        if not stage:
+            raise InputError("a lexicographic stage needs at least one rule", field=where)
+        for rule, multiplier in stage.items():
+            if rule not in ROSTER_PENALTY_RULES:
+                raise InputError(
+                    f"unknown penalty rule '{rule}'; known: {', '.join(ROSTER_PENALTY_RULES)}",
+                    field=where,
+                )
+            if not isinstance(multiplier, int) or multiplier <= 0:
+                raise InputError(
+                    f"the multiplier of '{rule}' must be a positive integer, got {multiplier!r}",
+                    field=where,
+                )
+        checked.append(dict(stage))
+    return checked
+
+
+def _describe(stage: Mapping[str, int], value: int | None, status: SolveStatus) -> str:
+    rules = "+".join(rule if m == 1 else f"{m}*{rule}" for rule, m in stage.items())
+    return f"{rules}={value} ({status.value})"
+
+
+def solve_lexicographic(
+    problem: RosterProblem,
+    stages: Sequence[Mapping[str, int]] | None = None,
+    *,
+    backend: str = "cpsat",
+    time_limit_per_stage: float | None = 10.0,
+    **solve_kwargs: Any,
+) -> Result:
+    """Optimise ``stages`` in order, each capped by the ones before (see module doc).
+
+    ``solve_kwargs`` go to every stage's ``solve`` (workers, seed, params, ...);
+    ``time_limit``, ``stage_weights`` and ``stage_caps`` are set per stage here.
+    """
+    for reserved in ("time_limit", "stage_weights", "stage_caps"):
+        if reserved in solve_kwargs:
+            raise InputError(
+                f"'{reserved}' is set per stage by solve_lexicographic "
+                "(use time_limit_per_stage for the time box)",
+                field=reserved,
+            )
+    checked = _check_stages(DEFAULT_STAGES if stages is None else stages)
+    on_solution = solve_kwargs.pop("on_solution", None)
+    caps: list[tuple[dict[str, int], int]] = []
+    best: Result | None = None
+    notes: list[str] = []
+    progress: list[ProgressPoint] = []
+    seconds = 0.0
+    all_optimal = True
+    for stage in checked:
+        if best is not None and best.roster is not None:
+            solve_kwargs["hint"] = best.roster
+        result = solve(
+            problem,
+            backend=backend,
+            time_limit=time_limit_per_stage,
+            stage_weights=stage,
+            stage_caps=list(caps),
+            **solve_kwargs,
+        )
+        seconds += result.seconds
+        if not result.status.has_solution or result.objective is None:
+            if best is None:
+                result.seconds = round(seconds, 3)
+                return result  # infeasible, or nothing found in the first time box
+            notes.append(_describe(stage, None, result.status))
+            all_optimal = False
+            break
+        all_optimal = all_optimal and result.status is SolveStatus.OPTIMAL
+        caps.append((stage, result.objective))
+        notes.append(_describe(stage, result.objective, result.status))
+        best = result
+        point = ProgressPoint(seconds=round(seconds, 3), objective=sum(result.terms.values()))
+        progress.append(point)
+        if on_solution is not None:
+            on_solution(point)
+    assert best is not None
+    return Result(
+        status=SolveStatus.OPTIMAL if all_optimal else SolveStatus.FEASIBLE,
+        objective=sum(best.terms.values()),
+        bound=None,
+        seconds=round(seconds, 3),
+        backend=best.backend,
+        roster=best.roster,
+        progress=progress,
+        terms=dict(best.terms),
+        message="lexicographic: " + "; ".join(notes),
+    )

@@ -1,0 +1,564 @@
+"""Re-planning a published case schedule with minimal disruption.
+
+``replan(problem, published, changes, now=...)`` applies changes (a case added or
+cancelled, a person unavailable for an interval, a room closed for an interval, a
+case that ran long), fixes what cannot move, re-solves, and reports exactly what
+moved.
+
+* Tasks the published schedule started before ``now`` are pinned (start, room and
+  whole team); every other task may not start before ``now``.
+* The published schedule becomes the problem's ``baseline``: each moved or dropped
+  case costs ``move_weight``, each person taken off a case ``staff_weight``
+  (penalty rules ``baseline_move`` / ``baseline_staff``).
+* A case that ran long is pinned where it ran with its actual duration; its room's
+  opening and its team's duty windows stretch to cover the actual end (facts beat
+  plans). An optional case that can no longer be placed at all (e.g. its surgeon
+  is away for the rest of the horizon) is taken out and reported as dropped, with
+  the reason; a mandatory one makes the change invalid (``InputError``).
+* The solve warm-starts from a repaired schedule: the published placements that
+  still fit, then the rest inserted at their earliest free slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from optimizer.errors import InputError, from_validation_error
+from optimizer.explain.cases import (
+    Occupancy,
+    find_slot,
+    placement_fits,
+    static_reasons,
+    when,
+)
+from optimizer.model.cases import (
+    CaseBaseline,
+    CasePin,
+    CaseProblem,
+    Opening,
+    Room,
+    StaffMember,
+    Task,
+    Window,
+    merge_windows,
+)
+from optimizer.model.common import Id, Record
+from optimizer.model.result import CaseSchedule, Result, ScheduledTask
+from optimizer.solve import solve
+
+# -- changes -------------------------------------------------------------------------
+
+
+class AddCase(Record):
+    """A new case to fit in."""
+
+    kind: Literal["add_case"] = "add_case"
+    task: Task
+
+
+class CancelCase(Record):
+    """A case that will not happen (it must not have started)."""
+
+    kind: Literal["cancel_case"] = "cancel_case"
+    task: Id
+
+
+class StaffUnavailable(Record):
+    """A person is off duty during ``[start, end)`` (sickness, an emergency, ...)."""
+
+    kind: Literal["staff_unavailable"] = "staff_unavailable"
+    staff: Id
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    reason: str = "unavailable"
+
+
+class RoomClosed(Record):
+    """A room cannot be used during ``[start, end)`` (equipment failure, cleaning, ...)."""
+
+    kind: Literal["room_closed"] = "room_closed"
+    room: Id
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    reason: str = "closed"
+
+
+class CaseOverrun(Record):
+    """A published case ran long (or short): it actually ends at ``actual_end``."""
+
+    kind: Literal["case_overrun"] = "case_overrun"
+    task: Id
+    actual_end: int = Field(gt=0)
+
+
+Change = Annotated[
+    AddCase | CancelCase | StaffUnavailable | RoomClosed | CaseOverrun,
+    Field(discriminator="kind"),
+]
+
+MoveKind = Literal["added", "cancelled", "dropped", "placed", "moved", "restaffed", "extended"]
+
+
+class Move(Record):
+    """One task whose placement differs from the published schedule."""
+
+    task: str
+    label: str
+    kind: MoveKind
+    old_start: int | None = None
+    new_start: int | None = None
+    old_room: str | None = None
+    new_room: str | None = None
+    staff_removed: tuple[str, ...] = ()
+    staff_added: tuple[str, ...] = ()
+    message: str = ""
+
+
+class ReplanOutcome(BaseModel):
+    """The re-planned problem, its solve result and the exact list of moves."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    problem: CaseProblem
+    result: Result
+    moves: list[Move] = Field(default_factory=list)
+    fixed: list[str] = Field(default_factory=list, description="tasks pinned as started")
+    dropped: dict[str, str] = Field(
+        default_factory=dict, description="tasks taken out as unplaceable -> reason"
+    )
+
+    def messages(self) -> list[str]:
+        return [m.message for m in self.moves]
+
+
+# -- interval arithmetic -------------------------------------------------------------
+
+
+def _subtract(windows: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in windows:
+        if b <= start or a >= end:
+            out.append((a, b))
+            continue
+        if a < start:
+            out.append((a, start))
+        if b > end:
+            out.append((end, b))
+    return out
+
+
+def _close_opening(opening: Opening, start: int, end: int) -> list[Opening]:
+    """The parts of an opening outside ``[start, end)`` (overtime-only rests dropped)."""
+    if opening.hard_end <= start or opening.start >= end:
+        return [opening]
+    parts = []
+    if opening.start < start:
+        regular_end = min(opening.end, start)
+        parts.append(
+            Opening(
+                start=opening.start,
+                end=regular_end,
+                overtime=min(start, opening.hard_end) - regular_end,
+            )
+        )
+    if end < opening.end:
+        parts.append(Opening(start=end, end=opening.end, overtime=opening.overtime))
+    return parts
+
+
+# -- building the new problem ----------------------------------------------------------
+
+
+def _schedule_of(published: Result | CaseSchedule) -> CaseSchedule:
+    if isinstance(published, Result):
+        if published.schedule is None:
+            raise InputError("the published result holds no case schedule", field="published")
+        return published.schedule
+    return published
+
+
+class _Draft:
+    """Mutable copy of a problem's parts while changes are applied."""
+
+    def __init__(self, problem: CaseProblem, published: CaseSchedule) -> None:
+        self.problem = problem
+        self.published = published.by_task()
+        self.tasks: dict[str, Task] = {t.id: t for t in problem.tasks}
+        self.rooms: dict[str, Room] = {r.id: r for r in problem.rooms}
+        self.windows: dict[str, list[tuple[int, int]]] = {
+            p.id: [(w.start, w.end) for w in problem.windows_of(p)] for p in problem.staff
+        }
+        self.pins: dict[str, CasePin] = {pin.task: pin for pin in problem.pins}
+        self.fixed: dict[str, ScheduledTask] = {}
+        self.ends: dict[str, int] = {}
+
+    def fix_started(self, now: int | None) -> None:
+        if now is None:
+            return
+        for task_id, item in self.published.items():
+            if task_id in self.tasks and item.start < now:
+                self.fixed[task_id] = item
+
+    def apply(self, change: Change) -> None:
+        if isinstance(change, AddCase):
+            if change.task.id in self.tasks:
+                raise InputError(f"case '{change.task.id}' already exists", field="task")
+            self.tasks[change.task.id] = change.task
+        elif isinstance(change, CancelCase):
+            self._known_task(change.task)
+            if change.task in self.fixed:
+                raise InputError(
+                    f"case '{change.task}' has already started and cannot be cancelled",
+                    field="task",
+                )
+            del self.tasks[change.task]
+            self.pins.pop(change.task, None)
+        elif isinstance(change, StaffUnavailable):
+            self._staff_off(change)
+        elif isinstance(change, RoomClosed):
+            self._room_closed(change)
+        else:
+            self._overrun(change)
+
+    def _known_task(self, task_id: str) -> None:
+        if task_id not in self.tasks:
+            raise InputError(f"unknown case '{task_id}'", field="task")
+
+    def _check_interval(self, start: int, end: int) -> None:
+        if end <= start:
+            raise InputError(f"the interval ends ({end}) before it starts ({start})", field="end")
+
+    def _staff_off(self, change: StaffUnavailable) -> None:
+        if change.staff not in self.windows:
+            raise InputError(f"unknown staff '{change.staff}'", field="staff")
+        self._check_interval(change.start, change.end)
+        for task_id, item in self.fixed.items():
+            end = self.ends.get(task_id, item.end)
+            if change.staff in item.staff and item.start < change.end and change.start < end:
+                raise InputError(
+                    f"'{change.staff}' is on started case '{task_id}' during the requested "
+                    f"unavailability; start it after the case ends ({end})",
+                    field="start",
+                )
+        self.windows[change.staff] = _subtract(self.windows[change.staff], change.start, change.end)
+
+    def _room_closed(self, change: RoomClosed) -> None:
+        if change.room not in self.rooms:
+            raise InputError(f"unknown room '{change.room}'", field="room")
+        self._check_interval(change.start, change.end)
+        for task_id, item in self.fixed.items():
+            end = self.ends.get(task_id, item.end)
+            if item.room == change.room and item.start < change.end and change.start < end:
+                raise InputError(
+                    f"room '{change.room}' holds started case '{task_id}' during the "
+                    f"requested closure; start the closure after the case ends ({end})",
+                    field="start",
+                )
+        room = self.rooms[change.room]
+        openings = self.problem.openings_of(room)
+        new = [part for o in openings for part in _close_opening(o, change.start, change.end)]
+        if not new:
+            raise InputError(
+                f"closing room '{change.room}' from {change.start} to {change.end} leaves it "
+                "no opening at all; take the room out of the problem instead",
+                field="room",
+            )
+        self.rooms[change.room] = room.model_copy(update={"openings": tuple(new)})
+
+    def _overrun(self, change: CaseOverrun) -> None:
+        self._known_task(change.task)
+        item = self.published.get(change.task)
+        if item is None:
+            raise InputError(f"case '{change.task}' is not in the published schedule", field="task")
+        if change.actual_end <= item.start:
+            raise InputError(
+                f"case '{change.task}' starts at {item.start}; its actual end "
+                f"{change.actual_end} must be later",
+                field="actual_end",
+            )
+        task = self.tasks[change.task]
+        duration = change.actual_end - item.start
+        update: dict[str, Any] = {"duration": duration}
+        if task.deadline is not None and task.deadline < change.actual_end:
+            update["deadline"] = change.actual_end
+        self.tasks[change.task] = task.model_copy(update=update)
+        self.fixed[change.task] = item
+        self.ends[change.task] = change.actual_end
+        for name in item.staff:
+            if name in self.windows:
+                self.windows[name] = [
+                    (w.start, w.end)
+                    for w in merge_windows([*self.windows[name], (item.start, change.actual_end)])
+                ]
+        if item.room is not None and item.room in self.rooms:
+            room = self.rooms[item.room]
+            if room.openings:
+                stretched = []
+                for opening in room.openings:
+                    if opening.start <= item.start < opening.hard_end < change.actual_end:
+                        opening = opening.model_copy(
+                            update={"overtime": change.actual_end - opening.end}
+                        )
+                    stretched.append(opening)
+                self.rooms[item.room] = room.model_copy(update={"openings": tuple(stretched)})
+
+    def release_after(self, now: int | None) -> None:
+        if now is None:
+            return
+        for task_id, task in list(self.tasks.items()):
+            if task_id not in self.fixed and task.release < now:
+                self.tasks[task_id] = task.model_copy(update={"release": now})
+
+    def pin_fixed(self) -> None:
+        for task_id, item in self.fixed.items():
+            self.pins[task_id] = CasePin(
+                task=task_id, start=item.start, room=item.room, staff=item.staff
+            )
+
+    def build(self, baseline: CaseBaseline | None, validate: bool = True) -> CaseProblem:
+        staff = tuple(
+            p.model_copy(
+                update={
+                    "available": None
+                    if p.available is None and self._whole(p)
+                    else tuple(Window(start=a, end=b) for a, b in self.windows[p.id])
+                }
+            )
+            for p in self.problem.staff
+        )
+        data = {
+            **{k: getattr(self.problem, k) for k in type(self.problem).model_fields},
+            "tasks": tuple(self.tasks.values()),
+            "rooms": tuple(self.rooms.values()),
+            "staff": staff,
+            "pins": tuple(p for t, p in self.pins.items() if t in self.tasks),
+            "baseline": baseline,
+        }
+        if not validate:
+            return CaseProblem.model_construct(**data)
+        try:
+            return CaseProblem.model_validate({k: _dump(v) for k, v in data.items()})
+        except ValidationError as exc:
+            raise from_validation_error(exc) from None
+
+    def _whole(self, person: StaffMember) -> bool:
+        return self.windows[person.id] == [(0, self.problem.horizon)]
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, tuple):
+        return [_dump(v) for v in value]
+    return value
+
+
+def _drop_unplaceable(draft: _Draft, now: int | None) -> dict[str, str]:
+    """Take out optional, unfixed tasks that can no longer be placed at all."""
+    trial = draft.build(None, validate=False)
+    dropped: dict[str, str] = {}
+    for task in list(draft.tasks.values()):
+        if task.id in draft.fixed or trial.must_schedule(task):
+            continue
+        unknown = [n for n in task.staff if n not in trial.staff_index] or [
+            r for r in task.rooms or () if r not in trial.room_index
+        ]
+        if unknown or any(r not in trial.resource_index for r in task.resources):
+            continue  # validation names the bad reference
+        latest = trial.latest_end(task)
+        if task.release + task.duration > latest:
+            after = "" if now is None else f" after {when(trial, now)}"
+            dropped[task.id] = f"its window closes{after} before {task.duration} minutes fit"
+            continue
+        reasons = static_reasons(trial, task)
+        if reasons:
+            dropped[task.id] = reasons[0].message
+    if len(dropped) == len(draft.tasks):
+        raise InputError(
+            "after the changes no case is left that can be scheduled: "
+            + "; ".join(f"{t}: {why}" for t, why in dropped.items()),
+            field="changes",
+        )
+    for task_id in dropped:
+        del draft.tasks[task_id]
+    return dropped
+
+
+def replan_problem(
+    problem: CaseProblem,
+    published: Result | CaseSchedule,
+    changes: Sequence[Change] = (),
+    now: int | None = None,
+    move_weight: int = 100,
+    staff_weight: int = 10,
+) -> tuple[CaseProblem, list[str], dict[str, str]]:
+    """The re-planning problem: changes applied, started tasks pinned, baseline set.
+
+    Returns the problem, the ids of tasks pinned as started (or overrun), and the
+    optional tasks taken out because they can no longer be placed (id -> reason).
+    """
+    schedule = _schedule_of(published)
+    draft = _Draft(problem, schedule)
+    draft.fix_started(now)
+    for change in changes:
+        draft.apply(change)
+    draft.release_after(now)
+    draft.pin_fixed()
+    dropped = _drop_unplaceable(draft, now)
+    kept = CaseSchedule(
+        tasks=tuple(it for it in schedule.tasks if it.task in draft.tasks or it.task in dropped),
+        unscheduled=tuple(t for t in schedule.unscheduled if t in draft.tasks),
+    )
+    baseline = CaseBaseline(schedule=kept, move_weight=move_weight, staff_weight=staff_weight)
+    return draft.build(baseline), list(draft.fixed), dropped
+
+
+def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
+    """A feasible start for the new problem: pinned tasks, then published placements
+    that still fit, then every other task at its earliest free slot."""
+    occ = Occupancy(problem)
+    old = published.by_task()
+    for pin in problem.pins:
+        task = problem.task(pin.task)
+        item = old.get(pin.task)
+        if item is not None and pin.start == item.start:
+            occ.add(item.model_copy(update={"end": item.start + task.duration}))
+    rest = []
+    for item in sorted(published.tasks, key=lambda it: it.start):
+        if item.task not in problem.task_index or item.task in occ.placed:
+            continue
+        if placement_fits(problem, item, occ):
+            occ.add(item)
+        else:
+            rest.append(item.task)
+    rest += [t.id for t in problem.tasks if t.id not in occ.placed and t.id not in rest]
+    for task_id in rest:
+        slot = find_slot(problem, problem.task(task_id), occ)
+        if slot is not None:
+            occ.add(slot)
+    placed = sorted(occ.placed.values(), key=lambda it: (it.start, it.task))
+    left = tuple(t.id for t in problem.tasks if t.id not in occ.placed)
+    return CaseSchedule(tasks=tuple(placed), unscheduled=left)
+
+
+def diff_schedules(
+    old_problem: CaseProblem,
+    new_problem: CaseProblem,
+    old: CaseSchedule,
+    new: CaseSchedule,
+    cancelled: Sequence[str] = (),
+) -> list[Move]:
+    """Every task whose placement differs between two schedules, as ``Move`` records."""
+    before, after = old.by_task(), new.by_task()
+    moves = []
+    ids = list(dict.fromkeys([*old_problem.task_index, *new_problem.task_index]))
+    for task_id in ids:
+        a, b = before.get(task_id), after.get(task_id)
+        problem = new_problem if task_id in new_problem.task_index else old_problem
+        label = problem.task(task_id).label
+        is_new = task_id not in old_problem.task_index
+        move = _move(problem, task_id, label, a, b, task_id in cancelled, is_new)
+        if move is not None:
+            moves.append(move)
+    return moves
+
+
+def _move(
+    problem: CaseProblem,
+    task_id: str,
+    label: str,
+    a: ScheduledTask | None,
+    b: ScheduledTask | None,
+    cancelled: bool,
+    is_new: bool,
+) -> Move | None:
+    base: dict[str, Any] = dict(task=task_id, label=label)
+    if a is not None:
+        base.update(old_start=a.start, old_room=a.room)
+    if b is not None:
+        base.update(new_start=b.start, new_room=b.room)
+    if a is None and b is None:
+        return None
+    if a is None:
+        assert b is not None
+        kind: MoveKind = "added" if is_new else "placed"
+        where = f" in {b.room}" if b.room else ""
+        return Move(
+            **base,
+            kind=kind,
+            staff_added=b.staff,
+            message=f"{label}: scheduled at {when(problem, b.start)}{where}",
+        )
+    if b is None:
+        kind = "cancelled" if cancelled else "dropped"
+        verb = "cancelled" if cancelled else "dropped from the schedule"
+        return Move(
+            **base,
+            kind=kind,
+            staff_removed=a.staff,
+            message=f"{label}: {verb} (was {when(problem, a.start)})",
+        )
+    removed = tuple(n for n in a.staff if n not in b.staff)
+    added = tuple(n for n in b.staff if n not in a.staff)
+    parts = []
+    if a.start != b.start:
+        parts.append(f"{when(problem, a.start)} → {when(problem, b.start)}")
+    if a.room != b.room:
+        parts.append(f"room {a.room} → {b.room}")
+    if removed or added:
+        parts.append(f"team −{', '.join(removed) or '∅'} +{', '.join(added) or '∅'}")
+    if parts:
+        kind = "moved" if a.start != b.start or a.room != b.room else "restaffed"
+        return Move(
+            **base,
+            kind=kind,
+            staff_removed=removed,
+            staff_added=added,
+            message=f"{label}: " + "; ".join(parts),
+        )
+    if a.end != b.end:
+        return Move(
+            **base,
+            kind="extended",
+            message=f"{label}: now ends {when(problem, b.end)} (was {when(problem, a.end)})",
+        )
+    return None
+
+
+def replan(
+    problem: CaseProblem,
+    published: Result | CaseSchedule,
+    changes: Sequence[Change] = (),
+    now: int | None = None,
+    move_weight: int = 100,
+    staff_weight: int = 10,
+    **solve_kwargs: Any,
+) -> ReplanOutcome:
+    """Apply ``changes``, re-solve with minimal disruption and list exactly what moved.
+
+    ``solve_kwargs`` go to ``optimizer.solve.solve`` (backend, time_limit, workers,
+    seed, ...); the warm start defaults to a repair of the published schedule.
+    """
+    schedule = _schedule_of(published)
+    new_problem, fixed, dropped = replan_problem(
+        problem, schedule, changes, now, move_weight, staff_weight
+    )
+    if "hint" not in solve_kwargs:
+        solve_kwargs["hint"] = repair(new_problem, schedule)
+    result = solve(new_problem, **solve_kwargs)
+    cancelled = [c.task for c in changes if isinstance(c, CancelCase)]
+    moves: list[Move] = []
+    if result.schedule is not None:
+        moves = diff_schedules(problem, new_problem, schedule, result.schedule, cancelled)
+        for move in moves:
+            if move.task in dropped and move.kind == "dropped":
+                reason = dropped[move.task]
+                moves[moves.index(move)] = move.model_copy(
+                    update={"message": f"{move.message}: {reason}"}
+                )
+    return ReplanOutcome(
+        problem=new_problem, result=result, moves=moves, fixed=fixed, dropped=dropped
+    )

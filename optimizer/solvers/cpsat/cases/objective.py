@@ -1,0 +1,169 @@
+"""Soft rules of the case model as exact cost expressions, and the objective.
+
+Every cost expression equals the checker's cost for the solution (no slack
+left to the optimiser), so FEASIBLE results report the true objective too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.cases import CASE_PENALTY_RULES
+from optimizer.solvers.cpsat.cases.variables import CaseVariables, TaskVars
+
+Expr = cp_model.LinearExprT
+
+
+def build_costs(cv: CaseVariables) -> dict[str, Expr]:
+    """One cost expression per rule of ``CASE_PENALTY_RULES``."""
+    costs: dict[str, Expr] = {
+        "unscheduled": _unscheduled(cv),
+        "tardiness": _tardiness(cv),
+        "overtime": _overtime(cv),
+        "makespan": _makespan(cv),
+        "baseline_move": 0,
+        "baseline_staff": 0,
+    }
+    if cv.problem.baseline is not None:
+        costs["baseline_move"], costs["baseline_staff"] = _baseline(cv)
+    assert set(costs) == set(CASE_PENALTY_RULES)
+    return costs
+
+
+def _value_if_present(
+    cv: CaseVariables, tv: TaskVars, expr: Expr, lo: int, hi: int, name: str
+) -> Expr:
+    """``expr`` when the task is placed, else 0 (exactly)."""
+    if tv.mandatory:
+        return expr
+    var = cv.model.new_int_var(min(0, lo), max(0, hi), name)
+    cv.model.add(var == expr).only_enforce_if(tv.present)
+    cv.model.add(var == 0).only_enforce_if(~tv.present)
+    return var
+
+
+def _unscheduled(cv: CaseVariables) -> Expr:
+    terms = []
+    for tv in cv.tasks:
+        cost = cv.problem.unscheduled_cost(tv.task)
+        if not tv.mandatory and cost:
+            terms.append(cost * (1 - tv.present))
+    return sum(terms)
+
+
+def _tardiness(cv: CaseVariables) -> Expr:
+    weight = cv.problem.weights.tardiness
+    terms = []
+    for i, tv in enumerate(cv.tasks):
+        task = tv.task
+        if task.due is None or not weight * task.priority or cv.latest_end[i] <= task.due:
+            continue
+        most = cv.latest_end[i] - task.due
+        late = cv.model.new_int_var(0, most, f"late_{i}")
+        cv.model.add_max_equality(late, [tv.end - task.due, 0])
+        terms.append(weight * task.priority * _value_if_present(cv, tv, late, 0, most, f"lt_{i}"))
+    return sum(terms)
+
+
+def _overtime(cv: CaseVariables) -> Expr:
+    weight = cv.problem.weights.overtime
+    if not weight:
+        return 0
+    per_opening: dict[tuple[int, int], list[tuple[TaskVars, cp_model.IntVar]]] = {}
+    for tv in cv.tasks:
+        for (r, o), lit in tv.openings.items():
+            opening = cv.problem.openings_of(cv.problem.rooms[r])[o]
+            if opening.overtime:
+                per_opening.setdefault((r, o), []).append((tv, lit))
+    terms = []
+    for (r, o), users in per_opening.items():
+        opening = cv.problem.openings_of(cv.problem.rooms[r])[o]
+        overrun = []
+        for tv, lit in users:
+            lo = tv.task.duration + opening.start - opening.end
+            var = cv.model.new_int_var(min(0, lo), opening.overtime, f"run_{r}_{o}")
+            cv.model.add(var == tv.end - opening.end).only_enforce_if(lit)
+            cv.model.add(var == 0).only_enforce_if(~lit)
+            overrun.append(var)
+        overtime = cv.model.new_int_var(0, opening.overtime, f"overtime_{r}_{o}")
+        cv.model.add_max_equality(overtime, [0, *overrun])
+        terms.append(weight * overtime)
+    return sum(terms)
+
+
+def _makespan(cv: CaseVariables) -> Expr:
+    """``weights.makespan × makespan``; the variable may exceed the last end in a
+    non-final solution, so reported costs come from ``evaluate``."""
+    weight = cv.problem.weights.makespan
+    if not weight or cv.makespan is None:
+        return 0
+    for resource in cv.problem.resources:
+        energy = sum(
+            t.duration * t.resources.get(resource.id, 0)
+            for t in cv.problem.tasks
+            if cv.problem.must_schedule(t)
+        )
+        if resource.capacity and energy:
+            cv.model.add(cv.makespan * resource.capacity >= energy)
+    return weight * cv.makespan
+
+
+def _baseline(cv: CaseVariables) -> tuple[Expr, Expr]:
+    problem = cv.problem
+    assert problem.baseline is not None
+    baseline = problem.baseline
+    moves: list[Expr] = []
+    dropped: list[Expr] = []
+    for old in baseline.schedule.tasks:
+        if old.task not in problem.task_index:
+            continue
+        i = problem.task_index[old.task]
+        tv = cv.tasks[i]
+        kept_lits = [tv.present]
+        same_start = cv.model.new_bool_var(f"same_start_{i}")
+        cv.model.add(tv.start == old.start).only_enforce_if(same_start)
+        cv.model.add(tv.start != old.start).only_enforce_if(~same_start)
+        kept_lits.append(same_start)
+        if problem.needs_room(tv.task):
+            r = problem.room_index.get(old.room) if old.room is not None else None
+            if r is None or r not in tv.rooms:
+                kept_lits = []
+            else:
+                kept_lits.append(tv.rooms[r])
+        elif old.room is not None:
+            kept_lits = []
+        if kept_lits:
+            kept = cv.model.new_bool_var(f"kept_{i}")
+            cv.model.add_bool_and(kept_lits).only_enforce_if(kept)
+            cv.model.add_bool_or([~lit for lit in kept_lits]).only_enforce_if(~kept)
+            moves.append(baseline.move_weight * (1 - kept))
+        else:
+            moves.append(baseline.move_weight)
+        for name in dict.fromkeys(old.staff):
+            s = problem.staff_index[name]
+            if s in tv.staff:
+                dropped.append(baseline.staff_weight * (1 - tv.staff[s]))
+            else:
+                dropped.append(baseline.staff_weight)
+    return sum(moves), sum(dropped)
+
+
+def weighted(values: Mapping[str, Expr], weights: Mapping[str, int] | None) -> Expr:
+    """Sum of the costs, or the stage objective ``Σ weights[rule] · cost(rule)``."""
+    if weights is None:
+        return sum(values.values())
+    return sum(weights.get(rule, 0) * cost for rule, cost in values.items())
+
+
+def add_objective(
+    cv: CaseVariables,
+    costs: dict[str, Expr],
+    stage_weights: dict[str, int] | None,
+    stage_caps: Sequence[tuple[dict[str, int], int]],
+) -> None:
+    """Minimise the (stage) objective under the earlier stages' caps."""
+    for weights, cap in stage_caps:
+        cv.model.add(weighted(costs, weights) <= cap)
+    cv.model.minimize(weighted(costs, stage_weights))

@@ -1,0 +1,219 @@
+"""CP-SAT variables of the case model: integer indices, optional intervals.
+
+Per task: presence, start, end and its interval (optional iff the task may stay
+out); per task × eligible room: a presence literal and an interval stretched by
+the room's turnover; per task × room opening: which opening it runs in (only
+when the room has several openings or overtime); per task × candidate person: a
+presence literal and an interval; per task × person × role: which slot they fill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.cases import CaseProblem, Opening, Task
+
+
+@dataclass
+class TaskVars:
+    """The variables of one task (indices are into the problem's tuples)."""
+
+    task: Task
+    present: cp_model.IntVar
+    mandatory: bool
+    start: cp_model.IntVar
+    end: cp_model.IntVar
+    interval: cp_model.IntervalVar
+    rooms: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    room_intervals: dict[int, cp_model.IntervalVar] = field(default_factory=dict)
+    openings: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    staff: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    staff_intervals: dict[int, cp_model.IntervalVar] = field(default_factory=dict)
+    slots: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+
+
+@dataclass
+class CaseVariables:
+    """Every decision variable, plus the model and problem they belong to."""
+
+    model: cp_model.CpModel
+    problem: CaseProblem
+    tasks: list[TaskVars]
+    earliest: list[int]
+    latest_end: list[int]
+    infeasible: list[str] = field(default_factory=list)
+    makespan: cp_model.IntVar | None = None
+    """Upper bound on every placed task's end; only when the makespan is weighted."""
+
+    @property
+    def true(self) -> cp_model.IntVar:
+        return self.model.new_constant(1)
+
+
+def time_bounds(problem: CaseProblem) -> tuple[list[int], list[int], list[str]]:
+    """Earliest starts and latest ends, tightened along mandatory precedences."""
+    n = len(problem.tasks)
+    earliest = [t.release for t in problem.tasks]
+    latest = [problem.latest_end(t) for t in problem.tasks]
+    for i, task in enumerate(problem.tasks):
+        pin = problem.pin_of(task.id)
+        if pin is not None and pin.start is not None:
+            earliest[i] = pin.start
+            latest[i] = pin.start + task.duration
+    must = [problem.must_schedule(t) for t in problem.tasks]
+    arcs = [
+        (problem.task_index[p.before], problem.task_index[p.after], p.min_lag)
+        for p in problem.precedences
+    ]
+    arcs = [(a, b, lag) for a, b, lag in arcs if must[a] and must[b]]
+    order = _topological(n, [(a, b) for a, b, _ in arcs])
+    dur = [t.duration for t in problem.tasks]
+    by_before: dict[int, list[tuple[int, int]]] = {}
+    by_after: dict[int, list[tuple[int, int]]] = {}
+    for a, b, lag in arcs:
+        by_before.setdefault(a, []).append((b, lag))
+        by_after.setdefault(b, []).append((a, lag))
+    for a in order:
+        for b, lag in by_before.get(a, []):
+            earliest[b] = max(earliest[b], earliest[a] + dur[a] + lag)
+    for b in reversed(order):
+        for a, lag in by_after.get(b, []):
+            latest[a] = min(latest[a], latest[b] - dur[b] - lag)
+    problems = [
+        f"task '{problem.tasks[i].id}' cannot fit: earliest start {earliest[i]}, latest end "
+        f"{latest[i]}, duration {dur[i]} (release, deadlines, pins and precedences)"
+        for i in range(n)
+        if must[i] and earliest[i] + dur[i] > latest[i]
+    ]
+    return earliest, latest, problems
+
+
+def _topological(n: int, arcs: list[tuple[int, int]]) -> list[int]:
+    indegree = [0] * n
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for a, b in arcs:
+        succ[a].append(b)
+        indegree[b] += 1
+    queue = [i for i in range(n) if indegree[i] == 0]
+    order: list[int] = []
+    while queue:
+        node = queue.pop()
+        order.append(node)
+        for nxt in succ[node]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                queue.append(nxt)
+    return order
+
+
+def _fits(opening: Opening, earliest: int, latest: int, duration: int) -> bool:
+    return min(opening.hard_end, latest) - max(opening.start, earliest) >= duration
+
+
+def build_variables(
+    model: cp_model.CpModel,
+    problem: CaseProblem,
+    bounds: tuple[list[int], list[int], list[str]] | None = None,
+) -> CaseVariables:
+    """Create every variable; impossible tasks are listed in ``infeasible``.
+
+    ``bounds`` = (earliest starts, latest ends, problems) from ``time_bounds``,
+    possibly tightened by the caller; computed here if None.
+    """
+    earliest, latest, infeasible = bounds if bounds is not None else time_bounds(problem)
+    cv = CaseVariables(model, problem, [], earliest, latest, infeasible)
+    for i, task in enumerate(problem.tasks):
+        cv.tasks.append(_task_vars(cv, i, task))
+    if problem.weights.makespan:
+        lower = max(
+            (
+                earliest[i] + t.duration
+                for i, t in enumerate(problem.tasks)
+                if cv.tasks[i].mandatory
+            ),
+            default=0,
+        )
+        upper = max([lower, *latest])
+        cv.makespan = model.new_int_var(lower, upper, "makespan")
+    return cv
+
+
+def _task_vars(cv: CaseVariables, i: int, task: Task) -> TaskVars:
+    model, problem = cv.model, cv.problem
+    mandatory = problem.must_schedule(task)
+    lo = cv.earliest[i]
+    hi = max(lo, cv.latest_end[i] - task.duration)
+    start = model.new_int_var(lo, hi, f"start_{i}")
+    end = model.new_int_var(lo + task.duration, hi + task.duration, f"end_{i}")
+    if mandatory:
+        present = cv.true
+        interval = model.new_interval_var(start, task.duration, end, f"task_{i}")
+    else:
+        present = model.new_bool_var(f"present_{i}")
+        interval = model.new_optional_interval_var(start, task.duration, end, present, f"task_{i}")
+    tv = TaskVars(task, present, mandatory, start, end, interval)
+    _room_vars(cv, i, tv)
+    _staff_vars(cv, i, tv)
+    return tv
+
+
+def _room_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
+    model, problem, task = cv.model, cv.problem, tv.task
+    for room in problem.eligible_rooms(task):
+        r = problem.room_index[room.id]
+        openings = [
+            o
+            for o, opening in enumerate(problem.openings_of(room))
+            if _fits(opening, cv.earliest[i], cv.latest_end[i], task.duration)
+        ]
+        if not openings:
+            continue
+        tv.rooms[r] = model.new_bool_var(f"room_{i}_{r}")
+        span = task.duration + problem.turnover_of(room)
+        if task.duration > 0:
+            tv.room_intervals[r] = model.new_optional_interval_var(
+                tv.start, span, tv.start + span, tv.rooms[r], f"room_iv_{i}_{r}"
+            )
+        if room.openings and task.duration > 0:
+            for o in openings:
+                tv.openings[r, o] = (
+                    tv.rooms[r] if len(openings) == 1 else model.new_bool_var(f"open_{i}_{r}_{o}")
+                )
+
+
+def _staff_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
+    model, problem, task = cv.model, cv.problem, tv.task
+    roles = [need.role for need in task.team]
+    for person in problem.candidates(task):
+        s = problem.staff_index[person.id]
+        if person.id not in task.staff and not _can_work(cv, i, person.id):
+            continue
+        tv.staff[s] = model.new_bool_var(f"staff_{i}_{s}")
+        if task.duration > 0:
+            tv.staff_intervals[s] = model.new_optional_interval_var(
+                tv.start, task.duration, tv.end, tv.staff[s], f"staff_iv_{i}_{s}"
+            )
+        if person.id in task.staff:
+            continue
+        held = [role for role in roles if role in person.roles]
+        if len(held) == 1:
+            tv.slots[s, held[0]] = tv.staff[s]
+        else:
+            for role in held:
+                tv.slots[s, role] = model.new_bool_var(f"slot_{i}_{s}_{role}")
+
+
+def _can_work(cv: CaseVariables, i: int, staff_id: str) -> bool:
+    problem = cv.problem
+    task = problem.tasks[i]
+    person = problem.person(staff_id)
+    if person.max_minutes is not None and task.duration > person.max_minutes:
+        return False
+    if task.duration == 0:
+        return True
+    return any(
+        min(w.end, cv.latest_end[i]) - max(w.start, cv.earliest[i]) >= task.duration
+        for w in problem.windows_of(person)
+    )

@@ -1,0 +1,198 @@
+"""CP-SAT backend for rostering: ``solve(problem, options) -> Result``.
+
+Modules: ``indexing`` (integer tables), ``variables``, ``constraints`` (hard rules,
+one method each), ``objective`` (soft rules, stages), ``hint`` (warm start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.result import (
+    Assignment,
+    ProgressPoint,
+    Result,
+    RosterSolution,
+    SolveStatus,
+)
+from optimizer.model.roster import RosterProblem
+from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
+from optimizer.solvers.cpsat.roster.feasibility import feasible_roster
+from optimizer.solvers.cpsat.roster.heuristic import greedy_roster
+from optimizer.solvers.cpsat.roster.hint import add_hint, roster_from_solution
+from optimizer.solvers.cpsat.roster.indexing import RosterIndex
+from optimizer.solvers.cpsat.roster.lns import solve_with_lns
+from optimizer.solvers.cpsat.roster.objective import (
+    add_objective,
+    add_stage_caps,
+    build_costs,
+    evaluate,
+    weighted,
+)
+from optimizer.solvers.cpsat.roster.sequences import add_sequence_flow
+from optimizer.solvers.cpsat.roster.variables import build_variables
+from optimizer.solvers.cpsat.runner import run
+from optimizer.solvers.options import SolveOptions
+
+LARGE_STAFF_DAYS = 5000
+"""Above this many staff-days (Curtois–Qu 20–24) the LP-heavy set-up costs more than
+it gives: no sequence flow and CP-SAT's default portfolio (feasibility first)."""
+
+TUNING_DEFAULTS: dict[str, Any] = {
+    "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
+    "roster_feasibility_first": True,  # a legal roster first: fallback, 1-worker hint
+    "roster_greedy_hint": False,  # hint from the constructive heuristic (heuristic.py)
+    "roster_lns": False,  # our row/column LNS on one worker (see lns.py)
+}
+"""Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
+
+
+def _split_params(
+    options: SolveOptions, problem: RosterProblem
+) -> tuple[dict[str, Any], SolveOptions]:
+    """Separate our ``roster_*`` switches from the CP-SAT parameters; apply defaults."""
+    tuning = dict(TUNING_DEFAULTS)
+    solver_params = {}
+    for name, value in options.params.items():
+        if name in TUNING_DEFAULTS:
+            tuning[name] = value
+        else:
+            solver_params[name] = value
+    large = len(problem.staff) * problem.num_days > LARGE_STAFF_DAYS
+    if tuning["roster_sequence_flow"] == "auto":
+        tuning["roster_sequence_flow"] = not large
+    for name, value in solver_defaults(options.num_workers, large).items():
+        solver_params.setdefault(name, value)
+    return tuning, replace(options, params=solver_params)
+
+
+def solver_defaults(num_workers: int, large: bool = False) -> dict[str, Any]:
+    """CP-SAT parameters that suit roster models (measured in docs/benchmarks.md).
+
+    The bound comes from the LP relaxation with every constraint in it
+    (``max_lp``, linearization level 2); the other workers run LNS. Large models
+    keep CP-SAT's defaults.
+    """
+    if large:
+        return {}
+    if num_workers <= 1:
+        return {"linearization_level": 2}
+    return {"subsolvers": ["max_lp"]}
+
+
+def solve(problem: RosterProblem, options: SolveOptions) -> Result:
+    """Build and solve the CP-SAT roster model under ``options``."""
+    tuning, options = _split_params(options, problem)
+    index = RosterIndex.build(problem)
+    model = cp_model.CpModel()
+    rv = build_variables(model, index)
+    RosterConstraints(rv).add_constraints()
+    if tuning["roster_sequence_flow"]:
+        add_sequence_flow(rv)
+    terms = build_costs(rv)
+    add_stage_caps(rv, terms, options.stage_caps)
+    fallback: dict[tuple[int, int], int] | None = None
+    if options.hint is None and tuning["roster_feasibility_first"]:
+        limit = options.time_limit
+        budget = 10.0 if limit is None else min(10.0, 0.3 * limit)
+        fallback, used = feasible_roster(rv, budget, options.seed)
+        if limit is not None:
+            options = replace(options, time_limit=max(0.05, limit - used))
+    add_objective(rv, terms, options.stage_weights)
+    if isinstance(options.hint, RosterSolution):
+        add_hint(rv, terms, roster_from_solution(index, options.hint))
+    elif fallback is not None and options.num_workers == 1:
+        add_hint(rv, terms, fallback)
+    elif tuning["roster_greedy_hint"]:
+        add_hint(rv, terms, greedy_roster(index))
+    search = _Search(
+        options, fallback, lambda r: weighted(evaluate(index, r), options.stage_weights)
+    )
+    options = replace(options, on_solution=search.on_point)
+    if tuning["roster_lns"] and options.num_workers >= 2:
+        lns = solve_with_lns(rv, options, seed=options.seed or 0)
+        status, seconds, bound = lns.status, lns.seconds, lns.bound
+        chosen = [key for key, value in zip(rv.x, lns.values, strict=False) if value]
+    else:
+        outcome = run(model, options)
+        status, seconds, bound = outcome.status, outcome.seconds, outcome.bound
+        chosen = []
+        if status.has_solution:
+            solver = outcome.solver
+            chosen = [key for key, var in rv.x.items() if solver.boolean_value(var)]
+    roster: dict[tuple[int, int], int] | None = (
+        {(e, d): s for e, d, s in chosen} if status.has_solution else None
+    )
+    roster, status = search.best_of(roster, status)
+    if roster is None:
+        message = (
+            "the hard rules cannot all hold (infeasible)"
+            if status is SolveStatus.INFEASIBLE
+            else "no roster found within the time limit"
+        )
+        return Result(
+            status=status,
+            seconds=seconds,
+            backend="cpsat",
+            progress=search.progress,
+            message=message,
+        )
+    costs = evaluate(index, roster)
+    objective = weighted(costs, options.stage_weights)
+    bound = objective if bound is None else min(bound, objective)
+    if status is SolveStatus.OPTIMAL:
+        bound = objective
+    assignments = tuple(
+        Assignment(staff=problem.staff[e].id, day=d, shift=problem.shifts[s].id)
+        for (e, d), s in sorted(roster.items(), key=lambda item: (item[0][1], item[0][0]))
+    )
+    return Result(
+        status=status,
+        objective=objective,
+        bound=bound,
+        seconds=seconds,
+        backend="cpsat",
+        roster=RosterSolution(assignments=assignments),
+        progress=search.progress,
+        terms=costs,
+    )
+
+
+class _Search:
+    """Streams strictly improving points, counting the feasibility-first roster."""
+
+    def __init__(
+        self,
+        options: SolveOptions,
+        fallback: dict[tuple[int, int], int] | None,
+        cost: Callable[[dict[tuple[int, int], int]], int],
+    ) -> None:
+        self.user = options.on_solution
+        self.progress: list[ProgressPoint] = []
+        self.fallback = fallback
+        self.fallback_cost = None if fallback is None else cost(fallback)
+        self.best: int | None = None
+        if self.fallback_cost is not None:
+            self.on_point(ProgressPoint(seconds=0.0, objective=self.fallback_cost))
+
+    def on_point(self, point: ProgressPoint) -> None:
+        if self.best is not None and point.objective >= self.best:
+            return
+        self.best = point.objective
+        self.progress.append(point)
+        if self.user is not None:
+            self.user(point)
+
+    def best_of(
+        self, roster: dict[tuple[int, int], int] | None, status: SolveStatus
+    ) -> tuple[dict[tuple[int, int], int] | None, SolveStatus]:
+        """The search's roster unless the fallback is strictly better (then FEASIBLE)."""
+        if self.fallback is None or status is SolveStatus.OPTIMAL:
+            return roster, status
+        if roster is None or (self.best is not None and self.best == self.fallback_cost):
+            return self.fallback, SolveStatus.FEASIBLE
+        return roster, status

@@ -1,0 +1,107 @@
+"""The benchmark runner (``optimizer.bench``) and ``carealloc bench``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from optimizer.bench import BenchRow, find_instances, read_best_known, run_bench, to_markdown
+from optimizer.cli import app
+from optimizer.errors import InputError
+from tests.test_curtois import TINY
+
+
+def _suite(tmp_path: Path, header: str = "instance,days,best_lb,best_ub") -> Path:
+    """Three tiny Curtois files (Tiny1, Tiny2, Tiny10) and a best-known table."""
+    suite = tmp_path / "suite"
+    (suite / "instances").mkdir(parents=True)
+    for name in ("Tiny1", "Tiny2", "Tiny10"):
+        (suite / "instances" / f"{name}.txt").write_text(TINY, encoding="utf-8")
+    # Tiny1's optimum is 0 (tests/test_curtois.py); Tiny2 claims 4 (so our 0 is -100 %).
+    (suite / "best_known.csv").write_text(
+        f"{header}\nTiny1,7,0,0\nTiny2,7,4,4\nTiny10,7,,\n", encoding="utf-8"
+    )
+    return suite
+
+
+def test_best_known_column_detection(tmp_path: Path) -> None:
+    path = tmp_path / "best_known.csv"
+    path.write_text("instance,best_lb,best_ub\nA,1,2\nB,3,\n", encoding="utf-8")
+    assert read_best_known(path) == {"A": 2, "B": None}
+    path.write_text("name,makespan_lb,UB\nj301_1,40,43\n", encoding="utf-8")
+    assert read_best_known(path) == {"j301_1": 43}
+    path.write_text("name,best known value\nX,12.0\n", encoding="utf-8")
+    assert read_best_known(path) == {"X": 12}
+    path.write_text("instance,days\nA,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no best-known column"):
+        read_best_known(path)
+
+
+def test_instances_in_natural_order_and_selection(tmp_path: Path) -> None:
+    folder = _suite(tmp_path) / "instances"
+    assert [p.stem for p in find_instances(folder)] == ["Tiny1", "Tiny2", "Tiny10"]
+    assert [p.stem for p in find_instances(folder, "Tiny10,Tiny2")] == ["Tiny2", "Tiny10"]
+    assert [p.stem for p in find_instances(folder, "Tiny1*")] == ["Tiny1", "Tiny10"]
+    with pytest.raises(InputError, match="no instance matches"):
+        find_instances(folder, "Nothing")
+
+
+def test_run_bench_rows_and_gap(tmp_path: Path) -> None:
+    seen: list[BenchRow] = []
+    rows = run_bench(_suite(tmp_path), time_limit=20, workers=1, seed=0, on_row=seen.append)
+    assert rows == seen
+    assert [r.instance for r in rows] == ["Tiny1", "Tiny2", "Tiny10"]
+    assert all(r.status == "OPTIMAL" and r.objective == 0 for r in rows)
+    assert [r.best_known for r in rows] == [0, 4, None]
+    assert rows[0].gap_pct == 0.0
+    assert rows[1].gap_pct == -100.0  # (0 - 4) / 4
+    assert rows[2].gap_pct is None
+    table = to_markdown(rows, title="t")
+    assert "| Tiny2 | OPTIMAL | 0 | 4 | -100.00 | 0 |" in table
+
+
+def test_bad_instance_gives_an_error_row_and_the_rest_still_run(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    (suite / "instances" / "Tiny2.txt").write_text(TINY.replace("E,480,", "E,x,"), "utf-8")
+    rows = run_bench(suite, time_limit=20, workers=1, seed=0)
+    assert [r.status for r in rows] == ["OPTIMAL", "ERROR", "OPTIMAL"]
+    assert "Tiny2.txt:7" in rows[1].message
+    assert "must be an integer" in rows[1].message
+
+
+def test_cli_bench_writes_markdown_and_csv(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    md, table = tmp_path / "out.md", tmp_path / "out.csv"
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            str(suite),
+            "--time-limit",
+            "20",
+            "--workers",
+            "1",
+            "--instances",
+            "Tiny1,Tiny2",
+            "--out-md",
+            str(md),
+            "--out-csv",
+            str(table),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "instances=2 with_solution=2" in result.output
+    assert "| Tiny1 | OPTIMAL | 0 | 0 | 0.00 | 0 |" in md.read_text(encoding="utf-8")
+    with table.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["instance"] for r in rows] == ["Tiny1", "Tiny2"]
+    assert rows[1]["gap_pct"] == "-100.00"
+
+
+def test_cli_bench_bad_suite_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["bench", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert "suite folder does not exist" in result.output
