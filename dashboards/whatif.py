@@ -301,3 +301,35 @@ def case_kpi_table(problem: Any, before: Result, after: Result) -> pd.DataFrame:
         }
 
     return _side_by_side(measures(before), measures(after))
+
+
+def compare(scenarios: list[Any]) -> pd.DataFrame:
+    """One row per scenario: its changes, status, penalty and how much it moved."""
+    rows = []
+    for sc in scenarios:
+        result = sc.result
+        if result is None:
+            rows.append(
+                {
+                    "Scenario": sc.name,
+                    "Changes": "; ".join(sc.changes),
+                    "Status": "running" if sc.job is not None else sc.error,
+                }
+            )
+            continue
+        if sc.kind == "roster":
+            moved = len(roster_changes(sc.problem, sc.base_result, result))
+        else:
+            moved = len(case_changes(sc.problem, sc.base_result, result))
+        rows.append(
+            {
+                "Scenario": sc.name,
+                "Changes": "; ".join(sc.changes),
+                "Status": result.status.value,
+                "Penalty": result.objective,
+                "Baseline penalty": sc.base_result.objective,
+                "Changed": moved,
+            }
+        )
+    columns = ["Scenario", "Changes", "Status", "Penalty", "Baseline penalty", "Changed"]
+    return pd.DataFrame(rows, columns=columns)

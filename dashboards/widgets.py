@@ -96,7 +96,8 @@ def status_line(family: Family) -> None:
     """One line on the last result: status, penalty, bound, gap, time."""
     result = family.result
     if result is None:
-        st.info("Not solved yet: press Solve.")
+        if family.job is None:
+            st.info("Not solved yet: press Solve.")
         return
     gap = "—" if result.gap is None else f"{100 * result.gap:.1f} %"
     st.caption(

@@ -7,6 +7,7 @@ broken), 2 bad input. The last stdout line of ``solve`` is the status line.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from optimizer.errors import CareallocError
+from optimizer.errors import CareallocError, InputError
 from optimizer.model.result import ProgressPoint, Result
 from optimizer.model.roster import RosterProblem
 
@@ -117,15 +118,20 @@ def _print_roster_summary(problem: RosterProblem, result: Result, top: int) -> N
 def _print_cases_summary(problem: Any, result: Result) -> None:
     from optimizer.explain.cases import room_summary
 
-    rows = room_summary(problem, result)
-    if not rows:
-        return
-    table = Table(title="Rooms")
-    columns = list(rows[0].keys())
-    for column in columns:
-        table.add_column(str(column))
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
+    table = Table(title=f"{getattr(problem, 'name', 'cases')}: rooms")
+    for column in ("room", "cases", "booked", "open", "utilisation", "overtime", "first", "last"):
+        table.add_column(column, justify="left" if column == "room" else "right")
+    for row in room_summary(problem, result):
+        table.add_row(
+            row.name or row.room,
+            str(row.cases),
+            row.booked,
+            row.open,
+            f"{row.utilisation_pct:.1f} %",
+            f"{row.overtime_minutes} min",
+            row.first_start,
+            row.last_end,
+        )
     out.print(table)
 
 
@@ -139,6 +145,20 @@ def _explain_infeasible(problem: Any) -> None:
         out.print(f"  • {line}")
 
 
+def _parse_params(pairs: list[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; values are read as JSON when they parse (numbers, booleans)."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"'{pair}' must look like NAME=VALUE", field="--param")
+        try:
+            params[name.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[name.strip()] = raw
+    return params
+
+
 def _run_solve(
     problem: Any,
     *,
@@ -147,10 +167,28 @@ def _run_solve(
     workers: int | None,
     seed: int | None,
     quiet: bool,
+    lexicographic: bool = False,
+    params: dict[str, Any] | None = None,
 ) -> Result:
     from optimizer.solve import solve
 
     with _LiveProgress(enabled=not quiet) as progress:
+        if lexicographic:
+            from optimizer.lexicographic import solve_lexicographic
+
+            if not isinstance(problem, RosterProblem):
+                raise InputError(
+                    "--lexicographic applies to roster problems", field="--lexicographic"
+                )
+            return solve_lexicographic(
+                problem,
+                backend=backend,
+                time_limit_per_stage=time_limit,
+                workers=workers,
+                seed=seed,
+                on_solution=progress,
+                **(params or {}),
+            )
         return solve(
             problem,
             backend=backend,
@@ -158,6 +196,7 @@ def _run_solve(
             workers=workers,
             seed=seed,
             on_solution=progress,
+            **(params or {}),
         )
 
 
@@ -174,6 +213,14 @@ def solve_command(
         Path | None, typer.Option("--out", help="write .csv (contract) or .json (Result)")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="no live progress, no summary")] = False,
+    lexicographic: Annotated[
+        bool,
+        typer.Option(help="roster: cover, then over-staffing, then requests (limit per stage)"),
+    ] = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="backend parameter NAME=VALUE, repeatable (e.g. solver=highs)"),
+    ] = None,
 ) -> None:
     """Solve a roster or case-scheduling problem."""
     from optimizer.io.load import load_problem
@@ -181,7 +228,14 @@ def solve_command(
 
     problem = load_problem(input_file, fmt)
     result = _run_solve(
-        problem, backend=backend, time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
+        problem,
+        backend=backend,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        quiet=quiet,
+        lexicographic=lexicographic,
+        params=_parse_params(param or []),
     )
     if result.status.has_solution:
         if out_path is not None:
@@ -242,16 +296,17 @@ def demo_command(
     out.print(result.summary_line())
     code = 0 if result.status.has_solution else 1
 
-    surgery = _demo_surgery()
-    if surgery is not None:
-        out.print("Scheduling the demo surgical week…")
-        cases = _run_solve(
-            surgery, backend="cpsat", time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
-        )
-        if cases.status.has_solution:
-            _print_cases_summary(surgery, cases)
-        out.print(cases.summary_line())
-        code = max(code, 0 if cases.status.has_solution else 1)
+    from optimizer.demo.surgery import generate_surgical_week
+
+    surgery = generate_surgical_week()
+    out.print(f"Scheduling {surgery.name}…")
+    cases = _run_solve(
+        surgery, backend="cpsat", time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
+    )
+    if cases.status.has_solution:
+        _print_cases_summary(surgery, cases)
+    out.print(cases.summary_line())
+    code = max(code, 0 if cases.status.has_solution else 1)
     raise typer.Exit(code)
 
 
@@ -358,7 +413,7 @@ def dashboard_command(
 ) -> None:
     """Start the planner dashboard (Streamlit) with the demo hospital loaded."""
     import importlib.util
-    import subprocess
+    import os
 
     spec = importlib.util.find_spec("dashboards")
     if spec is None or not spec.submodule_search_locations:
@@ -372,15 +427,8 @@ def dashboard_command(
         "--server.headless", str(headless).lower(), "--server.address", address,
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    raise typer.Exit(subprocess.call(command))
-
-
-def _demo_surgery() -> Any:
-    try:
-        from optimizer.demo.surgery import generate_surgical_week
-    except ImportError:
-        return None
-    return generate_surgical_week()
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # streamlit replaces this process (signals reach it)
 
 
 def main() -> None:

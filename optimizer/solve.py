@@ -9,7 +9,7 @@ from typing import Any
 
 from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
-from optimizer.model.roster import RosterProblem
+from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers import BACKENDS
 from optimizer.solvers.options import SolutionCallback, SolveOptions
 
@@ -51,6 +51,8 @@ def solve(
         raise InputError("the time limit must be positive", field="time_limit")
     if workers is not None and workers < 1:
         raise InputError("workers must be at least 1", field="workers")
+    family = "roster" if isinstance(problem, RosterProblem) else "cases"
+    _check_stage_rules(family, stage_weights, stage_caps)
     if isinstance(hint, Result):
         hint = hint.roster if hint.roster is not None else hint.schedule
     options = SolveOptions(
@@ -64,7 +66,6 @@ def solve(
         stage_weights=stage_weights,
         stage_caps=tuple(stage_caps),
     )
-    family = "roster" if isinstance(problem, RosterProblem) else "cases"
     module_name = f"optimizer.solvers.{backend}.{family}"
     try:
         module = importlib.import_module(module_name)
@@ -76,6 +77,30 @@ def solve(
         raise
     result: Result = module.solve(problem, options)
     return result
+
+
+def penalty_rules(family: str) -> tuple[str, ...]:
+    """The soft-rule names of a problem family (keys of ``Result.terms``)."""
+    if family == "roster":
+        return ROSTER_PENALTY_RULES
+    from optimizer.model.cases import CASE_PENALTY_RULES
+
+    return CASE_PENALTY_RULES
+
+
+def _check_stage_rules(
+    family: str,
+    stage_weights: dict[str, int] | None,
+    stage_caps: Sequence[tuple[dict[str, int], int]],
+) -> None:
+    known = penalty_rules(family)
+    groups = [stage_weights or {}, *(weights for weights, _ in stage_caps)]
+    for rule in (rule for group in groups for rule in group):
+        if rule not in known:
+            raise InputError(
+                f"unknown penalty rule '{rule}' for {family} problems; known: {', '.join(known)}",
+                field="stage_weights",
+            )
 
 
 def _solve_one(args: tuple[Any, dict[str, Any]]) -> Result:

@@ -30,9 +30,9 @@ runner = CliRunner()
 
 
 def _small_ward(tmp_path: Path, **changes: Any) -> Path:
-    """Two nurses, one early shift a day for 3 days, needing 1 each day.
+    """Two nurses, one early shift a day for 3 days, needing exactly 1 each day.
 
-    Both can cover; the optimum pays nothing.
+    Either can cover; an extra nurse costs 1, so the optimum (0) has 3 shifts.
     """
     fields: dict[str, Any] = {
         "name": "tiny",
@@ -40,7 +40,9 @@ def _small_ward(tmp_path: Path, **changes: Any) -> Path:
         "num_days": 3,
         "shifts": (ShiftType(id="E", start="07:00", length_minutes=480),),
         "staff": (Staff(id="A", skills=("RN",)), Staff(id="B", skills=("RN",))),
-        "cover": tuple(CoverDemand(day=d, shift="E", skill="RN", required=1) for d in range(3)),
+        "cover": tuple(
+            CoverDemand(day=d, shift="E", skill="RN", required=1, over_weight=1) for d in range(3)
+        ),
     }
     problem = RosterProblem(**(fields | changes))
     path = tmp_path / "tiny.json"
@@ -122,6 +124,23 @@ def test_bad_input_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     backend = runner.invoke(app, ["solve", str(_small_ward(tmp_path)), "--backend", "gurobi"])
     assert backend.exit_code == 2
     assert "unsupported backend 'gurobi'" in backend.output
+
+
+def test_lexicographic_and_backend_parameters(tmp_path: Path) -> None:
+    problem_path = _small_ward(tmp_path)
+    lex = runner.invoke(
+        app, ["solve", str(problem_path), "--lexicographic", "--time-limit", "5", "--quiet"]
+    )
+    assert lex.exit_code == 0, lex.output
+    assert _last_line(lex.output).startswith("status=OPTIMAL objective=0 bound=none")
+    milp = runner.invoke(
+        app, ["solve", str(problem_path), "--backend", "milp", "--param", "solver=cbc", "--quiet"]
+    )
+    assert milp.exit_code == 0, milp.output
+    assert _last_line(milp.output).startswith("status=OPTIMAL objective=0 bound=0")
+    bad = runner.invoke(app, ["solve", str(problem_path), "--param", "no_equals_sign"])
+    assert bad.exit_code == 2
+    assert "'no_equals_sign' must look like NAME=VALUE" in bad.output
 
 
 def test_demo_rosters_the_ward_and_explains_it() -> None:

@@ -81,10 +81,10 @@ def test_tiny_instance_maps_onto_the_model(tmp_path: Path) -> None:
 
 def test_tiny_instance_optimum(tmp_path: Path) -> None:
     # A is off on days 0-1, so B (E only, min 960 minutes = 2 shifts) covers E on days 0
-    # and 1; B may not work L, so A covers L on day 2, and A needs >= 2 shifts in a run
-    # (min consecutive 2; day 2 starts a run after days off), e.g. days 2-3 (E on day 3 is
-    # over cover: no cover line for day 3, so it costs nothing). B's E request on day 3
-    # can be granted without breaking B's 1-day minimum off. Everything is met -> 0.
+    # and 1; B may not work L, so A covers L on day 2. A's run starting on day 2 must
+    # last >= 2 days (it follows days off), so A also works day 3 — L, since E may not
+    # follow L — which costs nothing (no cover line for day 3). B's E request on day 3
+    # is granted (B's minimum run and rest are 1 day). Everything is met -> 0.
     result, _ = solve_verified(read_curtois(_write(tmp_path, TINY)))
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == 0

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import whatif
 from dashboards.samples import small_theatre, small_ward
-from dashboards.state import Workspace
+from dashboards.state import Scenario, Workspace
 from tests.verify import solve_verified
 
 TIMEOUT = 60
@@ -140,3 +140,26 @@ def test_closed_room_scenario_replans_the_cases_and_lists_moved_cases() -> None:
     assert was_in_or2 <= set(moved["Case"])
     kpis = next(f.value for f in at.dataframe if "Measure" in f.value.columns)
     assert "Cases scheduled" in set(kpis["Measure"])
+
+
+def test_scenarios_are_compared_side_by_side() -> None:
+    ws = solved_workspace()
+    base = ws.roster.result
+    assert base is not None
+    problem = ws.roster.problem
+    sick, _ = whatif.with_leave(problem, "N1", dt.date(2026, 12, 7), dt.date(2026, 12, 8), "sick")
+    extra, _ = whatif.with_extra_demand(
+        problem, dt.date(2026, 12, 9), dt.date(2026, 12, 9), "E", None, 1
+    )
+    for name, changed in (("Scenario 1", sick), ("Scenario 2", extra)):
+        planned = whatif.baseline_roster(changed, base)
+        result, _ = solve_verified(planned, time_limit=5)
+        ws.scenarios.append(Scenario(name, "roster", [name], problem, base, planned, result=result))
+    table = whatif.compare(ws.scenarios)
+    assert list(table["Scenario"]) == ["Scenario 1", "Scenario 2"]
+    assert list(table["Baseline penalty"]) == [base.objective, base.objective]
+    assert list(table["Penalty"]) == [s.result.objective for s in ws.scenarios if s.result]
+    # every shift Ana Silva (N1) worked on her two sick days must have changed
+    assert base.roster is not None
+    worked = sum(1 for a in base.roster.assignments if a.staff == "N1" and a.day in (0, 1))
+    assert int(table["Changed"][0]) >= worked

@@ -48,3 +48,35 @@ def test_export_page_offers_csv_xlsx_and_calendars_after_a_solve() -> None:
     assert "Calendars (.zip of 4 .ics)" in labels
     assert "Download .ics" in labels
     assert "Input bundle (.xlsx)" in labels
+
+
+def test_cli_dashboard_command_prints_the_url_and_serves() -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "optimizer.cli", "dashboard", "--port", str(port)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith(f"carealloc dashboard: http://127.0.0.1:{port}")
+        deadline = time.monotonic() + TIMEOUT
+        body = b""
+        while time.monotonic() < deadline and body != b"ok":
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as answer:
+                    body = answer.read().strip()
+            except OSError:
+                time.sleep(0.3)
+        assert body == b"ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -28,6 +28,7 @@ from optimizer.model.roster import (
     Unavailability,
 )
 from optimizer.solvers.cpsat.diagnose import find_core, is_feasible
+from tests.test_roster_milp import _rich_random_problem
 from tests.verify import solve_verified
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,6 +245,20 @@ def test_conflicting_set_is_irreducible(name: str) -> None:
     for member in found.core:
         rest = [m for m in found.core if m != member]
         assert is_feasible(problem, only=rest) is True, f"{member} is not needed"
+
+
+@pytest.mark.parametrize("seed", [43, 47, 49])
+def test_random_infeasible_rosters_get_an_irreducible_set_and_a_fix(seed: int) -> None:
+    # random instances with every rule (see test_roster_milp) that both backends prove
+    # infeasible: the set is irreducible and at least one relaxation is offered
+    problem = _rich_random_problem(seed)
+    found = find_core(problem, 20)
+    assert found.feasible is False and found.minimal
+    for member in found.core:
+        assert is_feasible(problem, only=[m for m in found.core if m != member]) is True
+    diagnosis = diagnose_roster(problem, 20)
+    assert diagnosis.conflicts and diagnosis.relaxations
+    assert any(diagnosis.summary.startswith(c.message) for c in diagnosis.conflicts)
 
 
 @pytest.mark.parametrize("name", sorted(PLANTED))

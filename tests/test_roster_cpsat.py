@@ -410,3 +410,15 @@ def test_two_workers_with_and_without_roster_lns(lns: bool) -> None:
     objectives = [p.objective for p in points]
     assert objectives and objectives == sorted(set(objectives), reverse=True)
     assert result.objective is not None and result.objective <= objectives[-1]
+
+
+def test_feasibility_first_roster_is_returned_when_the_search_finds_nothing() -> None:
+    # Stopping CP-SAT right after presolve leaves the real search without a roster; the
+    # quick feasibility-first roster (no objective) is returned instead, as FEASIBLE.
+    problem = _random_ward(6)
+    stop = {"stop_after_presolve": True}
+    result, _ = solve_verified(problem, **stop)
+    assert result.status is SolveStatus.FEASIBLE
+    assert [p.objective for p in result.progress] == [result.objective]
+    bare = solve(problem, workers=1, seed=0, roster_feasibility_first=False, **stop)
+    assert bare.status is SolveStatus.UNKNOWN and bare.roster is None

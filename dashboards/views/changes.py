@@ -296,6 +296,8 @@ def render() -> None:
     if not scenarios:
         return
     st.subheader("Scenarios")
+    if len(scenarios) > 1:
+        st.dataframe(whatif.compare(scenarios), hide_index=True, width="stretch")
     names = [s.name for s in scenarios]
     chosen = st.radio("Scenario", names, horizontal=True, key="scenario_choice")
     scenario = next(s for s in scenarios if s.name == chosen)

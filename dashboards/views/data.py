@@ -35,6 +35,31 @@ EDITED_SHEETS = {
     ),
 }
 SHEET_TITLES = {"cover": "demand (cover)", "leave": "leave / sickness"}
+COLUMN_HELP = {
+    "skills": "skill ids separated by ;",
+    "roles": "role ids separated by ;",
+    "start": "HH:MM for shifts; YYYY-MM-DD HH:MM (or minutes) for case times",
+    "forbidden_next": "shift ids that may not be worked the next day, separated by ;",
+    "max_shifts_per_type": "shift=limit;… e.g. N=6 (0 forbids the shift)",
+    "night": "yes / no (empty: from the times)",
+    "date": "YYYY-MM-DD",
+    "first_date": "YYYY-MM-DD",
+    "last_date": "YYYY-MM-DD",
+    "shifts": "shift ids separated by ; (empty: the whole day)",
+    "shift": "shift id (empty on requests: any shift; on pins: a day off)",
+    "skill": "skill id (empty: any staff)",
+    "want": "yes: wants to work it; no: wants it off",
+    "min_required": "hard floor: fewer staff makes the roster infeasible",
+    "team": "role=count;… e.g. anaesthetist=1;scrub_nurse=2",
+    "staff": "staff id(s)",
+    "rooms": "eligible room ids separated by ; (empty: any room)",
+    "room_needs": "capabilities the room must have, separated by ;",
+    "resources": "equipment=units;… e.g. carm=1",
+    "release": "earliest start: YYYY-MM-DD HH:MM or minutes",
+    "due": "soft due time: YYYY-MM-DD HH:MM or minutes",
+    "deadline": "hard latest end: YYYY-MM-DD HH:MM or minutes",
+    "optional": "yes: may stay unscheduled at a penalty",
+}
 
 
 @lru_cache(maxsize=2)
@@ -102,11 +127,23 @@ def _highlight(frame: pd.DataFrame, errors: list[CellError]) -> pd.io.formats.st
 def _sheet_editor(family: Family, sheet: str, errors: list[CellError]) -> None:
     key = f"editor_{family.kind}_{sheet}_{family.version}"
     if key not in st.session_state or sheet not in family.editor_data:
-        family.editor_data[sheet] = family.draft[sheet].copy()
+        shown = family.draft[sheet].copy()
+        shown.index = pd.Index(list(range(1, len(shown) + 1)), name="row")  # shown as row numbers
+        family.editor_data[sheet] = shown
+    data = family.editor_data[sheet]
     edited = st.data_editor(
-        family.editor_data[sheet],
+        data,
         key=key,
+        column_config={
+            "_index": st.column_config.NumberColumn("row", disabled=True),
+            **{
+                str(c): st.column_config.Column(help=COLUMN_HELP[str(c)])
+                for c in data.columns
+                if str(c) in COLUMN_HELP
+            },
+        },
         num_rows="dynamic",
+        hide_index=False,
         width="stretch",
         height=min(420, 38 + 35 * (len(family.editor_data[sheet]) + 1)),
     )
@@ -138,10 +175,12 @@ def _editors(family: Family) -> None:
     sheet = st.radio(
         "Table",
         sheets,
-        format_func=lambda name: _sheet_label(name, by_sheet),
+        format_func=lambda name: SHEET_TITLES.get(name, name),
         horizontal=True,
         key=f"sheet_{family.kind}",
     )
+    if by_sheet:
+        st.caption("Problems in: " + ", ".join(_sheet_label(s, by_sheet) for s in by_sheet))
     _sheet_editor(family, str(sheet), by_sheet.get(str(sheet), []))
     elsewhere = [_sheet_label(s, by_sheet) for s in sheets if s != sheet and by_sheet.get(s)]
     if not family.draft[str(sheet)].equals(before[str(sheet)]):  # edited in this run

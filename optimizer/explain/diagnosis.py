@@ -119,19 +119,17 @@ def _hours(minutes: int) -> str:
 
 
 def _minute_steps(problem: RosterProblem, now: int, down: bool) -> list[int]:
-    """Candidate minute limits beyond ``now``: six steps of the shift lengths' common
-    divisor (reachable totals are its multiples), then four of the longest shift."""
+    """Candidate minute limits beyond ``now``, mildest first: multiples of the shift
+    lengths' common divisor (the only totals a roster can reach), 1–6 steps away, then
+    in growing jumps."""
     unit = math.gcd(*(s.length_minutes for s in problem.shifts))
-    longest = max(s.length_minutes for s in problem.shifts)
+    steps = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48)
     if down:
         first = (now - 1) // unit * unit
-        steps = [first - k * unit for k in range(6)]
-        steps += [steps[-1] - k * longest for k in range(1, 5)]
-        return sorted({max(0, v) for v in steps}, reverse=True)
+        values = [first - (k - 1) * unit for k in steps]
+        return sorted({max(0, v) for v in values}, reverse=True)
     first = now // unit * unit + unit
-    steps = [first + k * unit for k in range(6)]
-    steps += [steps[-1] + k * longest for k in range(1, 5)]
-    return steps
+    return [first + (k - 1) * unit for k in steps]
 
 
 def _possessive(name: str) -> str:

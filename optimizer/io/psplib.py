@@ -36,7 +36,7 @@ class _Lines:
             self.pos += 1
             if text.strip().lower().startswith(prefix.lower()):
                 return self.pos, text
-        raise InputError(f"section '{prefix}' not found (PSPLIB .sm layout)", file=self.path)
+        raise InputError(f"no line starting '{prefix}' (PSPLIB .sm layout)", file=self.path)
 
     def next_data(self) -> tuple[int, list[str]]:
         """The next line that is not blank, a row of '*' or a row of '-'."""

@@ -1,11 +1,17 @@
 """CP-SAT backend for rostering: ``solve(problem, options) -> Result``.
 
 Modules: ``indexing`` (integer tables), ``variables``, ``constraints`` (hard rules,
-one method each), ``objective`` (soft rules, stages), ``hint`` (warm start).
+one method each), ``sequences`` (redundant flow form of the sequence rules, for the
+LP bound), ``objective`` (soft rules, stages), ``feasibility`` (a legal roster first),
+``hint`` (warm start), ``heuristic`` and ``lns`` (optional: greedy hint, roster LNS).
+Tuning switches (``roster_*``) pass through ``solve(**params)`` like CP-SAT
+parameters; the measurements behind the defaults are in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -44,7 +50,8 @@ it gives: no sequence flow and CP-SAT's default portfolio (feasibility first).""
 
 TUNING_DEFAULTS: dict[str, Any] = {
     "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
-    "roster_feasibility_first": True,  # a legal roster first: fallback, 1-worker hint
+    "roster_feasibility_first": True,  # a legal roster first, returned if nothing better
+    "roster_feasibility_hint": False,  # also hint the search with that roster
     "roster_greedy_hint": False,  # hint from the constructive heuristic (heuristic.py)
     "roster_lns": False,  # our row/column LNS on one worker (see lns.py)
 }
@@ -86,26 +93,34 @@ def solver_defaults(num_workers: int, large: bool = False) -> dict[str, Any]:
 
 def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     """Build and solve the CP-SAT roster model under ``options``."""
+    started = time.perf_counter()
     tuning, options = _split_params(options, problem)
     index = RosterIndex.build(problem)
     model = cp_model.CpModel()
     rv = build_variables(model, index)
     RosterConstraints(rv).add_constraints()
-    if tuning["roster_sequence_flow"]:
-        add_sequence_flow(rv)
     terms = build_costs(rv)
     add_stage_caps(rv, terms, options.stage_caps)
     fallback: dict[tuple[int, int], int] | None = None
     if options.hint is None and tuning["roster_feasibility_first"]:
         limit = options.time_limit
-        budget = 10.0 if limit is None else min(10.0, 0.3 * limit)
-        fallback, used = feasible_roster(rv, budget, options.seed)
+        budget = 10.0 if limit is None else min(10.0, 0.5 * limit)
+        fallback, used, infeasible = feasible_roster(rv, budget, options.seed)
+        if infeasible:
+            return Result(
+                status=SolveStatus.INFEASIBLE,
+                seconds=time.perf_counter() - started,
+                backend="cpsat",
+                message="the hard rules cannot all hold (infeasible)",
+            )
         if limit is not None:
             options = replace(options, time_limit=max(0.05, limit - used))
+    if tuning["roster_sequence_flow"]:
+        add_sequence_flow(rv)
     add_objective(rv, terms, options.stage_weights)
     if isinstance(options.hint, RosterSolution):
         add_hint(rv, terms, roster_from_solution(index, options.hint))
-    elif fallback is not None and options.num_workers == 1:
+    elif fallback is not None and tuning["roster_feasibility_hint"]:
         add_hint(rv, terms, fallback)
     elif tuning["roster_greedy_hint"]:
         add_hint(rv, terms, greedy_roster(index))
@@ -115,15 +130,17 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     options = replace(options, on_solution=search.on_point)
     if tuning["roster_lns"] and options.num_workers >= 2:
         lns = solve_with_lns(rv, options, seed=options.seed or 0)
-        status, seconds, bound = lns.status, lns.seconds, lns.bound
+        status, bound = lns.status, lns.bound
         chosen = [key for key, value in zip(rv.x, lns.values, strict=False) if value]
     else:
         outcome = run(model, options)
-        status, seconds, bound = outcome.status, outcome.seconds, outcome.bound
+        status, bound = outcome.status, outcome.bound
         chosen = []
         if status.has_solution:
             solver = outcome.solver
             chosen = [key for key, var in rv.x.items() if solver.boolean_value(var)]
+        elif status is SolveStatus.UNKNOWN:
+            bound = _proven_bound(outcome.solver.best_objective_bound)
     roster: dict[tuple[int, int], int] | None = (
         {(e, d): s for e, d, s in chosen} if status.has_solution else None
     )
@@ -136,14 +153,15 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         )
         return Result(
             status=status,
-            seconds=seconds,
+            seconds=time.perf_counter() - started,
             backend="cpsat",
             progress=search.progress,
             message=message,
         )
     costs = evaluate(index, roster)
     objective = weighted(costs, options.stage_weights)
-    bound = objective if bound is None else min(bound, objective)
+    if bound is not None:
+        bound = min(bound, objective)
     if status is SolveStatus.OPTIMAL:
         bound = objective
     assignments = tuple(
@@ -154,12 +172,19 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         status=status,
         objective=objective,
         bound=bound,
-        seconds=seconds,
+        seconds=time.perf_counter() - started,
         backend="cpsat",
         roster=RosterSolution(assignments=assignments),
         progress=search.progress,
         terms=costs,
     )
+
+
+def _proven_bound(value: float) -> int | None:
+    """CP-SAT's lower bound as an int (None if it proved nothing)."""
+    if not math.isfinite(value):
+        return None
+    return math.ceil(value - 1e-6)
 
 
 class _Search:

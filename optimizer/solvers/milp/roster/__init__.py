@@ -73,8 +73,6 @@ def _phase_one(problem: RosterProblem, options: SolveOptions) -> tuple[SolveOpti
     infeasible, roster = start.first_roster(first.status, first.roster)
     if infeasible:
         return options, "infeasible"
-    if roster is None:
-        return options, ""
     time_limit = options.time_limit
     if time_limit is not None:
         time_limit = max(0.5, time_limit - (time.perf_counter() - began))

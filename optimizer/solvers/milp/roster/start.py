@@ -18,7 +18,8 @@ from optimizer.solvers.options import SolveOptions
 MIN_SECONDS = 1.0
 MAX_SECONDS = 15.0
 SHARE = 0.25
-"""Phase one gets SHARE of the time limit, within [MIN_SECONDS, MAX_SECONDS]."""
+"""Phase one gets SHARE of the time limit, within [MIN_SECONDS, MAX_SECONDS] and never
+more than the whole limit."""
 
 
 def applies(problem: RosterProblem, options: SolveOptions, solver: str) -> bool:
@@ -49,7 +50,8 @@ def budget(options: SolveOptions) -> float:
     """Seconds for phase one."""
     if options.time_limit is None:
         return MAX_SECONDS
-    return max(MIN_SECONDS, min(MAX_SECONDS, SHARE * options.time_limit))
+    share = max(MIN_SECONDS, min(MAX_SECONDS, SHARE * options.time_limit))
+    return min(share, options.time_limit)
 
 
 def phase_one_options(options: SolveOptions) -> SolveOptions:
