@@ -41,7 +41,7 @@ class Family:
 
     def set_problem(self, problem: Any, *, keep_draft: bool = False) -> None:
         """Use ``problem``; drop results of the previous one and reset the editors."""
-        from optimizer.io.excel import problem_tables
+        from optimizer.io.tables.from_problem import problem_tables
 
         if self.job is not None:
             self.job.cancel()

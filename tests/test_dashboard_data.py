@@ -8,8 +8,9 @@ from streamlit.testing.v1.element_tree import FileUploader
 from dashboards.samples import small_ward
 from dashboards.state import Workspace, demo_roster
 from dashboards.views.data import handle_upload
-from optimizer.io.excel import roster_tables, tables_to_xlsx, tables_to_zip
 from optimizer.io.project import problem_to_json
+from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
+from optimizer.io.tables.from_problem import roster_tables
 
 TIMEOUT = 60
 

@@ -11,15 +11,11 @@ import streamlit as st
 
 from dashboards.state import FAMILIES, LABELS, Family, Workspace, load_demo, workspace
 from optimizer.errors import InputError
-from optimizer.io.excel import (
-    CASE_SHEETS,
-    ROSTER_SHEETS,
-    CellError,
-    read_bundle_tables,
-    tables_kind,
-    template_xlsx,
-    validate_tables,
-)
+from optimizer.io.tables.bundle import read_bundle_tables
+from optimizer.io.tables.cells import CellError
+from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS
+from optimizer.io.tables.templates import template_xlsx
+from optimizer.io.tables.to_problem import tables_kind, validate_tables
 
 EDITED_SHEETS = {
     "roster": ("staff", "shifts", "cover", "leave", "requests", "pins", "settings"),

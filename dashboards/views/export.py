@@ -9,8 +9,9 @@ from dashboards.state import Family, workspace
 
 
 def _problem_files(family: Family, stem: str) -> None:
-    from optimizer.io.excel import problem_tables, tables_to_xlsx, tables_to_zip
     from optimizer.io.project import problem_to_json
+    from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
+    from optimizer.io.tables.from_problem import problem_tables
 
     cols = st.columns(3)
     cols[0].download_button(
@@ -37,7 +38,7 @@ def _problem_files(family: Family, stem: str) -> None:
 
 
 def _solution_files(family: Family, stem: str) -> None:
-    from optimizer.io.excel import export_xlsx
+    from optimizer.io.excel_export import export_xlsx
     from optimizer.io.ics import calendars, calendars_zip, file_name
 
     result = family.result

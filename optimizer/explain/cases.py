@@ -256,6 +256,7 @@ class _Lookup:
         self.qualified: dict[tuple[str, str], list[StaffMember]] = {}
         self.rooms: dict[str, list[Room]] = {}
         self.limits: dict[str, int | None] = {}
+        self.hours: dict[str, tuple[list[int], list[Opening]]] = {}
 
     @classmethod
     def of(cls, problem: CaseProblem) -> _Lookup:
@@ -279,6 +280,12 @@ class _Lookup:
         if key not in self.qualified:
             self.qualified[key] = self.problem.qualified(task, role)
         return self.qualified[key]
+
+    def openings(self, room: Room) -> tuple[list[int], list[Opening]]:
+        if room.id not in self.hours:
+            openings = self.problem.openings_of(room)
+            self.hours[room.id] = ([o.start for o in openings], openings)
+        return self.hours[room.id]
 
     def max_minutes(self, name: str) -> int | None:
         if not self.limits:
@@ -333,11 +340,15 @@ def _room_candidates(problem: CaseProblem, task: Task, start: int) -> list[_Cand
     if not problem.needs_room(task):
         return [_Candidate(start, None, None)]
     found = []
-    for room in _Lookup.of(problem).eligible(task):
-        for opening in problem.openings_of(room):
-            if task.duration == 0 or (opening.start <= start and end <= opening.hard_end):
-                found.append(_Candidate(start, room.id, opening))
-                break
+    lookup = _Lookup.of(problem)
+    for room in lookup.eligible(task):
+        starts, openings = lookup.openings(room)
+        if task.duration == 0:
+            found.append(_Candidate(start, room.id, openings[0] if openings else None))
+            continue
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and end <= openings[i].hard_end:
+            found.append(_Candidate(start, room.id, openings[i]))
     return found
 
 
@@ -421,35 +432,47 @@ def find_slot(
     task: Task,
     occ: Occupancy,
     latest_end: int | None = None,
+    regular_first: bool = False,
 ) -> ScheduledTask | None:
-    """The earliest placement of ``task`` that nothing in ``occ`` blocks, or None."""
+    """The earliest placement of ``task`` that nothing in ``occ`` blocks, or None.
+
+    With ``regular_first``, placements within the rooms' regular hours come first and
+    overtime only if there is none.
+    """
     latest = problem.latest_end(task) if latest_end is None else latest_end
     prec = _precedence_range(problem, task, occ)
     pin = problem.pin_of(task.id)
     starts = _starts(problem, task, max(task.release, prec[0]), latest, occ, grid=False)
     if pin is not None and pin.start is not None:
         starts = [pin.start] if pin.start in starts or pin.start >= task.release else []
-    for start in starts:
-        if not _static_ok(problem, task, start):
-            continue
-        for cand in _room_candidates(problem, task, start):
-            if pin is not None and pin.room is not None and cand.room != pin.room:
+    static: dict[int, bool] = {}
+    for overtime in (False, True) if regular_first else (None,):
+        for start in starts:
+            if start not in static:
+                static[start] = _static_ok(problem, task, start)
+            if not static[start]:
                 continue
-            if not _quick_ok(problem, task, cand, occ):
-                continue
-            codes, team = _blockers(problem, task, cand, occ, prec)
-            if codes or team is None:
-                continue
-            if pin is not None and not set(pin.staff) <= set(team):
-                continue
-            return ScheduledTask(
-                task=task.id,
-                start=start,
-                end=start + task.duration,
-                room=cand.room,
-                staff=team,
-                resources=tuple(task.resources),
-            )
+            for cand in _room_candidates(problem, task, start):
+                regular = cand.opening is None or start + task.duration <= cand.opening.end
+                if overtime is not None and regular == overtime:
+                    continue
+                if pin is not None and pin.room is not None and cand.room != pin.room:
+                    continue
+                if not _quick_ok(problem, task, cand, occ):
+                    continue
+                codes, team = _blockers(problem, task, cand, occ, prec)
+                if codes or team is None:
+                    continue
+                if pin is not None and not set(pin.staff) <= set(team):
+                    continue
+                return ScheduledTask(
+                    task=task.id,
+                    start=start,
+                    end=start + task.duration,
+                    room=cand.room,
+                    staff=team,
+                    resources=tuple(task.resources),
+                )
     return None
 
 
@@ -483,11 +506,36 @@ def _static_ok(problem: CaseProblem, task: Task, start: int) -> bool:
     return True
 
 
-def greedy_schedule(problem: CaseProblem, order: Iterable[str] | None = None) -> CaseSchedule:
+def greedy_schedule(
+    problem: CaseProblem, order: Iterable[str] | None = None, variants: int | None = None
+) -> CaseSchedule:
     """A feasible schedule by list insertion: pinned and mandatory tasks first, then
     tasks with a due time (earliest first), then by priority and length; each at its
-    earliest free placement. Tasks that find no
-    slot stay unscheduled (so mandatory ones may be missing: check before use)."""
+    earliest free placement. Tasks that find no slot stay unscheduled (so mandatory
+    ones may be missing: check before use).
+
+    ``variants`` (default: 2 for up to 300 tasks, else 1) insertion rules are tried —
+    earliest start, then regular hours before overtime — and the schedule with the
+    lowest checker objective is returned.
+    """
+    if variants is None:
+        variants = 2 if len(problem.tasks) <= 300 else 1
+    from optimizer.check import check
+
+    best: tuple[int, CaseSchedule] | None = None
+    for regular_first in (False, True)[: max(1, variants)]:
+        schedule = _insert_all(problem, order, regular_first)
+        report = check(problem, schedule)
+        cost = report.objective if report.feasible else 1 << 62
+        if best is None or cost < best[0]:
+            best = (cost, schedule)
+    assert best is not None
+    return best[1]
+
+
+def _insert_all(
+    problem: CaseProblem, order: Iterable[str] | None, regular_first: bool
+) -> CaseSchedule:
     if order is None:
         ranked = sorted(
             problem.tasks,
@@ -514,7 +562,7 @@ def greedy_schedule(problem: CaseProblem, order: Iterable[str] | None = None) ->
             if any(p not in occ.placed for p in preds):
                 waiting.append(task_id)
                 continue
-            slot = find_slot(problem, task, occ)
+            slot = find_slot(problem, task, occ, regular_first=regular_first)
             if slot is not None:
                 occ.add(slot)
         pending = waiting

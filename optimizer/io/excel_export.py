@@ -1,0 +1,259 @@
+"""Readable XLSX export of a solved problem: one sheet per view, formatted for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from optimizer.io.tables.bundle import tables_to_xlsx
+from optimizer.model.result import Result
+from optimizer.model.roster import RosterProblem
+
+
+def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataFrame]:
+    roster = result.roster.by_staff_day() if result.roster is not None else {}
+    leave = {
+        (u.staff, d): u.reason
+        for u in problem.unavailability
+        if u.whole_day
+        for d in range(u.first_day, min(u.last_day, problem.num_days - 1) + 1)
+    }
+    dates = [problem.date_of(d) for d in range(problem.num_days)]
+    grid = []
+    for person in problem.staff:
+        row: dict[str, Any] = {"Staff": person.id, "Name": person.label, "Grade": person.grade}
+        for d, date in enumerate(dates):
+            worked = roster.get((person.id, d))
+            row[date.strftime("%a %d %b")] = worked or ("leave" if (person.id, d) in leave else "")
+        grid.append(row)
+    assignments = []
+    for (staff_id, d), shift_id in sorted(roster.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if staff_id not in problem.staff_index or shift_id not in problem.shift_index:
+            continue
+        shift = problem.shift(shift_id)
+        begin = dt.datetime.combine(dates[d], dt.time()) + dt.timedelta(minutes=shift.start)
+        assignments.append(
+            {
+                "Date": dates[d],
+                "Day": dates[d].strftime("%A"),
+                "Shift": shift.label,
+                "Staff": staff_id,
+                "Name": problem.person(staff_id).label,
+                "Start": begin,
+                "End": begin + dt.timedelta(minutes=shift.length_minutes),
+            }
+        )
+    counts: dict[tuple[int, str, str | None], int] = {}
+    for (staff_id, d), shift_id in roster.items():
+        skills = problem.person(staff_id).skills if staff_id in problem.staff_index else ()
+        for skill in (None, *skills):
+            counts[(d, shift_id, skill)] = counts.get((d, shift_id, skill), 0) + 1
+    coverage = [
+        {
+            "Date": dates[c.day],
+            "Shift": c.shift,
+            "Skill": c.skill or "all",
+            "Required": c.required,
+            "Assigned": counts.get((c.day, c.shift, c.skill), 0),
+            "Short": max(0, c.required - counts.get((c.day, c.shift, c.skill), 0)),
+        }
+        for c in sorted(problem.cover, key=lambda c: (c.day, problem.shift_index.get(c.shift, 0)))
+        if c.day < problem.num_days
+    ]
+    sheets = {
+        "Roster": pd.DataFrame(grid),
+        "Assignments": pd.DataFrame(
+            assignments, columns=["Date", "Day", "Shift", "Staff", "Name", "Start", "End"]
+        ),
+        "Coverage": pd.DataFrame(
+            coverage, columns=["Date", "Shift", "Skill", "Required", "Assigned", "Short"]
+        ),
+    }
+    if result.roster is not None:
+        from optimizer.explain.roster import penalty_breakdown, roster_kpis
+
+        kpis = roster_kpis(problem, result.roster)
+        sheets["Hours"] = pd.DataFrame(
+            [
+                {
+                    "Staff": load.staff,
+                    "Name": load.name,
+                    "Grade": load.grade,
+                    "Shifts": load.shifts,
+                    "Hours": round(load.minutes / 60, 1),
+                    "Contract min h": round(load.min_minutes / 60, 1),
+                    "Contract max h": None
+                    if load.max_minutes is None
+                    else round(load.max_minutes / 60, 1),
+                    "Nights": load.nights,
+                    "Weekends": load.weekends,
+                }
+                for load in kpis.staff
+            ]
+        )
+        sheets["Penalties"] = pd.DataFrame(
+            [
+                {
+                    "Cost": p.cost,
+                    "Rule": p.rule,
+                    "Date": None if p.day is None else problem.date_of(p.day),
+                    "Staff": ""
+                    if p.staff is None
+                    else problem.person(p.staff).label
+                    if p.staff in problem.staff_index
+                    else p.staff,
+                    "What": p.message,
+                }
+                for p in penalty_breakdown(problem, result.roster)
+            ],
+            columns=["Cost", "Rule", "Date", "Staff", "What"],
+        )
+        sheets["Summary"] = pd.DataFrame(
+            [
+                ("Status", result.status.value),
+                ("Penalty (objective)", result.objective),
+                ("Best bound", result.bound),
+                ("Coverage met %", kpis.coverage_met_pct),
+                ("Requests granted %", kpis.requests_granted_pct),
+                ("Shifts worked", kpis.shifts_worked),
+                ("Nights per person (min–max)", f"{kpis.nights.minimum}–{kpis.nights.maximum}"),
+                (
+                    "Weekends per person (min–max)",
+                    f"{kpis.weekends.minimum}–{kpis.weekends.maximum}",
+                ),
+            ],
+            columns=["Measure", "Value"],
+        )
+    return sheets
+
+
+def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
+    schedule = result.schedule
+    placed = schedule.tasks if schedule is not None else ()
+
+    def when(minute: int) -> Any:
+        moment = problem.datetime_of(minute)
+        return minute if moment is None else moment
+
+    names = {p.id: p.label for p in problem.staff}
+    rows = []
+    for t in sorted(placed, key=lambda t: (t.room or "", t.start)):
+        task = problem.task(t.task) if t.task in problem.task_index else None
+        late = 0 if task is None or task.due is None else max(0, t.end - task.due)
+        rows.append(
+            {
+                "Task": t.task,
+                "Name": task.label if task else t.task,
+                "Procedure": task.procedure if task else "",
+                "Room": t.room or "",
+                "Start": when(t.start),
+                "End": when(t.end),
+                "Minutes": t.end - t.start,
+                "Staff": ", ".join(names.get(s, s) for s in t.staff),
+                "Equipment": ", ".join(t.resources),
+                "Late by (min)": late,
+            }
+        )
+    columns = [
+        "Task",
+        "Name",
+        "Procedure",
+        "Room",
+        "Start",
+        "End",
+        "Minutes",
+        "Staff",
+        "Equipment",
+        "Late by (min)",
+    ]
+    sheets = {"Schedule": pd.DataFrame(rows, columns=columns)}
+    by_staff: list[dict[str, Any]] = [
+        {
+            "Staff": names.get(s, s),
+            "Task": t.task,
+            "Room": t.room or "",
+            "Start": when(t.start),
+            "End": when(t.end),
+        }
+        for t in sorted(placed, key=lambda t: t.start)
+        for s in t.staff
+    ]
+    by_staff.sort(key=lambda row: (str(row["Staff"]), str(row["Start"])))
+    sheets["By staff"] = pd.DataFrame(
+        by_staff,
+        columns=["Staff", "Task", "Room", "Start", "End"],
+    )
+    unscheduled = list(schedule.unscheduled) if schedule is not None else []
+    reasons: dict[str, str] = {}
+    try:
+        reasons = _unscheduled_reasons(problem, result)
+    except Exception:  # the explanation is optional in the export
+        reasons = {}
+    sheets["Unscheduled"] = pd.DataFrame(
+        [{"Task": t, "Reason": reasons.get(t, "")} for t in unscheduled], columns=["Task", "Reason"]
+    )
+    busy = {r.id: 0 for r in problem.rooms}
+    for t in placed:
+        if t.room in busy:
+            busy[t.room] += t.end - t.start
+    sheets["Rooms"] = pd.DataFrame(
+        [
+            {
+                "Room": r.label,
+                "Case hours": round(busy[r.id] / 60, 1),
+                "Open hours": round(sum(o.end - o.start for o in problem.openings_of(r)) / 60, 1),
+            }
+            for r in problem.rooms
+        ],
+        columns=["Room", "Case hours", "Open hours"],
+    )
+    if len(sheets["Rooms"]):
+        rooms = sheets["Rooms"]
+        rooms["Utilisation %"] = (
+            100 * rooms["Case hours"] / rooms["Open hours"].where(rooms["Open hours"] > 0)
+        ).round(1)
+    sheets["Summary"] = pd.DataFrame(
+        [
+            ("Status", result.status.value),
+            ("Penalty (objective)", result.objective),
+            ("Best bound", result.bound),
+            ("Cases scheduled", len(placed)),
+            ("Cases unscheduled", len(unscheduled)),
+        ],
+        columns=["Measure", "Value"],
+    )
+    return sheets
+
+
+def _unscheduled_reasons(problem: Any, result: Result) -> dict[str, str]:
+    """Task id -> why it is unscheduled, from ``optimizer.explain.cases`` when present."""
+    import importlib
+
+    explain = importlib.import_module("optimizer.explain.cases")
+    explain_fn = getattr(explain, "explain_schedule", None)
+    if explain_fn is None:
+        return {}
+    report = explain_fn(problem, result)
+    reasons: dict[str, str] = {}
+    for item in getattr(report, "tasks", None) or []:
+        texts = [str(getattr(r, "message", r)) for r in getattr(item, "reasons", ())]
+        reasons[str(getattr(item, "task", ""))] = "; ".join(texts)
+    return reasons
+
+
+def export_xlsx(
+    problem: Any, result: Result, extra: Mapping[str, pd.DataFrame] | None = None
+) -> bytes:
+    """A workbook for people: one sheet per view (roster grid, assignments, coverage,
+    hours, penalties, summary; or schedule, by staff, unscheduled, rooms, summary)."""
+    sheets = (
+        _roster_sheets(problem, result)
+        if isinstance(problem, RosterProblem)
+        else _case_sheets(problem, result)
+    )
+    if extra:
+        sheets.update(extra)
+    return tables_to_xlsx(sheets)

@@ -1,0 +1,148 @@
+"""Case tables -> validated ``CaseProblem``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from optimizer.io.tables.cells import (
+    BadCell,
+    CellError,
+    parse_bool,
+    parse_int,
+    parse_list,
+    parse_map,
+    parse_moment,
+    parse_text,
+)
+from optimizer.io.tables.reader import TableReader, missing_setting, validate_whole
+
+
+def case_from_tables(reader: TableReader) -> Any:
+    from optimizer.model.cases import (
+        CaseProblem,
+        Opening,
+        Precedence,
+        Resource,
+        Room,
+        StaffMember,
+        Task,
+        Window,
+    )
+
+    settings = reader.settings()
+    missing_setting(reader, settings, "horizon")
+    start: dt.datetime | None = None
+    if settings.get("start"):
+        try:
+            start = dt.datetime.fromisoformat(settings["start"])
+        except ValueError:
+            reader.errors.append(
+                CellError("settings", 0, "start", f"'{settings['start']}' must be a date-time")
+            )
+    horizon = turnover = None
+    try:
+        horizon = parse_int(settings.get("horizon"))
+        turnover = parse_int(settings.get("turnover"))
+    except BadCell as exc:
+        reader.errors.append(CellError("settings", 0, "horizon/turnover", str(exc)))
+
+    def moment(sheet: str, row: int, v: dict[str, Any], column: str) -> int | None:
+        return reader.cell(sheet, row, v, column, lambda x: parse_moment(x, start))
+
+    openings: dict[str, list[Any]] = {}
+    for row, v in reader.rows("openings"):
+        room = reader.cell("openings", row, v, "room", parse_text) or ""
+        data = {
+            "start": moment("openings", row, v, "start"),
+            "end": moment("openings", row, v, "end"),
+            "overtime": reader.cell("openings", row, v, "overtime", parse_int),
+        }
+        openings.setdefault(room, []).append(reader.record("openings", row, Opening, data, {}))
+    windows: dict[str, list[Any]] = {}
+    for row, v in reader.rows("availability"):
+        person = reader.cell("availability", row, v, "staff", parse_text) or ""
+        data = {
+            "start": moment("availability", row, v, "start"),
+            "end": moment("availability", row, v, "end"),
+        }
+        windows.setdefault(person, []).append(reader.record("availability", row, Window, data, {}))
+    tasks = []
+    for row, v in reader.rows("tasks"):
+        team = reader.cell("tasks", row, v, "team", parse_map) or {}
+        data = {
+            "id": reader.cell("tasks", row, v, "id", parse_text),
+            "name": reader.cell("tasks", row, v, "name", parse_text),
+            "procedure": reader.cell("tasks", row, v, "procedure", parse_text),
+            "duration": reader.cell("tasks", row, v, "duration", parse_int),
+            "release": moment("tasks", row, v, "release"),
+            "due": moment("tasks", row, v, "due"),
+            "deadline": moment("tasks", row, v, "deadline"),
+            "priority": reader.cell("tasks", row, v, "priority", parse_int),
+            "optional": reader.cell("tasks", row, v, "optional", parse_bool),
+            "team": [{"role": k, "count": n} for k, n in team.items()],
+            "staff": reader.cell("tasks", row, v, "staff", parse_list),
+            "rooms": reader.cell("tasks", row, v, "rooms", parse_list) or None,
+            "room_needs": reader.cell("tasks", row, v, "room_needs", parse_list),
+            "resources": reader.cell("tasks", row, v, "resources", parse_map),
+        }
+        tasks.append(reader.record("tasks", row, Task, data, {}))
+    rooms = []
+    for row, v in reader.rows("rooms"):
+        rid = reader.cell("rooms", row, v, "id", parse_text)
+        data = {
+            "id": rid,
+            "name": reader.cell("rooms", row, v, "name", parse_text),
+            "type": reader.cell("rooms", row, v, "type", parse_text),
+            "capabilities": reader.cell("rooms", row, v, "capabilities", parse_list),
+            "turnover": reader.cell("rooms", row, v, "turnover", parse_int),
+            "openings": openings.pop(rid or "", []),
+        }
+        rooms.append(reader.record("rooms", row, Room, data, {"openings": ""}))
+    for room in openings:
+        reader.errors.append(CellError("openings", 0, "room", f"unknown room '{room}'"))
+    staff = []
+    for row, v in reader.rows("staff"):
+        sid = reader.cell("staff", row, v, "id", parse_text)
+        data = {
+            "id": sid,
+            "name": reader.cell("staff", row, v, "name", parse_text),
+            "roles": reader.cell("staff", row, v, "roles", parse_list),
+            "max_minutes": reader.cell("staff", row, v, "max_minutes", parse_int),
+            "available": windows.pop(sid or "", None),
+        }
+        staff.append(reader.record("staff", row, StaffMember, data, {"available": ""}))
+    for person in windows:
+        reader.errors.append(CellError("availability", 0, "staff", f"unknown staff '{person}'"))
+    resources = []
+    for row, v in reader.rows("resources"):
+        data = {
+            "id": reader.cell("resources", row, v, "id", parse_text),
+            "name": reader.cell("resources", row, v, "name", parse_text),
+            "capacity": reader.cell("resources", row, v, "capacity", parse_int),
+        }
+        resources.append(reader.record("resources", row, Resource, data, {}))
+    precedences = []
+    for row, v in reader.rows("precedences"):
+        data = {
+            "before": reader.cell("precedences", row, v, "before", parse_text),
+            "after": reader.cell("precedences", row, v, "after", parse_text),
+            "min_lag": reader.cell("precedences", row, v, "min_lag", parse_int),
+            "max_lag": reader.cell("precedences", row, v, "max_lag", parse_int),
+        }
+        precedences.append(reader.record("precedences", row, Precedence, data, {}))
+    if reader.errors:
+        return None
+    whole = {
+        "name": settings.get("name") or "cases",
+        "start": start,
+        "horizon": horizon,
+        "turnover": turnover if turnover is not None else 0,
+        "tasks": tasks,
+        "rooms": rooms,
+        "staff": staff,
+        "resources": resources,
+        "precedences": precedences,
+    }
+    paths = {"tasks": "tasks", "rooms": "rooms", "staff": "staff", "precedences": "precedences"}
+    return validate_whole(reader, CaseProblem, whole, paths)
