@@ -120,7 +120,7 @@ class Move(Record):
 class ReplanOutcome(BaseModel):
     """The re-planned problem, its solve result and the exact list of moves."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid")
 
     problem: CaseProblem
     result: Result

@@ -452,6 +452,11 @@ def find_slot(
                 static[start] = _static_ok(problem, task, start)
             if not static[start]:
                 continue
+            end = start + task.duration
+            if task.duration and any(
+                occ.staff[name].clash(start, end) is not None for name in task.staff
+            ):
+                continue
             for cand in _room_candidates(problem, task, start):
                 regular = cand.opening is None or start + task.duration <= cand.opening.end
                 if overtime is not None and regular == overtime:
@@ -492,13 +497,19 @@ def _static_ok(problem: CaseProblem, task: Task, start: int) -> bool:
     end = start + task.duration
     if task.duration == 0:
         return True
-    if not all(_on_duty(problem, name, start, end) for name in task.staff):
-        return False
     lookup = _Lookup.of(problem)
+
+    def on_duty(name: str) -> bool:
+        starts, ends = lookup.windows(name)
+        i = bisect_right(starts, start) - 1
+        return i >= 0 and ends[i] >= end
+
+    if not all(on_duty(name) for name in task.staff):
+        return False
     for need in task.team:
         on = 0
         for person in lookup.people(task, need.role):
-            on += _on_duty(problem, person.id, start, end)
+            on += on_duty(person.id)
             if on >= need.count:
                 break
         if on < need.count:

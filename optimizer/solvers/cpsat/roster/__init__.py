@@ -51,7 +51,7 @@ it gives: no sequence flow and CP-SAT's default portfolio (feasibility first).""
 TUNING_DEFAULTS: dict[str, Any] = {
     "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
     "roster_feasibility_first": True,  # a legal roster first, returned if nothing better
-    "roster_feasibility_hint": False,  # also hint the search with that roster
+    "roster_feasibility_hint": True,  # and hint the search with that roster
     "roster_greedy_hint": False,  # hint from the constructive heuristic (heuristic.py)
     "roster_lns": False,  # our row/column LNS on one worker (see lns.py)
 }
@@ -104,8 +104,11 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     fallback: dict[tuple[int, int], int] | None = None
     if options.hint is None and tuning["roster_feasibility_first"]:
         limit = options.time_limit
-        budget = 10.0 if limit is None else min(10.0, 0.5 * limit)
-        fallback, used, infeasible = feasible_roster(rv, budget, options.seed)
+        budget = 60.0 if limit is None else 0.5 * limit  # it stops at the first roster
+        workers = options.num_workers
+        fallback, used, infeasible = feasible_roster(
+            rv, budget, options.seed, lean=workers == 1, workers=workers
+        )
         if infeasible:
             return Result(
                 status=SolveStatus.INFEASIBLE,
