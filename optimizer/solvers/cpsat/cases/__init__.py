@@ -12,8 +12,14 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.cases import CaseProblem
-from optimizer.model.result import CaseSchedule, Result, ScheduledTask, SolveStatus
+from optimizer.model.cases import CASE_PENALTY_RULES, CaseProblem
+from optimizer.model.result import (
+    CaseSchedule,
+    ProgressPoint,
+    Result,
+    ScheduledTask,
+    SolveStatus,
+)
 from optimizer.solvers.cpsat.cases.constraints import CaseConstraints
 from optimizer.solvers.cpsat.cases.hint import add_hint, heuristic_schedule
 from optimizer.solvers.cpsat.cases.objective import add_objective, build_costs
@@ -21,6 +27,8 @@ from optimizer.solvers.cpsat.cases.variables import CaseVariables, build_variabl
 from optimizer.solvers.cpsat.runner import run
 from optimizer.solvers.options import SolveOptions
 
+_GREEDY_MAX = 600
+"""Largest room/staff problem that gets the greedy list-insertion warm start."""
 _DETERMINISTIC_TRIES = 50
 """Heuristic samples when a seeded one-worker run must be reproducible."""
 
@@ -61,14 +69,26 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         hint = problem.baseline.schedule
     if hint is None:
         hint = heuristic
+    if hint is None and (problem.rooms or problem.staff) and len(problem.tasks) <= _GREEDY_MAX:
+        from optimizer.explain.cases import greedy_schedule
+
+        hint = greedy_schedule(problem)  # list insertion: a near-complete warm start
     if hint is not None:
         add_hint(cv, hint)
+    if (problem.rooms or problem.staff) and "cp_model_probing_level" not in options.params:
+        # Probing in presolve can take tens of seconds of wall time on room/staff
+        # models (measured on the demo week) for little gain: off unless asked for.
+        options = replace(options, params={**options.params, "cp_model_probing_level": 0})
     if options.time_limit is not None:
         left = max(0.1, options.time_limit - (time.perf_counter() - began))
         options = replace(options, time_limit=left)
     outcome = run(model, options)
     seconds = time.perf_counter() - began
     if not outcome.status.has_solution:
+        if outcome.status is SolveStatus.UNKNOWN and hint is not None:
+            fallback = _warm_start_result(problem, hint, options, seconds, outcome.progress)
+            if fallback is not None:
+                return fallback
         message = (
             "the hard rules cannot all hold (infeasible)"
             if outcome.status is SolveStatus.INFEASIBLE
@@ -148,3 +168,46 @@ def _pure_makespan(problem: CaseProblem, options: SolveOptions) -> bool:
     if weights.overtime and any(o.overtime for r in problem.rooms for o in r.openings):
         return False
     return all(problem.must_schedule(t) for t in problem.tasks)
+
+
+def _warm_start_result(
+    problem: CaseProblem,
+    hint: CaseSchedule,
+    options: SolveOptions,
+    seconds: float,
+    progress: list[ProgressPoint],
+) -> Result | None:
+    """The warm start as a FEASIBLE result when CP-SAT found nothing in time.
+
+    Only if it breaks no hard rule (re-verified by the solver-free checker) and no
+    stage cap; its costs are the checker's.
+    """
+    from optimizer.check.cases import check_cases
+
+    placed = {item.task for item in hint.tasks}
+    hint = CaseSchedule(
+        tasks=hint.tasks, unscheduled=tuple(t.id for t in problem.tasks if t.id not in placed)
+    )
+    report = check_cases(problem, hint)
+    if not report.feasible:
+        return None
+    by_rule = report.cost_by_rule()
+    terms = {rule: by_rule.get(rule, 0) for rule in CASE_PENALTY_RULES}
+    for weights, cap in options.stage_caps:
+        if sum(weights.get(rule, 0) * cost for rule, cost in terms.items()) > cap:
+            return None
+    stage = options.stage_weights
+    objective = sum(
+        cost * (1 if stage is None else stage.get(rule, 0)) for rule, cost in terms.items()
+    )
+    return Result(
+        status=SolveStatus.FEASIBLE,
+        objective=objective,
+        bound=None,
+        seconds=seconds,
+        backend="cpsat",
+        schedule=hint,
+        progress=progress,
+        terms=terms,
+        message="CP-SAT found no schedule in time; returning the warm start",
+    )
