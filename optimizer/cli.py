@@ -86,10 +86,6 @@ class _LiveProgress:
             self._live.__exit__(None, None, None)
 
 
-def _family(problem: Any) -> str:
-    return "roster" if isinstance(problem, RosterProblem) else "cases"
-
-
 def _print_roster_summary(problem: RosterProblem, result: Result, top: int) -> None:
     from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
 
@@ -264,7 +260,7 @@ def check_command(
     from optimizer.io.solution import read_solution
 
     problem = load_problem(input_file, fmt)
-    solution = read_solution(solution_file, _family(problem))
+    solution = read_solution(solution_file, problem)
     report = check(problem, solution)
     for violation in report.violations:
         out.print(f"VIOLATION {violation.rule}: {violation.message}")

@@ -143,6 +143,25 @@ def test_lexicographic_and_backend_parameters(tmp_path: Path) -> None:
     assert "'no_equals_sign' must look like NAME=VALUE" in bad.output
 
 
+def test_case_problem_solves_to_csv_that_checks(tmp_path: Path) -> None:
+    from optimizer.demo.surgery import surgical_days
+
+    problem_path = tmp_path / "monday.json"
+    save_project(surgical_days(0, 1, max_cases=6), problem_path)
+    csv_path = tmp_path / "schedule.csv"
+    args = f"solve {problem_path} --workers 1 --seed 0 --time-limit 20 --quiet --out {csv_path}"
+    outcome = runner.invoke(app, args.split())
+    assert outcome.exit_code == 0, outcome.output
+    objective = STATUS_LINE.match(_last_line(outcome.output))
+    assert objective is not None
+    assert csv_path.read_text().splitlines()[0] == "task,start,end,staff,resources"
+    checked = runner.invoke(app, ["check", str(problem_path), str(csv_path)])
+    assert checked.exit_code == 0, checked.output
+    assert _last_line(checked.output) == (
+        f"feasible=yes violations=0 objective={objective.group(2)}"
+    )
+
+
 def test_demo_rosters_the_ward_and_explains_it() -> None:
     outcome = runner.invoke(
         app, ["demo", "--time-limit", "3", "--workers", "1", "--seed", "0", "--quiet"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from optimizer.errors import InputError
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
+from optimizer.model.roster import RosterProblem
 
 
 def write_solution(result: Result, path: str | Path) -> None:
@@ -29,9 +31,10 @@ def write_solution(result: Result, path: str | Path) -> None:
         raise InputError("the output must end in .csv or .json", file=str(path))
 
 
-def read_solution(path: str | Path, family: str) -> RosterSolution | CaseSchedule:
-    """Read a solution for a ``"roster"`` or ``"cases"`` problem from CSV or Result JSON."""
+def read_solution(path: str | Path, problem: Any) -> RosterSolution | CaseSchedule:
+    """Read a solution for ``problem`` (roster or cases) from CSV or Result JSON."""
     path = Path(path)
+    family = "roster" if isinstance(problem, RosterProblem) else "cases"
     suffix = path.suffix.lower()
     if suffix == ".json":
         from optimizer.io.project import load_result
@@ -49,4 +52,4 @@ def read_solution(path: str | Path, family: str) -> RosterSolution | CaseSchedul
         return read_roster_csv(path)
     from optimizer.io.schedule_csv import read_schedule_csv
 
-    return read_schedule_csv(path)
+    return read_schedule_csv(path, problem)
