@@ -112,7 +112,7 @@ def _print_roster_summary(problem: RosterProblem, result: Result, top: int) -> N
 
 
 def _print_cases_summary(problem: Any, result: Result) -> None:
-    from optimizer.explain.cases import room_summary
+    from optimizer.explain.case_utilisation import room_summary
 
     table = Table(title=f"{getattr(problem, 'name', 'cases')}: rooms")
     for column in ("room", "cases", "booked", "open", "utilisation", "overtime", "first", "last"):

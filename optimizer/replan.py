@@ -26,14 +26,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from optimizer.construct.occupancy import Occupancy
+from optimizer.construct.slots import find_slot, placement_fits
 from optimizer.errors import InputError, from_validation_error
-from optimizer.explain.cases import (
-    Occupancy,
-    find_slot,
-    placement_fits,
-    static_reasons,
-    when,
-)
+from optimizer.explain.case_reasons import static_reasons
+from optimizer.explain.case_time import when
 from optimizer.model.cases import (
     CaseBaseline,
     CasePin,

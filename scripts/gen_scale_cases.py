@@ -11,7 +11,7 @@ week (release/deadline = that Monday 00:00 to Friday 24:00).
 For each instance the table gives the wall time to the first feasible schedule
 (from the call to ``solve``, model building included), and the objective, bound and
 gap at the time limit, with and without the greedy warm start
-(``optimizer.explain.cases.greedy_schedule``; its own checked objective is shown
+(``optimizer.construct.greedy_cases.greedy_schedule``; its own checked objective is shown
 too, and its time is included in the wall and first-feasible times).
 
     .venv/bin/python scripts/gen_scale_cases.py --time-limit 60 --workers 2
@@ -30,6 +30,7 @@ from typing import Any
 
 from optimizer import solve
 from optimizer.check import check
+from optimizer.construct.greedy_cases import greedy_schedule
 from optimizer.demo.surgery import (
     ANAESTHETISTS,
     DAY,
@@ -45,7 +46,6 @@ from optimizer.demo.surgery import (
     _team,
     generate_surgical_week,
 )
-from optimizer.explain.cases import greedy_schedule
 from optimizer.io.project import save_project
 from optimizer.model.cases import (
     CaseProblem,

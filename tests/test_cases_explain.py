@@ -5,14 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from optimizer.check import check
-from optimizer.explain.cases import (
-    explain_schedule,
-    explain_task,
-    greedy_schedule,
-    room_summary,
-    room_utilisation,
-    staff_utilisation,
-)
+from optimizer.construct.greedy_cases import greedy_schedule
+from optimizer.explain.case_reasons import explain_task
+from optimizer.explain.case_utilisation import room_summary, room_utilisation, staff_utilisation
+from optimizer.explain.cases import explain_schedule
 from optimizer.model.cases import (
     CasePin,
     CaseProblem,

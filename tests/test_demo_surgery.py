@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.check import check
-from optimizer.demo.surgery import (
-    default_path,
-    generate_surgical_week,
-    schedule_surgical_week,
-    surgical_days,
-)
-from optimizer.explain.cases import explain_schedule, greedy_schedule, room_summary, static_reasons
+from optimizer.construct.greedy_cases import greedy_schedule
+from optimizer.demo.surgery import default_path, generate_surgical_week, surgical_days
+from optimizer.explain.case_reasons import static_reasons
+from optimizer.explain.case_utilisation import room_summary
+from optimizer.explain.cases import explain_schedule
 from optimizer.io.project import load_project
+from optimizer.solve import solve
 from tests.verify import solve_verified
 
 
@@ -71,13 +70,14 @@ def test_a_demo_morning_schedules_every_case() -> None:
     assert sum(r.cases for r in rows) == 6
 
 
-def test_schedule_surgical_week_always_returns_a_checked_schedule() -> None:
+def test_solving_the_week_always_returns_a_checked_schedule() -> None:
     # A 1-second limit on one worker is too short for CP-SAT to report a schedule of
-    # the whole week here, so this exercises the greedy fallback (or CP-SAT's own).
+    # the whole week here, so this exercises the backend's own greedy warm start and
+    # its fallback to it (or CP-SAT's own schedule).
     week = generate_surgical_week()
-    result = schedule_surgical_week(week, time_limit=1, workers=1, seed=0)
+    result = solve(week, time_limit=1, workers=1, seed=0)
     assert result.status.has_solution and result.schedule is not None
     report = check(week, result)
     assert report.feasible and report.objective == result.objective
-    assert result.backend in ("cpsat", "greedy")
+    assert result.backend == "cpsat"
     assert len(result.schedule.tasks) >= 0.95 * len(week.tasks)

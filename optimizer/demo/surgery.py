@@ -33,7 +33,6 @@ import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from optimizer.io.project import save_project
 from optimizer.model.cases import (
@@ -47,7 +46,6 @@ from optimizer.model.cases import (
     TeamRequirement,
     Window,
 )
-from optimizer.model.result import Result, SolveStatus
 
 DEMO_START = dt.datetime(2026, 12, 7)
 """Monday 00:00 of the demo week (the demo ward's first week)."""
@@ -485,40 +483,6 @@ def surgical_days(
         resources=week.resources,
         turnover=week.turnover,
         weights=week.weights,
-    )
-
-
-def schedule_surgical_week(problem: CaseProblem | None = None, **solve_kwargs: Any) -> Result:
-    """Solve the demo week (or ``problem``) warm-started from the greedy schedule.
-
-    ``solve_kwargs`` go to ``optimizer.solve.solve``; CP-SAT probing is off unless
-    given (on this model the default probing can take the whole time limit). If
-    the solver returns no schedule in time, the (checked) greedy schedule is
-    returned as a FEASIBLE result with ``backend="greedy"`` and no bound.
-    """
-    from optimizer.check import check
-    from optimizer.explain.cases import greedy_schedule
-    from optimizer.solve import solve
-
-    week = generate_surgical_week() if problem is None else problem
-    greedy = greedy_schedule(week)
-    solve_kwargs.setdefault("hint", greedy)
-    if solve_kwargs.get("backend", "cpsat") == "cpsat":
-        solve_kwargs.setdefault("cp_model_probing_level", 0)
-    result = solve(week, **solve_kwargs)
-    if result.status.has_solution:
-        return result
-    report = check(week, greedy)
-    if not report.feasible:
-        return result
-    return Result(
-        status=SolveStatus.FEASIBLE,
-        objective=report.objective,
-        seconds=result.seconds,
-        backend="greedy",
-        schedule=greedy,
-        terms=report.cost_by_rule(),
-        message=f"{result.message or 'no solver schedule'}; returning the greedy schedule",
     )
 
 

@@ -70,7 +70,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
     if hint is None:
         hint = heuristic
     if hint is None and (problem.rooms or problem.staff) and len(problem.tasks) <= _GREEDY_MAX:
-        from optimizer.explain.cases import greedy_schedule
+        from optimizer.construct.greedy_cases import greedy_schedule
 
         hint = greedy_schedule(problem)  # list insertion: a near-complete warm start
     if hint is not None:

@@ -1,0 +1,1 @@
+"""Solver-independent construction heuristics (quick feasible schedules, warm starts)."""

@@ -1,0 +1,220 @@
+"""Why one case is unscheduled or ends late.
+
+Every start time that could work is examined in stages:
+
+1. *static* — the task's window, eligible rooms and their openings, named staff
+   on duty, enough qualified people on duty: if a stage leaves no start time, that
+   stage is the reason ("no qualified anaesthetist on duty on Tue when Mr Okafor
+   operates");
+2. *against the schedule* — with every other task where the schedule put it, each
+   remaining (start, room) is blocked by a busy room, a busy named person, too few
+   free qualified people, equipment at capacity, a person's max minutes, or a
+   precedence. The reasons list each blocker with the share of candidate times it
+   blocks. If some start is blocked by nothing, the explanation says so: the slot
+   was free and the solver did not use it (time limit or a costlier trade-off).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from pydantic import Field
+
+from optimizer.construct.occupancy import Occupancy
+from optimizer.construct.slots import (
+    blockers,
+    candidate_starts,
+    find_slot,
+    on_duty,
+    precedence_range,
+    room_candidates,
+    static_ok,
+)
+from optimizer.explain.case_time import day_list, when
+from optimizer.model.cases import CaseProblem, Task
+from optimizer.model.common import Record
+from optimizer.model.result import CaseSchedule, ScheduledTask
+
+
+class Reason(Record):
+    """One cause, with the share of candidate (start, room) pairs it blocks."""
+
+    code: str
+    message: str
+    share: float | None = Field(default=None, description="fraction of candidates blocked")
+
+
+class TaskExplanation(Record):
+    """Why one task is unscheduled or late."""
+
+    task: str
+    label: str
+    status: Literal["unscheduled", "late"]
+    minutes_late: int = 0
+    reasons: tuple[Reason, ...] = ()
+    free_slot: ScheduledTask | None = Field(
+        default=None, description="a placement nothing blocks, if one exists"
+    )
+
+    @property
+    def message(self) -> str:
+        head = (
+            f"{self.label}: not scheduled"
+            if self.status == "unscheduled"
+            else f"{self.label}: ends {self.minutes_late} min late"
+        )
+        return head + " — " + "; ".join(r.message for r in self.reasons)
+
+
+def _static_reasons(
+    problem: CaseProblem, task: Task, latest: int, starts: list[int]
+) -> list[Reason]:
+    """Reasons that hold whatever the other tasks do (empty if some start passes)."""
+    if not starts:
+        return [
+            Reason(
+                code="window_too_short",
+                message=f"its window {when(problem, task.release)}–{when(problem, latest)} is "
+                f"shorter than its {task.duration} minutes",
+            )
+        ]
+    if problem.needs_room(task):
+        rooms = problem.eligible_rooms(task)
+        if not rooms:
+            needs = ", ".join(task.room_needs) or "any"
+            return [Reason(code="room_type", message=f"no room has the capabilities ({needs})")]
+        starts = [t for t in starts if room_candidates(problem, task, t)]
+        if not starts:
+            names = ", ".join(r.id for r in rooms)
+            return [
+                Reason(
+                    code="room_hours",
+                    message=f"no opening of its rooms ({names}) holds {task.duration} minutes "
+                    f"between {when(problem, task.release)} and {when(problem, latest)}",
+                )
+            ]
+    end = task.duration
+    for name in task.staff:
+        on = [t for t in starts if task.duration == 0 or on_duty(problem, name, t, t + end)]
+        if not on:
+            person = problem.person(name)
+            windows = problem.windows_of(person)
+            message = (
+                f"{person.label} is not on duty at all"
+                if not windows
+                else f"{person.label} is on duty only "
+                f"{day_list(problem, [w.start for w in windows])}, and no room opening then "
+                f"holds the {task.duration}-minute case within its window"
+            )
+            return [Reason(code="staff_off_duty", message=message)]
+        starts = on
+    for need in task.team:
+        people = problem.qualified(task, need.role)
+        ok = [
+            t
+            for t in starts
+            if task.duration == 0
+            or sum(on_duty(problem, p.id, t, t + end) for p in people) >= need.count
+        ]
+        if not ok:
+            named = ", ".join(problem.person(n).label for n in task.staff)
+            when_named = f" when {named} operates" if named else ""
+            role = need.role.replace("_", " ")
+            count = "no" if need.count == 1 else f"fewer than {need.count}"
+            return [
+                Reason(
+                    code=f"role_off_duty:{need.role}",
+                    message=f"{count} qualified {role} on duty for {task.duration} minutes "
+                    f"on {day_list(problem, starts)}{when_named}",
+                )
+            ]
+        starts = ok
+    if not any(static_ok(problem, task, t) for t in starts):
+        return [
+            Reason(
+                code="team_off_duty",
+                message="the needed team is never on duty together for the whole case",
+            )
+        ]
+    return []
+
+
+def _blocker_message(problem: CaseProblem, task: Task, code: str, share: float) -> str:
+    pct = f"{share:.0%} of the possible times"
+    kind, _, what = code.partition(":")
+    if kind == "room_busy":
+        names = ", ".join(r.id for r in problem.eligible_rooms(task))
+        return f"its eligible rooms ({names}) are booked at {pct}"
+    if kind == "staff_busy":
+        return f"{problem.person(what).label} is on other cases at {pct}"
+    if kind == "max_minutes":
+        person = problem.person(what)
+        return f"{person.label} would exceed max {person.max_minutes} working minutes"
+    if kind == "role_short":
+        return f"no free qualified {what.replace('_', ' ')} at {pct}"
+    if kind == "equipment":
+        resource = problem.resource(what)
+        return f"{resource.name or resource.id} at capacity ({resource.capacity}) at {pct}"
+    if kind == "precedence":
+        return f"its precedences with placed tasks rule out {pct}"
+    return f"{code} at {pct}"
+
+
+def explain_task(
+    problem: CaseProblem, schedule: CaseSchedule, task_id: str
+) -> TaskExplanation | None:
+    """Why ``task_id`` is unscheduled or late in ``schedule`` (None if neither)."""
+    task = problem.task(task_id)
+    placed = schedule.by_task().get(task_id)
+    if placed is None:
+        status: Literal["unscheduled", "late"] = "unscheduled"
+        latest, late = problem.latest_end(task), 0
+    elif task.due is not None and placed.end > task.due:
+        status, latest, late = "late", task.due, placed.end - task.due
+    else:
+        return None
+    occ = Occupancy.of(problem, schedule, skip=task_id)
+    base = dict(task=task_id, label=task.label, status=status, minutes_late=late)
+    starts = candidate_starts(problem, task, task.release, latest, occ)
+    static = _static_reasons(problem, task, latest, starts)
+    if static:
+        return TaskExplanation(**base, reasons=tuple(static))
+    prec = precedence_range(problem, task, occ)
+    tally: Counter[str] = Counter()
+    total = 0
+    for start in starts:
+        if not static_ok(problem, task, start):
+            continue
+        for cand in room_candidates(problem, task, start):
+            codes, _ = blockers(problem, task, cand, occ, prec)
+            if not codes:
+                slot = find_slot(problem, task, occ, latest)
+                return TaskExplanation(
+                    **base,
+                    reasons=(
+                        Reason(
+                            code="free_slot",
+                            message=f"a slot was free at {when(problem, start)}"
+                            + (f" in {cand.room}" if cand.room else "")
+                            + " — the solver did not use it (time limit or a costlier "
+                            "trade-off elsewhere)",
+                            share=0.0,
+                        ),
+                    ),
+                    free_slot=slot,
+                )
+            total += 1
+            tally.update(set(codes))
+    reasons = [
+        Reason(code=code, message=_blocker_message(problem, task, code, n / total), share=n / total)
+        for code, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return TaskExplanation(**base, reasons=tuple(reasons))
+
+
+def static_reasons(problem: CaseProblem, task: Task) -> list[Reason]:
+    """Why ``task`` can never be placed whatever the other tasks do (empty: it can)."""
+    latest = problem.latest_end(task)
+    starts = candidate_starts(problem, task, task.release, latest, None, grid=False)
+    return _static_reasons(problem, task, latest, starts)

@@ -1,0 +1,28 @@
+"""Minutes from the horizon start as readable times and days (for case explanations)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from optimizer.model.cases import CaseProblem
+
+
+def when(problem: CaseProblem, minute: int) -> str:
+    """``Tue 08 Dec 14:05`` (or ``t=845`` for abstract time)."""
+    moment = problem.datetime_of(minute)
+    return f"t={minute}" if moment is None else moment.strftime("%a %d %b %H:%M")
+
+
+def day_label(problem: CaseProblem, minute: int) -> str:
+    """``Tue 08 Dec`` (or ``day 3`` for abstract time)."""
+    moment = problem.datetime_of(minute)
+    return f"day {minute // 1440}" if moment is None else moment.strftime("%a %d %b")
+
+
+def hours_minutes(minutes: int) -> str:
+    return f"{minutes // 60}h{minutes % 60:02d}"
+
+
+def day_list(problem: CaseProblem, minutes: Iterable[int]) -> str:
+    labels = list(dict.fromkeys(day_label(problem, m) for m in sorted(minutes)))
+    return ", ".join(labels) if labels else "no day"

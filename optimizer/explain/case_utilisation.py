@@ -1,0 +1,145 @@
+"""How busy rooms and people are in a case schedule.
+
+Per room, booked task minutes / open minutes (overtime excluded from the open
+minutes); per person, booked task minutes / on-duty minutes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from optimizer.explain.case_time import hours_minutes, when
+from optimizer.model.cases import CaseProblem
+from optimizer.model.common import Record
+from optimizer.model.result import CaseSchedule, Result
+
+
+class RoomUtilisation(Record):
+    """Booked vs open minutes of one room over the horizon."""
+
+    room: str
+    name: str
+    cases: int
+    booked_minutes: int
+    turnover_minutes: int
+    open_minutes: int
+    overtime_minutes: int
+    first_start: int | None = None
+    last_end: int | None = None
+
+    @property
+    def utilisation(self) -> float:
+        return self.booked_minutes / self.open_minutes if self.open_minutes else 0.0
+
+
+class StaffUtilisation(Record):
+    """Booked task minutes vs on-duty minutes of one person."""
+
+    staff: str
+    name: str
+    roles: tuple[str, ...]
+    tasks: int
+    booked_minutes: int
+    on_duty_minutes: int
+
+    @property
+    def utilisation(self) -> float:
+        return self.booked_minutes / self.on_duty_minutes if self.on_duty_minutes else 0.0
+
+
+class RoomSummaryRow(Record):
+    """One row of the per-room summary table printed by ``carealloc demo``."""
+
+    room: str
+    name: str
+    cases: int
+    booked: str
+    open: str
+    utilisation_pct: float
+    overtime_minutes: int
+    first_start: str
+    last_end: str
+
+
+def room_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[RoomUtilisation]:
+    """Booked vs open minutes per room (openings clipped to the horizon)."""
+    rows = []
+    for room in problem.rooms:
+        items = [
+            it for it in schedule.tasks if it.room == room.id and it.task in problem.task_index
+        ]
+        openings = problem.openings_of(room)
+        open_minutes = sum(max(0, min(o.end, problem.horizon) - o.start) for o in openings)
+        overtime = 0
+        for opening in openings:
+            ends = [
+                it.end for it in items if opening.start <= it.start and it.end <= opening.hard_end
+            ]
+            if ends and max(ends) > opening.end:
+                overtime += max(ends) - opening.end
+        turnover = problem.turnover_of(room)
+        rows.append(
+            RoomUtilisation(
+                room=room.id,
+                name=room.label,
+                cases=len(items),
+                booked_minutes=sum(it.end - it.start for it in items),
+                turnover_minutes=turnover * max(0, len(items) - 1),
+                open_minutes=open_minutes,
+                overtime_minutes=overtime,
+                first_start=min((it.start for it in items), default=None),
+                last_end=max((it.end for it in items), default=None),
+            )
+        )
+    return rows
+
+
+def staff_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[StaffUtilisation]:
+    """Booked task minutes vs on-duty minutes per person."""
+    booked: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for item in schedule.tasks:
+        for name in item.staff:
+            booked[name] += item.end - item.start
+            count[name] += 1
+    return [
+        StaffUtilisation(
+            staff=p.id,
+            name=p.label,
+            roles=p.roles,
+            tasks=count[p.id],
+            booked_minutes=booked[p.id],
+            on_duty_minutes=sum(
+                max(0, min(w.end, problem.horizon) - w.start) for w in problem.windows_of(p)
+            ),
+        )
+        for p in problem.staff
+    ]
+
+
+def schedule_of(solution: Result | CaseSchedule) -> CaseSchedule:
+    if isinstance(solution, Result):
+        if solution.schedule is None:
+            raise ValueError("the result holds no case schedule")
+        return solution.schedule
+    return solution
+
+
+def room_summary(problem: CaseProblem, solution: Result | CaseSchedule) -> list[RoomSummaryRow]:
+    """One row per room: cases, booked/open hours, utilisation %, overtime, first/last."""
+    rows = []
+    for util in room_utilisation(problem, schedule_of(solution)):
+        rows.append(
+            RoomSummaryRow(
+                room=util.room,
+                name=util.name,
+                cases=util.cases,
+                booked=hours_minutes(util.booked_minutes),
+                open=hours_minutes(util.open_minutes),
+                utilisation_pct=round(100 * util.utilisation, 1),
+                overtime_minutes=util.overtime_minutes,
+                first_start="-" if util.first_start is None else when(problem, util.first_start),
+                last_end="-" if util.last_end is None else when(problem, util.last_end),
+            )
+        )
+    return rows
