@@ -99,7 +99,7 @@ _ROLES = (
 # Required staff per (shift, skill) on weekdays and at weekends.
 _WEEKDAY_COVER = {
     ("E", "RN"): 5,
-    ("L", "RN"): 5,
+    ("L", "RN"): 4,
     ("N", "RN"): 3,
     ("E", "charge"): 1,
     ("L", "charge"): 1,
@@ -107,7 +107,7 @@ _WEEKDAY_COVER = {
     ("E", "IV"): 2,
     ("L", "IV"): 2,
     ("N", "IV"): 1,
-    ("E", "HCA"): 3,
+    ("E", "HCA"): 2,
     ("L", "HCA"): 2,
     ("N", "HCA"): 1,
 }
