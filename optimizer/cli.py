@@ -353,8 +353,8 @@ def bench_command(
 def intake_command(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="the free-text request(s)")],
     problem: Annotated[
-        list[Path], typer.Option("--problem", help="project JSON (repeatable)")
-    ] = [],  # noqa: B006 - typer needs a literal default
+        list[Path] | None, typer.Option("--problem", help="project JSON (repeatable)")
+    ] = None,
     today: Annotated[str, typer.Option(help="reference date YYYY-MM-DD")] = "",
     parser: Annotated[str, typer.Option(help="rules | llm")] = "rules",
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
@@ -384,7 +384,7 @@ def intake_command(
         raise InputError("--today YYYY-MM-DD is required", field="--today")
     code = run_intake(
         text,
-        problem,
+        problem or [],
         today,
         parser=parser,
         as_json=as_json,

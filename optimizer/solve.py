@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
+
+from rich.progress import Progress
 
 from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
@@ -126,7 +128,6 @@ def solve_many(
     kwargs.setdefault("workers", 1)
     jobs = [(problem, kwargs) for problem in problems]
     results: list[Result | None] = [None] * len(jobs)
-    from rich.progress import Progress
 
     with (
         ProcessPoolExecutor(max_workers=processes) as pool,
@@ -134,8 +135,6 @@ def solve_many(
     ):
         task = bar.add_task("solving", total=len(jobs))
         futures = {pool.submit(_solve_one, job): i for i, job in enumerate(jobs)}
-        from concurrent.futures import as_completed
-
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             bar.advance(task)
