@@ -12,18 +12,14 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.cases import CASE_PENALTY_RULES, CaseProblem
-from optimizer.model.result import (
-    CaseSchedule,
-    ProgressPoint,
-    Result,
-    ScheduledTask,
-    SolveStatus,
-)
+from optimizer.model.cases import CaseProblem
+from optimizer.model.result import CaseSchedule, ProgressPoint, Result, SolveStatus
+from optimizer.solvers.cpsat.cases import lns
 from optimizer.solvers.cpsat.cases.constraints import CaseConstraints
+from optimizer.solvers.cpsat.cases.extract import Scored, checked, scored_solution
 from optimizer.solvers.cpsat.cases.hint import add_hint, heuristic_schedule
 from optimizer.solvers.cpsat.cases.objective import add_objective, build_costs
-from optimizer.solvers.cpsat.cases.variables import CaseVariables, build_variables, time_bounds
+from optimizer.solvers.cpsat.cases.variables import build_variables, time_bounds
 from optimizer.solvers.cpsat.runner import run
 from optimizer.solvers.options import SolveOptions
 
@@ -31,13 +27,20 @@ _GREEDY_MAX = 600
 """Largest room/staff problem that gets the greedy list-insertion warm start."""
 _DETERMINISTIC_TRIES = 50
 """Heuristic samples when a seeded one-worker run must be reproducible."""
+LNS_MIN_TASKS = 250
+"""With ``case_lns="auto"``, room/staff problems above this many tasks use ``lns``."""
 
 
 def solve(problem: CaseProblem, options: SolveOptions) -> Result:
     """Build and solve the CP-SAT case model under ``options``."""
     began = time.perf_counter()
-    model = cp_model.CpModel()
+    use_lns, options = _lns_switch(problem, options)
     earliest, latest, impossible = time_bounds(problem)
+    if use_lns and not impossible:
+        result = _solve_by_lns(problem, options, (earliest, latest, impossible), began)
+        if result is not None:
+            return result
+    model = cp_model.CpModel()
     budget = min(2.0, 0.02 * len(problem.tasks))
     if options.time_limit is not None:
         budget = min(budget, 0.05 * options.time_limit)
@@ -49,7 +52,9 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         if impossible
         else heuristic_schedule(problem, earliest, latest, budget, options.seed or 0, tries)
     )
-    if heuristic is not None and _pure_makespan(problem, options):
+    pure = heuristic is not None and _pure_makespan(problem, options)
+    last_end = 0
+    if heuristic is not None and pure:
         # Any optimum ends no later than the heuristic schedule: shrink every window.
         last_end = max(item.end for item in heuristic.tasks)
         latest = [min(end, last_end) for end in latest]
@@ -62,6 +67,17 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
             message="; ".join(cv.infeasible[:3]),
         )
     CaseConstraints(cv).add_constraints()
+    import os
+
+    if pure and float(os.environ.get("CA_DELAYS", "0")) > 0 and options.time_limit:
+        from optimizer.solvers.cpsat.cases.delays import add_min_delays
+
+        t0 = time.perf_counter()
+        nd = add_min_delays(cv, last_end, float(os.environ["CA_DELAYS"]) * options.time_limit)
+        if os.environ.get("CA_DEBUG"):
+            print("delays", nd, round(time.perf_counter() - t0, 2))
+    if pure and os.environ.get("CA_PUSH"):
+        options = replace(options, params={"push_all_tasks_toward_start": True, **options.params})
     costs = build_costs(cv)
     add_objective(cv, costs, options.stage_weights, options.stage_caps)
     hint = options.hint if isinstance(options.hint, CaseSchedule) else None
@@ -75,7 +91,9 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         hint = greedy_schedule(problem)  # list insertion: a near-complete warm start
     if hint is not None:
         add_hint(cv, hint)
-    if (problem.rooms or problem.staff) and "cp_model_probing_level" not in options.params:
+    asked = "cp_model_probing_level" in options.params
+    probing_off = bool(problem.rooms or problem.staff) and not asked
+    if probing_off:
         # Probing in presolve can take tens of seconds of wall time on room/staff
         # models (measured on the demo week) for little gain: off unless asked for.
         options = replace(options, params={**options.params, "cp_model_probing_level": 0})
@@ -83,6 +101,15 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         left = max(0.1, options.time_limit - (time.perf_counter() - began))
         options = replace(options, time_limit=left)
     outcome = run(model, options)
+    if probing_off and outcome.status is SolveStatus.INFEASIBLE:
+        # CP-SAT 9.15 with probing off has wrongly reported feasible models (LNS
+        # sub-models of the 500-case instance) infeasible: confirm with probing on.
+        params = {k: v for k, v in options.params.items() if k != "cp_model_probing_level"}
+        confirm = replace(options, params=params)
+        if options.time_limit is not None:
+            left = max(0.1, options.time_limit - outcome.seconds)
+            confirm = replace(confirm, time_limit=left)
+        outcome = run(model, confirm)
     seconds = time.perf_counter() - began
     if not outcome.status.has_solution:
         if outcome.status is SolveStatus.UNKNOWN and hint is not None:
@@ -101,57 +128,81 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
             progress=outcome.progress,
             message=message,
         )
-    solver = outcome.solver
-    schedule = _schedule(cv, solver)
-    terms = {rule: int(solver.value(cost)) for rule, cost in costs.items()}
-    last_end = max((item.end for item in schedule.tasks), default=0)
-    terms["makespan"] = problem.weights.makespan * last_end  # the variable may overshoot
-    stage = options.stage_weights
-    objective = sum(
-        cost * (1 if stage is None else stage.get(rule, 0)) for rule, cost in terms.items()
-    )
-    bound = objective if outcome.status is SolveStatus.OPTIMAL else outcome.bound
+    found = scored_solution(cv, outcome.solver, costs, options.stage_weights)
+    bound = found.objective if outcome.status is SolveStatus.OPTIMAL else outcome.bound
     if bound is not None:
-        bound = min(bound, objective)
+        bound = min(bound, found.objective)
     return Result(
         status=outcome.status,
-        objective=objective,
+        objective=found.objective,
         bound=bound,
         seconds=seconds,
         backend="cpsat",
-        schedule=schedule,
+        schedule=found.schedule,
         progress=outcome.progress,
-        terms=terms,
+        terms=found.terms,
     )
 
 
-def _schedule(cv: CaseVariables, solver: cp_model.CpSolver) -> CaseSchedule:
-    problem = cv.problem
-    placed, unscheduled = [], []
-    for tv in cv.tasks:
-        if not solver.boolean_value(tv.present):
-            unscheduled.append(tv.task.id)
-            continue
-        start = int(solver.value(tv.start))
-        room = next(
-            (problem.rooms[r].id for r, lit in tv.rooms.items() if solver.boolean_value(lit)),
-            None,
-        )
-        staff = tuple(
-            problem.staff[s].id for s, lit in sorted(tv.staff.items()) if solver.boolean_value(lit)
-        )
-        placed.append(
-            ScheduledTask(
-                task=tv.task.id,
-                start=start,
-                end=start + tv.task.duration,
-                room=room,
-                staff=staff,
-                resources=tuple(tv.task.resources),
-            )
-        )
-    placed.sort(key=lambda item: (item.start, item.task))
-    return CaseSchedule(tasks=tuple(placed), unscheduled=tuple(unscheduled))
+def _lns_switch(problem: CaseProblem, options: SolveOptions) -> tuple[bool, SolveOptions]:
+    """Read (and remove) our ``case_lns`` switch: True, False or "auto" (the default)."""
+    params = dict(options.params)
+    switch = params.pop("case_lns", "auto")
+    if switch == "auto":
+        switch = bool(problem.rooms or problem.staff) and len(problem.tasks) > LNS_MIN_TASKS
+    return bool(switch), replace(options, params=params)
+
+
+def _solve_by_lns(
+    problem: CaseProblem,
+    options: SolveOptions,
+    bounds: tuple[list[int], list[int], list[str]],
+    began: float,
+) -> Result | None:
+    """Greedy (or the given hint / baseline) then ``lns.improve``; None if no start is legal."""
+    from optimizer.construct.greedy_cases import greedy_schedule
+
+    starts = [options.hint if isinstance(options.hint, CaseSchedule) else None]
+    starts.append(problem.baseline.schedule if problem.baseline is not None else None)
+    start: Scored | None = None
+    for candidate in starts:
+        start = checked(problem, candidate, options) if candidate is not None else None
+        if start is not None:
+            break
+    if start is None:
+        start = checked(problem, greedy_schedule(problem), options)
+    if start is None:
+        return None
+    progress: list[ProgressPoint] = []
+
+    def report(scored: Scored) -> None:
+        point = lns.progress_point(began, scored)
+        progress.append(point)
+        if options.on_solution is not None:
+            options.on_solution(point)
+
+    report(start)
+    limit = options.time_limit if options.time_limit is not None else 60.0
+    best = lns.improve(problem, bounds, start, options, began + limit, report)
+    # The solver-free checker has the last word (the start was checked already).
+    best = checked(problem, best.schedule, options) or start
+    floor = 0 if _non_negative(options) else None
+    return Result(
+        status=SolveStatus.OPTIMAL if best.objective == floor else SolveStatus.FEASIBLE,
+        objective=best.objective,
+        bound=floor,
+        seconds=time.perf_counter() - began,
+        backend="cpsat",
+        schedule=best.schedule,
+        progress=progress,
+        terms=best.terms,
+        message="large neighbourhood search from a greedy schedule (bound: costs are ≥ 0)",
+    )
+
+
+def _non_negative(options: SolveOptions) -> bool:
+    """Whether the objective is a non-negative sum (every penalty cost is ≥ 0)."""
+    return options.stage_weights is None or all(w >= 0 for w in options.stage_weights.values())
 
 
 def _pure_makespan(problem: CaseProblem, options: SolveOptions) -> bool:
@@ -182,32 +233,17 @@ def _warm_start_result(
     Only if it breaks no hard rule (re-verified by the solver-free checker) and no
     stage cap; its costs are the checker's.
     """
-    from optimizer.check.cases import check_cases
-
-    placed = {item.task for item in hint.tasks}
-    hint = CaseSchedule(
-        tasks=hint.tasks, unscheduled=tuple(t.id for t in problem.tasks if t.id not in placed)
-    )
-    report = check_cases(problem, hint)
-    if not report.feasible:
+    scored = checked(problem, hint, options)
+    if scored is None:
         return None
-    by_rule = report.cost_by_rule()
-    terms = {rule: by_rule.get(rule, 0) for rule in CASE_PENALTY_RULES}
-    for weights, cap in options.stage_caps:
-        if sum(weights.get(rule, 0) * cost for rule, cost in terms.items()) > cap:
-            return None
-    stage = options.stage_weights
-    objective = sum(
-        cost * (1 if stage is None else stage.get(rule, 0)) for rule, cost in terms.items()
-    )
     return Result(
         status=SolveStatus.FEASIBLE,
-        objective=objective,
+        objective=scored.objective,
         bound=None,
         seconds=seconds,
         backend="cpsat",
-        schedule=hint,
+        schedule=scored.schedule,
         progress=progress,
-        terms=terms,
+        terms=scored.terms,
         message="CP-SAT found no schedule in time; returning the warm start",
     )

@@ -9,11 +9,13 @@ presence literal and an interval; per task × person × role: which slot they fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from optimizer.model.cases import CaseProblem, Opening, Task
+from optimizer.model.result import ScheduledTask
 
 
 @dataclass
@@ -34,6 +36,20 @@ class TaskVars:
     slots: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Frozen:
+    """Tasks kept as they are (a neighbourhood search re-optimises the others).
+
+    ``placed`` tasks keep their start, room and people (only those get variables);
+    ``absent`` tasks stay unscheduled (presence is 0); ``windows`` narrow the
+    (earliest start, latest end) of some free tasks.
+    """
+
+    placed: Mapping[int, ScheduledTask]
+    absent: frozenset[int]
+    windows: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+
+
 @dataclass
 class CaseVariables:
     """Every decision variable, plus the model and problem they belong to."""
@@ -44,6 +60,7 @@ class CaseVariables:
     earliest: list[int]
     latest_end: list[int]
     infeasible: list[str] = field(default_factory=list)
+    frozen: Frozen | None = None
     makespan: cp_model.IntVar | None = None
     """Upper bound on every placed task's end; only when the makespan is weighted."""
 
@@ -116,14 +133,22 @@ def build_variables(
     model: cp_model.CpModel,
     problem: CaseProblem,
     bounds: tuple[list[int], list[int], list[str]] | None = None,
+    frozen: Frozen | None = None,
 ) -> CaseVariables:
     """Create every variable; impossible tasks are listed in ``infeasible``.
 
     ``bounds`` = (earliest starts, latest ends, problems) from ``time_bounds``,
-    possibly tightened by the caller; computed here if None.
+    possibly tightened by the caller; computed here if None. ``frozen`` tasks
+    keep their placement (see ``Frozen``).
     """
     earliest, latest, infeasible = bounds if bounds is not None else time_bounds(problem)
-    cv = CaseVariables(model, problem, [], earliest, latest, infeasible)
+    if frozen is not None:
+        earliest, latest = list(earliest), list(latest)
+        for i, item in frozen.placed.items():
+            earliest[i], latest[i] = item.start, item.end
+        for i, (lo, hi) in frozen.windows.items():
+            earliest[i], latest[i] = max(earliest[i], lo), min(latest[i], hi)
+    cv = CaseVariables(model, problem, [], earliest, latest, infeasible, frozen)
     for i, task in enumerate(problem.tasks):
         cv.tasks.append(_task_vars(cv, i, task))
     if problem.weights.makespan:
@@ -143,6 +168,19 @@ def build_variables(
 def _task_vars(cv: CaseVariables, i: int, task: Task) -> TaskVars:
     model, problem = cv.model, cv.problem
     mandatory = problem.must_schedule(task)
+    if cv.frozen is not None and i in cv.frozen.absent:
+        present = model.new_bool_var(f"present_{i}")  # its own variable: hints stay unique
+        model.add(present == 0)
+        at = cv.earliest[i]
+        start = model.new_int_var(at, at, f"start_{i}")
+        end = model.new_int_var(at + task.duration, at + task.duration, f"end_{i}")
+        interval = model.new_optional_interval_var(start, task.duration, end, present, f"task_{i}")
+        tv = TaskVars(task, present, False, start, end, interval)
+        for name in task.staff:  # named people keep a (false) literal for the team rule
+            tv.staff[problem.staff_index[name]] = model.new_constant(0)
+        return tv
+    if cv.frozen is not None and i in cv.frozen.placed:
+        mandatory = True
     lo = cv.earliest[i]
     hi = max(lo, cv.latest_end[i] - task.duration)
     start = model.new_int_var(lo, hi, f"start_{i}")
@@ -161,7 +199,11 @@ def _task_vars(cv: CaseVariables, i: int, task: Task) -> TaskVars:
 
 def _room_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
     model, problem, task = cv.model, cv.problem, tv.task
-    for room in problem.eligible_rooms(task):
+    rooms = problem.eligible_rooms(task)
+    kept = cv.frozen.placed.get(i) if cv.frozen is not None else None
+    if kept is not None:
+        rooms = [room for room in rooms if room.id == kept.room]
+    for room in rooms:
         r = problem.room_index[room.id]
         openings = [
             o
@@ -186,9 +228,13 @@ def _room_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
 def _staff_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
     model, problem, task = cv.model, cv.problem, tv.task
     roles = [need.role for need in task.team]
-    for person in problem.candidates(task):
+    people = problem.candidates(task)
+    kept = cv.frozen.placed.get(i) if cv.frozen is not None else None
+    if kept is not None:
+        people = [problem.person(name) for name in kept.staff]
+    for person in people:
         s = problem.staff_index[person.id]
-        if person.id not in task.staff and not _can_work(cv, i, person.id):
+        if kept is None and person.id not in task.staff and not _can_work(cv, i, person.id):
             continue
         tv.staff[s] = model.new_bool_var(f"staff_{i}_{s}")
         if task.duration > 0:
