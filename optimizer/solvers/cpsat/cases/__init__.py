@@ -52,9 +52,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         if impossible
         else heuristic_schedule(problem, earliest, latest, budget, options.seed or 0, tries)
     )
-    pure = heuristic is not None and _pure_makespan(problem, options)
-    last_end = 0
-    if heuristic is not None and pure:
+    if heuristic is not None and _pure_makespan(problem, options):
         # Any optimum ends no later than the heuristic schedule: shrink every window.
         last_end = max(item.end for item in heuristic.tasks)
         latest = [min(end, last_end) for end in latest]
@@ -67,17 +65,6 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
             message="; ".join(cv.infeasible[:3]),
         )
     CaseConstraints(cv).add_constraints()
-    import os
-
-    if pure and float(os.environ.get("CA_DELAYS", "0")) > 0 and options.time_limit:
-        from optimizer.solvers.cpsat.cases.delays import add_min_delays
-
-        t0 = time.perf_counter()
-        nd = add_min_delays(cv, last_end, float(os.environ["CA_DELAYS"]) * options.time_limit)
-        if os.environ.get("CA_DEBUG"):
-            print("delays", nd, round(time.perf_counter() - t0, 2))
-    if pure and os.environ.get("CA_PUSH"):
-        options = replace(options, params={"push_all_tasks_toward_start": True, **options.params})
     costs = build_costs(cv)
     add_objective(cv, costs, options.stage_weights, options.stage_caps)
     hint = options.hint if isinstance(options.hint, CaseSchedule) else None
