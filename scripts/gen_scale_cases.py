@@ -10,12 +10,14 @@ week (release/deadline = that Monday 00:00 to Friday 24:00).
 
 For each instance the table gives the wall time to the first feasible schedule
 (from the call to ``solve``, model building included), and the objective, bound and
-gap at the time limit, with and without the greedy warm start
-(``optimizer.construct.greedy_cases.greedy_schedule``; its own checked objective is shown
-too, and its time is included in the wall and first-feasible times).
+gap at the time limit. ``--hint greedy`` passes the greedy list-insertion schedule
+(``optimizer.construct.greedy_cases.greedy_schedule``) as hint, its checked objective
+shown and its time included; with ``--hint none`` the backend builds its own start
+(above 250 tasks: greedy, then the large neighbourhood search of
+``optimizer.solvers.cpsat.cases.lns``; ``--param case_lns=0`` forces the full model).
 
     .venv/bin/python scripts/gen_scale_cases.py --time-limit 60 --workers 2
-    .venv/bin/python scripts/gen_scale_cases.py --only demo --hint both
+    .venv/bin/python scripts/gen_scale_cases.py --time-limit 60 --workers 2 --hint none
 """
 
 from __future__ import annotations
