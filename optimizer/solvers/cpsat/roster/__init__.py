@@ -3,7 +3,9 @@
 Modules: ``indexing`` (integer tables), ``variables``, ``constraints`` (hard rules,
 one method each), ``sequences`` (redundant flow form of the sequence rules, for the
 LP bound), ``objective`` (soft rules, stages), ``feasibility`` (a legal roster first),
-``hint`` (warm start), ``heuristic`` and ``lns`` (optional: greedy hint, roster LNS).
+``hint`` (warm start), ``staffwise`` (one small model per person: a legal roster and
+best responses, used on large models), ``heuristic`` and ``lns`` (optional: greedy
+hint, roster LNS).
 Tuning switches (``roster_*``) pass through ``solve(**params)`` like CP-SAT
 parameters; the measurements behind the defaults are in docs/benchmarks.md.
 """
@@ -40,6 +42,7 @@ from optimizer.solvers.cpsat.roster.objective import (
     weighted,
 )
 from optimizer.solvers.cpsat.roster.sequences import add_sequence_flow
+from optimizer.solvers.cpsat.roster.staffwise import StaffwiseSearch, decomposable
 from optimizer.solvers.cpsat.roster.variables import build_variables
 from optimizer.solvers.cpsat.runner import run
 from optimizer.solvers.options import SolveOptions
@@ -48,12 +51,20 @@ LARGE_STAFF_DAYS = 5000
 """Above this many staff-days (Curtois–Qu 20–24) the LP-heavy set-up costs more than
 it gives: no sequence flow and CP-SAT's default portfolio (feasibility first)."""
 
+STAFFWISE_STAFF_DAYS = 1000
+"""From this many staff-days on (Curtois–Qu 9–24) the first half of the time limit goes
+to the staff-by-staff search (``staffwise``); its roster is the fallback and the hint of
+the full model (60 s: Instance17 48825 → 7212, Instance10 6273 → 5932). Below it (the
+840 staff-day demo ward: 236 → 944 in 30 s; Curtois–Qu 1–8) the full model does better."""
+
 TUNING_DEFAULTS: dict[str, Any] = {
     "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
     "roster_feasibility_first": True,  # a legal roster first, returned if nothing better
     "roster_feasibility_hint": True,  # and hint the search with that roster
     "roster_greedy_hint": False,  # hint from the constructive heuristic (heuristic.py)
     "roster_lns": False,  # our row/column LNS on one worker (see lns.py)
+    "roster_staffwise": "auto",  # True / False / "auto": from STAFFWISE_STAFF_DAYS on
+    "roster_staffwise_share": 0.5,  # its share of the time limit; 1: no full model after
 }
 """Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
 
@@ -72,6 +83,9 @@ def _split_params(
     large = len(problem.staff) * problem.num_days > LARGE_STAFF_DAYS
     if tuning["roster_sequence_flow"] == "auto":
         tuning["roster_sequence_flow"] = not large
+    if tuning["roster_staffwise"] == "auto":
+        staff_days = len(problem.staff) * problem.num_days
+        tuning["roster_staffwise"] = staff_days >= STAFFWISE_STAFF_DAYS
     for name, value in solver_defaults(options.num_workers, large).items():
         solver_params.setdefault(name, value)
     return tuning, replace(options, params=solver_params)
@@ -96,13 +110,32 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     started = time.perf_counter()
     tuning, options = _split_params(options, problem)
     index = RosterIndex.build(problem)
+    fallback: dict[tuple[int, int], int] | None = None
+    total_limit = options.time_limit
+    staffwise = (
+        options.hint is None
+        and bool(tuning["roster_staffwise"])
+        and decomposable(problem, bool(options.stage_caps))
+    )
+    if staffwise:
+        fallback, infeasible, rest, progress = _staffwise_phase(index, options, tuning, started)
+        if infeasible:
+            return Result(
+                status=SolveStatus.INFEASIBLE,
+                seconds=time.perf_counter() - started,
+                backend="cpsat",
+                message="the hard rules cannot all hold (infeasible)",
+            )
+        if fallback is not None and rest is not None and rest <= 0:
+            return _roster_result(
+                index, fallback, SolveStatus.FEASIBLE, None, options, started, progress
+            )
     model = cp_model.CpModel()
     rv = build_variables(model, index)
     RosterConstraints(rv).add_constraints()
     terms = build_costs(rv)
     add_stage_caps(rv, terms, options.stage_caps)
-    fallback: dict[tuple[int, int], int] | None = None
-    if options.hint is None and tuning["roster_feasibility_first"]:
+    if fallback is None and options.hint is None and tuning["roster_feasibility_first"]:
         limit = options.time_limit
         budget = 60.0 if limit is None else 0.5 * limit  # it stops at the first roster
         workers = options.num_workers
@@ -127,6 +160,9 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         add_hint(rv, terms, fallback)
     elif tuning["roster_greedy_hint"]:
         add_hint(rv, terms, greedy_roster(index))
+    if staffwise and total_limit is not None:  # what is left after building the model
+        left = total_limit - (time.perf_counter() - started)
+        options = replace(options, time_limit=max(0.05, left))
     search = _Search(
         options, fallback, lambda r: weighted(evaluate(index, r), options.stage_weights)
     )
@@ -161,8 +197,57 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
             progress=search.progress,
             message=message,
         )
+    return _roster_result(index, roster, status, bound, options, started, search.progress)
+
+
+def _staffwise_phase(
+    index: RosterIndex, options: SolveOptions, tuning: dict[str, Any], started: float
+) -> tuple[dict[tuple[int, int], int] | None, bool, float | None, list[ProgressPoint]]:
+    """Staff-by-staff roster: (roster, infeasible, seconds left for the full model, progress).
+
+    Runs for ``roster_staffwise_share`` of the time limit (from the solve's start);
+    without a limit until its best responses stop improving.
+    """
+    limit = options.time_limit
+    share = float(tuning["roster_staffwise_share"])
+    search = StaffwiseSearch(index, options.stage_weights, options.num_workers, options.seed)
+    progress: list[ProgressPoint] = []
+
+    def on_roster(roster: dict[tuple[int, int], int], cost: int) -> None:
+        point = ProgressPoint(seconds=round(time.perf_counter() - started, 3), objective=cost)
+        progress.append(point)
+        if options.on_solution is not None:
+            options.on_solution(point)
+
+    if limit is None:
+        deadline = math.inf
+    else:
+        margin = min(2.0, 0.02 * limit)  # reading the rosters back, building the result
+        deadline = started + share * limit - (margin if share >= 1 else 0.0)
+    outcome = search.run(deadline, on_roster=on_roster)
+    rest = None if limit is None else started + limit - time.perf_counter()
+    if share >= 1 and rest is not None:
+        rest = 0.0
+    return outcome.roster, outcome.infeasible, rest, progress
+
+
+def _roster_result(
+    index: RosterIndex,
+    roster: dict[tuple[int, int], int],
+    status: SolveStatus,
+    bound: int | None,
+    options: SolveOptions,
+    started: float,
+    progress: list[ProgressPoint] | None = None,
+) -> Result:
+    """The Result of a roster: recomputed costs, assignments in day order."""
+    problem = index.problem
     costs = evaluate(index, roster)
     objective = weighted(costs, options.stage_weights)
+    if progress is None:
+        progress = [
+            ProgressPoint(seconds=round(time.perf_counter() - started, 3), objective=objective)
+        ]
     if bound is not None:
         bound = min(bound, objective)
     if status is SolveStatus.OPTIMAL:
@@ -178,7 +263,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         seconds=time.perf_counter() - started,
         backend="cpsat",
         roster=RosterSolution(assignments=assignments),
-        progress=search.progress,
+        progress=progress,
         terms=costs,
     )
 

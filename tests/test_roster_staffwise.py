@@ -1,0 +1,76 @@
+"""Staff-by-staff rosters (``staffwise.py``): legal rows, best responses, fallbacks.
+
+Every roster returned goes through the independent checker (``solve_verified``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optimizer import solve
+from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.model.roster import Contract, CoverDemand, Unavailability
+from optimizer.solvers.cpsat.roster.indexing import RosterIndex
+from optimizer.solvers.cpsat.roster.staffwise import StaffwiseSearch, decomposable
+from tests.test_roster_cpsat import _problem, _random_ward
+from tests.verify import solve_verified
+
+ONLY: dict[str, Any] = {"roster_staffwise": True, "roster_staffwise_share": 1.0}
+"""Staffwise search for the whole time limit, no full model afterwards."""
+
+
+def test_staffwise_roster_is_legal_and_improves() -> None:
+    problem = _random_ward(3)
+    points: list[ProgressPoint] = []
+    result, _ = solve_verified(problem, time_limit=5, on_solution=points.append, **ONLY)
+    assert result.status is SolveStatus.FEASIBLE
+    objectives = [p.objective for p in points]
+    assert objectives and objectives == sorted(set(objectives), reverse=True)
+    assert result.objective == objectives[-1]
+    # Best responses never end above the first legal roster, nor below the bound.
+    full, _ = solve_verified(problem, time_limit=10, workers=2)
+    assert full.bound is not None and result.objective is not None
+    assert full.bound <= result.objective <= objectives[0]
+
+
+def test_single_person_best_response_is_optimal() -> None:
+    # One person: the best response against nobody is the optimum. Days 0-3 each need 1
+    # on D; at most 2 shifts in a row, then 2 days off: work 0-1, off 2-3 -> 2 x 100.
+    contract = Contract(max_consecutive_work=2, min_consecutive_off=2)
+    problem = _problem(num_days=4, contract=contract, cover={0: 1, 1: 1, 2: 1, 3: 1})
+    result, _ = solve_verified(problem, time_limit=5, **ONLY)
+    assert result.objective == 200
+
+
+def test_a_person_without_any_legal_row_makes_the_problem_infeasible() -> None:
+    # 3 days, at least 3 shifts of 480 minutes, but day 1 is leave: no legal row.
+    contract = Contract(min_minutes=3 * 480)
+    leave = (Unavailability(staff="s0", first_day=1, last_day=1),)
+    problem = _problem(num_days=3, contract=contract, unavailability=leave)
+    result = solve(problem, time_limit=5, workers=1, **ONLY)
+    assert result.status is SolveStatus.INFEASIBLE
+    assert result.roster is None
+
+
+def test_cover_floors_and_stage_caps_are_not_decomposable() -> None:
+    floor = (CoverDemand(day=0, shift="D", required=1, min_required=1, over_weight=1),)
+    assert not decomposable(_problem(num_days=1, staff=2, demands=floor), False)
+    assert not decomposable(_problem(num_days=1, staff=2), True)
+    assert decomposable(_problem(num_days=1, staff=2, cover={0: 1}), False)
+    # With a floor the full model runs instead and keeps the floor.
+    result, _ = solve_verified(_problem(num_days=1, staff=2, demands=floor), **ONLY)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.roster is not None and len(result.roster.assignments) == 1
+
+
+def test_commit_keeps_a_row_only_if_strictly_cheaper() -> None:
+    # Two people, day 0 needs 1 on D (under 100, over 1 per extra person).
+    demands = (CoverDemand(day=0, shift="D", required=1, under_weight=100, over_weight=1),)
+    search = StaffwiseSearch(RosterIndex.build(_problem(num_days=1, staff=2, demands=demands)))
+    complete, infeasible = search.construct(deadline=1e18)
+    assert complete and not infeasible
+    search.rows[0], search.rows[1] = {}, {}
+    search.count = [0]
+    assert search._commit(0, {0: 0})  # covers the demand: -100
+    assert not search._commit(1, {0: 0})  # an extra person costs +1: rejected
+    assert search.cost(search.roster()) == 0
