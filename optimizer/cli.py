@@ -141,7 +141,7 @@ def _explain_infeasible(problem: Any) -> None:
         out.print(f"  • {line}")
 
 
-def _parse_params(pairs: list[str]) -> dict[str, Any]:
+def parse_params(pairs: list[str]) -> dict[str, Any]:
     """``NAME=VALUE`` pairs; values are read as JSON when they parse (numbers, booleans)."""
     params: dict[str, Any] = {}
     for pair in pairs:
@@ -231,7 +231,7 @@ def solve_command(
         seed=seed,
         quiet=quiet,
         lexicographic=lexicographic,
-        params=_parse_params(param or []),
+        params=parse_params(param or []),
     )
     if result.status.has_solution:
         if out_path is not None:
@@ -324,9 +324,15 @@ def bench_command(
     out_csv: Annotated[
         Path | None, typer.Option("--out-csv", help="write the table as CSV")
     ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="backend parameter NAME=VALUE, repeatable (e.g. roster_staffwise=false)"),
+    ] = None,
 ) -> None:
     """Solve every instance of a benchmark suite; compare with the best-known values."""
     from optimizer.bench import CSV_COLUMNS, row_cells, run_bench, to_markdown, write_csv
+
+    params = parse_params(param or [])  # bad pairs fail before any solve
 
     table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
     with Live(table, console=out, transient=False):
@@ -337,8 +343,11 @@ def bench_command(
             select=instances,
             backend=backend,
             on_row=lambda row: table.add_row(*row_cells(row)),
+            **params,
         )
     title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
+    if param:
+        title += ", " + ", ".join(param)
     if out_md is not None:
         out_md.write_text(to_markdown(rows, title=title), encoding="utf-8")
     if out_csv is not None:

@@ -3,7 +3,8 @@
 Usage (from the repo root)::
 
     .venv/bin/python scripts/bench_curtois.py --time-limit 60 --workers 2 \\
-        --instances 'Instance[1-7]' [--suite ../shared/benchmarks/curtois-nrp] [--out F.md]
+        --instances 'Instance[1-7]' [--suite ../shared/benchmarks/curtois-nrp] [--out F.md] \\
+        [--param roster_staffwise=false ...]
 
 The block records the command, the date, the machine (cores) and the load average
 before and after the run, because the numbers depend on them. Rows also stream to
@@ -23,6 +24,7 @@ import sys
 from pathlib import Path
 
 from optimizer.bench import BenchRow, row_cells, run_bench
+from optimizer.cli import parse_params
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = (
@@ -55,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--instances", default=None, help="names or globs, comma-separated")
     parser.add_argument("--out", type=Path, default=None, help="also write the block here")
+    parser.add_argument(
+        "--param", action="append", default=[], help="solver parameter NAME=VALUE, repeatable"
+    )
     args = parser.parse_args(argv)
 
     gurobi = _gurobi_10min(args.suite)
@@ -70,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         select=args.instances,
         on_row=show,
+        **parse_params(args.param),
     )
     command = "python scripts/bench_curtois.py " + shlex.join(argv or sys.argv[1:])
     lines = [

@@ -105,3 +105,22 @@ def test_cli_bench_bad_suite_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", str(tmp_path / "missing")])
     assert result.exit_code == 2
     assert "suite folder does not exist" in result.output
+
+
+def test_cli_bench_passes_parameters_and_names_them(tmp_path: Path) -> None:
+    suite, md = _suite(tmp_path), tmp_path / "out.md"
+    args = ["bench", str(suite), "--time-limit", "20", "--workers", "1", "--instances", "Tiny1"]
+    params = ["--param", "seed=3", "--param", "roster_staffwise=true"]
+    result = CliRunner().invoke(app, [*args, *params, "--out-md", str(md)])
+    assert result.exit_code == 0, result.output
+    text = md.read_text(encoding="utf-8")
+    assert "seed=3, roster_staffwise=true" in text
+    assert "| Tiny1 | OPTIMAL | 0 | 0 | 0.00 | 0 |" in text
+
+
+def test_cli_bench_bad_parameter_exits_2_before_solving(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    result = CliRunner().invoke(app, ["bench", str(suite), "--param", "staffwise"])
+    assert result.exit_code == 2
+    assert "--param" in result.output and "NAME=VALUE" in result.output
+    assert "Tiny1" not in result.output
