@@ -423,3 +423,7 @@ def test_feasibility_first_roster_is_returned_when_the_search_finds_nothing() ->
         problem, workers=1, seed=0, roster_feasibility_first=False, stop_after_presolve=True
     )
     assert bare.status is SolveStatus.UNKNOWN and bare.roster is None
+    # Nothing found: the message names the size and what to try.
+    size = f"{len(problem.staff)} staff x {problem.num_days} days"
+    assert bare.message.startswith("no roster found within the time limit")
+    assert size in bare.message and "allow more time" in bare.message

@@ -21,6 +21,7 @@ from optimizer.solvers.cpsat.cases.hint import add_hint, heuristic_schedule
 from optimizer.solvers.cpsat.cases.objective import add_objective, build_costs
 from optimizer.solvers.cpsat.cases.variables import build_variables, time_bounds
 from optimizer.solvers.cpsat.runner import run
+from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.options import SolveOptions
 
 _GREEDY_MAX = 600
@@ -104,9 +105,15 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
             if fallback is not None:
                 return fallback
         message = (
-            "the hard rules cannot all hold (infeasible)"
+            INFEASIBLE
             if outcome.status is SolveStatus.INFEASIBLE
-            else "no schedule found within the time limit"
+            else nothing_found(
+                "schedule",
+                f"{len(problem.tasks)} tasks, {len(problem.staff)} staff, "
+                f"{len(problem.rooms)} rooms",
+                options.time_limit,
+                seconds,
+            )
         )
         return Result(
             status=outcome.status,

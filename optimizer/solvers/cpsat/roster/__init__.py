@@ -45,6 +45,7 @@ from optimizer.solvers.cpsat.roster.sequences import add_sequence_flow
 from optimizer.solvers.cpsat.roster.staffwise import StaffwiseSearch, decomposable
 from optimizer.solvers.cpsat.roster.variables import build_variables
 from optimizer.solvers.cpsat.runner import run
+from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.options import SolveOptions
 
 LARGE_STAFF_DAYS = 5000
@@ -124,7 +125,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
                 status=SolveStatus.INFEASIBLE,
                 seconds=time.perf_counter() - started,
                 backend="cpsat",
-                message="the hard rules cannot all hold (infeasible)",
+                message=INFEASIBLE,
             )
         if fallback is not None and rest is not None and rest <= 0:
             return _roster_result(
@@ -147,7 +148,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
                 status=SolveStatus.INFEASIBLE,
                 seconds=time.perf_counter() - started,
                 backend="cpsat",
-                message="the hard rules cannot all hold (infeasible)",
+                message=INFEASIBLE,
             )
         if limit is not None:
             options = replace(options, time_limit=max(0.05, limit - used))
@@ -185,10 +186,16 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     )
     roster, status = search.best_of(roster, status)
     if roster is None:
+        problem = index.problem
         message = (
-            "the hard rules cannot all hold (infeasible)"
+            INFEASIBLE
             if status is SolveStatus.INFEASIBLE
-            else "no roster found within the time limit"
+            else nothing_found(
+                "roster",
+                f"{len(problem.staff)} staff x {problem.num_days} days",
+                total_limit,
+                time.perf_counter() - started,
+            )
         )
         return Result(
             status=status,

@@ -18,6 +18,7 @@ import pulp
 from optimizer.errors import InputError
 from optimizer.model.result import Assignment, Result, RosterSolution, SolveStatus
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
+from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.milp import runner
 from optimizer.solvers.milp.roster import start
 from optimizer.solvers.milp.roster.constraints import RosterConstraints
@@ -90,7 +91,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
                 status=SolveStatus.INFEASIBLE,
                 seconds=round(time.perf_counter() - began, 3),
                 backend="milp",
-                message="the hard rules cannot all hold (infeasible); solver=cbc",
+                message=f"{INFEASIBLE}; solver=cbc",
             )
     lp, variables = build(problem, options)
     warm = _apply_hint(variables, options)
@@ -105,9 +106,14 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     )
     if not run.status.has_solution:
         reason = (
-            "the hard rules cannot all hold (infeasible)"
+            INFEASIBLE
             if run.status is SolveStatus.INFEASIBLE
-            else "no roster found within the time limit"
+            else nothing_found(
+                "roster",
+                f"{len(problem.staff)} staff x {problem.num_days} days",
+                options.time_limit,
+                time.perf_counter() - began,
+            )
         )
         result.message = f"{reason}; {run.message}"
         result.bound = run.bound
