@@ -5,11 +5,15 @@ Every roster returned goes through the independent checker (``solve_verified``).
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any
 
 from optimizer import solve
 from optimizer.model.result import ProgressPoint, SolveStatus
-from optimizer.model.roster import Contract, CoverDemand, Unavailability
+from optimizer.model.roster import Contract, CoverDemand, RosterProblem, Unavailability
+from optimizer.solvers.cpsat.roster import solve as cpsat_roster_solve
+from optimizer.solvers.cpsat.roster.groups import group_problem
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.staffwise import StaffwiseSearch, decomposable
 from tests.test_roster_cpsat import _problem, _random_ward
@@ -74,3 +78,68 @@ def test_commit_keeps_a_row_only_if_strictly_cheaper() -> None:
     assert search._commit(0, {0: 0})  # covers the demand: -100
     assert not search._commit(1, {0: 0})  # an extra person costs +1: rejected
     assert search.cost(search.roster()) == 0
+
+
+def _swap_ward() -> RosterProblem:
+    """Day 0 needs one ICU nurse on D (only s0 has ICU) and anybody on N."""
+    demands = (
+        CoverDemand(day=0, shift="D", skill="ICU", required=1, under_weight=100, over_weight=1),
+        CoverDemand(day=0, shift="N", required=1, under_weight=100, over_weight=1),
+    )
+    return _problem(num_days=1, staff=2, demands=demands)
+
+
+def _stuck_search(problem: RosterProblem) -> StaffwiseSearch:
+    """s0 on N, s1 off: the ICU day shift is short, and no single row can fix it."""
+    search = StaffwiseSearch(RosterIndex.build(problem), group_solver=cpsat_roster_solve)
+    assert search.construct(deadline=1e18) == (True, False)
+    for e, row in enumerate(search.rows):
+        search._count(e, row or {}, -1)
+    search.rows = [{0: 1}, {}]
+    search._count(0, {0: 1}, +1)
+    return search
+
+
+def test_group_move_trades_shifts_that_single_rows_cannot() -> None:
+    search = _stuck_search(_swap_ward())
+    assert search.cost(search.roster()) == 100
+    assert search.improve_pass(deadline=1e18) == 0  # every best response is as costly
+    assert search._group_move(deadline=time.perf_counter() + 30)
+    assert search.rows == [{0: 0}, {0: 1}]  # s0 on the ICU day shift, s1 on nights
+    assert search.cost(search.roster()) == 0
+
+
+def test_staffwise_with_group_moves_reaches_the_swap_optimum() -> None:
+    result, _ = solve_verified(_swap_ward(), time_limit=10, **ONLY)
+    assert result.objective == 0
+
+
+def test_group_cost_change_matches_the_recomputed_roster_cost() -> None:
+    # Random legal rows for a random ward: the incremental group delta must equal the
+    # difference of the two rosters' costs as evaluated from scratch.
+    problem = _random_ward(4)
+    index = RosterIndex.build(problem)
+    first, second = StaffwiseSearch(index, seed=1), StaffwiseSearch(index, seed=2)
+    assert first.construct(deadline=1e18) == (True, False)
+    assert second.construct(deadline=1e18) == (True, False)
+    rng = random.Random(0)
+    for size in (1, 2, 3, 5):
+        group = rng.sample(range(index.num_staff), size)
+        old = [first.rows[e] or {} for e in group]
+        new = [second.rows[e] or {} for e in group]
+        before = first.cost(first.roster())
+        mixed = first.roster()
+        for e, row in zip(group, new, strict=True):
+            for d in range(index.num_days):
+                mixed.pop((e, d), None)
+            mixed.update({(e, d): s for d, s in row.items()})
+        assert first._group_delta(group, old, new) == first.cost(mixed) - before
+
+
+def test_group_problem_asks_only_for_what_the_others_leave_short() -> None:
+    problem = _swap_ward()
+    sub = group_problem(problem, [1], others_count=[1, 0])
+    assert [p.id for p in sub.staff] == ["s1"]
+    assert [(d.shift, d.required) for d in sub.cover] == [("N", 1)]  # s1 has no ICU
+    sub = group_problem(problem, [0], others_count=[0, 3])
+    assert [(d.shift, d.required) for d in sub.cover] == [("D", 1), ("N", 0)]

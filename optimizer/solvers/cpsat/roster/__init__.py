@@ -53,10 +53,12 @@ LARGE_STAFF_DAYS = 5000
 it gives: no sequence flow and CP-SAT's default portfolio (feasibility first)."""
 
 STAFFWISE_STAFF_DAYS = 1000
-"""From this many staff-days on (Curtois–Qu 9–24) the first half of the time limit goes
-to the staff-by-staff search (``staffwise``); its roster is the fallback and the hint of
-the full model (60 s: Instance17 48825 → 7212, Instance10 6273 → 5932). Below it (the
-840 staff-day demo ward: 236 → 944 in 30 s; Curtois–Qu 1–8) the full model does better."""
+"""From this many staff-days on (Curtois–Qu 9–24) 90 % of the time limit goes to the
+staff-by-staff search (``staffwise``, with group moves); its roster is the fallback and
+the hint of the full model, which gives the bound. 60 s, 2 workers (docs/benchmarks.md):
+Instance17 48825 (full model) → 7080 (staffwise, half the time) → 6522 (with group
+moves) → 6217 (90 %). Below it (the 840 staff-day demo ward: 236 → 944 in 30 s;
+Curtois–Qu 1–8) the full model does better."""
 
 TUNING_DEFAULTS: dict[str, Any] = {
     "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
@@ -65,7 +67,8 @@ TUNING_DEFAULTS: dict[str, Any] = {
     "roster_greedy_hint": False,  # hint from the constructive heuristic (heuristic.py)
     "roster_lns": False,  # our row/column LNS on one worker (see lns.py)
     "roster_staffwise": "auto",  # True / False / "auto": from STAFFWISE_STAFF_DAYS on
-    "roster_staffwise_share": 0.5,  # its share of the time limit; 1: no full model after
+    "roster_staffwise_share": 0.9,  # its share of the time limit; 1: no full model after
+    "roster_groups": True,  # staffwise: group moves once single rows stop improving
 }
 """Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
 
@@ -217,7 +220,13 @@ def _staffwise_phase(
     """
     limit = options.time_limit
     share = float(tuning["roster_staffwise_share"])
-    search = StaffwiseSearch(index, options.stage_weights, options.num_workers, options.seed)
+    search = StaffwiseSearch(
+        index,
+        options.stage_weights,
+        options.num_workers,
+        options.seed,
+        group_solver=solve if tuning["roster_groups"] else None,
+    )
     progress: list[ProgressPoint] = []
 
     def on_roster(roster: dict[tuple[int, int], int], cost: int) -> None:

@@ -25,12 +25,23 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
+from optimizer.solvers.cpsat.roster.groups import GroupSolver, solve_group
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.objective import Roster, evaluate
 from optimizer.solvers.cpsat.roster.variables import RosterVars, build_variables
+from optimizer.solvers.options import SolveOptions
 
 MIN_STEP, MAX_STEP = 0.5, 8.0
 """Seconds per one-person improving solve (adapted between these)."""
+
+MIN_GROUP, MAX_GROUP = 2, 8
+"""People per group move (``groups.py``; grows while groups are solved to optimality)."""
+
+GROUP_STEP = 4.0
+"""Seconds per group solve."""
+
+IDLE_GROUP_ROUNDS = 3
+"""Rounds of group moves in a row without a gain before the search ends."""
 
 Row = dict[int, int]
 """day -> shift of one person's worked days."""
@@ -88,11 +99,13 @@ class StaffwiseSearch:
         weights: Mapping[str, int] | None = None,
         workers: int = 1,
         seed: int | None = None,
+        group_solver: GroupSolver | None = None,
     ) -> None:
         self.index = index
         self.problem = index.problem
         plain = dict.fromkeys(ROSTER_PENALTY_RULES, 1)
         self.weights = dict(weights) if weights is not None else plain
+        self.weights_given = dict(weights) if weights is not None else None
         self.workers = workers
         self.rng = random.Random(seed or 0)
         self.people: list[_Person | None] = [None] * index.num_staff
@@ -106,6 +119,8 @@ class StaffwiseSearch:
         self.count = [0] * len(problem.cover)
         self.lock = threading.Lock()
         self.step = 1.0
+        self.group_solver = group_solver
+        self.group_size = MIN_GROUP
 
     # -- per-person models ---------------------------------------------------------
 
@@ -258,6 +273,99 @@ class StaffwiseSearch:
             self.rows[e] = row
             return True
 
+    # -- group moves (groups.py) --------------------------------------------------------
+
+    def _pick_group(self) -> list[int]:
+        """A random person and colleagues sharing one of their skills (anybody if none)."""
+        staff = self.problem.staff
+        e = self.rng.randrange(len(staff))
+        skills = set(staff[e].skills)
+        mates = [f for f in range(len(staff)) if f != e and skills & set(staff[f].skills)]
+        if len(mates) < self.group_size - 1:
+            mates = [f for f in range(len(staff)) if f != e]
+        return [e, *self.rng.sample(mates, min(len(mates), self.group_size - 1))]
+
+    def _covers(self, e: int, row: Row) -> list[int]:
+        """The cover demands e's row counts towards (one entry per counted shift)."""
+        cover = self.problem.cover
+        return [
+            k
+            for d, s in row.items()
+            for k in self.demands.get((d, s), ())
+            if self.index.qualified(e, cover[k].skill)
+        ]
+
+    def _demand_cost(self, k: int, n: int) -> int:
+        demand = self.problem.cover[k]
+        under = self.weights.get("under_cover", 0) * demand.under_weight
+        over = self.weights.get("over_cover", 0) * demand.over_weight
+        return under * max(0, demand.required - n) + over * max(0, n - demand.required)
+
+    def _group_delta(self, group: list[int], old: list[Row], new: list[Row]) -> int:
+        """Cost change when the group's rows go from ``old`` to ``new`` (others fixed)."""
+        delta = 0
+        change: dict[int, int] = {}
+        for e, before, after in zip(group, old, new, strict=True):
+            person = self._person(e)
+            for row, sign in ((before, -1), (after, +1)):
+                delta += sign * sum(
+                    person.shift_cost.get((d, s), 0) + person.work_cost.get(d, 0)
+                    for d, s in row.items()
+                )
+                for k in self._covers(e, row):
+                    change[k] = change.get(k, 0) + sign
+        for k, diff in change.items():
+            if diff:
+                n = self.count[k]
+                delta += self._demand_cost(k, n + diff) - self._demand_cost(k, n)
+        return delta
+
+    def _group_move(self, deadline: float) -> bool:
+        """Re-solve one group against everybody else; True if the roster got cheaper."""
+        assert self.group_solver is not None
+        left = deadline - time.perf_counter()
+        if left <= 0.5:
+            return False
+        with self.lock:
+            group = self._pick_group()
+            rows = [dict(self.rows[e] or {}) for e in group]
+            others = list(self.count)
+            for e, row in zip(group, rows, strict=True):
+                for k in self._covers(e, row):
+                    others[k] -= 1
+            seed = self.rng.randrange(1 << 30)
+        options = SolveOptions(
+            time_limit=min(left, GROUP_STEP),
+            seed=seed,
+            stage_weights=self.weights_given,
+        )
+        new, proven = solve_group(self.problem, group, rows, others, self.group_solver, options)
+        with self.lock:
+            if proven:
+                self.group_size = min(MAX_GROUP, self.group_size + 1)
+            else:
+                self.group_size = max(MIN_GROUP, self.group_size - 1)
+            if new is None:
+                return False
+            current = [self.rows[e] or {} for e in group]
+            if self._group_delta(group, current, new) >= 0:
+                return False
+            for e, before, after in zip(group, current, new, strict=True):
+                self._count(e, before, -1)
+                self._count(e, after, +1)
+                self.rows[e] = after
+            return True
+
+    def improve_groups(self, deadline: float) -> int:
+        """As many group moves as one pass has people; moves that lowered the cost."""
+        moves = self.index.num_staff
+
+        def one(_: int) -> bool:
+            return self._group_move(deadline)
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return sum(pool.map(one, range(moves)))
+
     # -- the search ------------------------------------------------------------------
 
     def roster(self) -> dict[tuple[int, int], int]:
@@ -311,7 +419,12 @@ class StaffwiseSearch:
         first_only: bool = False,
         on_roster: Callable[[dict[tuple[int, int], int], int], None] | None = None,
     ) -> StaffwiseOutcome:
-        """Legal rows first, then best-response passes until ``deadline`` or no gain."""
+        """Legal rows first, then improving passes until ``deadline`` or no gain.
+
+        Best responses (one person at a time) until a pass changes nothing; then, with
+        a ``group_solver``, group moves until ``IDLE_GROUP_ROUNDS`` rounds in a row
+        change nothing; without one, best responses at rising effort.
+        """
         complete, infeasible = self.construct(deadline)
         if not complete:
             return StaffwiseOutcome(None, None, infeasible, 0)
@@ -319,11 +432,12 @@ class StaffwiseSearch:
         cost = self.cost(roster)
         if on_roster is not None:
             on_roster(roster, cost)
-        passes = 0
+        passes = idle_rounds = 0
+        groups = False
         # Every commit lowers the cost, so the current rows are always the best roster
         # (also when the deadline cuts a pass short).
         while not first_only and time.perf_counter() < deadline - 0.05:
-            changed = self.improve_pass(deadline)
+            changed = self.improve_groups(deadline) if groups else self.improve_pass(deadline)
             passes += 1
             new = self.roster()
             new_cost = self.cost(new)
@@ -331,8 +445,15 @@ class StaffwiseSearch:
                 roster, cost = new, new_cost
                 if on_roster is not None:
                     on_roster(roster, cost)
-            if not changed:
-                if self.step >= MAX_STEP:
+            if groups:
+                idle_rounds = 0 if changed else idle_rounds + 1
+                if idle_rounds >= IDLE_GROUP_ROUNDS:
                     break
-                self.step = min(MAX_STEP, 2 * self.step)  # a local optimum at this effort
+            elif not changed:  # a local optimum for single rows at this effort
+                if self.group_solver is not None:
+                    groups = True
+                elif self.step >= MAX_STEP:
+                    break
+                else:
+                    self.step = min(MAX_STEP, 2 * self.step)
         return StaffwiseOutcome(roster, cost, False, passes)
