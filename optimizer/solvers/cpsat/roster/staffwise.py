@@ -40,8 +40,12 @@ MIN_GROUP, MAX_GROUP = 2, 8
 GROUP_STEP = 4.0
 """Seconds per group solve."""
 
-IDLE_GROUP_ROUNDS = 3
-"""Rounds of group moves in a row without a gain before the search ends."""
+GROUP_ROUND = 4
+"""Group moves per worker between two progress reports."""
+
+IDLE_GROUP_PASSES = 3
+"""The search ends after this many times as many group moves as there are people in a
+row without a gain."""
 
 Row = dict[int, int]
 """day -> shift of one person's worked days."""
@@ -356,9 +360,8 @@ class StaffwiseSearch:
                 self.rows[e] = after
             return True
 
-    def improve_groups(self, deadline: float) -> int:
-        """As many group moves as one pass has people; moves that lowered the cost."""
-        moves = self.index.num_staff
+    def improve_groups(self, deadline: float, moves: int) -> int:
+        """``moves`` group moves; how many lowered the cost."""
 
         def one(_: int) -> bool:
             return self._group_move(deadline)
@@ -422,8 +425,8 @@ class StaffwiseSearch:
         """Legal rows first, then improving passes until ``deadline`` or no gain.
 
         Best responses (one person at a time) until a pass changes nothing; then, with
-        a ``group_solver``, group moves until ``IDLE_GROUP_ROUNDS`` rounds in a row
-        change nothing; without one, best responses at rising effort.
+        a ``group_solver``, group moves until ``IDLE_GROUP_PASSES`` x staff moves in a
+        row change nothing; without one, best responses at rising effort.
         """
         complete, infeasible = self.construct(deadline)
         if not complete:
@@ -432,12 +435,16 @@ class StaffwiseSearch:
         cost = self.cost(roster)
         if on_roster is not None:
             on_roster(roster, cost)
-        passes = idle_rounds = 0
+        passes = idle_moves = 0
         groups = False
+        round_moves = GROUP_ROUND * self.workers
         # Every commit lowers the cost, so the current rows are always the best roster
         # (also when the deadline cuts a pass short).
         while not first_only and time.perf_counter() < deadline - 0.05:
-            changed = self.improve_groups(deadline) if groups else self.improve_pass(deadline)
+            if groups:
+                changed = self.improve_groups(deadline, round_moves)
+            else:
+                changed = self.improve_pass(deadline)
             passes += 1
             new = self.roster()
             new_cost = self.cost(new)
@@ -446,8 +453,8 @@ class StaffwiseSearch:
                 if on_roster is not None:
                     on_roster(roster, cost)
             if groups:
-                idle_rounds = 0 if changed else idle_rounds + 1
-                if idle_rounds >= IDLE_GROUP_ROUNDS:
+                idle_moves = 0 if changed else idle_moves + round_moves
+                if idle_moves >= IDLE_GROUP_PASSES * self.index.num_staff:
                     break
             elif not changed:  # a local optimum for single rows at this effort
                 if self.group_solver is not None:
