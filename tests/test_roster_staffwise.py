@@ -143,3 +143,22 @@ def test_group_problem_asks_only_for_what_the_others_leave_short() -> None:
     assert [(d.shift, d.required) for d in sub.cover] == [("N", 1)]  # s1 has no ICU
     sub = group_problem(problem, [0], others_count=[0, 3])
     assert [(d.shift, d.required) for d in sub.cover] == [("D", 1), ("N", 0)]
+
+
+def test_progress_runs_on_from_the_staffwise_phase_into_the_full_model() -> None:
+    points: list[ProgressPoint] = []
+    result, _ = solve_verified(
+        _random_ward(7),
+        time_limit=6,
+        workers=2,
+        on_solution=points.append,
+        roster_staffwise=True,
+        roster_staffwise_share=0.5,
+    )
+    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    assert points == result.progress  # every streamed point, nothing streamed twice
+    seconds = [p.seconds for p in points]
+    assert seconds == sorted(seconds) and seconds[-1] <= result.seconds
+    objectives = [p.objective for p in points]
+    assert objectives == sorted(set(objectives), reverse=True)
+    assert result.objective == objectives[-1]

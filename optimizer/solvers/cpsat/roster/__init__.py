@@ -115,6 +115,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     tuning, options = _split_params(options, problem)
     index = RosterIndex.build(problem)
     fallback: dict[tuple[int, int], int] | None = None
+    history: list[ProgressPoint] | None = None
     total_limit = options.time_limit
     staffwise = (
         options.hint is None
@@ -122,7 +123,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         and decomposable(problem, bool(options.stage_caps))
     )
     if staffwise:
-        fallback, infeasible, rest, progress = _staffwise_phase(index, options, tuning, started)
+        fallback, infeasible, rest, history = _staffwise_phase(index, options, tuning, started)
         if infeasible:
             return Result(
                 status=SolveStatus.INFEASIBLE,
@@ -132,7 +133,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
             )
         if fallback is not None and rest is not None and rest <= 0:
             return _roster_result(
-                index, fallback, SolveStatus.FEASIBLE, None, options, started, progress
+                index, fallback, SolveStatus.FEASIBLE, None, options, started, history
             )
     model = cp_model.CpModel()
     rv = build_variables(model, index)
@@ -168,7 +169,11 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         left = total_limit - (time.perf_counter() - started)
         options = replace(options, time_limit=max(0.05, left))
     search = _Search(
-        options, fallback, lambda r: weighted(evaluate(index, r), options.stage_weights)
+        options,
+        fallback,
+        lambda r: weighted(evaluate(index, r), options.stage_weights),
+        started,
+        history,
     )
     options = replace(options, on_solution=search.on_point)
     if tuning["roster_lns"] and options.num_workers >= 2:
@@ -189,7 +194,6 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     )
     roster, status = search.best_of(roster, status)
     if roster is None:
-        problem = index.problem
         message = (
             INFEASIBLE
             if status is SolveStatus.INFEASIBLE
@@ -292,26 +296,36 @@ def _proven_bound(value: float) -> int | None:
 
 
 class _Search:
-    """Streams strictly improving points, counting the feasibility-first roster."""
+    """Streams strictly improving points, counting the fallback roster.
+
+    Points are timed from the solve's start (``started``). ``history`` holds the points
+    already streamed for the fallback (the staffwise phase); without it the fallback's
+    cost is streamed as the first point.
+    """
 
     def __init__(
         self,
         options: SolveOptions,
         fallback: dict[tuple[int, int], int] | None,
         cost: Callable[[dict[tuple[int, int], int]], int],
+        started: float,
+        history: list[ProgressPoint] | None = None,
     ) -> None:
         self.user = options.on_solution
-        self.progress: list[ProgressPoint] = []
+        self.started = started
+        self.progress: list[ProgressPoint] = list(history or [])
         self.fallback = fallback
         self.fallback_cost = None if fallback is None else cost(fallback)
-        self.best: int | None = None
-        if self.fallback_cost is not None:
+        self.best: int | None = self.progress[-1].objective if self.progress else None
+        if self.fallback_cost is not None and not self.progress:
             self.on_point(ProgressPoint(seconds=0.0, objective=self.fallback_cost))
 
     def on_point(self, point: ProgressPoint) -> None:
         if self.best is not None and point.objective >= self.best:
             return
         self.best = point.objective
+        seconds = round(time.perf_counter() - self.started, 3)
+        point = point.model_copy(update={"seconds": seconds})
         self.progress.append(point)
         if self.user is not None:
             self.user(point)
