@@ -226,7 +226,11 @@ class _Draft:
 
     def _check_interval(self, start: int, end: int) -> None:
         if end <= start:
-            raise InputError(f"the interval ends ({end}) before it starts ({start})", field="end")
+            raise InputError(
+                f"the interval ends ({when(self.problem, end)}) before it starts "
+                f"({when(self.problem, start)})",
+                field="end",
+            )
 
     def _staff_off(self, change: StaffUnavailable) -> None:
         if change.staff not in self.windows:
@@ -237,7 +241,7 @@ class _Draft:
             if change.staff in item.staff and item.start < change.end and change.start < end:
                 raise InputError(
                     f"'{change.staff}' is on started case '{task_id}' during the requested "
-                    f"unavailability; start it after the case ends ({end})",
+                    f"unavailability; start it after the case ends ({when(self.problem, end)})",
                     field="start",
                 )
         self.windows[change.staff] = _subtract(self.windows[change.staff], change.start, change.end)
@@ -251,7 +255,8 @@ class _Draft:
             if item.room == change.room and item.start < change.end and change.start < end:
                 raise InputError(
                     f"room '{change.room}' holds started case '{task_id}' during the "
-                    f"requested closure; start the closure after the case ends ({end})",
+                    f"requested closure; start the closure after the case ends "
+                    f"({when(self.problem, end)})",
                     field="start",
                 )
         room = self.rooms[change.room]

@@ -172,8 +172,12 @@ def test_nothing_left_to_schedule_is_an_input_error() -> None:
     ("change", "message"),
     [
         (CancelCase(task="A"), "already started"),
-        (StaffUnavailable(staff="S1", start=H8, end=H9), "started case 'A'"),
+        (StaffUnavailable(staff="S1", start=H8, end=H9), r"started case 'A'.*Mon 07 Dec 09:00"),
         (RoomClosed(room="OR1", start=H8, end=H9), "holds started case 'A'"),
+        (
+            RoomClosed(room="OR1", start=H11, end=H10),
+            r"ends \(Mon 07 Dec 10:00\) before it starts \(Mon 07 Dec 11:00\)",
+        ),
         (CancelCase(task="Z"), "unknown case 'Z'"),
         (StaffUnavailable(staff="zed", start=0, end=10), "unknown staff 'zed'"),
     ],
