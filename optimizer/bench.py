@@ -164,7 +164,8 @@ def run_bench(
     """Solve every selected instance of a suite; one row each, in natural order.
 
     An instance that fails to load or solve gives a row with status ``ERROR``
-    and the message; the others still run.
+    and the message; the others still run. A bad entry in ``params`` is not the
+    instance's fault: its ``InputError`` ends the run at the first instance.
     """
     from optimizer.solve import solve
 
@@ -183,6 +184,8 @@ def run_bench(
                 problem, backend=backend, time_limit=time_limit, workers=workers, **params
             )
         except CareallocError as exc:
+            if isinstance(exc, InputError) and exc.field in params:
+                raise
             row = BenchRow(name, "ERROR", None, best_value, None, 0.0, str(exc))
         else:
             row = BenchRow(

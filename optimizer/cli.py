@@ -352,6 +352,9 @@ def bench_command(
         out_md.write_text(to_markdown(rows, title=title), encoding="utf-8")
     if out_csv is not None:
         write_csv(rows, out_csv)
+    for row in rows:
+        if row.status == "ERROR":
+            out.print(f"{row.instance}: {row.message}", markup=False)
     solved = sum(1 for row in rows if row.objective is not None)
     out.print(f"instances={len(rows)} with_solution={solved}")
     raise typer.Exit(0 if solved == len(rows) else 1)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from optimizer.bench import BenchRow, row_cells, run_bench
 from optimizer.cli import parse_params
+from optimizer.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = (
@@ -69,14 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     def show(row: BenchRow) -> None:
         print(" ".join(row_cells(row)), file=sys.stderr, flush=True)
 
-    rows = run_bench(
-        args.suite,
-        time_limit=args.time_limit,
-        workers=args.workers,
-        select=args.instances,
-        on_row=show,
-        **parse_params(args.param),
-    )
+    try:
+        rows = run_bench(
+            args.suite,
+            time_limit=args.time_limit,
+            workers=args.workers,
+            select=args.instances,
+            on_row=show,
+            **parse_params(args.param),
+        )
+    except InputError as exc:
+        parser.exit(2, f"error: {exc}\n")
     command = "python scripts/bench_curtois.py " + shlex.join(argv or sys.argv[1:])
     lines = [
         f"Command: `{command}`  ",

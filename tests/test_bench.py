@@ -72,6 +72,29 @@ def test_bad_instance_gives_an_error_row_and_the_rest_still_run(tmp_path: Path) 
     assert "must be an integer" in rows[1].message
 
 
+def test_cli_bench_names_why_an_instance_failed(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    (suite / "instances" / "Tiny2.txt").write_text(TINY.replace("E,480,", "E,x,"), "utf-8")
+    args = ["bench", str(suite), "--time-limit", "20", "--workers", "1", "--instances", "Tiny2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())  # the console may wrap long lines
+    assert "Tiny2: " in text and "must be an integer" in text
+
+
+def test_bad_parameter_stops_the_bench_at_once(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    seen: list[BenchRow] = []
+    with pytest.raises(InputError, match="unknown CP-SAT parameter 'nonsense'"):
+        run_bench(suite, time_limit=20, workers=1, on_row=seen.append, nonsense=1)
+    assert seen == []
+    result = CliRunner().invoke(app, ["bench", str(suite), "--param", "linearization_level=high"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "'linearization_level' cannot be 'high': it takes a whole number" in text
+    assert "Tiny1" not in result.output
+
+
 def test_cli_bench_writes_markdown_and_csv(tmp_path: Path) -> None:
     suite = _suite(tmp_path)
     md, table = tmp_path / "out.md", tmp_path / "out.csv"

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from optimizer.errors import InputError
 from optimizer.model.result import ProgressPoint, SolveStatus
 from optimizer.solvers.options import SolveOptions
+
+_VALUE_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+"""How a CP-SAT parameter's Python type reads in an error message."""
 
 _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
@@ -61,15 +65,23 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     params.log_search_progress = options.log
     for name, value in options.params.items():
         if not hasattr(params, name):
-            from optimizer.errors import InputError
-
             raise InputError(f"unknown CP-SAT parameter '{name}'", field=name)
-        if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers)
-            field = getattr(params, name)
-            field.clear()
-            field.extend(value)
-        else:
-            setattr(params, name, value)
+        current = getattr(params, name)
+        try:
+            if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers)
+                current.clear()
+                current.extend(value)
+            else:
+                setattr(params, name, value)
+        except (TypeError, ValueError):
+            takes = (
+                "a list of the values CP-SAT expects there"
+                if isinstance(value, list | tuple)
+                else _VALUE_KINDS.get(type(current), type(current).__name__)
+            )
+            raise InputError(
+                f"CP-SAT parameter '{name}' cannot be {value!r}: it takes {takes}", field=name
+            ) from None
 
 
 def run(model: cp_model.CpModel, options: SolveOptions, has_objective: bool = True) -> RunOutcome:
