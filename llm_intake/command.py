@@ -15,6 +15,7 @@ from typing import Any
 from llm_intake.proposal import Proposal, make_proposal
 from llm_intake.requests import Unparsed
 from optimizer.errors import InputError
+from optimizer.io.solution import check_output_path
 
 
 def parse_today(value: str) -> dt.date:
@@ -52,6 +53,8 @@ def run_intake(
         raise InputError("give at least one --problem FILE", field="--problem")
     if apply != (out is not None):
         raise InputError("--apply and --out FILE go together", field="--out")
+    if out is not None:
+        check_output_path(out, "--out", (".json",))
     if not text.strip():
         raise InputError("the text is empty", field="TEXT")
     reference = parse_today(today)

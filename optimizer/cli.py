@@ -48,6 +48,10 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
         except CareallocError as exc:
             err.print(f"[bold red]error:[/] {exc}", markup=True)
             raise typer.Exit(2) from None
+        except OSError as exc:  # a file we were told to read or write
+            where = f"{exc.filename}: " if exc.filename else ""
+            err.print(f"[bold red]error:[/] {where}{exc.strerror or exc}", markup=True)
+            raise typer.Exit(2) from None
 
     return wrapper
 
@@ -220,8 +224,10 @@ def solve_command(
 ) -> None:
     """Solve a roster or case-scheduling problem."""
     from optimizer.io.load import load_problem
-    from optimizer.io.solution import write_solution
+    from optimizer.io.solution import SOLUTION_SUFFIXES, check_output_path, write_solution
 
+    if out_path is not None:  # before the solve, so no result is lost
+        check_output_path(out_path, "--out", SOLUTION_SUFFIXES)
     problem = load_problem(input_file, fmt)
     result = _run_solve(
         problem,
@@ -331,8 +337,12 @@ def bench_command(
 ) -> None:
     """Solve every instance of a benchmark suite; compare with the best-known values."""
     from optimizer.bench import CSV_COLUMNS, row_cells, run_bench, to_markdown, write_csv
+    from optimizer.io.solution import check_output_path
 
     params = parse_params(param or [])  # bad pairs fail before any solve
+    for path, option in ((out_md, "--out-md"), (out_csv, "--out-csv")):
+        if path is not None:
+            check_output_path(path, option)
 
     table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
     with Live(table, console=out, transient=False):

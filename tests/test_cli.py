@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from optimizer.check import check
@@ -124,6 +125,28 @@ def test_bad_input_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     backend = runner.invoke(app, ["solve", str(_small_ward(tmp_path)), "--backend", "gurobi"])
     assert backend.exit_code == 2
     assert "unsupported backend 'gurobi'" in backend.output
+
+
+@pytest.mark.parametrize(
+    ("out_name", "message"),
+    [
+        ("no-such-folder/roster.csv", "does not exist; create it first"),
+        (".", "is a folder; give a file name"),
+        ("roster.txt", "the output must end in .csv or .json"),
+    ],
+)
+def test_unwritable_output_is_refused_before_solving(
+    tmp_path: Path, out_name: str, message: str
+) -> None:
+    problem_path = _small_ward(tmp_path)
+    out_path = tmp_path / out_name
+    outcome = runner.invoke(app, ["solve", str(problem_path), "--out", str(out_path)])
+    assert outcome.exit_code == 2
+    assert message in " ".join(outcome.output.split())
+    assert "status=" not in outcome.output  # refused before any solve
+    folder = runner.invoke(app, ["solve", str(tmp_path)])
+    assert folder.exit_code == 2
+    assert "is a folder; give a problem file" in folder.output
 
 
 def test_lexicographic_and_backend_parameters(tmp_path: Path) -> None:

@@ -150,6 +150,14 @@ def test_cli_json_is_exactly_one_object_and_apply_writes_a_new_version(
         (["--problem", "{ward}", "--today", "2026-12-09", "--parser", "llm"], "LLM parser is off"),
         (["--problem", "{ward}", "--today", "2026-12-09", "--parser", "gpt"], "unknown parser"),
         (["--problem", "{ward}", "--today", "2026-12-09", "--apply"], "--apply and --out"),
+        (
+            ["--problem", "{ward}", "--today", "2026-12-09", "--apply", "--out", "x/new.json"],
+            "the folder x does not exist",
+        ),
+        (
+            ["--problem", "{ward}", "--today", "2026-12-09", "--apply", "--out", "new.csv"],
+            "the output must end in .json",
+        ),
     ],
 )
 def test_cli_bad_input_is_one_message_and_exit_2(

@@ -31,6 +31,8 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Any:
     path = Path(path)
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if path.is_dir():
+        raise InputError("is a folder; give a problem file", file=str(path))
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     if fmt == "auto":

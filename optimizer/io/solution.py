@@ -9,6 +9,23 @@ from optimizer.errors import InputError
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
 from optimizer.model.roster import RosterProblem
 
+SOLUTION_SUFFIXES = (".csv", ".json")
+
+
+def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
+    """Fail before any work if ``path`` cannot be written (folder, missing parent, suffix)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError("is a folder; give a file name", file=str(path), field=option)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise InputError(f"the output must end in {' or '.join(suffixes)}", file=str(path))
+    if not path.parent.is_dir():
+        raise InputError(
+            f"the folder {path.parent} does not exist; create it first",
+            file=str(path),
+            field=option,
+        )
+
 
 def write_solution(result: Result, path: str | Path) -> None:
     """Write ``result`` as CSV (roster or schedule contract) or as Result JSON."""
@@ -28,7 +45,7 @@ def write_solution(result: Result, path: str | Path) -> None:
 
             write_schedule_csv(result.schedule, path)
     else:
-        raise InputError("the output must end in .csv or .json", file=str(path))
+        raise InputError(f"the output must end in {' or '.join(SOLUTION_SUFFIXES)}", file=str(path))
 
 
 def read_solution(path: str | Path, problem: Any) -> RosterSolution | CaseSchedule:
