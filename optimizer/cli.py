@@ -31,8 +31,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup: messages hold user text such as "carealloc[highs]" or "[ICU]".
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,11 +47,11 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except CareallocError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err.print(Text.assemble(("error:", "bold red"), f" {exc}"))
             raise typer.Exit(2) from None
         except OSError as exc:  # a file we were told to read or write
             where = f"{exc.filename}: " if exc.filename else ""
-            err.print(f"[bold red]error:[/] {where}{exc.strerror or exc}", markup=True)
+            err.print(Text.assemble(("error:", "bold red"), f" {where}{exc.strerror or exc}"))
             raise typer.Exit(2) from None
 
     return wrapper
@@ -364,7 +365,7 @@ def bench_command(
         write_csv(rows, out_csv)
     for row in rows:
         if row.status == "ERROR":
-            out.print(f"{row.instance}: {row.message}", markup=False)
+            out.print(f"{row.instance}: {row.message}")
     solved = sum(1 for row in rows if row.objective is not None)
     out.print(f"instances={len(rows)} with_solution={solved}")
     raise typer.Exit(0 if solved == len(rows) else 1)

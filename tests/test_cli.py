@@ -164,6 +164,9 @@ def test_lexicographic_and_backend_parameters(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["solve", str(problem_path), "--param", "no_equals_sign"])
     assert bad.exit_code == 2
     assert "'no_equals_sign' must look like NAME=VALUE" in bad.output
+    brackets = runner.invoke(app, ["solve", str(problem_path), "--param", "x[highs]=1"])
+    assert brackets.exit_code == 2
+    assert "unknown CP-SAT parameter 'x[highs]'" in brackets.output  # not read as markup
 
 
 def test_case_problem_solves_to_csv_that_checks(tmp_path: Path) -> None:
