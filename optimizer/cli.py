@@ -426,7 +426,7 @@ def intake_command(
 @app.command("dashboard")
 @clean_errors
 def dashboard_command(
-    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+    port: Annotated[int, typer.Option(help="port to serve on", min=1, max=65535)] = 8501,
     address: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
     headless: Annotated[bool, typer.Option(help="do not open a browser window")] = True,
 ) -> None:
@@ -440,6 +440,7 @@ def dashboard_command(
     if importlib.util.find_spec("streamlit") is None:
         raise CareallocError("the dashboard needs: pip install 'carealloc[dashboard]'")
     app_path = Path(next(iter(spec.submodule_search_locations))) / "app.py"
+    _check_port_free(address, port)
     out.print(f"carealloc dashboard: http://{address}:{port}  (Ctrl+C stops it)")
     command = [
         sys.executable, "-m", "streamlit", "run", str(app_path),
@@ -448,6 +449,22 @@ def dashboard_command(
     ]  # fmt: skip
     sys.stdout.flush()
     os.execv(sys.executable, command)  # streamlit replaces this process (signals reach it)
+
+
+def _check_port_free(address: str, port: int) -> None:
+    """Fail with one message if the dashboard could not listen on ``address:port``."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            raise InputError(
+                f"cannot listen on {address}:{port} ({exc.strerror or exc}); "
+                "pick another --port or --address",
+                field="--port",
+            ) from None
 
 
 def main() -> None:

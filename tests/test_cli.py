@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,14 @@ def test_demo_rosters_the_ward_and_explains_it() -> None:
     assert "coverage met" in outcome.output
     assert "Top penalties" in outcome.output
     assert STATUS_LINE.match(_last_line(outcome.output))
+
+
+def test_dashboard_on_a_busy_port_is_one_message() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        outcome = runner.invoke(app, ["dashboard", "--port", str(port)])
+    assert outcome.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in outcome.output
+    assert runner.invoke(app, ["dashboard", "--port", "70000"]).exit_code == 2
