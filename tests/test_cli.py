@@ -98,6 +98,13 @@ def test_check_reports_violations_with_exit_1(tmp_path: Path) -> None:
     assert _last_line(outcome.output) == "feasible=no violations=1 objective=200"
 
 
+def test_check_given_the_problem_twice_says_so(tmp_path: Path) -> None:
+    problem_path = _small_ward(tmp_path)
+    outcome = runner.invoke(app, ["check", str(problem_path), str(problem_path)])
+    assert outcome.exit_code == 2
+    assert "this is a roster problem, not a result" in outcome.output
+
+
 def test_infeasible_problem_exits_1_with_status_line(tmp_path: Path) -> None:
     # A must work 3 shifts (1440 min) but is on a day off by pin: infeasible.
     problem_path = _small_ward(

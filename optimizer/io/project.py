@@ -79,8 +79,15 @@ def save_project(problem: BaseModel, path: str | Path) -> None:
 def load_result(path: str | Path) -> Result:
     """Read a ``Result`` JSON file written by ``carealloc solve --out X.json``."""
     path = Path(path)
+    data = read_json(path)
+    if isinstance(data, dict) and "kind" in data and "status" not in data:
+        raise InputError(
+            f"this is a {data['kind']} problem, not a result: give the .csv or .json "
+            "that 'carealloc solve --out' wrote",
+            file=str(path),
+        )
     try:
-        return Result.model_validate(read_json(path))
+        return Result.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, file=str(path)) from None
 
