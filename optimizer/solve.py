@@ -12,7 +12,7 @@ from rich.progress import Progress
 from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
-from optimizer.solvers import BACKENDS
+from optimizer.solvers import BACKENDS, FAMILY_BACKENDS
 from optimizer.solvers.options import SolutionCallback, SolveOptions
 
 
@@ -54,6 +54,12 @@ def solve(
     if workers is not None and workers < 1:
         raise InputError("workers must be at least 1", field="workers")
     family = "roster" if isinstance(problem, RosterProblem) else "cases"
+    if backend not in FAMILY_BACKENDS[family]:
+        what = "rostering" if family == "roster" else "case scheduling"
+        raise InputError(
+            f"backend '{backend}' does not do {what}; use {' or '.join(FAMILY_BACKENDS[family])}",
+            field="backend",
+        )
     _check_stage_rules(family, stage_weights, stage_caps)
     if isinstance(hint, Result):
         hint = hint.roster if hint.roster is not None else hint.schedule

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from optimizer import solve
+from optimizer.errors import InputError
 from optimizer.model import (
     CaseBaseline,
     CasePin,
@@ -284,3 +285,9 @@ def test_warm_start_returned_when_search_finds_nothing(backend: str) -> None:
     assert result.status is SolveStatus.FEASIBLE and "warm start" in result.message
     assert result.objective == 1005 and result.bound is None
     assert result.schedule is not None and result.schedule.unscheduled == ("b",)
+
+
+def test_milp_backend_is_refused_for_case_scheduling() -> None:
+    prob = CaseProblem(horizon=100, tasks=tasks(1))
+    with pytest.raises(InputError, match="backend 'milp' does not do case scheduling; use cpsat"):
+        solve(prob, backend="milp")

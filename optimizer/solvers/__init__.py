@@ -3,3 +3,6 @@
 from __future__ import annotations
 
 BACKENDS = ("cpsat", "milp")
+
+FAMILY_BACKENDS = {"roster": ("cpsat", "milp"), "cases": ("cpsat",)}
+"""Which backends solve which problem family."""
