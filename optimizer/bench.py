@@ -39,6 +39,9 @@ BEST_KNOWN_COLUMNS = (
     "optimum",
     "makespan",
 )
+RUN_SETTINGS = ("backend", "time_limit", "workers")
+"""``solve`` arguments that ``run_bench`` passes the same for every instance."""
+
 CSV_COLUMNS = ("instance", "status", "objective", "best_known", "gap_pct", "bound", "seconds")
 
 
@@ -111,8 +114,8 @@ def find_instances(instances_dir: Path, select: str | None = None) -> list[Path]
     """Instance files under ``instances_dir`` in natural order, optionally filtered.
 
     ``select`` is a comma-separated list of names or glob patterns, matched against
-    the file name with and without its extension (``Instance1,Instance2`` or
-    ``Instance1?``).
+    the file name and the path inside ``instances_dir``, with and without the
+    extension (``Instance1,Instance2``, ``Instance1?``, ``j30/j301_1``).
     """
     if not instances_dir.is_dir():
         raise InputError("the suite has no 'instances' folder", file=str(instances_dir))
@@ -124,7 +127,7 @@ def find_instances(instances_dir: Path, select: str | None = None) -> list[Path]
     files.sort(key=lambda p: _natural_key(str(p.relative_to(instances_dir))))
     if select:
         patterns = [s.strip() for s in select.split(",") if s.strip()]
-        files = [p for p in files if _matches(p, patterns)]
+        files = [p for p in files if _matches(p, patterns, instances_dir)]
         if not files:
             raise InputError(
                 f"no instance matches '{select}'", file=str(instances_dir), field="--instances"
@@ -132,8 +135,10 @@ def find_instances(instances_dir: Path, select: str | None = None) -> list[Path]
     return files
 
 
-def _matches(path: Path, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(name, pat) for pat in patterns for name in (path.stem, path.name))
+def _matches(path: Path, patterns: Sequence[str], instances_dir: Path) -> bool:
+    relative = path.relative_to(instances_dir)
+    names = (path.stem, path.name, relative.as_posix(), relative.with_suffix("").as_posix())
+    return any(fnmatch.fnmatch(name, pat) for pat in patterns for name in names)
 
 
 def _lookup(best: dict[str, int | None], path: Path, instances_dir: Path) -> int | None:
@@ -164,8 +169,9 @@ def run_bench(
     """Solve every selected instance of a suite; one row each, in natural order.
 
     An instance that fails to load or solve gives a row with status ``ERROR``
-    and the message; the others still run. A bad entry in ``params`` is not the
-    instance's fault: its ``InputError`` ends the run at the first instance.
+    and the message; the others still run. A bad setting for the whole run (a
+    ``params`` entry, the backend, time limit or workers) is not the instance's
+    fault: its ``InputError`` ends the run at the first instance.
     """
     from optimizer.solve import solve
 
@@ -184,7 +190,7 @@ def run_bench(
                 problem, backend=backend, time_limit=time_limit, workers=workers, **params
             )
         except CareallocError as exc:
-            if isinstance(exc, InputError) and exc.field in params:
+            if isinstance(exc, InputError) and exc.field in {*params, *RUN_SETTINGS}:
                 raise
             row = BenchRow(name, "ERROR", None, best_value, None, 0.0, str(exc))
         else:

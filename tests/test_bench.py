@@ -47,6 +47,11 @@ def test_instances_in_natural_order_and_selection(tmp_path: Path) -> None:
     assert [p.stem for p in find_instances(folder, "Tiny1*")] == ["Tiny1", "Tiny10"]
     with pytest.raises(InputError, match="no instance matches"):
         find_instances(folder, "Nothing")
+    (folder / "j30").mkdir()
+    (folder / "Tiny2.txt").rename(folder / "j30" / "Tiny2.txt")
+    # the row names a file in a subfolder as j30/Tiny2: that name selects it too
+    assert [p.stem for p in find_instances(folder, "j30/Tiny2")] == ["Tiny2"]
+    assert [p.stem for p in find_instances(folder, "j30/*.txt")] == ["Tiny2"]
 
 
 def test_run_bench_rows_and_gap(tmp_path: Path) -> None:
@@ -87,6 +92,9 @@ def test_bad_parameter_stops_the_bench_at_once(tmp_path: Path) -> None:
     seen: list[BenchRow] = []
     with pytest.raises(InputError, match="unknown CP-SAT parameter 'nonsense'"):
         run_bench(suite, time_limit=20, workers=1, on_row=seen.append, nonsense=1)
+    assert seen == []
+    with pytest.raises(InputError, match="workers must be at least 1"):
+        run_bench(suite, time_limit=20, workers=0, on_row=seen.append)
     assert seen == []
     result = CliRunner().invoke(app, ["bench", str(suite), "--param", "linearization_level=high"])
     assert result.exit_code == 2
