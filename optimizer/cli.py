@@ -227,7 +227,7 @@ def solve_command(
     from optimizer.io.load import load_problem
     from optimizer.io.solution import SOLUTION_SUFFIXES, check_output_path, write_solution
 
-    if out_path is not None:  # before the solve, so no result is lost
+    if out_path is not None:  # before the solve too, so no result is lost
         check_output_path(out_path, "--out", SOLUTION_SUFFIXES)
     problem = load_problem(input_file, fmt)
     result = _run_solve(

@@ -130,6 +130,10 @@ def test_bad_input_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     assert "file not found" in missing.output
 
+    folder = runner.invoke(app, ["solve", str(tmp_path)])
+    assert folder.exit_code == 2
+    assert "is a folder; give a problem file" in folder.output
+
     backend = runner.invoke(app, ["solve", str(_small_ward(tmp_path)), "--backend", "gurobi"])
     assert backend.exit_code == 2
     assert "unsupported backend 'gurobi'" in backend.output
@@ -152,9 +156,6 @@ def test_unwritable_output_is_refused_before_solving(
     assert outcome.exit_code == 2
     assert message in " ".join(outcome.output.split())
     assert "status=" not in outcome.output  # refused before any solve
-    folder = runner.invoke(app, ["solve", str(tmp_path)])
-    assert folder.exit_code == 2
-    assert "is a folder; give a problem file" in folder.output
 
 
 def test_lexicographic_and_backend_parameters(tmp_path: Path) -> None:
@@ -206,7 +207,11 @@ def test_demo_rosters_the_ward_and_explains_it() -> None:
     assert STATUS_LINE.match(_last_line(outcome.output))
 
 
-def test_dashboard_on_a_busy_port_is_one_message() -> None:
+def test_dashboard_on_a_busy_port_is_one_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_exec(*_: object) -> None:  # a missed check must not turn pytest into Streamlit
+        raise AssertionError("the dashboard was started")
+
+    monkeypatch.setattr("os.execv", no_exec)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -81,8 +81,9 @@ def load_result(path: str | Path) -> Result:
     path = Path(path)
     data = read_json(path)
     if isinstance(data, dict) and "kind" in data and "status" not in data:
+        what = "case-scheduling" if data["kind"] == "cases" else str(data["kind"])
         raise InputError(
-            f"this is a {data['kind']} problem, not a result: give the .csv or .json "
+            f"this is a {what} problem, not a result: give the .csv or .json "
             "that 'carealloc solve --out' wrote",
             file=str(path),
         )

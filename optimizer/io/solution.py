@@ -18,7 +18,9 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
     if path.is_dir():
         raise InputError("is a folder; give a file name", file=str(path), field=option)
     if suffixes and path.suffix.lower() not in suffixes:
-        raise InputError(f"the output must end in {' or '.join(suffixes)}", file=str(path))
+        raise InputError(
+            f"the output must end in {' or '.join(suffixes)}", file=str(path), field=option
+        )
     if not path.parent.is_dir():
         raise InputError(
             f"the folder {path.parent} does not exist; create it first",
@@ -30,22 +32,19 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
 def write_solution(result: Result, path: str | Path) -> None:
     """Write ``result`` as CSV (roster or schedule contract) or as Result JSON."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".json":
+    check_output_path(path, "--out", SOLUTION_SUFFIXES)
+    if path.suffix.lower() == ".json":
         from optimizer.io.project import save_result
 
         save_result(result, path)
-    elif suffix == ".csv":
-        if result.roster is not None:
-            from optimizer.io.roster_csv import write_roster_csv
+    elif result.roster is not None:
+        from optimizer.io.roster_csv import write_roster_csv
 
-            write_roster_csv(result.roster, path)
-        elif result.schedule is not None:
-            from optimizer.io.schedule_csv import write_schedule_csv
+        write_roster_csv(result.roster, path)
+    elif result.schedule is not None:
+        from optimizer.io.schedule_csv import write_schedule_csv
 
-            write_schedule_csv(result.schedule, path)
-    else:
-        raise InputError(f"the output must end in {' or '.join(SOLUTION_SUFFIXES)}", file=str(path))
+        write_schedule_csv(result.schedule, path)
 
 
 def read_solution(path: str | Path, problem: Any) -> RosterSolution | CaseSchedule:
