@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -81,11 +82,9 @@ def _number(text: str | None) -> int | None:
 
 def read_best_known(path: Path) -> dict[str, int | None]:
     """Instance name → best-known value from a suite's ``best_known.csv``."""
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as exc:
-        raise InputError(f"cannot read best-known values: {exc.strerror}", file=str(path)) from None
+    from optimizer.io.load import CSV_UTF8_HINT, read_text
+
+    rows = list(csv.reader(io.StringIO(read_text(path, CSV_UTF8_HINT))))
     if not rows or not rows[0]:
         raise InputError("the best-known file is empty (expected a header row)", file=str(path))
     header = [name.strip().lower() for name in rows[0]]

@@ -35,6 +35,9 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
+INPUT_HELP = "project JSON (roster or case problem), Curtois–Qu .txt or PSPLIB .sm"
+FORMAT_HELP = "auto (from the extension) | json | curtois | psplib"
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -204,8 +207,8 @@ def _run_solve(
 @app.command("solve")
 @clean_errors
 def solve_command(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="project JSON, .txt, .sm")],
-    fmt: Annotated[str, typer.Option("--format", help="auto | json | curtois | psplib")] = "auto",
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help=INPUT_HELP)],
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
     backend: Annotated[str, typer.Option(help="cpsat | milp")] = "cpsat",
     time_limit: Annotated[float | None, typer.Option(help="seconds")] = None,
     workers: Annotated[int | None, typer.Option(help="search workers (default: all cores)")] = None,
@@ -225,9 +228,15 @@ def solve_command(
 ) -> None:
     """Solve a roster or case-scheduling problem."""
     from optimizer.io.load import load_problem
-    from optimizer.io.solution import SOLUTION_SUFFIXES, check_output_path, write_solution
+    from optimizer.io.solution import (
+        SOLUTION_SUFFIXES,
+        check_not_input,
+        check_output_path,
+        write_solution,
+    )
 
-    if out_path is not None:  # before the solve too, so no result is lost
+    if out_path is not None:  # before the solve too, so no result (or input) is lost
+        check_not_input(out_path, [input_file], "--out")
         check_output_path(out_path, "--out", SOLUTION_SUFFIXES)
     problem = load_problem(input_file, fmt)
     result = _run_solve(
@@ -257,9 +266,18 @@ def solve_command(
 @app.command("check")
 @clean_errors
 def check_command(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT")],
-    solution_file: Annotated[Path, typer.Argument(metavar="SOLUTION", help=".csv or .json")],
-    fmt: Annotated[str, typer.Option("--format")] = "auto",
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help=f"the problem that was solved: {INPUT_HELP}")
+    ],
+    solution_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SOLUTION",
+            help="the solution: .csv (staff,day,shift or task,start,end,staff,resources) "
+            "or Result .json, as 'carealloc solve --out' writes them",
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Re-verify a solution: every broken hard rule and the recomputed objective."""
     from optimizer.check import check
@@ -338,11 +356,12 @@ def bench_command(
 ) -> None:
     """Solve every instance of a benchmark suite; compare with the best-known values."""
     from optimizer.bench import CSV_COLUMNS, row_cells, run_bench, to_markdown, write_csv
-    from optimizer.io.solution import check_output_path
+    from optimizer.io.solution import check_not_input, check_output_path
 
     params = parse_params(param or [])  # bad pairs fail before any solve
     for path, option in ((out_md, "--out-md"), (out_csv, "--out-csv")):
         if path is not None:
+            check_not_input(path, [suite_dir / "best_known.csv"], option)
             check_output_path(path, option)
 
     table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
@@ -400,11 +419,12 @@ def intake_command(
 ) -> None:
     """Free text → a change proposal (nothing changes without --apply)."""
     from llm_intake.command import run_intake
+    from optimizer.io.solution import check_not_input
 
     if not today:
-        from optimizer.errors import InputError
-
         raise InputError("--today YYYY-MM-DD is required", field="--today")
+    if out_path is not None:  # the input files stay untouched (docs/intake.md)
+        check_not_input(out_path, [*(problem or []), *([previous] if previous else [])], "--out")
     code = run_intake(
         text,
         problem or [],

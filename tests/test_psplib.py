@@ -112,7 +112,11 @@ def test_tiny_instance_optimum_and_csv_contract(tmp_path: Path) -> None:
     ("old", "new", "message"),
     [
         ("PRECEDENCE RELATIONS:", "PRECEDENCES:", "no line starting 'PRECEDENCE RELATIONS'"),
-        ("  2      1     3       2", "  2      1     x       2", "tiny.sm:29: request row: 'x'"),
+        (
+            "  2      1     3       2",
+            "  2      1     x       2",
+            "tiny.sm:29: request row, field 3: 'x'",
+        ),
         ("   2        1          1           4", "   7        1          1           4", ":20:"),
         ("   2        1          1           4", "   2        1          1           9", ":20:"),
         ("   2        1          1           4", "   2        2          1           4", "modes"),

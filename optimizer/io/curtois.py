@@ -28,6 +28,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
+from optimizer.io.load import read_text
 from optimizer.model.roster import (
     Contract,
     CoverDemand,
@@ -365,11 +366,5 @@ def read_curtois(path: str | Path) -> RosterProblem:
         InputError: the file is missing or malformed (names file, line and rule).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not a text file (UTF-8 expected)", file=str(path)) from None
-    parsed = _group(str(path), text)
+    parsed = _group(str(path), read_text(path))
     return _Reader(str(path), parsed).problem(path.stem)

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -137,15 +137,44 @@ def calendars(
     return schedule_calendars(problem, result, tz, stamp)
 
 
+_RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))} | {
+    f"lpt{i}" for i in range(10)
+}
+"""Windows device names, which cannot be file names."""
+
+
 def file_name(staff_id: str) -> str:
-    """A safe ``.ics`` file name for a staff id."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") + ".ics"
+    """A safe ``.ics`` file name for a staff id (never hidden, never empty)."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._-") or "staff"
+    if stem.split(".")[0].lower() in _RESERVED_NAMES:
+        stem = f"staff_{stem}"
+    return stem + ".ics"
+
+
+def unique_file_names(staff_ids: Iterable[str]) -> dict[str, str]:
+    """Staff id -> ``.ics`` file name, distinct even when ids differ only in unsafe characters.
+
+    Names are compared ignoring case (as Windows and macOS file systems do); a
+    clash gets ``-2``, ``-3`` … before ``.ics``, in the order of ``staff_ids``.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for staff_id in staff_ids:
+        name = file_name(staff_id)
+        stem, number = name.removesuffix(".ics"), 1
+        while name.lower() in taken:
+            number += 1
+            name = f"{stem}-{number}.ics"
+        taken.add(name.lower())
+        names[staff_id] = name
+    return names
 
 
 def calendars_zip(files: Mapping[str, bytes]) -> bytes:
-    """A ZIP with one ``<staff>.ics`` per staff member."""
+    """A ZIP with one ``<staff>.ics`` per staff member (distinct, safe file names)."""
     out = io.BytesIO()
+    names = unique_file_names(files)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for staff_id, data in files.items():
-            archive.writestr(file_name(staff_id), data)
+            archive.writestr(names[staff_id], data)
     return out.getvalue()

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError
 
 FORMATS = ("auto", "json", "curtois", "psplib")
+CSV_UTF8_HINT = 'save it as UTF-8 (in Excel: "CSV UTF-8")'
+
+
+def decode_utf8(data: bytes, source: str, hint: str = "save it as UTF-8") -> str:
+    """``data`` as text: UTF-8 with an optional BOM, newlines made ``\\n``.
+
+    Other encodings (Latin-1, Windows-1252) raise one ``InputError`` naming the
+    source and the line of the first byte that is not UTF-8.
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"the file must be UTF-8 text (byte 0x{data[exc.start]:02x} is not UTF-8); {hint}",
+            file=source,
+            line=line,
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: Path, hint: str = "save it as UTF-8") -> str:
+    """A UTF-8 text file's contents (see ``decode_utf8``); unreadable files raise ``InputError``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = {FileNotFoundError: "file not found", IsADirectoryError: "it is a folder"}.get(
+            type(exc), exc.strerror or str(exc)
+        )
+        raise InputError(f"cannot read the file ({reason})", file=str(path)) from None
+    return decode_utf8(data, str(path), hint)
 
 
 def detect_format(path: Path) -> str:

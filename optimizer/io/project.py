@@ -7,12 +7,14 @@ The document's ``kind`` field says which family it holds (``"roster"`` or
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from optimizer.errors import InputError, from_validation_error
+from optimizer.io.load import decode_utf8, read_text
 from optimizer.model.result import Result
 from optimizer.model.roster import RosterProblem
 
@@ -27,24 +29,77 @@ def _problem_class(kind: str) -> type[BaseModel]:
     return CaseProblem
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file; syntax errors name the file and line."""
+MAX_INT_DIGITS = 100
+"""Longer integer literals are rejected (no problem field needs more)."""
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: a key given twice is an error, not last-wins."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise InputError(f"the key '{key}' appears twice in one object; give it once")
+        data[key] = value
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    """``parse_constant``: ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON numbers."""
+    raise InputError(f"'{name}' is not a number JSON allows; give a finite number")
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise InputError(f"the number {text[:20]}… has {digits} digits; it is far too large")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise InputError(f"the number {text[:20]} is too large (it would be infinite)")
+    return value
+
+
+def parse_json(data: str | bytes, source: str = "<data>") -> Any:
+    """Parse JSON text or UTF-8 bytes (a BOM is fine) strictly; errors name ``source``.
+
+    Rejects duplicate keys, ``NaN``/``Infinity``, overlong numbers and
+    over-deep nesting with one ``InputError`` each.
+    """
+    text = decode_utf8(data, source) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file ({exc})", file=str(path)) from None
-    try:
-        return json.loads(text)
+        return json.loads(
+            text,
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+        )
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+        raise InputError(f"not valid JSON: {exc.msg}", file=source, line=exc.lineno) from None
+    except InputError as exc:
+        raise InputError(exc.message, file=source) from None
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply to be a project", file=source) from None
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file strictly (see ``parse_json``); errors name the file and line."""
+    return parse_json(read_text(path), str(path))
 
 
 def problem_from_data(data: Any, source: str = "<data>") -> Any:
     """Validate a parsed project document into a ``RosterProblem`` or ``CaseProblem``."""
     if not isinstance(data, dict):
         raise InputError("a project must be a JSON object", file=source)
+    if "status" in data and "kind" not in data:
+        raise InputError(
+            "this is a result (written by 'carealloc solve --out'), not a problem: "
+            "give the project JSON that was solved",
+            file=source,
+        )
     kind = data.get("kind", "roster")
     if kind not in PROBLEM_KINDS:
         raise InputError(

@@ -9,13 +9,19 @@ makespan (``weights.makespan = 1``, every other weight 0). One time unit is one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
+from optimizer.io.load import read_text
 from optimizer.model.cases import CaseProblem, CaseWeights, Precedence, Resource, Task
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+"""ASCII digits only: ``str.isdigit`` also accepts ``²``, which ``int`` rejects."""
+_MAX_DIGITS = 18
 
 
 @dataclass
@@ -49,11 +55,15 @@ class _Lines:
 
 
 def _ints(src: _Lines, line: int, fields: list[str], what: str) -> list[int]:
-    try:
-        return [int(f) for f in fields]
-    except ValueError:
-        bad = next(f for f in fields if not f.lstrip("-").isdigit())
-        raise src.error(f"{what}: '{bad}' is not a whole number", line) from None
+    """The fields as integers; a bad one is named by its position on the line."""
+    values = []
+    for number, text in enumerate(fields, start=1):
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise src.error(f"{what}, field {number}: '{text}' is not a whole number", line)
+        if len(text.lstrip("-")) > _MAX_DIGITS:
+            raise src.error(f"{what}, field {number}: '{text[:20]}…' is too large", line)
+        values.append(int(text))
+    return values
 
 
 def _header_value(src: _Lines, prefix: str) -> tuple[int, int]:
@@ -68,11 +78,7 @@ def _header_value(src: _Lines, prefix: str) -> tuple[int, int]:
 def read_psplib(path: str | Path) -> CaseProblem:
     """Read a single-mode PSPLIB ``.sm`` file; bad files raise ``InputError``."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
-    src = _Lines(str(path), text.splitlines())
+    src = _Lines(str(path), read_text(path).splitlines())
     jobs_line, jobs = _header_value(src, "jobs (incl. supersource/sink")
     _, horizon = _header_value(src, "horizon")
     _, renewable = _header_value(src, "- renewable")

@@ -9,10 +9,18 @@ import csv
 import io
 from pathlib import Path
 
-from optimizer.errors import InputError
+from pydantic import ValidationError
+
+from optimizer.errors import InputError, from_validation_error
+from optimizer.io.load import CSV_UTF8_HINT, read_text
 from optimizer.model.result import Assignment, RosterSolution
 
 HEADER = ("staff", "day", "shift")
+
+
+def _is_whole_number(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts ``²``, which ``int`` rejects)."""
+    return text.isascii() and text.isdigit()
 
 
 def roster_to_csv(solution: RosterSolution) -> str:
@@ -33,11 +41,7 @@ def write_roster_csv(solution: RosterSolution, path: str | Path) -> None:
 def read_roster_csv(path: str | Path) -> RosterSolution:
     """Read a ``staff,day,shift`` CSV; bad rows name the file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(read_text(path, CSV_UTF8_HINT))))
     if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
         raise InputError(
             "the first line must be the header staff,day,shift", file=str(path), line=1
@@ -51,12 +55,15 @@ def read_roster_csv(path: str | Path) -> RosterSolution:
                 f"expected 3 fields (staff,day,shift), found {len(row)}", file=str(path), line=line
             )
         staff, day, shift = (cell.strip() for cell in row)
-        if not day.isdigit():
+        if not _is_whole_number(day):
             raise InputError(
                 f"day '{day}' must be a whole number ≥ 0", file=str(path), line=line, field="day"
             )
         try:
             assignments.append(Assignment(staff=staff, day=int(day), shift=shift))
-        except ValueError as exc:
-            raise InputError(str(exc).splitlines()[0], file=str(path), line=line) from None
+        except ValidationError as exc:
+            detail = from_validation_error(exc)
+            raise InputError(
+                detail.message, file=str(path), line=line, field=detail.field
+            ) from None
     return RosterSolution(assignments=tuple(assignments))

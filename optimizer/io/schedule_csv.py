@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
+from optimizer.io.load import CSV_UTF8_HINT, read_text
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -25,7 +26,12 @@ ROOM_PREFIX = "room:"
 
 
 def _natural(task_id: str) -> tuple[int, int | str]:
-    return (0, int(task_id)) if task_id.isdigit() else (1, task_id)
+    return (0, int(task_id)) if _is_whole_number(task_id) else (1, task_id)
+
+
+def _is_whole_number(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts ``²``, which ``int`` rejects)."""
+    return text.isascii() and text.isdigit()
 
 
 def schedule_to_csv(schedule: CaseSchedule) -> str:
@@ -54,11 +60,7 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
     """Read a ``task,start,end,staff,resources`` CSV; bad rows name file and line."""
     path = Path(path)
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=where) from None
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(read_text(path, CSV_UTF8_HINT))))
     if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
         raise InputError(
             "the first line must be the header task,start,end,staff,resources", file=where, line=1
@@ -81,7 +83,7 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
             raise InputError(f"task '{task_id}' appears twice", file=where, line=line, field="task")
         seen.add(task_id)
         for name, value in (("start", start), ("end", end)):
-            if not value.isdigit():
+            if not _is_whole_number(value):
                 raise InputError(
                     f"{name} '{value}' must be a whole number of minutes ≥ 0",
                     file=where,
@@ -117,7 +119,8 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
                 )
             )
         except ValidationError as exc:
-            raise from_validation_error(exc, file=f"{where}:{line}") from None
+            detail = from_validation_error(exc)
+            raise InputError(detail.message, file=where, line=line, field=detail.field) from None
     unscheduled = () if problem is None else tuple(t.id for t in problem.tasks if t.id not in seen)
     return CaseSchedule(tasks=tuple(placed), unscheduled=unscheduled)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ SOLUTION_SUFFIXES = (".csv", ".json")
 
 
 def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] = ()) -> None:
-    """Fail before any work if ``path`` cannot be written (folder, missing parent, suffix)."""
+    """Fail before any work if ``path`` cannot be written (folder, suffix, permissions)."""
     path = Path(path)
     if path.is_dir():
         raise InputError("is a folder; give a file name", file=str(path), field=option)
@@ -21,12 +23,45 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
         raise InputError(
             f"the output must end in {' or '.join(suffixes)}", file=str(path), field=option
         )
-    if not path.parent.is_dir():
+    folder = path.parent
+    if not folder.is_dir():
         raise InputError(
-            f"the folder {path.parent} does not exist; create it first",
+            f"the folder {folder} does not exist; create it first",
             file=str(path),
             field=option,
         )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(
+            "the file is read-only; make it writable or choose another name",
+            file=str(path),
+            field=option,
+        )
+    if not path.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(
+            f"cannot create files in the folder {folder} (no write permission)",
+            file=str(path),
+            field=option,
+        )
+
+
+def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str) -> None:
+    """Refuse an output ``path`` that is one of the ``inputs`` (it would be overwritten)."""
+    for source in inputs:
+        if _same_file(Path(path), Path(source)):
+            raise InputError(
+                f"is also the input file {source}; writing there would overwrite it: "
+                "choose another output name",
+                file=str(path),
+                field=option,
+            )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (also via links or different spellings)."""
+    try:
+        return a.samefile(b)
+    except OSError:  # one of them does not exist yet
+        return a.resolve() == b.resolve()
 
 
 def write_solution(result: Result, path: str | Path) -> None:
