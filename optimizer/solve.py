@@ -10,10 +10,11 @@ from typing import Any
 from rich.progress import Progress
 
 from optimizer.errors import InputError, SolverUnavailableError
+from optimizer.model.common import MAX_WEIGHT
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers import BACKENDS, FAMILY_BACKENDS
-from optimizer.solvers.options import SolutionCallback, SolveOptions
+from optimizer.solvers.options import SolutionCallback, SolveOptions, check_run_options
 
 
 def solve(
@@ -49,10 +50,7 @@ def solve(
             f"unsupported backend '{backend}'; choose one of {', '.join(BACKENDS)}",
             field="backend",
         )
-    if time_limit is not None and time_limit <= 0:
-        raise InputError("the time limit must be positive", field="time_limit")
-    if workers is not None and workers < 1:
-        raise InputError("workers must be at least 1", field="workers")
+    check_run_options(time_limit, workers, seed)
     family = "roster" if isinstance(problem, RosterProblem) else "cases"
     if backend not in FAMILY_BACKENDS[family]:
         what = "rostering" if family == "roster" else "case scheduling"
@@ -103,10 +101,20 @@ def _check_stage_rules(
 ) -> None:
     known = penalty_rules(family)
     groups = [stage_weights or {}, *(weights for weights, _ in stage_caps)]
-    for rule in (rule for group in groups for rule in group):
+    for rule, multiplier in (item for group in groups for item in group.items()):
         if rule not in known:
             raise InputError(
                 f"unknown penalty rule '{rule}' for {family} problems; known: {', '.join(known)}",
+                field="stage_weights",
+            )
+        if isinstance(multiplier, bool) or not isinstance(multiplier, int):
+            raise InputError(
+                f"the multiplier of '{rule}' must be a whole number, got {multiplier!r}",
+                field="stage_weights",
+            )
+        if not 0 <= multiplier <= MAX_WEIGHT:
+            raise InputError(
+                f"the multiplier of '{rule}' must be between 0 and {MAX_WEIGHT}, got {multiplier}",
                 field="stage_weights",
             )
 

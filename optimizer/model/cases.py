@@ -52,7 +52,16 @@ from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from optimizer.model.common import Id, Record
+from optimizer.model.common import (
+    MAX_MINUTES,
+    MAX_PEOPLE,
+    MAX_PRIORITY,
+    MAX_UNITS,
+    MAX_WEIGHT,
+    Id,
+    Int,
+    Record,
+)
 from optimizer.model.result import CaseSchedule
 
 CASE_PENALTY_RULES = (
@@ -69,8 +78,8 @@ CASE_PENALTY_RULES = (
 class Window(Record):
     """A half-open time interval ``[start, end)`` in minutes from the horizon start."""
 
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: Int = Field(ge=0, le=MAX_MINUTES)
+    end: Int = Field(gt=0, le=MAX_MINUTES)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -100,9 +109,11 @@ class Opening(Record):
     Minutes past ``end`` are overtime (penalty rule ``overtime``).
     """
 
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
-    overtime: int = Field(default=0, ge=0, description="minutes the room may run past end")
+    start: Int = Field(ge=0, le=MAX_MINUTES)
+    end: Int = Field(gt=0, le=MAX_MINUTES)
+    overtime: Int = Field(
+        default=0, ge=0, le=MAX_MINUTES, description="minutes the room may run past end"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -119,7 +130,7 @@ class TeamRequirement(Record):
     """``count`` distinct people holding ``role`` (a role or skill id)."""
 
     role: Id
-    count: int = Field(default=1, ge=1)
+    count: Int = Field(default=1, ge=1, le=MAX_PEOPLE)
 
 
 class Task(Record):
@@ -128,14 +139,21 @@ class Task(Record):
     id: Id
     name: str = Field(default="", description="display name, e.g. the patient/case label")
     procedure: str = ""
-    duration: int = Field(ge=0, description="minutes")
-    release: int = Field(default=0, ge=0, description="earliest start")
-    due: int | None = Field(default=None, ge=0, description="soft: ends later cost tardiness")
-    deadline: int | None = Field(default=None, ge=0, description="hard: latest end")
-    priority: int = Field(default=1, ge=0, description="weight of tardiness and unscheduling")
+    duration: Int = Field(ge=0, le=MAX_MINUTES, description="minutes")
+    release: Int = Field(default=0, ge=0, le=MAX_MINUTES, description="earliest start")
+    due: Int | None = Field(
+        default=None, ge=0, le=MAX_MINUTES, description="soft: ends later cost tardiness"
+    )
+    deadline: Int | None = Field(default=None, ge=0, le=MAX_MINUTES, description="hard: latest end")
+    priority: Int = Field(
+        default=1, ge=0, le=MAX_PRIORITY, description="weight of tardiness and unscheduling"
+    )
     optional: bool = Field(default=False, description="may stay unscheduled at a penalty")
-    unscheduled_penalty: int | None = Field(
-        default=None, ge=0, description="cost if left out; default weights.unscheduled × priority"
+    unscheduled_penalty: Int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_WEIGHT * MAX_PRIORITY,
+        description="cost if left out; default weights.unscheduled × priority",
     )
     team: tuple[TeamRequirement, ...] = Field(default=(), description="people needed by role")
     staff: tuple[Id, ...] = Field(default=(), description="named people who must attend")
@@ -146,7 +164,7 @@ class Task(Record):
     room_needs: tuple[Id, ...] = Field(
         default=(), description="room type/capabilities the room must all have"
     )
-    resources: dict[Id, int] = Field(
+    resources: dict[Id, Int] = Field(
         default_factory=dict, description="resource/equipment id -> units used while running"
     )
 
@@ -154,8 +172,10 @@ class Task(Record):
     @classmethod
     def _positive_units(cls, value: dict[str, int]) -> dict[str, int]:
         for resource, units in value.items():
-            if units < 0:
-                raise ValueError(f"resource '{resource}' units must be ≥ 0, got {units}")
+            if not 0 <= units <= MAX_UNITS:
+                raise ValueError(
+                    f"resource '{resource}' units must be between 0 and {MAX_UNITS}, got {units}"
+                )
         return {k: v for k, v in value.items() if v > 0}
 
     @model_validator(mode="after")
@@ -196,8 +216,11 @@ class Room(Record):
     type: Id | None = None
     capabilities: tuple[Id, ...] = ()
     openings: tuple[Opening, ...] = ()
-    turnover: int | None = Field(
-        default=None, ge=0, description="minutes between cases; None: the problem's turnover"
+    turnover: Int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_MINUTES,
+        description="minutes between cases; None: the problem's turnover",
     )
 
     @property
@@ -215,7 +238,7 @@ class Resource(Record):
 
     id: Id
     name: str = ""
-    capacity: int = Field(ge=0)
+    capacity: Int = Field(ge=0, le=MAX_UNITS)
 
 
 Equipment = Resource
@@ -228,7 +251,9 @@ class StaffMember(Record):
     name: str = ""
     roles: tuple[Id, ...] = Field(default=(), description="roles / skills held")
     available: tuple[Window, ...] | None = Field(default=None, description="on-duty windows")
-    max_minutes: int | None = Field(default=None, ge=0, description="most task minutes in total")
+    max_minutes: Int | None = Field(
+        default=None, ge=0, le=MAX_MINUTES, description="most task minutes in total"
+    )
 
     @property
     def label(self) -> str:
@@ -240,8 +265,8 @@ class Precedence(Record):
 
     before: Id
     after: Id
-    min_lag: int = 0
-    max_lag: int | None = None
+    min_lag: Int = Field(default=0, ge=-MAX_MINUTES, le=MAX_MINUTES)
+    max_lag: Int | None = Field(default=None, ge=-MAX_MINUTES, le=MAX_MINUTES)
 
     @model_validator(mode="after")
     def _lags(self) -> Self:
@@ -262,7 +287,7 @@ class CasePin(Record):
     """
 
     task: Id
-    start: int | None = Field(default=None, ge=0)
+    start: Int | None = Field(default=None, ge=0, le=MAX_MINUTES)
     room: Id | None = None
     staff: tuple[Id, ...] = ()
 
@@ -274,17 +299,23 @@ class CaseBaseline(Record):
     """
 
     schedule: CaseSchedule
-    move_weight: int = Field(default=100, ge=0, description="per moved/dropped task")
-    staff_weight: int = Field(default=10, ge=0, description="per person taken off a task")
+    move_weight: Int = Field(default=100, ge=0, le=MAX_WEIGHT, description="per moved/dropped task")
+    staff_weight: Int = Field(
+        default=10, ge=0, le=MAX_WEIGHT, description="per person taken off a task"
+    )
 
 
 class CaseWeights(Record):
     """Weights of the soft rules (see the module docstring)."""
 
-    unscheduled: int = Field(default=1000, ge=0, description="per priority unit, if no penalty")
-    tardiness: int = Field(default=1, ge=0, description="per minute late × priority")
-    overtime: int = Field(default=1, ge=0, description="per room-minute past opening end")
-    makespan: int = Field(default=0, ge=0, description="per minute of the last end")
+    unscheduled: Int = Field(
+        default=1000, ge=0, le=MAX_WEIGHT, description="per priority unit, if no penalty"
+    )
+    tardiness: Int = Field(default=1, ge=0, le=MAX_WEIGHT, description="per minute late × priority")
+    overtime: Int = Field(
+        default=1, ge=0, le=MAX_WEIGHT, description="per room-minute past opening end"
+    )
+    makespan: Int = Field(default=0, ge=0, le=MAX_WEIGHT, description="per minute of the last end")
 
 
 class CaseProblem(Record):
@@ -295,16 +326,26 @@ class CaseProblem(Record):
     start: dt.datetime | None = Field(
         default=None, description="wall-clock time of minute 0; None: abstract time units"
     )
-    horizon: int = Field(gt=0, description="every task ends by this minute")
-    tasks: tuple[Task, ...] = Field(min_length=1)
+    horizon: Int = Field(gt=0, le=MAX_MINUTES, description="every task ends by this minute")
+    tasks: tuple[Task, ...]
     rooms: tuple[Room, ...] = ()
     staff: tuple[StaffMember, ...] = ()
     resources: tuple[Resource, ...] = ()
     precedences: tuple[Precedence, ...] = ()
-    turnover: int = Field(default=0, ge=0, description="default minutes between cases in a room")
+    turnover: Int = Field(
+        default=0, ge=0, le=MAX_MINUTES, description="default minutes between cases in a room"
+    )
     weights: CaseWeights = Field(default_factory=CaseWeights)
     pins: tuple[CasePin, ...] = ()
     baseline: CaseBaseline | None = None
+
+    @field_validator("tasks")
+    @classmethod
+    def _some_tasks(cls, value: tuple[Task, ...]) -> tuple[Task, ...]:
+        # Not Field(min_length=1): that also fires, confusingly, when a task is invalid.
+        if not value:
+            raise ValueError("at least one task is needed")
+        return value
 
     @field_validator("start", mode="before")
     @classmethod

@@ -6,7 +6,44 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+
+# -- limits ----------------------------------------------------------------------
+# Every number in a problem has an upper bound far beyond any real hospital, so that
+# a typo (or 10**30) fails validation with a message naming the field instead of
+# overflowing a solver's 64-bit integers. With these limits the worst-case objective
+# stays below 2**63 ≈ 9.2e18 even for 10,000 tasks or 10,000 staff over MAX_DAYS:
+# a task's tardiness costs at most MAX_WEIGHT * MAX_PRIORITY * MAX_MINUTES ≈ 1.6e14,
+# a cover line at most MAX_WEIGHT * MAX_PEOPLE = 1e10.
+
+MAX_DAYS = 3 * 366
+"""Longest roster horizon in days (three years)."""
+MAX_MINUTES = MAX_DAYS * 24 * 60
+"""Largest time in minutes (or abstract PSPLIB time units): three years, 1,581,120."""
+MAX_PEOPLE = 10_000
+"""Most people one cover line or team requirement may ask for."""
+MAX_UNITS = 1_000_000
+"""Largest resource capacity or per-task resource use."""
+MAX_WEIGHT = 1_000_000
+"""Largest weight of a soft rule (benchmarks and the demo use at most 1,000)."""
+MAX_PRIORITY = 100
+"""Largest task priority (a multiplier of tardiness and unscheduling weights)."""
+MAX_REST_HOURS = 7 * 24
+"""Longest minimum rest after a shift, in hours (a week)."""
+
+
+def _reject_bool(value: object) -> object:
+    # pydantic's lax int mode would read true/false as 1/0 (numpy's bool_ too).
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise ValueError(f"Input should be a whole number, not {str(value).lower()}")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_reject_bool)]
+"""An integer that refuses booleans; give bounds with ``Field(ge=..., le=...)``."""
+
+Float = Annotated[float, BeforeValidator(_reject_bool)]
+"""A finite float (``Record`` forbids inf/NaN) that refuses booleans."""
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-+/#@ ]+$")
 
@@ -27,7 +64,9 @@ Id = Annotated[str, AfterValidator(_check_id)]
 class Record(BaseModel):
     """Base of every model record: immutable, strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 def parse_clock(value: str | int) -> int:

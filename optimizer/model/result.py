@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from optimizer.model.common import Id, Record
+from optimizer.model.common import MAX_DAYS, MAX_MINUTES, Id, Int, Record
 
 
 class SolveStatus(StrEnum):
@@ -26,7 +26,7 @@ class Assignment(Record):
     """One worked shift."""
 
     staff: Id
-    day: int = Field(ge=0)
+    day: Int = Field(ge=0, lt=MAX_DAYS)
     shift: Id
 
 
@@ -43,8 +43,8 @@ class ScheduledTask(Record):
     """One placed task: [start, end) in minutes from the horizon start."""
 
     task: Id
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    start: Int = Field(ge=0, le=MAX_MINUTES)
+    end: Int = Field(ge=0, le=MAX_MINUTES)
     room: Id | None = None
     staff: tuple[Id, ...] = ()
     resources: tuple[Id, ...] = Field(

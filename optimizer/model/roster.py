@@ -13,9 +13,21 @@ from collections import Counter
 from functools import cached_property
 from typing import Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from optimizer.model.common import Id, Record, format_date, parse_clock
+from optimizer.model.common import (
+    MAX_DAYS,
+    MAX_MINUTES,
+    MAX_PEOPLE,
+    MAX_REST_HOURS,
+    MAX_WEIGHT,
+    Float,
+    Id,
+    Int,
+    Record,
+    format_date,
+    parse_clock,
+)
 
 DAY_MINUTES = 24 * 60
 
@@ -34,14 +46,15 @@ class ShiftType(Record):
 
     id: Id
     name: str = ""
-    start: int = Field(default=0, description="start, minutes after midnight")
-    length_minutes: int = Field(gt=0, le=DAY_MINUTES)
+    start: Int = Field(default=0, ge=0, lt=DAY_MINUTES, description="start, minutes after midnight")
+    length_minutes: Int = Field(gt=0, le=DAY_MINUTES)
     forbidden_next: tuple[Id, ...] = Field(
         default=(), description="shift ids that may not be worked the day after this one"
     )
-    min_rest_hours: float | None = Field(
+    min_rest_hours: Float | None = Field(
         default=None,
         ge=0,
+        le=MAX_REST_HOURS,
         description="minimum rest after this shift before the next day's shift starts",
     )
     night: bool | None = Field(
@@ -74,23 +87,25 @@ class ShiftType(Record):
 class Contract(Record):
     """Working-time rules for one staff member (all hard)."""
 
-    min_minutes: int = Field(default=0, ge=0)
-    max_minutes: int | None = Field(default=None, ge=0)
-    max_shifts: int | None = Field(default=None, ge=0, description="total shifts")
-    max_shifts_per_type: dict[Id, int] = Field(
+    min_minutes: Int = Field(default=0, ge=0, le=MAX_MINUTES)
+    max_minutes: Int | None = Field(default=None, ge=0, le=MAX_MINUTES)
+    max_shifts: Int | None = Field(default=None, ge=0, le=MAX_DAYS, description="total shifts")
+    max_shifts_per_type: dict[Id, Int] = Field(
         default_factory=dict, description="shift id -> most shifts of that type; 0 forbids it"
     )
-    min_consecutive_work: int = Field(default=1, ge=1)
-    max_consecutive_work: int | None = Field(default=None, ge=1)
-    min_consecutive_off: int = Field(default=1, ge=1)
-    max_weekends: int | None = Field(default=None, ge=0)
+    min_consecutive_work: Int = Field(default=1, ge=1, le=MAX_DAYS)
+    max_consecutive_work: Int | None = Field(default=None, ge=1, le=MAX_DAYS)
+    min_consecutive_off: Int = Field(default=1, ge=1, le=MAX_DAYS)
+    max_weekends: Int | None = Field(default=None, ge=0, le=MAX_DAYS)
 
     @field_validator("max_shifts_per_type")
     @classmethod
-    def _non_negative_limits(cls, value: dict[str, int]) -> dict[str, int]:
+    def _limits_in_range(cls, value: dict[str, int]) -> dict[str, int]:
         for shift, limit in value.items():
-            if limit < 0:
-                raise ValueError(f"max shifts for '{shift}' must be ≥ 0, got {limit}")
+            if not 0 <= limit <= MAX_DAYS:
+                raise ValueError(
+                    f"max shifts for '{shift}' must be between 0 and {MAX_DAYS}, got {limit}"
+                )
         return value
 
     @model_validator(mode="after")
@@ -132,15 +147,18 @@ class CoverDemand(Record):
     hard floor (default 0: cover is soft only).
     """
 
-    day: int = Field(ge=0)
+    day: Int = Field(ge=0, lt=MAX_DAYS)
     shift: Id
     skill: Id | None = None
-    required: int = Field(ge=0)
-    min_required: int = Field(
-        default=0, ge=0, description="hard floor: fewer staff than this makes the roster infeasible"
+    required: Int = Field(ge=0, le=MAX_PEOPLE)
+    min_required: Int = Field(
+        default=0,
+        ge=0,
+        le=MAX_PEOPLE,
+        description="hard floor: fewer staff than this makes the roster infeasible",
     )
-    under_weight: int = Field(default=100, ge=0)
-    over_weight: int = Field(default=0, ge=0)
+    under_weight: Int = Field(default=100, ge=0, le=MAX_WEIGHT)
+    over_weight: Int = Field(default=0, ge=0, le=MAX_WEIGHT)
 
 
 class Unavailability(Record):
@@ -150,8 +168,8 @@ class Unavailability(Record):
     """
 
     staff: Id
-    first_day: int = Field(ge=0)
-    last_day: int = Field(ge=0)
+    first_day: Int = Field(ge=0, lt=MAX_DAYS)
+    last_day: Int = Field(ge=0, lt=MAX_DAYS)
     shifts: tuple[Id, ...] | None = None
     reason: str = "leave"
 
@@ -177,17 +195,17 @@ class ShiftRequest(Record):
     """Soft: a wish to work (``want``) or not work a shift (any shift if None)."""
 
     staff: Id
-    day: int = Field(ge=0)
+    day: Int = Field(ge=0, lt=MAX_DAYS)
     shift: Id | None = None
     want: bool
-    weight: int = Field(default=1, ge=0)
+    weight: Int = Field(default=1, ge=0, le=MAX_WEIGHT)
 
 
 class Pin(Record):
     """Hard: fix a staff member's day to a shift (or to a day off if ``shift`` is None)."""
 
     staff: Id
-    day: int = Field(ge=0)
+    day: Int = Field(ge=0, lt=MAX_DAYS)
     shift: Id | None
 
 
@@ -199,14 +217,14 @@ class Baseline(Record):
     """
 
     assignments: tuple[BaselineShift, ...] = ()
-    change_weight: int = Field(default=10, ge=0)
+    change_weight: Int = Field(default=10, ge=0, le=MAX_WEIGHT)
 
 
 class BaselineShift(Record):
     """One shift of the published roster."""
 
     staff: Id
-    day: int = Field(ge=0)
+    day: Int = Field(ge=0, lt=MAX_DAYS)
     shift: Id
 
 
@@ -216,14 +234,23 @@ class RosterProblem(Record):
     kind: Literal["roster"] = "roster"
     name: str = "roster"
     start_date: dt.date
-    num_days: int = Field(gt=0, le=3 * 366)
-    shifts: tuple[ShiftType, ...] = Field(min_length=1)
-    staff: tuple[Staff, ...] = Field(min_length=1)
+    num_days: Int = Field(gt=0, le=MAX_DAYS)
+    shifts: tuple[ShiftType, ...]
+    staff: tuple[Staff, ...]
     cover: tuple[CoverDemand, ...] = ()
     unavailability: tuple[Unavailability, ...] = ()
     requests: tuple[ShiftRequest, ...] = ()
     pins: tuple[Pin, ...] = ()
     baseline: Baseline | None = None
+
+    @field_validator("shifts", "staff")
+    @classmethod
+    def _not_empty(cls, value: tuple[object, ...], info: ValidationInfo) -> tuple[object, ...]:
+        # Not Field(min_length=1): that also fires, confusingly, when an item is invalid.
+        if not value:
+            what = "shift" if info.field_name == "shifts" else "staff member"
+            raise ValueError(f"at least one {what} is needed")
+        return value
 
     # -- lookups -----------------------------------------------------------------
 

@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from optimizer.errors import InputError
 from optimizer.model.result import CaseSchedule, ProgressPoint, RosterSolution
 
 SolutionCallback = Callable[[ProgressPoint], None]
+
+SEED_LIMIT = 2**31
+"""Seeds are ``0 <= seed < SEED_LIMIT``: CP-SAT's ``random_seed`` is a 32-bit int."""
+MAX_WORKERS = 1024
+"""Most parallel search workers (CP-SAT's ``num_workers`` is a 32-bit int)."""
+
+
+def check_run_options(time_limit: object, workers: object, seed: object) -> None:
+    """Raise ``InputError`` naming the option unless time limit, workers and seed are usable.
+
+    ``None`` is always fine (no limit / every core / unseeded).
+    """
+    if time_limit is not None and not _positive_seconds(time_limit):
+        raise InputError(
+            f"the time limit must be a positive, finite number of seconds, got {time_limit!r} "
+            "(leave it unset for no limit)",
+            field="time_limit",
+        )
+    if workers is not None and not _whole_in(workers, 1, MAX_WORKERS):
+        raise InputError(
+            f"workers must be at least 1 and at most {MAX_WORKERS}, got {workers!r}",
+            field="workers",
+        )
+    if seed is not None and not _whole_in(seed, 0, SEED_LIMIT - 1):
+        raise InputError(
+            f"the seed must be a whole number from 0 to {SEED_LIMIT - 1}, got {seed!r}",
+            field="seed",
+        )
+
+
+def _positive_seconds(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value > 0
+
+
+def _whole_in(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 @dataclass(frozen=True)
