@@ -11,69 +11,210 @@ from typing import Any
 import pandas as pd
 
 from optimizer.errors import InputError
-from optimizer.io.tables.to_problem import problem_from_tables
+from optimizer.io.load import CSV_UTF8_HINT, decode_utf8
+from optimizer.io.tables.sheets import sheets_of
+from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook
 
+MAX_SHEET_BYTES = 50_000_000
+"""Larger CSV members are refused (a bundle sheet is a few thousand rows at most)."""
 
-def _csv_frame(text: str, name: str) -> pd.DataFrame:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise InputError("the CSV file is empty", file=name, line=1)
-    header = [cell.strip().lower() for cell in rows[0]]
-    body = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
+_DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+Row = tuple[int, list[Any]]
+"""A file line (or XLSX row) number and its cells."""
+
+Sheet = tuple[str, str, list[Row]]
+"""A sheet's title, where it is (for messages) and its rows."""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: ``,`` unless ``;`` or a tab splits it into more."""
+    header = text.split("\n", 1)[0]
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in _DELIMITERS}
+    return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+
+
+def _csv_rows(data: bytes, where: str) -> list[Row]:
+    """The rows of a CSV file (comma, semicolon or tab separated); errors name the line."""
+    text = decode_utf8(data, where, CSV_UTF8_HINT)
+    first, _, rest = text.partition("\n")
+    skipped = 0
+    if len(first) == 5 and first.lower().startswith("sep="):  # Excel's separator line
+        delimiter, text, skipped = first[4], rest, 1
+    else:
+        delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows: list[Row] = []
+    while True:
+        line = reader.line_num + 1 + skipped  # where the next row starts
+        try:
+            rows.append((line, next(reader)))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
             raise InputError(
-                f"{len(row)} fields but the header has {len(header)}", file=name, line=line
+                f"not a readable {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated "
+                "CSV file "
+                f"({_csv_reason(str(exc))})",
+                file=where,
+                line=line,
+            ) from None
+
+
+def _csv_reason(reason: str) -> str:
+    if "field larger than field limit" in reason:
+        return f"a cell holds more than {csv.field_size_limit():,} characters"
+    if "unexpected end of data" in reason:
+        return "a quoted cell is never closed: a '\"' is missing"
+    if "expected after" in reason:
+        return f"a quoted cell goes on after its closing quote: {reason}"
+    return reason
+
+
+def _frame(rows: list[Row], where: str) -> pd.DataFrame:
+    """A table from its rows: the first is the header; blank rows and unnamed empty columns go."""
+    rows = [(line, cells) for line, cells in rows if not all(_blank(c) for c in cells)]
+    if not rows:
+        return pd.DataFrame(dtype=object)
+    header_line, header = rows[0]
+    names = ["" if _blank(c) else str(c).strip().lower() for c in header]
+    seen: dict[str, int] = {}
+    for position, column in enumerate(names, start=1):
+        if column in seen:
+            raise InputError(
+                f"the column '{column}' appears twice (columns {seen[column]} and {position}); "
+                "give each column once",
+                file=where,
+                line=header_line,
+                field=column,
             )
-        body.append(
-            [cell if cell.strip() else None for cell in row] + [None] * (len(header) - len(row))
-        )
-    frame = pd.DataFrame(body, columns=header, dtype=object)
+        if column:
+            seen[column] = position
+    body = []
+    for line, cells in rows[1:]:
+        for position, value in enumerate(cells, start=1):
+            if not _blank(value) and (position > len(names) or not names[position - 1]):
+                raise InputError(
+                    f"column {position} holds '{_short(value)}' but has no name in the header "
+                    f"(line {header_line} must hold the column names)",
+                    file=where,
+                    line=line,
+                )
+        padded = list(cells) + [None] * (len(names) - len(cells))
+        body.append([None if _blank(v) else v for v, n in zip(padded, names, strict=False) if n])
+    frame = pd.DataFrame(body, columns=[n for n in names if n], dtype=object)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
 
 
+def _short(value: object) -> str:
+    text = str(value).strip()
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
+    """(title, where, rows) of each sheet of an XLSX workbook (cached values of formulas)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return [
+                (
+                    str(sheet.title),
+                    f"{name} [{sheet.title}]",
+                    [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), 1)],
+                )
+                for sheet in book.worksheets
+            ]
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl raises many types on a broken file
+        raise InputError(f"not a readable XLSX workbook ({exc})", file=name) from None
+
+
+def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
+    """(title, where, rows) of every ``.csv`` in a ZIP (folders ignored, macOS extras skipped)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError("not a valid ZIP file", file=name) from None
+    sheets: list[Sheet] = []
+    with archive:
+        for member in archive.infolist():
+            base = member.filename.rsplit("/", 1)[-1]
+            if member.is_dir() or not base.lower().endswith(".csv"):
+                continue
+            if member.filename.startswith("__MACOSX") or base.startswith("."):
+                continue
+            where = f"{name}/{member.filename}"
+            if member.file_size > MAX_SHEET_BYTES:
+                raise InputError(
+                    f"the file is too large ({member.file_size:,} bytes; "
+                    f"at most {MAX_SHEET_BYTES:,})",
+                    file=where,
+                )
+            try:
+                raw = archive.read(member)
+            except Exception as exc:  # zipfile raises several types on a damaged member
+                raise InputError(f"cannot be unpacked ({exc})", file=where) from None
+            sheets.append((base[:-4], where, _csv_rows(raw, where)))
+    return sheets
+
+
 def read_bundle_tables(name: str, data: bytes) -> dict[str, pd.DataFrame]:
-    """The raw tables of an XLSX workbook or a ZIP of ``<sheet>.csv`` files (unvalidated)."""
+    """The raw tables of an XLSX workbook or a ZIP of ``<sheet>.csv`` files.
+
+    Cells are not validated here, but the layout is: unreadable files, a cell or
+    header the CSV reader cannot take, a blank or repeated column name and an
+    unknown sheet each raise one ``InputError`` naming the file (sheet) and line.
+    """
     lower = name.lower()
-    tables: dict[str, pd.DataFrame] = {}
     if lower.endswith((".xlsx", ".xlsm")):
-        try:
-            sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object)
-        except Exception as exc:  # openpyxl raises many types on a broken file
-            raise InputError(f"not a readable XLSX workbook ({exc})", file=name) from None
-        for sheet, frame in sheets.items():
-            frame.columns = [str(c).strip().lower() for c in frame.columns]
-            frame = frame.astype(object).where(frame.notna(), None)
-            frame.index = pd.RangeIndex(1, len(frame) + 1)
-            tables[str(sheet).strip().lower()] = frame
+        raw = _xlsx_sheets(name, data)
     elif lower.endswith(".zip"):
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise InputError("not a valid ZIP file", file=name) from None
-        with archive:
-            for member in archive.namelist():
-                if not member.lower().endswith(".csv") or member.startswith("__MACOSX"):
-                    continue
-                sheet = member.rsplit("/", 1)[-1][:-4].strip().lower()
-                try:
-                    text = archive.read(member).decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    raise InputError("not UTF-8 text", file=f"{name}/{member}") from None
-                tables[sheet] = _csv_frame(text, f"{name}/{member}")
+        raw = _zip_sheets(name, data)
     else:
         raise InputError(
             "a bundle must be an .xlsx workbook or a .zip of CSV files (one per sheet)", file=name
         )
+    tables: dict[str, pd.DataFrame] = {}
+    places: dict[str, str] = {}
+    for title, where, rows in raw:
+        sheet = title.strip().lower()
+        if sheet in tables:
+            raise InputError(
+                f"two sheets are named '{sheet}' ({places[sheet]} and {where}); keep one",
+                file=name,
+            )
+        tables[sheet], places[sheet] = _frame(rows, where), where
     if "settings" not in tables:
         raise InputError(
             "the bundle has no 'settings' sheet (see the template for the layout)", file=name
         )
-    return tables
+    _check_sheet_names(tables, places)
+    return {
+        sheet: frame for sheet, frame in tables.items() if sheet in sheets_of(tables_kind(tables))
+    }
+
+
+def _check_sheet_names(tables: Mapping[str, pd.DataFrame], places: Mapping[str, str]) -> None:
+    """An unknown sheet with anything in it would be ignored: refuse it instead."""
+    kind = tables_kind(tables)
+    expected = sheets_of(kind)
+    for sheet, frame in tables.items():
+        if sheet not in expected and (len(frame.columns) or len(frame)):
+            raise InputError(
+                f"unknown sheet '{sheet}'; a {kind} bundle has the sheets "
+                f"{', '.join(expected)} (rename the sheet or move its rows to one of these)",
+                file=places[sheet],
+            )
 
 
 def read_bundle(name: str, data: bytes) -> Any:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -69,29 +70,54 @@ def parse_text(value: object) -> str | None:
     return str(value).strip()
 
 
+MAX_INT_DIGITS = 100
+"""Longer whole numbers are refused (as in project JSON); no field needs more."""
+
+_INTEGRAL = re.compile(r"[+-]?\d+(?:\.0*)?")
+
+
 def parse_int(value: object) -> int | None:
+    """A whole number, exactly (text is never rounded through a float)."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
         raise BadCell(f"'{value}' must be a whole number")
     if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise BadCell(f"'{value}' must be a whole number")
+        return int(value)
+    text = str(value).strip()
     try:
-        number = float(str(value).strip())
-    except ValueError:
-        raise BadCell(f"'{value}' must be a whole number") from None
-    if not number.is_integer():
-        raise BadCell(f"'{value}' must be a whole number")
+        number = Decimal(text.split(".")[0] if _INTEGRAL.fullmatch(text) else text)
+    except InvalidOperation:
+        raise BadCell(f"'{_short(text)}' must be a whole number") from None
+    if not number.is_finite():
+        raise BadCell(f"'{_short(text)}' must be a whole number")
+    if number.adjusted() >= MAX_INT_DIGITS:
+        raise BadCell(f"'{_short(text)}' is far too large (more than {MAX_INT_DIGITS} digits)")
+    if number != number.to_integral_value():
+        raise BadCell(f"'{_short(text)}' must be a whole number")
     return int(number)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def parse_float(value: object) -> float | None:
     if is_blank(value):
         return None
+    if isinstance(value, bool):
+        raise BadCell(f"'{value}' must be a number")
     try:
-        return float(str(value).strip())
+        number = float(str(value).strip())
     except ValueError:
-        raise BadCell(f"'{value}' must be a number") from None
+        raise BadCell(f"'{_short(str(value).strip())}' must be a number") from None
+    if not math.isfinite(number):
+        raise BadCell(f"'{_short(str(value).strip())}' must be a finite number")
+    return number
 
 
 _TRUE = {"true", "yes", "y", "1", "x", "✓"}
@@ -131,7 +157,11 @@ def parse_map(value: object) -> dict[str, int]:
     return result
 
 
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
+
+
 def parse_date(value: object) -> dt.date | None:
+    """A date cell, or text ``YYYY-MM-DD`` (a midnight time, as Excel writes it, is fine)."""
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -139,10 +169,13 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    match = _DATE.fullmatch(text)
     try:
-        return dt.date.fromisoformat(text[:10])
+        if match:
+            return dt.date.fromisoformat(match.group(1))
     except ValueError:
-        raise BadCell(f"'{text}' must be a date like 2026-12-07") from None
+        raise BadCell(f"'{_short(text)}' is not a calendar date") from None
+    raise BadCell(f"'{_short(text)}' must be a date like 2026-12-07 (YYYY-MM-DD)")
 
 
 def parse_moment(value: object, start: dt.datetime | None) -> int | None:
@@ -169,13 +202,38 @@ def parse_moment(value: object, start: dt.datetime | None) -> int | None:
     return int((when.replace(tzinfo=None) - start).total_seconds() // 60)
 
 
-def parse_clock(value: object) -> str | int | None:
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([ap])\.?\s*m\.?)?", re.IGNORECASE)
+_CLOCK_HELP = "must be a time like 07:00 (HH:MM; 7:00, 07:00:00 and 7:00 PM also work)"
+
+
+def parse_clock(value: object) -> int | None:
+    """Minutes after midnight from a time cell or clock text (a bare number is refused)."""
     if is_blank(value):
         return None
-    if isinstance(value, dt.time):
-        return value.hour * 60 + value.minute
-    if isinstance(value, dt.datetime):
-        return value.hour * 60 + value.minute
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return parse_int(value)
-    return str(value).strip()[:5]
+    if isinstance(value, dt.datetime | dt.time):
+        seconds = (
+            value.hour * 3600 + value.minute * 60 + round(value.second + value.microsecond / 1e6)
+        )
+        return _whole_minutes(seconds, str(value))
+    if isinstance(value, dt.timedelta):
+        return _whole_minutes(round(value.total_seconds()), str(value))
+    text = parse_text(value) or ""
+    match = _CLOCK.fullmatch(text)
+    if not match:
+        raise BadCell(f"'{_short(text)}' {_CLOCK_HELP}")
+    hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    if match[4]:
+        if not 1 <= hours <= 12:
+            raise BadCell(f"'{text}': with AM/PM the hour must be 1 to 12")
+        hours = hours % 12 + (12 if match[4].lower() == "p" else 0)
+    if hours > 23 or minutes > 59 or seconds > 59:
+        raise BadCell(f"'{text}' is not a clock time")
+    return _whole_minutes(hours * 3600 + minutes * 60 + seconds, text)
+
+
+def _whole_minutes(seconds: int, shown: str) -> int:
+    if seconds % 60:
+        raise BadCell(f"'{shown}' must be a whole minute (no seconds)")
+    if not 0 <= seconds < 24 * 3600:
+        raise BadCell(f"'{shown}' must be a time within one day")
+    return seconds // 60

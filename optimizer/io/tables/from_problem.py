@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS
+from optimizer.io.tables.sheets import CASE_SHEETS, CASE_WEIGHT_SETTINGS, ROSTER_SHEETS
 from optimizer.model.common import format_clock
 from optimizer.model.roster import RosterProblem
 
@@ -131,6 +131,10 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         },
         {"key": "horizon", "value": str(problem.horizon)},
         {"key": "turnover", "value": str(problem.turnover)},
+        *(
+            {"key": key, "value": str(getattr(problem.weights, field))}
+            for key, field in CASE_WEIGHT_SETTINGS.items()
+        ),
     ]
     tasks = [
         {

@@ -68,3 +68,48 @@ CASE_SHEETS: dict[str, tuple[str, ...]] = {
     "precedences": ("before", "after", "min_lag", "max_lag"),
 }
 """Case bundle: sheet name -> columns. Times are ``YYYY-MM-DD HH:MM`` (or minutes)."""
+
+REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "roster": {
+        "settings": ("key", "value"),
+        "shifts": ("id", "start", "length_minutes"),
+        "staff": ("id",),
+        "cover": ("date", "shift", "required"),
+        "leave": ("staff", "first_date", "last_date"),
+        "requests": ("staff", "date", "want"),
+        "pins": ("staff", "date", "shift"),
+    },
+    "cases": {
+        "settings": ("key", "value"),
+        "tasks": ("id", "duration"),
+        "rooms": ("id",),
+        "openings": ("room", "start", "end"),
+        "staff": ("id",),
+        "availability": ("staff", "start", "end"),
+        "resources": ("id", "capacity"),
+        "precedences": ("before", "after"),
+    },
+}
+"""Columns a sheet with rows must have; each row needs a value in them (see ``BLANK_ALLOWED``)."""
+
+BLANK_ALLOWED: frozenset[tuple[str, str]] = frozenset({("settings", "value"), ("pins", "shift")})
+"""Required columns whose cells may be empty (an empty pin shift is a day off)."""
+
+CASE_WEIGHT_SETTINGS: dict[str, str] = {
+    "unscheduled_weight": "unscheduled",
+    "tardiness_weight": "tardiness",
+    "overtime_weight": "overtime",
+    "makespan_weight": "makespan",
+}
+"""Settings key -> ``CaseWeights`` field."""
+
+SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
+    "roster": ("kind", "name", "start_date", "num_days"),
+    "cases": ("kind", "name", "start", "horizon", "turnover", *CASE_WEIGHT_SETTINGS),
+}
+"""The keys a ``settings`` sheet may hold, per bundle kind."""
+
+
+def sheets_of(kind: str) -> dict[str, tuple[str, ...]]:
+    """The sheet layout of a ``"roster"`` or ``"cases"`` bundle."""
+    return ROSTER_SHEETS if kind == "roster" else CASE_SHEETS

@@ -16,11 +16,22 @@ from optimizer.io.tables.cells import (
     parse_text,
 )
 from optimizer.io.tables.reader import TableReader, missing_setting, validate_whole
+from optimizer.io.tables.sheets import CASE_WEIGHT_SETTINGS
+
+
+def _setting_int(reader: TableReader, settings: dict[str, str], key: str) -> int | None:
+    """A whole-number setting (None when absent); a bad value is a settings error."""
+    try:
+        return parse_int(settings.get(key))
+    except BadCell as exc:
+        reader.errors.append(CellError("settings", 0, key, str(exc)))
+        return None
 
 
 def case_from_tables(reader: TableReader) -> Any:
     from optimizer.model.cases import (
         CaseProblem,
+        CaseWeights,
         Opening,
         Precedence,
         Resource,
@@ -40,12 +51,13 @@ def case_from_tables(reader: TableReader) -> Any:
             reader.errors.append(
                 CellError("settings", 0, "start", f"'{settings['start']}' must be a date-time")
             )
-    horizon = turnover = None
-    try:
-        horizon = parse_int(settings.get("horizon"))
-        turnover = parse_int(settings.get("turnover"))
-    except BadCell as exc:
-        reader.errors.append(CellError("settings", 0, "horizon/turnover", str(exc)))
+    horizon = _setting_int(reader, settings, "horizon")
+    turnover = _setting_int(reader, settings, "turnover")
+    weights = {
+        field: _setting_int(reader, settings, key) for key, field in CASE_WEIGHT_SETTINGS.items()
+    }
+    fields = {field: key for key, field in CASE_WEIGHT_SETTINGS.items()}
+    case_weights = reader.record("settings", 0, CaseWeights, weights, fields)
 
     def moment(sheet: str, row: int, v: dict[str, Any], column: str) -> int | None:
         return reader.cell(sheet, row, v, column, lambda x: parse_moment(x, start))
@@ -138,6 +150,7 @@ def case_from_tables(reader: TableReader) -> Any:
         "start": start,
         "horizon": horizon,
         "turnover": turnover if turnover is not None else 0,
+        "weights": case_weights,
         "tasks": tasks,
         "rooms": rooms,
         "staff": staff,

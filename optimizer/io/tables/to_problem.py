@@ -2,40 +2,106 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from optimizer.io.tables.cells import CellError, TableErrors
+from optimizer.io.tables.cells import CellError, TableErrors, is_blank, parse_text
 from optimizer.io.tables.reader import TableReader
-from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS
+from optimizer.io.tables.sheets import BLANK_ALLOWED, REQUIRED_COLUMNS, SETTINGS_KEYS, sheets_of
 from optimizer.io.tables.to_cases import case_from_tables
 from optimizer.io.tables.to_roster import roster_from_tables
+
+KINDS = ("roster", "cases")
 
 
 def tables_kind(tables: Mapping[str, pd.DataFrame]) -> str:
     """``"roster"`` or ``"cases"``: the ``kind`` setting, else guessed from the sheets."""
     kind = TableReader(tables).settings().get("kind", "").lower()
-    if kind in ("roster", "cases"):
+    if kind in KINDS:
         return kind
     return "cases" if "tasks" in tables else "roster"
+
+
+def has_rows(frame: pd.DataFrame) -> bool:
+    """True when some row of the table holds a value."""
+    return any(not all(is_blank(v) for v in row) for row in frame.itertuples(index=False))
+
+
+def layout_errors(tables: Mapping[str, pd.DataFrame], kind: str) -> list[CellError]:
+    """Unknown sheets; blank, repeated, unknown or missing required columns."""
+    expected = sheets_of(kind)
+    errors: list[CellError] = []
+    for sheet, frame in tables.items():
+        known = expected.get(sheet)
+        if known is None:
+            if len(frame.columns) or len(frame):
+                names = ", ".join(expected)
+                message = f"unknown sheet '{sheet}'; a {kind} bundle has the sheets {names}"
+                errors.append(CellError(sheet, 0, None, message))
+            continue
+        columns = [str(c).strip().lower() for c in frame.columns]
+        if "" in columns:
+            position = columns.index("") + 1
+            errors.append(CellError(sheet, 0, None, f"column {position} has no name"))
+        for column, count in Counter(columns).items():
+            if column and count > 1:
+                message = f"the column '{column}' appears {count} times; give each column once"
+                errors.append(CellError(sheet, 0, column, message))
+        for column in dict.fromkeys(c for c in columns if c and c not in known):
+            errors.append(CellError(sheet, 0, column, f"unknown column '{column}'"))
+        if has_rows(frame):
+            for column in REQUIRED_COLUMNS[kind].get(sheet, ()):
+                if column not in columns:
+                    message = f"the required column '{column}' is missing"
+                    errors.append(CellError(sheet, 0, column, message))
+    return errors
+
+
+def _blank_required_cells(reader: TableReader, kind: str) -> list[CellError]:
+    errors = []
+    for sheet, columns in REQUIRED_COLUMNS[kind].items():
+        needed = [c for c in columns if (sheet, c) not in BLANK_ALLOWED]
+        for row, values in reader.rows(sheet):
+            for column in needed:
+                if is_blank(values.get(column)):
+                    errors.append(CellError(sheet, row, column, "a value is required"))
+    return errors
+
+
+def _settings_errors(reader: TableReader, kind: str) -> list[CellError]:
+    """Unknown, repeated or contradictory settings keys (they would be ignored otherwise)."""
+    allowed = SETTINGS_KEYS[kind]
+    errors = []
+    seen: dict[str, int] = {}
+    for row, values in reader.rows("settings"):
+        key = (parse_text(values.get("key")) or "").lower()
+        if not key:
+            continue
+        if key not in allowed:
+            message = f"unknown setting '{key}'; a {kind} bundle has {', '.join(allowed)}"
+            errors.append(CellError("settings", row, "key", message))
+        elif key in seen:
+            message = f"the setting '{key}' is given twice (rows {seen[key]} and {row})"
+            errors.append(CellError("settings", row, "key", message))
+        elif key == "kind" and (parse_text(values.get("value")) or "").lower() not in KINDS:
+            message = f"the kind must be {' or '.join(KINDS)}"
+            errors.append(CellError("settings", row, "value", message))
+        seen.setdefault(key, row)
+    return errors
 
 
 def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[Any, list[CellError]]:
     """(problem, []) when the tables are valid, else (None, every error found)."""
     reader = TableReader(tables)
     kind = tables_kind(tables)
-    expected = ROSTER_SHEETS if kind == "roster" else CASE_SHEETS
-    for sheet, frame in tables.items():
-        known = expected.get(sheet)
-        if known is None:
-            continue
-        unknown = [str(c) for c in frame.columns if str(c).strip().lower() not in known]
-        for column in unknown:
-            reader.errors.append(CellError(sheet, 0, column, f"unknown column '{column}'"))
+    reader.errors.extend(layout_errors(tables, kind))
     if reader.errors:
         return None, reader.errors
+    reader.errors.extend(_settings_errors(reader, kind))
+    reader.errors.extend(_blank_required_cells(reader, kind))
     problem = roster_from_tables(reader) if kind == "roster" else case_from_tables(reader)
     if problem is None and not reader.errors:
         reader.errors.append(CellError("settings", 0, None, "the tables hold no valid problem"))

@@ -8,7 +8,6 @@ from typing import Any
 from optimizer.io.tables.cells import (
     BadCell,
     CellError,
-    is_blank,
     parse_bool,
     parse_clock,
     parse_date,
@@ -51,11 +50,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
         if start is None:
             return None
         value = reader.cell(sheet, row, values, column, parse_date)
-        if value is None:
-            if is_blank(values.get(column)) and column in values:
-                reader.errors.append(CellError(sheet, row, column, "a date is required"))
-            return None
-        return (value - start).days
+        return None if value is None else (value - start).days
 
     shifts = []
     for row, v in reader.rows("shifts"):
