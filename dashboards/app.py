@@ -14,6 +14,7 @@ if __package__ in (None, ""):  # run as a script by ``streamlit run``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.state import workspace
+from dashboards.widgets import history_controls
 
 
 def main() -> None:
@@ -21,7 +22,9 @@ def main() -> None:
     st.set_page_config(
         page_title="carealloc planner", page_icon=":material/local_hospital:", layout="wide"
     )
-    workspace()
+    ws = workspace()
+    with st.sidebar:
+        history_controls(ws)
     pages = [
         st.Page(
             "views/data.py",

@@ -49,6 +49,8 @@ class SolveJob:
     cancelled: bool = False
     started: float = 0.0
     finished: float | None = None
+    problem: Any = field(default=None, repr=False, compare=False)
+    """The problem object being solved: a result is only used while it is still current."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -83,6 +85,7 @@ class SolveJob:
                 "diagnosis_time_limit": diagnosis_time_limit,
             },
             label=label,
+            problem=problem,
         )
         job.start()
         return job

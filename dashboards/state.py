@@ -2,11 +2,13 @@
 
 Nothing here draws; pages read and change the workspace. Edited tables live in
 ``Family.draft`` so that an edit survives page switches and invalid input is never
-thrown away.
+thrown away. Every action that replaces a plan (problem and/or result) is recorded in
+the workspace's ``History`` so that it can be undone (and redone).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,51 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FAMILIES = ("roster", "cases")
 LABELS = {"roster": "Staff roster", "cases": "Case schedule"}
+NOUNS = {"roster": "roster", "cases": "case schedule"}
+HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """One family's plan at one moment: what undo puts back."""
+
+    kind: str
+    problem: Any
+    result: Result | None
+    diagnosis: Any = None
+    pending: tuple[Any, tuple[str, ...]] | None = None
+    """The what-if being built on ``problem``: its problem and changes."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One undoable action: what it did and the plans it replaced."""
+
+    action: str
+    states: tuple[PlanState, ...]
+
+
+@dataclass
+class History:
+    """Bounded undo and redo stacks shared by the families of one workspace."""
+
+    limit: int = HISTORY_LIMIT
+    undo_steps: list[Step] = field(default_factory=list)
+    redo_steps: list[Step] = field(default_factory=list)
+
+    def record(self, action: str, states: Iterable[PlanState]) -> None:
+        """Remember ``states`` (the plans before ``action`` changes them)."""
+        states = tuple(s for s in states if s.problem is not None)
+        if not states:
+            return
+        self.undo_steps.append(Step(action, states))
+        del self.undo_steps[: -self.limit]
+        self.redo_steps.clear()
+
+    def problems(self) -> list[Any]:
+        """Every problem an undo or redo can bring back."""
+        steps = [*self.undo_steps, *self.redo_steps]
+        return [state.problem for step in steps for state in step.states]
 
 
 @dataclass
@@ -38,23 +85,25 @@ class Family:
     editor_data: dict[str, pd.DataFrame] = field(default_factory=dict)
     version: int = 0
     cache: dict[str, Any] = field(default_factory=dict)
+    recorder: Callable[[str, str], None] | None = field(default=None, repr=False, compare=False)
+    """Called with (action, kind) to record this plan for undo (set by the workspace)."""
+    on_replace: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+    """Called with ``kind`` after the problem was replaced (the workspace drops what-ifs)."""
 
-    def set_problem(self, problem: Any, *, keep_draft: bool = False) -> None:
-        """Use ``problem``; drop results of the previous one and reset the editors."""
-        from optimizer.io.tables.from_problem import problem_tables
+    def set_problem(
+        self, problem: Any, *, keep_draft: bool = False, action: str = "", record: bool = True
+    ) -> None:
+        """Use ``problem``; drop results of the previous one and reset the editors.
 
-        if self.job is not None:
-            self.job.cancel()
-        self.problem = problem
+        The previous plan is recorded for undo as ``action`` (described from the two
+        problems when empty) unless ``record`` is False (the caller recorded it).
+        """
+        if record:
+            self.remember(action or self._describe(problem))
+        self._stop_job()
         self.result = None
-        self.job = None
         self.diagnosis = None
-        self.message = ""
-        self.cache = {}
-        if not keep_draft:
-            self.draft = problem_tables(problem)
-        self.editor_data = {}
-        self.version += 1
+        self._use(problem, keep_draft=keep_draft)
 
     def set_result(self, result: Result | None, diagnosis: Any = None) -> None:
         self.result = result
@@ -66,6 +115,50 @@ class Family:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    def remember(self, action: str) -> None:
+        """Record the current plan for undo before ``action`` changes it."""
+        if self.recorder is not None:
+            self.recorder(action, self.kind)
+
+    def restore(self, state: PlanState) -> bool:
+        """Put ``state`` back; True if a running solve had to be stopped for it."""
+        stopped = False
+        if state.problem is not self.problem:
+            stopped = self._stop_job()
+        self.set_result(state.result, state.diagnosis)
+        self.message = ""
+        if state.problem is not self.problem:
+            self._use(state.problem, keep_draft=False)
+        return stopped
+
+    def _use(self, problem: Any, *, keep_draft: bool) -> None:
+        from optimizer.io.tables.from_problem import problem_tables
+
+        replaced = problem is not self.problem
+        self.problem = problem
+        self.message = ""
+        self.cache = {}
+        if not keep_draft:
+            self.draft = {} if problem is None else problem_tables(problem)
+        self.editor_data = {}
+        self.version += 1
+        if replaced and self.on_replace is not None:
+            self.on_replace(self.kind)
+
+    def _stop_job(self) -> bool:
+        """Cancel the running solve (its result belongs to the old problem)."""
+        job, self.job = self.job, None
+        if job is None or not job.running:
+            return False
+        job.cancel()
+        return True
+
+    def _describe(self, problem: Any) -> str:
+        name = getattr(problem, "name", "")
+        if self.problem is not None and name and name != getattr(self.problem, "name", ""):
+            return f"load {NOUNS[self.kind]} '{name}'"
+        return f"change to the {NOUNS[self.kind]} data"
 
 
 @dataclass
@@ -90,14 +183,104 @@ class Workspace:
     roster: Family = field(default_factory=lambda: Family("roster"))
     cases: Family = field(default_factory=lambda: Family("cases"))
     scenarios: list[Scenario] = field(default_factory=list)
+    """Every what-if; only those built on a family's current problem are usable."""
     pending: dict[str, tuple[Any, list[str]]] = field(default_factory=dict)
     """Per family: the what-if problem being built and the changes made to it."""
     upload_errors: list[str] = field(default_factory=list)
     last_upload: str = ""
+    """Identity (name:size:file id) of the uploaded file last applied: a file left in
+    the uploader is applied once, not again after the demo is loaded or an undo."""
     proposal: Any = None
+    history: History = field(default_factory=History)
+    notice: str = ""
+    """One-line confirmation of the last undo / redo, shown once."""
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    """Per family: what the Changes page must tell once (adoption, what-ifs dropped)."""
+
+    def __post_init__(self) -> None:
+        for family in (self.roster, self.cases):
+            family.recorder = self._record_one
+            family.on_replace = self._forget_what_ifs
 
     def family(self, kind: str) -> Family:
         return self.roster if kind == "roster" else self.cases
+
+    def usable_scenarios(self, kind: str) -> list[Scenario]:
+        """The scenarios of ``kind`` built on the current problem (others are stale)."""
+        current = self.family(kind).problem
+        return [s for s in self.scenarios if s.kind == kind and s.base_problem is current]
+
+    def stale_scenarios(self, kind: str) -> list[Scenario]:
+        current = self.family(kind).problem
+        return [s for s in self.scenarios if s.kind == kind and s.base_problem is not current]
+
+    def state(self, kind: str) -> PlanState:
+        """The plan of ``kind`` as undo would put it back (with its pending what-if)."""
+        family = self.family(kind)
+        pending = self.pending.get(kind)
+        frozen = None if pending is None else (pending[0], tuple(pending[1]))
+        return PlanState(kind, family.problem, family.result, family.diagnosis, frozen)
+
+    def record(self, action: str, kinds: Iterable[str]) -> None:
+        """Remember the plans of ``kinds`` before ``action`` changes them."""
+        self.history.record(action, [self.state(kind) for kind in kinds])
+
+    def _record_one(self, action: str, kind: str) -> None:
+        self.record(action, [kind])
+
+    def undo(self) -> None:
+        """Undo the last recorded action; the confirmation goes to ``notice``."""
+        self._travel(self.history.undo_steps, self.history.redo_steps, "Undone")
+
+    def redo(self) -> None:
+        """Redo the last undone action; the confirmation goes to ``notice``."""
+        self._travel(self.history.redo_steps, self.history.undo_steps, "Redone")
+
+    def _travel(self, source: list[Step], target: list[Step], verb: str) -> None:
+        """Put back the last step of ``source``, saving today's plans as a step of ``target``."""
+        if not source:
+            self.notice = f"Nothing to {'undo' if verb == 'Undone' else 'redo'}."
+            return
+        step = source.pop()
+        target.append(Step(step.action, tuple(self.state(s.kind) for s in step.states)))
+        stopped = [s.kind for s in step.states if self.family(s.kind).restore(s)]
+        for state in step.states:
+            self.notes.pop(state.kind, None)  # what was set aside is in ``target``
+            if state.pending is None:
+                self.pending.pop(state.kind, None)
+            else:
+                self.pending[state.kind] = (state.pending[0], list(state.pending[1]))
+        message = f"{verb}: {step.action}."
+        if stopped:
+            solves = " and ".join(NOUNS[kind] for kind in stopped)
+            message += f" The running {solves} solve was stopped."
+        self.notice = message
+
+    def _forget_what_ifs(self, kind: str) -> None:
+        """The problem of ``kind`` was replaced: put aside what-ifs built on the old one.
+
+        Pending changes leave with the old problem (undo brings both back), an
+        unconfirmed free-text proposal is dropped, and scenarios are kept (hidden) only
+        while an undo or redo can bring their base problem back.
+        """
+        dropped: list[str] = []
+        pending = self.pending.pop(kind, None)
+        if pending is not None and pending[1]:
+            dropped.append(f"{len(pending[1])} what-if change(s)")
+        if self.proposal is not None and self.proposal[0] == kind:
+            self.proposal = None
+            dropped.append("the unconfirmed free-text change")
+        if dropped:
+            self.notes.setdefault(kind, []).append(
+                f"The {NOUNS[kind]} problem was replaced: {' and '.join(dropped)} made to the "
+                "previous problem no longer apply (Undo brings the previous problem back)."
+            )
+        keep = {id(p) for p in self.history.problems()} | {id(self.family(kind).problem)}
+        for scenario in list(self.scenarios):
+            if scenario.kind == kind and id(scenario.base_problem) not in keep:
+                if scenario.job is not None:
+                    scenario.job.cancel()
+                self.scenarios.remove(scenario)
 
 
 def workspace() -> Workspace:
@@ -136,17 +319,20 @@ def demo_cases() -> Any:
 
 
 def load_demo(ws: Workspace) -> list[str]:
-    """Load the demo hospital into both families; returns what could not be loaded."""
+    """Load the demo hospital into both families (one undo step); returns what failed."""
     missing = []
+    loaded: dict[str, Any] = {}
     for kind, loader in (("roster", demo_roster), ("cases", demo_cases)):
         try:
             problem = loader()
         except Exception as exc:  # a broken demo file must not stop the app
-            problem = None
             missing.append(f"{LABELS[kind]}: {exc}")
-        if problem is None:
-            if not any(m.startswith(LABELS[kind]) for m in missing):
-                missing.append(f"{LABELS[kind]}: the demo is not available yet")
             continue
-        ws.family(kind).set_problem(problem)
+        if problem is None:
+            missing.append(f"{LABELS[kind]}: the demo is not available yet")
+            continue
+        loaded[kind] = problem
+    ws.record("load the demo hospital", loaded)
+    for kind, problem in loaded.items():
+        ws.family(kind).set_problem(problem, record=False)
     return missing

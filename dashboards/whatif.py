@@ -34,6 +34,29 @@ def _rebuild(problem: Any, **changes: Any) -> Any:
         raise from_validation_error(exc, file="what-if change") from None
 
 
+CASE_FORM_FIELDS = {
+    "id": "Case id",
+    "procedure": "Procedure",
+    "name": "Procedure",
+    "duration": "Minutes",
+    "priority": "Priority",
+    "staff": "Named surgeon",
+    "team": "Team",
+    "role": "Team",
+    "count": "Team",
+}
+"""Task / team fields -> the label of the add-case form field that sets them."""
+
+
+def _form_error(exc: ValidationError, labels: dict[str, str]) -> InputError:
+    """One ``InputError`` naming the form field (by its label) and the broken rule."""
+    error = from_validation_error(exc)
+    first = exc.errors(include_url=False)[0]
+    names = [str(part) for part in first.get("loc", ()) if isinstance(part, str)]
+    label = next((labels[name] for name in names if name in labels), error.field)
+    return InputError(error.message, field=label)
+
+
 def _day(problem: RosterProblem, date: dt.date) -> int:
     day = problem.day_of(date)
     if not 0 <= day < problem.num_days:
@@ -171,24 +194,29 @@ def with_added_case(
     """A new case (optionally on a given day, by a named surgeon)."""
     from optimizer.model.cases import Task, TeamRequirement
 
+    if not case_id.strip():
+        raise InputError("a case id is required", field="Case id")
     if case_id in problem.task_index:
-        raise InputError(f"a case with id '{case_id}' already exists", field="id")
+        raise InputError(f"a case with id '{case_id}' already exists", field="Case id")
     release, due = 0, None
     if day is not None and problem.start is not None:
         release = max(0, problem.minute_of(dt.datetime.combine(day, dt.time())))
         due = min(problem.horizon, release + 24 * 60)
-    task = Task(
-        id=case_id,
-        name=f"{case_id} {procedure}",
-        procedure=procedure,
-        duration=duration,
-        release=release,
-        due=due,
-        priority=priority,
-        optional=True,
-        staff=(surgeon,) if surgeon else (),
-        team=tuple(TeamRequirement(role=r, count=n) for r, n in roles.items() if n > 0),
-    )
+    try:
+        task = Task(
+            id=case_id,
+            name=f"{case_id} {procedure}",
+            procedure=procedure,
+            duration=duration,
+            release=release,
+            due=due,
+            priority=priority,
+            optional=True,
+            staff=(surgeon,) if surgeon else (),
+            team=tuple(TeamRequirement(role=r, count=n) for r, n in roles.items() if n > 0),
+        )
+    except ValidationError as exc:
+        raise _form_error(exc, CASE_FORM_FIELDS) from None
     new = _rebuild(problem, tasks=(*problem.tasks, task))
     when = "" if day is None else f" on {day:%a %d %b}"
     return new, f"added case {case_id}: {procedure}, {duration} min{when}"

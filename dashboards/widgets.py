@@ -1,4 +1,4 @@
-"""Page parts shared by several views: the solve panel with live progress."""
+"""Page parts shared by several views: the solve panel with live progress, undo / redo."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Any
 import streamlit as st
 
 from dashboards.jobs import SolveJob
-from dashboards.state import Family, workspace
+from dashboards.state import NOUNS, Family, Workspace, workspace
 from optimizer.model.result import SolveStatus
 from optimizer.plotting import progress_chart
 
 REFRESH_SECONDS = 0.5
+MAX_SEED = 2**31 - 1  # the solvers take a 32-bit signed seed
 
 
 def solve_controls(family: Family, default_limit: int = 20) -> None:
@@ -27,7 +28,9 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
     workers = cols[1].number_input(
         "Workers", min_value=1, max_value=max(cores, 8), value=cores, key=f"workers_{kind}"
     )
-    seed = cols[2].number_input("Seed", min_value=0, value=0, key=f"seed_{kind}")
+    seed = cols[2].number_input(
+        "Seed", min_value=0, max_value=MAX_SEED, value=0, key=f"seed_{kind}"
+    )
     cols[3].write("")
     if cols[3].button(
         "Solve", type="primary", disabled=running or family.problem is None, key=f"solve_{kind}"
@@ -42,6 +45,9 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
 
 def start_solve(family: Family, limit: float, workers: int, seed: int) -> None:
     """Start a background solve, warm-started from the current solution if any."""
+    if not 0 <= seed <= MAX_SEED:  # the input is bounded; this guards direct calls
+        family.message = f"field 'Seed': must be a whole number from 0 to {MAX_SEED}"
+        return
     hint: Any = None
     if family.result is not None:
         hint = family.result.roster if family.kind == "roster" else family.result.schedule
@@ -58,12 +64,18 @@ def _live_progress(kind: str) -> None:
     if job is None:
         return
     snap = job.snapshot()
+    if job.problem is not None and job.problem is not family.problem:
+        family.job = None  # solving a problem that is no longer current: never shown
+        job.cancel()
+        st.rerun(scope="app")
     if not snap.running:
         family.job = None
         result = snap.result
         if result is not None and (
             result.status.has_solution or result.status is SolveStatus.INFEASIBLE
         ):
+            if family.result is not None:
+                family.remember(f"new {NOUNS[kind]} solve")
             family.set_result(result, snap.diagnosis)
             family.message = (
                 "Stopped early: showing the best solution found." if (snap.cancelled) else ""
@@ -104,3 +116,33 @@ def status_line(family: Family) -> None:
         f"Status **{result.status.value}** · penalty {result.objective} · bound "
         f"{result.bound} · gap {gap} · {result.seconds:.1f} s ({result.backend})"
     )
+
+
+def history_controls(ws: Workspace) -> None:
+    """Undo / Redo of the last plan changes, with a one-line confirmation."""
+    undo, redo = ws.history.undo_steps, ws.history.redo_steps
+    st.button(
+        f"Undo: {_short(undo[-1].action)}" if undo else "Undo",
+        key="undo",
+        icon=":material/undo:",
+        disabled=not undo,
+        on_click=ws.undo,
+        help="Put back the previous problem and plan" if undo else "Nothing to undo",
+        width="stretch",
+    )
+    st.button(
+        f"Redo: {_short(redo[-1].action)}" if redo else "Redo",
+        key="redo",
+        icon=":material/redo:",
+        disabled=not redo,
+        on_click=ws.redo,
+        help=None if redo else "Nothing to redo",
+        width="stretch",
+    )
+    if ws.notice:
+        st.success(ws.notice)
+        ws.notice = ""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboards import whatif
 from dashboards.jobs import SolveJob
 from dashboards.optional import feature
-from dashboards.state import LABELS, Family, Scenario, Workspace, workspace
+from dashboards.state import LABELS, NOUNS, Family, Scenario, Workspace, workspace
 from optimizer.errors import InputError
 from optimizer.model.roster import RosterProblem
 
@@ -24,9 +24,16 @@ def _pending(ws: Workspace, family: Family) -> tuple[Any, list[str]]:
     return current
 
 
-def _add_change(ws: Workspace, kind: str, problem: Any, description: str) -> None:
+def _add_change(ws: Workspace, kind: str, problem: Any, descriptions: list[str]) -> None:
+    """Add confirmed changes to the what-if under construction (one undo step)."""
     _, changes = ws.pending[kind]
-    ws.pending[kind] = (problem, [*changes, description])
+    action = (
+        f"what-if change '{descriptions[0]}'"
+        if len(descriptions) == 1
+        else f"{len(descriptions) or 'the'} what-if changes"
+    )
+    ws.record(action, [kind])
+    ws.pending[kind] = (problem, [*changes, *descriptions])
 
 
 def _roster_forms(ws: Workspace, problem: RosterProblem) -> None:
@@ -42,7 +49,7 @@ def _roster_forms(ws: Workspace, problem: RosterProblem) -> None:
         if st.form_submit_button("Add leave"):
             try:
                 new, text = whatif.with_leave(problem, str(staff), first, last, str(reason))
-                _add_change(ws, "roster", new, text)
+                _add_change(ws, "roster", new, [text])
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
@@ -64,7 +71,7 @@ def _roster_forms(ws: Workspace, problem: RosterProblem) -> None:
                     None if skill == "(any)" else str(skill),
                     int(delta),
                 )
-                _add_change(ws, "roster", new, text)
+                _add_change(ws, "roster", new, [text])
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
@@ -106,9 +113,9 @@ def _case_forms(ws: Workspace, problem: Any) -> None:
                     day,
                     int(priority),
                 )
-                _add_change(ws, "cases", new, text)
+                _add_change(ws, "cases", new, [text])
                 st.rerun()
-            except (InputError, ValueError) as exc:
+            except InputError as exc:
                 st.error(str(exc))
     with room_tab, st.form("room_form"):
         rooms = {r.id: r.label for r in problem.rooms}
@@ -120,21 +127,27 @@ def _case_forms(ws: Workspace, problem: Any) -> None:
         if st.form_submit_button("Close room"):
             try:
                 new, text = whatif.with_closed_room(problem, str(room), day)
-                _add_change(ws, "cases", new, text)
+                _add_change(ws, "cases", new, [text])
                 st.rerun()
-            except (InputError, ValueError) as exc:
+            except InputError as exc:
                 st.error(str(exc))
 
 
 def _parse_roles(text: str) -> dict[str, int]:
+    """``role=count; …`` into a dict; InputError naming the Team field otherwise."""
     roles: dict[str, int] = {}
     for part in text.replace(",", ";").split(";"):
-        if not part.strip():
+        entry = part.strip()
+        if not entry:
             continue
-        role, sep, count = part.partition("=")
-        if not sep or not count.strip().isdigit():
-            raise ValueError(f"team entry '{part.strip()}' must look like role=count")
-        roles[role.strip()] = int(count)
+        role, sep, count = (piece.strip() for piece in entry.partition("="))
+        if not sep or not role or not (count.isascii() and count.isdigit()):
+            raise InputError(
+                f"entry '{entry}' must be role=count, with a role id and a whole number "
+                "of people (0-9 digits), e.g. scrub_nurse=2",
+                field="Team",
+            )
+        roles[role] = roles.get(role, 0) + int(count)
     return roles
 
 
@@ -174,8 +187,7 @@ def _free_text(ws: Workspace, family: Family) -> None:
     if proposal.requests and cols[0].button("Confirm and add", key=f"confirm_{family.kind}"):
         try:
             applied = apply_requests(problem, list(proposal.requests))
-            _, changes = ws.pending[family.kind]
-            ws.pending[family.kind] = (applied.problem, [*changes, *applied.changes])
+            _add_change(ws, family.kind, applied.problem, list(applied.changes))
             ws.proposal = None
             st.rerun()
         except InputError as exc:
@@ -207,6 +219,7 @@ def _start_scenario(ws: Workspace, family: Family, limit: float) -> None:
         problem=planned,
     )
     scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=0, hint=hint)
+    ws.record(f"re-plan the changes as {scenario.name}", [family.kind])
     ws.scenarios.append(scenario)
     ws.pending.pop(family.kind, None)
     st.session_state["scenario_choice"] = scenario.name
@@ -256,12 +269,29 @@ def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
     with cols[1]:
         st.markdown(f"**{len(moved)} {noun}**")
         st.dataframe(moved, hide_index=True, width="stretch", height=300)
+    st.button(
+        "Adopt this scenario as the current plan",
+        key=f"adopt_{scenario.name}",
+        on_click=adopt,
+        args=(ws, scenario),
+    )
+
+
+def adopt(ws: Workspace, scenario: Scenario) -> None:
+    """Make the scenario the current plan (one undo step); refused if it is stale."""
     family = ws.family(scenario.kind)
-    if st.button("Adopt this scenario as the current plan", key=f"adopt_{scenario.name}"):
-        adopted = scenario.problem.model_copy(update={"baseline": None})
-        family.set_problem(adopted)
-        family.set_result(scenario.result)
-        st.success(f"{scenario.name} is now the current plan.")
+    notes = ws.notes.setdefault(scenario.kind, [])
+    if scenario.base_problem is not family.problem or scenario.result is None:
+        notes.append(
+            f"{scenario.name} was not adopted: it was built on an earlier {NOUNS[scenario.kind]} "
+            "problem than the one in use."
+        )
+        return
+    ws.record(f"adopt {scenario.name}", [scenario.kind])
+    adopted = scenario.problem.model_copy(update={"baseline": None})
+    family.set_problem(adopted, record=False)
+    family.set_result(scenario.result)
+    ws.notes.setdefault(scenario.kind, []).append(f"{scenario.name} is now the current plan.")
 
 
 def render() -> None:
@@ -270,6 +300,8 @@ def render() -> None:
     st.title("Changes / what-if")
     choice = st.radio("Plan", [LABELS["roster"], LABELS["cases"]], horizontal=True)
     family = ws.roster if choice == LABELS["roster"] else ws.cases
+    for note in ws.notes.pop(family.kind, []):
+        st.info(note)
     if family.problem is None or family.result is None or not family.result.status.has_solution:
         st.info("Solve this plan first (Roster or Cases page): changes are made against it.")
     else:
@@ -290,9 +322,16 @@ def render() -> None:
                 _start_scenario(ws, family, float(limit))
                 st.rerun()
             if cols[2].button("Discard changes"):
+                ws.record(f"discard {len(changes)} what-if change(s)", [family.kind])
                 ws.pending.pop(family.kind, None)
                 st.rerun()
-    scenarios = [s for s in ws.scenarios if s.kind == family.kind]
+    scenarios = ws.usable_scenarios(family.kind)
+    hidden = len(ws.stale_scenarios(family.kind))
+    if hidden:
+        st.caption(
+            f"{hidden} scenario(s) built on an earlier {NOUNS[family.kind]} problem are hidden; "
+            "Undo back to that problem to see them again."
+        )
     if not scenarios:
         return
     st.subheader("Scenarios")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from collections import defaultdict
 from functools import lru_cache, partial
 
@@ -12,10 +12,12 @@ import streamlit as st
 from dashboards.state import FAMILIES, LABELS, Family, Workspace, load_demo, workspace
 from optimizer.errors import InputError
 from optimizer.io.tables.bundle import read_bundle_tables
-from optimizer.io.tables.cells import CellError
-from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS
+from optimizer.io.tables.cells import CellError, TableErrors
+from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.templates import template_xlsx
-from optimizer.io.tables.to_problem import tables_kind, validate_tables
+from optimizer.io.tables.to_problem import layout_errors, tables_kind, validate_tables
+
+logger = logging.getLogger(__name__)
 
 EDITED_SHEETS = {
     "roster": ("staff", "shifts", "cover", "leave", "requests", "pins", "settings"),
@@ -65,34 +67,47 @@ def template(kind: str) -> bytes:
 
 
 def handle_upload(ws: Workspace, name: str, data: bytes) -> list[str]:
-    """Load an uploaded project JSON or bundle; returns error messages (never raises)."""
-    from optimizer.io.project import problem_from_data
+    """Load an uploaded project JSON or bundle; returns error messages (never raises).
 
+    A bad file leaves every problem in use as it was; a bundle with bad cells is
+    loaded into the tables (with its problems marked) for fixing.
+    """
     try:
         if name.lower().endswith(".json"):
-            try:
-                document = json.loads(data.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                raise InputError("the file is not UTF-8 text", file=name) from None
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", file=name, line=exc.lineno) from None
-            problem = problem_from_data(document, name)
-            kind = "roster" if problem.kind == "roster" else "cases"
-            ws.family(kind).set_problem(problem)
+            _load_project(ws, name, data)
             return []
-        tables = read_bundle_tables(name, data)
+        return _load_bundle(ws, name, data)
     except InputError as exc:
         return [f"Could not load {name}: {exc}"]
+    except Exception as exc:  # last resort: never a traceback on the page
+        logger.exception("unexpected error while loading %s", name)
+        return [
+            f"Could not load {name}: an unexpected error ({type(exc).__name__}: {str(exc)[:200]}). "
+            "Nothing was changed."
+        ]
+
+
+def _load_project(ws: Workspace, name: str, data: bytes) -> None:
+    from optimizer.io.project import parse_json, problem_from_data
+
+    problem = problem_from_data(parse_json(data, name), name)
+    family = ws.family("roster" if problem.kind == "roster" else "cases")
+    family.set_problem(problem, action=f"upload {name}")
+
+
+def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[str]:
+    tables = read_bundle_tables(name, data)
     kind = tables_kind(tables)
-    family = ws.family(kind)
-    known = ROSTER_SHEETS if kind == "roster" else CASE_SHEETS
     draft = {
-        sheet: tables.get(sheet, pd.DataFrame(columns=list(cols), dtype=object))
-        for sheet, cols in known.items()
+        sheet: _with_columns(tables.get(sheet), cols) for sheet, cols in sheets_of(kind).items()
     }
+    layout = layout_errors(draft, kind)  # missing columns were added empty, to be filled in
+    if layout:  # the editor cannot rename or drop columns: refuse the file instead
+        raise TableErrors(layout, name)
     problem, errors = validate_tables(draft)
+    family = ws.family(kind)
     if problem is not None:
-        family.set_problem(problem)
+        family.set_problem(problem, action=f"upload {name}")
         return []
     family.draft = draft
     family.editor_data = {}
@@ -102,6 +117,17 @@ def handle_upload(ws: Workspace, name: str, data: bytes) -> list[str]:
         f"{name}: {len(errors)} problem(s) found. The tables below hold the uploaded data; "
         "fix the marked rows and press Apply."
     ]
+
+
+def _with_columns(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The sheet with every column of the layout (missing ones empty), in layout order."""
+    if frame is None:
+        return pd.DataFrame(columns=list(columns), dtype=object)
+    shown = frame.copy()
+    for column in columns:
+        if column not in shown.columns:
+            shown[column] = pd.Series([None] * len(shown), index=shown.index, dtype=object)
+    return shown[[*columns, *(c for c in frame.columns if c not in columns)]]
 
 
 def _highlight(frame: pd.DataFrame, errors: list[CellError]) -> pd.io.formats.style.Styler:
@@ -193,7 +219,7 @@ def _editors(family: Family) -> None:
         return
     st.info("The tables hold edits that are not applied yet.")
     if st.button("Apply edits", type="primary", key=f"apply_{family.kind}"):
-        family.set_problem(problem)
+        family.set_problem(problem, action="apply the table edits")
         st.rerun()
 
 
@@ -206,7 +232,6 @@ def render() -> None:
         if st.button("Load demo hospital", key="load_demo"):
             missing = load_demo(ws)
             ws.upload_errors = [f"Demo not loaded — {m}" for m in missing]
-            ws.last_upload = ""
             st.rerun()
         st.download_button(
             "Roster template (.xlsx)",
