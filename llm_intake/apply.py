@@ -41,6 +41,38 @@ class Applied:
     changes: list[str] = field(default_factory=list)
 
 
+def _day_text(date: dt.date) -> str:
+    return f"{date:%a %d %b}"
+
+
+def _span_text(first: dt.date, last: dt.date) -> str:
+    """ "Fri 11 Dec" or "Fri 11 Dec – Sun 13 Dec" (as the dashboard forms write it)."""
+    return _day_text(first) if first == last else f"{_day_text(first)} – {_day_text(last)}"
+
+
+def _cut_text(
+    asked_first: dt.date, asked_last: dt.date, first: dt.date, last: dt.date, plan: str
+) -> str:
+    """ " (Mon 14 Dec is after the roster)" when the applied range is shorter than asked."""
+    notes = []
+    if asked_first < first:
+        before = first - dt.timedelta(days=1)
+        notes.append(f"{_span_text(asked_first, before)} {_is(asked_first, before)} before")
+    if asked_last > last:
+        after = last + dt.timedelta(days=1)
+        notes.append(f"{_span_text(after, asked_last)} {_is(after, asked_last)} after")
+    return f" ({' and '.join(notes)} the {plan})" if notes else ""
+
+
+def _is(first: dt.date, last: dt.date) -> str:
+    return "is" if first == last else "are"
+
+
+def _label(people: Any, person_id: str) -> str:
+    """A person's name for messages (the id if unknown)."""
+    return next((p.label for p in people if p.id == person_id), person_id)
+
+
 def _revalidate(problem: Any, source: str) -> Any:
     try:
         return type(problem).model_validate(problem.model_dump())
@@ -73,6 +105,15 @@ class _Roster:
             raise InputError(f"{first}–{last} is outside the roster")
         return max(a, 0), min(b, self.p.num_days - 1)
 
+    def who(self, staff_id: str) -> str:
+        return _label(self.p.staff, staff_id)
+
+    def shift_name(self, shift_id: str | None) -> str:
+        return next((s.label for s in self.p.shifts if s.id == shift_id), shift_id or "any")
+
+    def on(self, day: int) -> str:
+        return _day_text(self.p.date_of(day))
+
     def unavailable(self, req: Unavailable) -> None:
         first, last = self.span(req.from_, req.to)
         unav = Unavailability(
@@ -86,11 +127,21 @@ class _Roster:
         kept = []
         for pin in self.pins:
             if pin.staff == req.staff and pin.shift is not None and unav.covers(pin.day, pin.shift):
-                self.changes.append(f"removed pin of {pin.staff} on day {pin.day} ({pin.shift})")
+                self.changes.append(
+                    f"{self.who(pin.staff)}: no longer fixed to the "
+                    f"{self.shift_name(pin.shift)} shift, {self.on(pin.day)}"
+                )
             else:
                 kept.append(pin)
         self.pins = kept
-        self.changes.append(f"{req.staff} unavailable days {first}–{last}")
+        shifts = (
+            ""
+            if req.shifts is None
+            else " for " + "/".join(self.shift_name(s) for s in req.shifts) + " shifts"
+        )
+        span = _span_text(self.p.date_of(first), self.p.date_of(last))
+        cut = _cut_text(req.from_, req.to, self.p.date_of(first), self.p.date_of(last), "roster")
+        self.changes.append(f"{self.who(req.staff)}: unavailable{shifts}, {span}{cut}")
 
     def wish(self, req: ShiftWish) -> None:
         day = self.day(req.date)
@@ -104,7 +155,13 @@ class _Roster:
                 staff=req.staff, day=day, shift=req.shift, want=req.want, weight=self.request_weight
             )
         )
-        self.changes.append(f"{req.staff} request day {day} shift {req.shift} want={req.want}")
+        if req.shift is None:
+            wish = "would like to work" if req.want else "would like a day off"
+        else:
+            verb = "would like" if req.want else "would rather not work"
+            shift = self.shift_name(req.shift)
+            wish = f"{verb} {'an' if shift[:1].lower() in 'aeiou' else 'a'} {shift} shift"
+        self.changes.append(f"{self.who(req.staff)}: {wish}, {self.on(day)}")
 
     def cover_change(self, req: CoverChange) -> None:
         day = self.day(req.date)
@@ -112,19 +169,40 @@ class _Roster:
             if (demand.day, demand.shift, demand.skill) == (day, req.shift, req.skill):
                 required = req.set_ if req.set_ is not None else demand.required + (req.delta or 0)
                 required = max(0, required)
+                self.check_ward_size(req, required, demand.required)
                 self.cover[i] = demand.model_copy(
                     update={
                         "required": required,
                         "min_required": min(demand.min_required, required),
                     }
                 )
-                self.changes.append(
-                    f"cover day {day} {req.shift} {req.skill}: {demand.required} → {required}"
-                )
+                self.changes.append(self.cover_text(req, day, demand.required, required))
                 return
         required = max(0, req.set_ if req.set_ is not None else (req.delta or 0))
+        self.check_ward_size(req, required, 0)
         self.cover.append(CoverDemand(day=day, shift=req.shift, skill=req.skill, required=required))
-        self.changes.append(f"cover day {day} {req.shift} {req.skill}: new demand {required}")
+        self.changes.append(self.cover_text(req, day, 0, required))
+
+    def check_ward_size(self, req: CoverChange, required: int, before: int) -> None:
+        """A cover raised above the number of staff who could fill it is refused."""
+        size = sum(1 for s in self.p.staff if req.skill is None or req.skill in s.skills)
+        if required > max(size, before):
+            who = f"{size} staff with {req.skill}" if req.skill else f"{size} staff"
+            raise InputError(
+                f"a cover of {required} on the {self.shift_name(req.shift)} shift of "
+                f"{_day_text(req.date)} is more than the {who} on the ward",
+                field="cover",
+            )
+
+    def cover_text(self, req: CoverChange, day: int, before: int, after: int) -> str:
+        """ "+1 RN on Early shifts, Mon 07 Dec (5 → 6)" (as the dashboard forms write it)."""
+        who = req.skill or "staff"
+        shift = self.shift_name(req.shift)
+        if req.delta is not None:
+            what = f"{req.delta:+d} {who} on {shift} shifts"
+        else:
+            what = f"{who} on {shift} shifts set to {req.set_}"
+        return f"{what}, {self.on(day)} ({before} → {after})"
 
     def pin(self, req: PinShift) -> None:
         day = self.day(req.date)
@@ -137,7 +215,10 @@ class _Roster:
             )
         self.pins = [p for p in self.pins if not (p.staff == req.staff and p.day == day)]
         self.pins.append(Pin(staff=req.staff, day=day, shift=req.shift))
-        self.changes.append(f"{req.staff} pinned to {req.shift} on day {day}")
+        self.changes.append(
+            f"{self.who(req.staff)}: fixed to the {self.shift_name(req.shift)} shift, "
+            f"{self.on(day)}"
+        )
 
     def build(self, baseline: RosterSolution | None) -> RosterProblem:
         update: dict[str, Any] = {
@@ -186,6 +267,9 @@ def _apply_cases(
     changes: list[str] = []
     ids = {t.id for t in tasks}
     for req in requests:
+        if isinstance(req, Unavailable):
+            problem = _case_absence(problem, req, changes)
+            continue
         if not isinstance(req, AddCase):
             continue
         n = 1
@@ -218,13 +302,58 @@ def _apply_cases(
                 rooms=(req.room,) if req.room else None,
             )
         )
-        changes.append(f"new task {task_id}: {req.procedure} ({req.duration_min} min)")
+        when = f" on {_day_text(req.date)}" if req.date is not None else ""
+        changes.append(f"added case {task_id}: {req.procedure}, {req.duration_min} min{when}")
     update: dict[str, Any] = {"tasks": tuple(tasks)}
     schedule = previous.schedule if isinstance(previous, Result) else previous
     if schedule is not None:
         update["baseline"] = CaseBaseline(schedule=schedule)
         changes.append(f"baseline: {len(schedule.tasks)} placed tasks of the last schedule")
     return Applied(_revalidate(problem.model_copy(update=update), "cases"), changes)
+
+
+def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
+    """The case problem with ``req.staff`` off duty on whole days ``from``–``to``.
+
+    The days are taken out of the person's on-duty windows; pins naming them go.
+    """
+    from optimizer.model.cases import merge_windows
+
+    person = next((p for p in problem.staff if p.id == req.staff), None)
+    if person is None:
+        raise InputError(f"unknown staff '{req.staff}' in the case problem", field="staff")
+    if problem.start is None:
+        raise InputError("the case problem has no start date, so a date cannot be used")
+    day = 24 * 60
+    first = (req.from_ - problem.start.date()).days
+    last = (req.to - problem.start.date()).days
+    days = -(-problem.horizon // day)
+    if last < 0 or first >= days:
+        raise InputError(f"{req.from_}–{req.to} is outside the case schedule", field="from")
+    first, last = max(first, 0), min(last, days - 1)
+    off_start, off_end = first * day, min((last + 1) * day, problem.horizon)
+    kept: list[tuple[int, int]] = []
+    windows = problem.windows_of(person)
+    for window in windows:
+        if window.start < off_start:
+            kept.append((window.start, min(window.end, off_start)))
+        if window.end > off_end:
+            kept.append((max(window.start, off_end), window.end))
+    staff = tuple(
+        p.model_copy(update={"available": tuple(merge_windows(kept))}) if p is person else p
+        for p in problem.staff
+    )
+    pins = tuple(p for p in problem.pins if req.staff not in p.staff)
+    for pin in problem.pins:
+        if req.staff in pin.staff:
+            changes.append(f"case {pin.task}: no longer fixed with {person.label}")
+    start = problem.start.date()
+    applied = (start + dt.timedelta(days=first), start + dt.timedelta(days=last))
+    cut = _cut_text(req.from_, req.to, *applied, "case schedule")
+    if sum(b - a for a, b in kept) == sum(w.length for w in windows):
+        cut += " (already off duty then)"
+    changes.append(f"{person.label}: unavailable, {_span_text(*applied)}{cut}")
+    return problem.model_copy(update={"staff": staff, "pins": pins})
 
 
 def apply_requests(
@@ -246,6 +375,11 @@ def apply_requests(
 
 
 def affects(problem: Any, requests: list[Request]) -> bool:
-    """Whether any request belongs to ``problem``'s family."""
+    """Whether any request belongs to ``problem``: a new case to a case problem, an absence
+    to the problem the person is in, every other request to a roster."""
     roster = isinstance(problem, RosterProblem)
-    return any(isinstance(r, AddCase) != roster for r in requests)
+    staff = {p.id for p in problem.staff}
+    return any(
+        req.staff in staff if isinstance(req, Unavailable) else isinstance(req, AddCase) != roster
+        for req in requests
+    )

@@ -40,6 +40,11 @@ class Proposal(BaseModel):
         }
 
 
+def _a(word: str) -> str:
+    """The indefinite article for ``word`` ("an early", "a late")."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def fmt_date(date: dt.date) -> str:
     return f"{date:%a} {date.day} {date:%b}"
 
@@ -51,6 +56,30 @@ def fmt_range(first: dt.date, last: dt.date) -> str:
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{last.day} {last:%b}"
     return f"{first.day} {first:%b}–{last.day} {last:%b}"
+
+
+def in_plan(first: dt.date, last: dt.date, window: tuple[dt.date, dt.date] | None) -> str:
+    """The range as it will apply, saying which days fall outside the plan.
+
+    "11–13 Dec (14 Dec is after the plan)"; the range unchanged when it fits.
+    """
+    if window is None or (window[0] <= first and last <= window[1]):
+        return fmt_range(first, last)
+    start, end = max(first, window[0]), min(last, window[1])
+    notes: list[str] = []
+    if first < window[0]:
+        notes.append(_outside(first, window[0] - dt.timedelta(days=1), "before"))
+    if last > window[1]:
+        notes.append(_outside(window[1] + dt.timedelta(days=1), last, "after"))
+    if start > end:
+        return f"{fmt_range(first, last)} (outside the plan)"
+    return f"{fmt_range(start, end)} ({'; '.join(notes)})"
+
+
+def _outside(first: dt.date, last: dt.date, side: str) -> str:
+    verb = "is" if first == last else "are"
+    days = f"{first.day} {first:%b}" if first == last else fmt_range(first, last)
+    return f"{days} {verb} {side} the plan"
 
 
 class _Describer:
@@ -79,15 +108,15 @@ class _Describer:
                 if req.shifts is None
                 else " for " + "/".join(self.shift(s).lower() for s in req.shifts) + " shifts"
             )
-            return f"{self.who(req.staff)} unavailable{shifts} {fmt_range(req.from_, req.to)}"
+            when = in_plan(req.from_, req.to, self.vocab.window(self.vocab.family_of(req.staff)))
+            return f"{self.who(req.staff)} unavailable{shifts} {when}"
         if isinstance(req, ShiftWish):
             if req.shift is None:
                 wish = "to work" if req.want else "a day off"
                 return f"{self.who(req.staff)} would like {wish} on {fmt_date(req.date)}"
             verb = "would like" if req.want else "would rather not work"
-            return f"{self.who(req.staff)} {verb} a {self.shift(req.shift).lower()} shift on " + (
-                fmt_date(req.date)
-            )
+            shift = self.shift(req.shift).lower()
+            return f"{self.who(req.staff)} {verb} {_a(shift)} {shift} shift on {fmt_date(req.date)}"
         if isinstance(req, CoverChange):
             who = req.skill or "staff"
             if req.delta is not None:

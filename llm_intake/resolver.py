@@ -527,6 +527,20 @@ def _find_words(text: str, index: dict[str, str]) -> list[Span]:
     return spans
 
 
+def cover_count_error(
+    vocab: Vocabulary, skill: str | None, delta: int | None, set_: int | None
+) -> str | None:
+    """Why a cover change asks for more staff than the ward has (None when it does not)."""
+    size = vocab.ward_size(skill)
+    ward = f"the {size} staff{f' with {skill}' if skill else ''} on the ward"
+    if set_ is not None and set_ > size:
+        return f"a cover of {set_} is more than {ward}"
+    if delta is not None and abs(delta) > size:
+        more = "extra" if delta > 0 else "fewer"
+        return f"{abs(delta)} {more} {skill or 'staff'} is more than {ward}"
+    return None
+
+
 class Unresolved(Exception):
     """A request field that does not resolve to exactly one id (message: the reason)."""
 
@@ -584,6 +598,7 @@ def resolve_request(
         return request.model_copy(update=update)
     if isinstance(request, CoverChange):
         update["shift"] = shift(request.shift)
+        skill: str | None = None
         if request.skill is not None:
             skill = (
                 request.skill if request.skill in vocab.skills else resolver.skill(request.skill)
@@ -591,7 +606,15 @@ def resolve_request(
             if skill is None:
                 raise Unresolved(f"unknown skill '{request.skill}'")
             update["skill"] = skill
+        if problem := cover_count_error(vocab, skill, request.delta, request.set_):
+            raise Unresolved(problem)
         in_plan(request.date, request.date, vocab.roster_start, vocab.roster_days)
+        return request.model_copy(update=update)
+    if isinstance(request, Unavailable) and _is_case_staff(request.staff, resolver, aliases):
+        update["staff"] = person(request.staff, "cases")
+        if request.shifts is not None:
+            raise Unresolved("for case-scheduling staff I can only record an absence on whole days")
+        in_plan(request.from_, request.to, vocab.case_start, vocab.case_days)
         return request.model_copy(update=update)
     update["staff"] = person(request.staff, "roster")
     if isinstance(request, Unavailable):
@@ -603,3 +626,11 @@ def resolve_request(
             update["shift"] = shift(request.shift)
         in_plan(request.date, request.date, vocab.roster_start, vocab.roster_days)
     return request.model_copy(update=update)
+
+
+def _is_case_staff(name: str, resolver: Resolver, aliases: dict[str, tuple[str, ...]]) -> bool:
+    """A name (or pseudonym) that fits nobody on a ward but someone in a case problem."""
+    ids = aliases.get(name.strip())
+    if ids:
+        return all(resolver.vocab.family_of(i) == "cases" for i in ids)
+    return not resolver.staff(name, "roster") and bool(resolver.staff(name, "cases"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from llm_intake.dates import DateHit, find_dates, number
+from llm_intake.proposal import fmt_range
 from llm_intake.requests import (
     AddCase,
     CoverChange,
@@ -25,7 +26,8 @@ from llm_intake.requests import (
     Unavailable,
     Unparsed,
 )
-from llm_intake.resolver import Mention, Resolver, Span
+from llm_intake.resolver import Mention, Resolver, Span, cover_count_error
+from llm_intake.vocabulary import TITLES, fold
 
 _I = re.IGNORECASE
 
@@ -98,8 +100,18 @@ _WISH = re.compile(
     _I,
 )
 _WISH_NOT = re.compile(
-    r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never)\b|n't\b|\bout\s+of\b", _I
+    r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never|leave|holidays?|hols|vacation|"
+    r"AL)\b|n't\b|\bout\s+of\b",
+    _I,
 )
+_SICKNESS = re.compile(r"\b(?:sick|sickness|unwell|ill|poorly)\b", _I)
+_NEXT_PREDICATE = re.compile(
+    r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+)(?:(?:also|then)\s+)?(?=(?:is|are|was|'s|will|would|"
+    r"wants?|wanted|prefers?|requests?|requested|asks?|asked|has|have|had|needs?|can|can't|"
+    r"cannot|cant|could|couldn't|won't|isn't|must|should|hopes?|is\s+hoping)\b)",
+    _I,
+)
+_PERSON_INTENTS = ("shift_request", "unavailable", "pin")
 _UNAVAILABLE = re.compile(
     r"\b(?:off\s+sick|sick|sickness|unwell|ill|poorly|(?:annual|study|maternity|paternity|"
     r"compassionate|parental|special)\s+leave|on\s+leave|leave|holidays?|hols|vacation|"
@@ -218,6 +230,7 @@ class Clause:
     shifts: list[Span] = field(default_factory=list)
     intent: str | None = None
     inherited: str = ""
+    family: str = "roster"
 
 
 class RuleParser:
@@ -227,12 +240,14 @@ class RuleParser:
         self.resolver = resolver
         self.vocab = resolver.vocab
         self.today = today
+        self._notes: list[Unparsed] = []  # days left out of a clause, reported after it
 
     # -- entry point -------------------------------------------------------------------
 
     def parse(self, text: str) -> Extraction:
         requests: list[Request] = []
         unparsed: list[Unparsed] = []
+        self._notes = []
         for start, end in split_sentences(text):
             sentence = text[start:end].strip(" ,")
             if not sentence:
@@ -256,6 +271,8 @@ class RuleParser:
                     requests.extend(self._clause_requests(clause))
                 except _NotUnderstood as exc:
                     unparsed.append(Unparsed(text=clause.text.strip(" ,"), reason=str(exc)))
+                unparsed.extend(self._notes)
+                self._notes = []
         return Extraction(requests=_dedupe(requests), unparsed=unparsed)
 
     # -- clause splitting --------------------------------------------------------------
@@ -315,12 +332,33 @@ class RuleParser:
                 clause.inherited = prev.text
                 if not clause.dates:
                     clause.dates = list(prev.dates)
-        return merged
+        return [part for clause in merged for part in self._split_predicates(clause)]
+
+    def _split_predicates(self, clause: Clause) -> list[Clause]:
+        """ "Jo wants a late on 9 Dec and is off sick on 10 Dec": one clause per predicate.
+
+        The part after "and" (or a comma) is split off only when it starts with a verb and,
+        read with the same people, is a request of its own; otherwise the clause stays whole.
+        """
+        if clause.intent not in _PERSON_INTENTS or not clause.people or clause.inherited:
+            return [clause]
+        subject = " and ".join(p.text for p in clause.people)
+        for m in _NEXT_PREDICATE.finditer(clause.text, max(p.end for p in clause.people)):
+            left = self._clause(clause.text[: m.start()])
+            right = self._clause(f"{subject} {clause.text[m.end() :]}")
+            if left.intent in _PERSON_INTENTS and right.intent in _PERSON_INTENTS:
+                return [left, *self._split_predicates(right)]
+        return [clause]
 
     def _clause(self, text: str, intent: str | None = None) -> Clause:
         family = "cases" if intent == "add_case" else "roster"
-        dates = find_dates(text, self.today, self._window(family))
         people = self.resolver.find_people(text, family)
+        if family == "roster" and not any(p.ids for p in people):
+            # nobody on a ward: maybe case staff (a surgeon off sick)
+            case_people = self.resolver.find_people(text, "cases")
+            if any(p.ids for p in case_people):
+                people, family = case_people, "cases"
+        dates = find_dates(text, self.today, self.vocab.window(family))
         people = [p for p in people if not any(p.start < d.end and d.start < p.end for d in dates)]
         shifts = [
             s
@@ -335,16 +373,9 @@ class RuleParser:
             night = self.resolver.shift("night")
             if night and night not in {s.id for s in shifts}:
                 shifts.append(Span(0, 0, night))
-        clause = Clause(text, people, dates, shifts)
+        clause = Clause(text, people, dates, shifts, family=family)
         clause.intent = intent or self._intent(clause)
         return clause
-
-    def _window(self, family: str) -> tuple[dt.date, dt.date] | None:
-        start = self.vocab.case_start if family == "cases" else self.vocab.roster_start
-        days = self.vocab.case_days if family == "cases" else self.vocab.roster_days
-        if start is None or days <= 0:
-            return None
-        return start, start + dt.timedelta(days=days - 1)
 
     def _is_case(self, sentence: str) -> bool:
         if not self.vocab.rooms and not self.vocab.case_staff:
@@ -404,7 +435,10 @@ class RuleParser:
                 raise _NotUnderstood(hit.error)
         if not clause.dates:
             raise _NotUnderstood("which date or dates?")
-        self._check_horizon(clause.dates, self.vocab.roster_start, self.vocab.roster_days)
+        if clause.family == "cases":
+            self._check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
+        else:
+            self._check_horizon(clause.dates, self.vocab.roster_start, self.vocab.roster_days)
         if intent in ("unavailable", "cover_change"):
             plain = _NEGATIVE_IDIOMS.sub(" ", _without_names(text, clause.people))
             if _NEGATION.search(plain):
@@ -413,6 +447,10 @@ class RuleParser:
             return self._cover(clause)
         staff = self._staff(clause, text)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
+        if clause.family == "cases" and (intent != "unavailable" or shifts):
+            raise _NotUnderstood(
+                "for case-scheduling staff I can only record an absence on whole days"
+            )
         if intent == "unavailable":
             ranges = _merge_ranges(clause.dates)
             return [
@@ -420,9 +458,19 @@ class RuleParser:
                 for s in staff
                 for a, b in ranges
             ]
-        days = [d for hit in clause.dates for d in hit.days()]
+        days = self._plan_days(clause)
         if intent == "shift_request":
-            own = _WISH_NOT.search(_without_names(text, clause.people))
+            if _SICKNESS.search(text):
+                raise _NotUnderstood(
+                    "a wish and a sickness in one request; say each as its own sentence"
+                )
+            plain = _without_names(text, clause.people)
+            turn = re.search(r"(?:,|\band)\s+not\b", plain, _I)
+            if turn and not _WISH_NOT.search(plain[: turn.start()]):
+                raise _NotUnderstood(
+                    "a wish for and a wish against in one request; say each as its own sentence"
+                )
+            own = _WISH_NOT.search(plain)
             want = not (own or (clause.inherited and _WISH_NOT.search(clause.inherited)))
             if len(shifts) > 1:
                 raise _NotUnderstood("more than one shift named in one request; which one?")
@@ -443,12 +491,49 @@ class RuleParser:
         for mention in clause.people:
             if not mention.ids:
                 raise _NotUnderstood(f"no staff member called '{mention.text}'")
-            if mention.resolved is None:
+            found = mention.ids
+            if clause.intent == "unavailable" and clause.family == "roster":
+                found = (*found, *self._case_staff_named(mention.text))
+            if len(found) > 1:
                 raise _NotUnderstood(
-                    f"'{mention.text}' could be {self.resolver.describe(mention.ids)}; which one?"
+                    f"'{mention.text}' could be {self.resolver.describe(found)}; which one?"
                 )
-            ids.append(mention.resolved)
+            ids.append(found[0])
         return list(dict.fromkeys(ids))
+
+    def _case_staff_named(self, name: str) -> tuple[str, ...]:
+        """Case staff the whole of ``name`` also fits ("Daniel": a nurse or a surgeon?).
+
+        A ward member's full name stays theirs (the demo has nurses on both lists).
+        """
+        words = tuple(w for w in fold(name).split() if w not in TITLES)
+        if any(p.tokens == words for p in self.vocab.roster_staff):
+            return ()
+        return tuple(
+            i
+            for m in self.resolver.find_people(name, "cases")
+            if m.text == name.strip()
+            for i in m.ids
+        )
+
+    def _plan_days(self, clause: Clause) -> list[dt.date]:
+        """The clause's days inside the plan; the others are left out with a note."""
+        days = [d for hit in clause.dates for d in hit.days()]
+        window = self.vocab.window(clause.family)
+        if window is None:
+            return days
+        inside = [d for d in days if window[0] <= d <= window[1]]
+        outside = [d for d in days if not window[0] <= d <= window[1]]
+        if outside:
+            verb = "is" if len(outside) == 1 else "are"
+            self._notes.append(
+                Unparsed(
+                    text=clause.text.strip(" ,"),
+                    reason=f"{_fmt_days(outside)} {verb} outside the plan "
+                    f"({fmt_range(*window)}), so left out",
+                )
+            )
+        return inside
 
     def _check_horizon(self, hits: list[DateHit], start: dt.date | None, days: int) -> None:
         if start is None:
@@ -483,7 +568,9 @@ class RuleParser:
             setto = number(m.group("n") or m.group("n2"))
         if delta is None and setto is None:
             raise _NotUnderstood("how many more or fewer staff?")
-        days = [d for hit in clause.dates for d in hit.days()]
+        if problem := cover_count_error(self.vocab, skill, delta, setto):
+            raise _NotUnderstood(problem)
+        days = self._plan_days(clause)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
         return [
             CoverChange(date=d, shift=s, skill=skill, delta=delta, set_=setto)
@@ -504,8 +591,11 @@ class RuleParser:
             if m is None:
                 raise _NotUnderstood("more than one skill; give a count for each")
             n = 1 if m.group(1).lower() == "another" else number(m.group(1)) or 1
-            changes.append((span.id, -n if m.group(2).lower() in ("fewer", "less") else n))
-        days = [d for hit in clause.dates for d in hit.days()]
+            delta = -n if m.group(2).lower() in ("fewer", "less") else n
+            if problem := cover_count_error(self.vocab, span.id, delta, None):
+                raise _NotUnderstood(problem)
+            changes.append((span.id, delta))
+        days = self._plan_days(clause)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
         return [
             CoverChange(date=d, shift=s, skill=skill, delta=delta)
@@ -659,6 +749,17 @@ def _merge_ranges(hits: list[DateHit]) -> list[tuple[dt.date, dt.date]]:
         else:
             ranges.append((hit.first, hit.last))
     return ranges
+
+
+def _fmt_days(days: list[dt.date]) -> str:
+    """ "Mon 4 Jan", or "4–6 Jan" for consecutive days, joined by commas."""
+    spans: list[list[dt.date]] = []
+    for day in sorted(set(days)):
+        if spans and day == spans[-1][1] + dt.timedelta(days=1):
+            spans[-1][1] = day
+        else:
+            spans.append([day, day])
+    return ", ".join(fmt_range(a, b) for a, b in spans)
 
 
 def _fmt_range(first: dt.date, last: dt.date) -> str:

@@ -37,6 +37,7 @@ class Person:
     name: str
     roles: tuple[str, ...] = ()
     family: str = "roster"
+    skills: tuple[str, ...] = ()
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -111,6 +112,23 @@ class Vocabulary:
     def case_staff(self) -> list[Person]:
         return [p for p in self.people if p.family == "cases"]
 
+    def window(self, family: str) -> tuple[dt.date, dt.date] | None:
+        """First and last date of the roster or case plan (None if it has no dates)."""
+        start = self.case_start if family == "cases" else self.roster_start
+        days = self.case_days if family == "cases" else self.roster_days
+        if start is None or days <= 0:
+            return None
+        return start, start + dt.timedelta(days=days - 1)
+
+    def family_of(self, person_id: str) -> str:
+        """``roster`` or ``cases``: which kind of problem the person belongs to."""
+        found = [p.family for p in self.people if p.id == person_id]
+        return found[0] if found else "roster"
+
+    def ward_size(self, skill: str | None) -> int:
+        """Roster staff holding ``skill`` (everyone if None)."""
+        return sum(1 for p in self.roster_staff if skill is None or skill in p.skills)
+
 
 def _attr(obj: Any, *names: str, default: Any = None) -> Any:
     for name in names:
@@ -126,7 +144,9 @@ def _add_roster(vocab: Vocabulary, problem: RosterProblem) -> None:
     for person in problem.staff:
         if person.id not in known:
             roles = (person.grade,) if person.grade else ()
-            vocab.people.append(Person(person.id, person.name or person.id, roles, "roster"))
+            vocab.people.append(
+                Person(person.id, person.name or person.id, roles, "roster", tuple(person.skills))
+            )
     for shift in problem.shifts:
         if shift.id not in {s.id for s in vocab.shifts}:
             vocab.shifts.append(Shift(shift.id, shift.name, shift.start, shift.is_night))
