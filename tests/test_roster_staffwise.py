@@ -10,12 +10,14 @@ import time
 from typing import Any
 
 from optimizer import solve
-from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.check import check
+from optimizer.model.result import Assignment, ProgressPoint, RosterSolution, SolveStatus
 from optimizer.model.roster import Contract, CoverDemand, RosterProblem, Unavailability
 from optimizer.solvers.cpsat.roster import solve as cpsat_roster_solve
-from optimizer.solvers.cpsat.roster.groups import group_problem
+from optimizer.solvers.cpsat.roster.groups import group_problem, solve_window, window_problem
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.staffwise import StaffwiseSearch, decomposable
+from optimizer.solvers.options import SolveOptions
 from tests.test_roster_cpsat import _problem, _random_ward
 from tests.verify import solve_verified
 
@@ -162,3 +164,83 @@ def test_progress_runs_on_from_the_staffwise_phase_into_the_full_model() -> None
     objectives = [p.objective for p in points]
     assert objectives == sorted(set(objectives), reverse=True)
     assert result.objective == objectives[-1]
+
+
+def _after_night_ward() -> RosterProblem:
+    """2 days; day 1 needs one ICU nurse on D (only s0 has ICU) and anybody on N.
+
+    A night on day 0 rules out a day shift on day 1 (N is not followed by D).
+    """
+    demands = (
+        CoverDemand(day=1, shift="D", skill="ICU", required=1, under_weight=100, over_weight=1),
+        CoverDemand(day=1, shift="N", required=1, under_weight=100, over_weight=1),
+    )
+    return _problem(num_days=2, staff=2, demands=demands)
+
+
+def _checked_cost(search: StaffwiseSearch) -> int:
+    """The search's cost of its roster, asserted equal to the independent checker's."""
+    problem, shifts = search.problem, search.problem.shifts
+    solution = RosterSolution(
+        assignments=tuple(
+            Assignment(staff=problem.staff[e].id, day=d, shift=shifts[s].id)
+            for (e, d), s in sorted(search.roster().items())
+        )
+    )
+    report = check(problem, solution)
+    assert report.feasible, report.violations
+    cost = search.cost(search.roster())
+    assert cost == report.objective
+    return cost
+
+
+NIGHTS = [{0: 1, 1: 1}, {}]
+"""s0 on nights both days, s1 off: the ICU day shift of day 1 is short (cost 100)."""
+
+
+def test_window_problem_pins_every_day_outside_the_window_to_the_rows() -> None:
+    problem = _after_night_ward()
+    sub = window_problem(problem, NIGHTS, first=1, days=1)
+    assert {(p.staff, p.day, p.shift) for p in sub.pins} == {("s0", 0, "N"), ("s1", 0, None)}
+    assert window_problem(problem, NIGHTS, first=0, days=2).pins == ()
+
+
+def test_a_window_move_respects_the_fixed_days_and_gains_from_a_wider_window() -> None:
+    problem = _after_night_ward()
+    options = SolveOptions(time_limit=10, workers=1, seed=0)
+    # Day 0 fixed: s0's night rules out the ICU day shift; nothing better than 100.
+    narrow, proven = solve_window(problem, NIGHTS, 1, 1, cpsat_roster_solve, options)
+    assert proven and narrow is not None and narrow[0][0] == 1 and narrow[0].get(1) != 0
+    # Both days free: s0 drops the night before and takes the ICU day shift.
+    wide, proven = solve_window(problem, NIGHTS, 0, 2, cpsat_roster_solve, options)
+    assert proven and wide is not None and wide[0].get(1) == 0 and wide[1].get(1) == 1
+
+
+def test_staffwise_window_move_lowers_a_checked_cost() -> None:
+    search = StaffwiseSearch(
+        RosterIndex.build(_after_night_ward()), group_solver=cpsat_roster_solve, windows=True
+    )
+    assert search.construct(deadline=1e18) == (True, False)
+    for e, row in enumerate(search.rows):
+        search._count(e, row or {}, -1)
+    search.rows = [dict(row) for row in NIGHTS]
+    search._count(0, NIGHTS[0], +1)
+    assert _checked_cost(search) == 100
+    search.window_days = 1  # either day alone: the other day's shift blocks any gain
+    assert not search.window_move(deadline=time.perf_counter() + 30)
+    assert search.rows == NIGHTS and search.window_days == 2  # proven: the window grows
+    assert search.window_move(deadline=time.perf_counter() + 30)
+    assert _checked_cost(search) == 0
+
+
+def test_window_moves_are_chosen_only_when_switched_on() -> None:
+    index = RosterIndex.build(_after_night_ward())
+    off = StaffwiseSearch(index, group_solver=cpsat_roster_solve)
+    assert {off._next_move() for _ in range(50)} == {"groups"}
+    on = StaffwiseSearch(index, group_solver=cpsat_roster_solve, seed=3, windows=True)
+    assert {on._next_move() for _ in range(50)} == {"groups", "window"}
+
+
+def test_staffwise_with_window_moves_passes_the_checker() -> None:
+    result, _ = solve_verified(_random_ward(5), time_limit=6, roster_windows=True, **ONLY)
+    assert result.status is SolveStatus.FEASIBLE

@@ -69,6 +69,7 @@ TUNING_DEFAULTS: dict[str, Any] = {
     "roster_staffwise": "auto",  # True / False / "auto": from STAFFWISE_STAFF_DAYS on
     "roster_staffwise_share": 0.9,  # its share of the time limit; 1: no full model after
     "roster_groups": True,  # staffwise: group moves once single rows stop improving
+    "roster_windows": False,  # staffwise: also window moves (measured mixed: benchmarks.md)
 }
 """Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
 
@@ -230,6 +231,7 @@ def _staffwise_phase(
         options.num_workers,
         options.seed,
         group_solver=solve if tuning["roster_groups"] else None,
+        windows=bool(tuning["roster_windows"]),
     )
     progress: list[ProgressPoint] = []
 

@@ -6,14 +6,18 @@ change together. A group move re-solves a few people with the whole roster model
 asks the group only for what the others leave short (``required`` minus the others'
 count; every extra person counts as over cover once the others already meet it).
 The group's current rows are the hint, so a group solve never returns worse rows.
+
+A window move is the transpose: everybody re-solved on a few consecutive days, every
+other day pinned to the current rows (sequence rules across the window's edges hold).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from optimizer.model.result import Assignment, Result, RosterSolution, SolveStatus
-from optimizer.model.roster import Baseline, RosterProblem
+from optimizer.model.roster import Baseline, Pin, RosterProblem
 from optimizer.solvers.options import SolveOptions
 
 Row = dict[int, int]
@@ -71,7 +75,45 @@ def solve_group(
 ) -> tuple[list[Row] | None, bool]:
     """New rows for ``group`` (hinted by ``rows``, theirs now), and whether proven best."""
     sub = group_problem(problem, group, others_count)
+    return _solve_rows(sub, rows, solver, replace(options, workers=1))
+
+
+def window_problem(
+    problem: RosterProblem, rows: Sequence[Row], first: int, days: int
+) -> RosterProblem:
+    """The whole problem with every day outside ``[first, first + days)`` pinned to ``rows``."""
     shift_ids = [shift.id for shift in problem.shifts]
+    inside = range(first, first + days)
+    pins = list(problem.pins)
+    pinned = {(p.staff, p.day) for p in pins}
+    for person, row in zip(problem.staff, rows, strict=True):
+        for d in range(problem.num_days):
+            if d in inside or (person.id, d) in pinned:
+                continue
+            s = row.get(d)
+            shift = None if s is None else shift_ids[s]
+            pins.append(Pin.model_construct(staff=person.id, day=d, shift=shift))
+    return problem.model_copy(update={"pins": tuple(pins)})
+
+
+def solve_window(
+    problem: RosterProblem,
+    rows: Sequence[Row],
+    first: int,
+    days: int,
+    solver: GroupSolver,
+    options: SolveOptions,
+) -> tuple[list[Row] | None, bool]:
+    """Everybody's new rows with days ``[first, first + days)`` re-solved (hinted by
+    ``rows``, the rows now; the other days stay), and whether proven best."""
+    return _solve_rows(window_problem(problem, rows, first, days), rows, solver, options)
+
+
+def _solve_rows(
+    sub: RosterProblem, rows: Sequence[Row], solver: GroupSolver, options: SolveOptions
+) -> tuple[list[Row] | None, bool]:
+    """Solve ``sub`` hinted by ``rows`` (one per ``sub.staff``); its rows, and if proven."""
+    shift_ids = [shift.id for shift in sub.shifts]
     hint = RosterSolution(
         assignments=tuple(
             Assignment(staff=sub.staff[i].id, day=d, shift=shift_ids[s])
@@ -80,18 +122,10 @@ def solve_group(
         )
     )
     params = {**options.params, **GROUP_PARAMS}
-    sub_options = SolveOptions(
-        time_limit=options.time_limit,
-        workers=1,
-        seed=options.seed,
-        hint=hint,
-        params=params,
-        stage_weights=options.stage_weights,
-    )
-    result = solver(sub, sub_options)
+    result = solver(sub, replace(options, hint=hint, params=params, on_solution=None))
     if result.roster is None:
         return None, False
-    new_rows: list[Row] = [{} for _ in group]
+    new_rows: list[Row] = [{} for _ in rows]
     position = {person.id: i for i, person in enumerate(sub.staff)}
     shift_index = {shift_id: s for s, shift_id in enumerate(shift_ids)}
     for a in result.roster.assignments:

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
-from optimizer.solvers.cpsat.roster.groups import GroupSolver, solve_group
+from optimizer.solvers.cpsat.roster.groups import GroupSolver, solve_group, solve_window
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.objective import Roster, evaluate
 from optimizer.solvers.cpsat.roster.variables import RosterVars, build_variables
@@ -39,6 +39,18 @@ MIN_GROUP, MAX_GROUP = 2, 8
 
 GROUP_STEP = 4.0
 """Seconds per group solve."""
+
+MIN_WINDOW, FIRST_WINDOW, MAX_WINDOW = 2, 4, 14
+"""Days per window move (everybody re-solved on those days; adapts like the group size)."""
+
+WINDOW_STEP = 6.0
+"""Seconds per window move (one solve on all workers)."""
+
+MOVE_MEMORY = 0.8
+"""Weight of a kind's earlier rounds when its gain per second is updated."""
+
+MIN_SHARE = 0.2
+"""Each kind of move (group rounds, window moves) gets at least this share of rounds."""
 
 GROUP_ROUND = 4
 """Group moves per worker between two progress reports."""
@@ -85,6 +97,26 @@ class _Person:
 
 
 @dataclass
+class _MoveRecord:
+    """What one kind of move has gained lately, to choose between kinds.
+
+    Older rounds count less (``MOVE_MEMORY`` per round), so a kind that paid off early
+    but has stopped paying off loses its share.
+    """
+
+    gain: float = 0.0
+    seconds: float = 0.0
+
+    def record(self, gain: int, seconds: float) -> None:
+        self.gain = MOVE_MEMORY * self.gain + max(0, gain)
+        self.seconds = MOVE_MEMORY * self.seconds + seconds
+
+    def rate(self) -> float:
+        """Cost saved per second (optimistic before the first try)."""
+        return (self.gain + 1) / (self.seconds + 1)
+
+
+@dataclass
 class StaffwiseOutcome:
     """The best roster (None if some row was not found), its cost, and infeasibility."""
 
@@ -104,6 +136,7 @@ class StaffwiseSearch:
         workers: int = 1,
         seed: int | None = None,
         group_solver: GroupSolver | None = None,
+        windows: bool = False,
     ) -> None:
         self.index = index
         self.problem = index.problem
@@ -125,6 +158,9 @@ class StaffwiseSearch:
         self.step = 1.0
         self.group_solver = group_solver
         self.group_size = MIN_GROUP
+        self.windows = windows
+        self.window_days = FIRST_WINDOW
+        self.moves = {"groups": _MoveRecord(), "window": _MoveRecord()}
 
     # -- per-person models ---------------------------------------------------------
 
@@ -354,11 +390,52 @@ class StaffwiseSearch:
             current = [self.rows[e] or {} for e in group]
             if self._group_delta(group, current, new) >= 0:
                 return False
-            for e, before, after in zip(group, current, new, strict=True):
-                self._count(e, before, -1)
-                self._count(e, after, +1)
-                self.rows[e] = after
+            self._replace_rows(group, current, new)
             return True
+
+    def window_move(self, deadline: float) -> bool:
+        """Re-solve everybody on a window of days (the rest fixed); True if cheaper.
+
+        Runs alone (on all workers), so the rows cannot change while it solves.
+        """
+        assert self.group_solver is not None
+        left = deadline - time.perf_counter()
+        if left <= 0.5:
+            return False
+        days = min(self.window_days, self.index.num_days)
+        first = self.rng.randrange(self.index.num_days - days + 1)
+        rows = [dict(row or {}) for row in self.rows]
+        options = SolveOptions(
+            time_limit=min(left, WINDOW_STEP),
+            workers=self.workers,
+            seed=self.rng.randrange(1 << 30),
+            stage_weights=self.weights_given,
+        )
+        new, proven = solve_window(self.problem, rows, first, days, self.group_solver, options)
+        if proven:
+            self.window_days = min(MAX_WINDOW, self.window_days + 1)
+        else:
+            self.window_days = max(MIN_WINDOW, self.window_days - 1)
+        everybody = list(range(self.index.num_staff))
+        if new is None or self._group_delta(everybody, rows, new) >= 0:
+            return False
+        self._replace_rows(everybody, rows, new)
+        return True
+
+    def _replace_rows(self, people: list[int], old: list[Row], new: list[Row]) -> None:
+        """Swap ``people``'s rows from ``old`` to ``new`` in the rows and cover counts."""
+        for e, before, after in zip(people, old, new, strict=True):
+            self._count(e, before, -1)
+            self._count(e, after, +1)
+            self.rows[e] = after
+
+    def _next_move(self) -> str:
+        """Group moves or a window move, in proportion to what each has gained per second."""
+        if not self.windows:
+            return "groups"
+        groups, window = self.moves["groups"].rate(), self.moves["window"].rate()
+        share = min(1 - MIN_SHARE, max(MIN_SHARE, window / (groups + window)))
+        return "window" if self.rng.random() < share else "groups"
 
     def improve_groups(self, deadline: float, moves: int) -> int:
         """``moves`` group moves; how many lowered the cost."""
@@ -425,7 +502,8 @@ class StaffwiseSearch:
         """Legal rows first, then improving passes until ``deadline`` or no gain.
 
         Best responses (one person at a time) until a pass changes nothing; then, with
-        a ``group_solver``, group moves until ``IDLE_GROUP_PASSES`` x staff moves in a
+        a ``group_solver``, rounds of group moves or window moves (chosen by what each
+        has gained per second lately) until ``IDLE_GROUP_PASSES`` x staff moves in a
         row change nothing; without one, best responses at rising effort.
         """
         complete, infeasible = self.construct(deadline)
@@ -442,12 +520,18 @@ class StaffwiseSearch:
         # (also when the deadline cuts a pass short).
         while not first_only and time.perf_counter() < deadline - 0.05:
             if groups:
-                changed = self.improve_groups(deadline, round_moves)
+                kind, began = self._next_move(), time.perf_counter()
+                if kind == "window":
+                    changed = int(self.window_move(deadline))
+                else:
+                    changed = self.improve_groups(deadline, round_moves)
             else:
                 changed = self.improve_pass(deadline)
             passes += 1
             new = self.roster()
             new_cost = self.cost(new)
+            if groups:
+                self.moves[kind].record(cost - new_cost, time.perf_counter() - began)
             if new_cost < cost:
                 roster, cost = new, new_cost
                 if on_roster is not None:
