@@ -355,10 +355,20 @@ def bench_command(
     ] = None,
 ) -> None:
     """Solve every instance of a benchmark suite; compare with the best-known values."""
-    from optimizer.bench import CSV_COLUMNS, row_cells, run_bench, to_markdown, write_csv
+    from optimizer.bench import (
+        CSV_COLUMNS,
+        read_best_known,
+        row_cells,
+        run_bench,
+        to_markdown,
+        write_csv,
+    )
     from optimizer.io.solution import check_not_input, check_output_path
 
     params = parse_params(param or [])  # bad pairs fail before any solve
+    if not suite_dir.is_dir():
+        raise InputError("the suite folder does not exist", file=str(suite_dir))
+    read_best_known(suite_dir / "best_known.csv")  # a bad file fails before the table starts
     for path, option in ((out_md, "--out-md"), (out_csv, "--out-csv")):
         if path is not None:
             check_not_input(path, [suite_dir / "best_known.csv"], option)
@@ -375,6 +385,8 @@ def bench_command(
             on_row=lambda row: table.add_row(*row_cells(row)),
             **params,
         )
+    if not out.is_terminal:  # the last frame of the table ends without a line break
+        out.line()
     title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
     if param:
         title += ", " + ", ".join(param)

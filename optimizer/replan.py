@@ -42,7 +42,7 @@ from optimizer.model.cases import (
     Window,
     merge_windows,
 )
-from optimizer.model.common import Id, Record
+from optimizer.model.common import MAX_MINUTES, Id, Int, Record
 from optimizer.model.result import CaseSchedule, Result, ScheduledTask
 from optimizer.solve import solve
 
@@ -68,8 +68,8 @@ class StaffUnavailable(Record):
 
     kind: Literal["staff_unavailable"] = "staff_unavailable"
     staff: Id
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: Int = Field(ge=0, le=MAX_MINUTES)
+    end: Int = Field(gt=0, le=MAX_MINUTES)
     reason: str = "unavailable"
 
 
@@ -78,8 +78,8 @@ class RoomClosed(Record):
 
     kind: Literal["room_closed"] = "room_closed"
     room: Id
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: Int = Field(ge=0, le=MAX_MINUTES)
+    end: Int = Field(gt=0, le=MAX_MINUTES)
     reason: str = "closed"
 
 
@@ -88,7 +88,7 @@ class CaseOverrun(Record):
 
     kind: Literal["case_overrun"] = "case_overrun"
     task: Id
-    actual_end: int = Field(gt=0)
+    actual_end: Int = Field(gt=0, le=MAX_MINUTES)
 
 
 Change = Annotated[

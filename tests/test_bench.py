@@ -138,6 +138,15 @@ def test_cli_bench_bad_suite_exits_2(tmp_path: Path) -> None:
     assert "suite folder does not exist" in result.output
 
 
+def test_cli_bench_bad_best_known_exits_2_before_the_table(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    (suite / "best_known.csv").write_bytes(b"instance,best_ub\nTiny1,6\xe907\n")
+    result = CliRunner().invoke(app, ["bench", str(suite), "--time-limit", "1"])
+    assert result.exit_code == 2
+    assert "best_known.csv:2" in result.output and "UTF-8" in result.output
+    assert "instance" not in result.output.split("error:")[0]  # no empty table first
+
+
 def test_cli_bench_passes_parameters_and_names_them(tmp_path: Path) -> None:
     suite, md = _suite(tmp_path), tmp_path / "out.md"
     args = ["bench", str(suite), "--time-limit", "20", "--workers", "1", "--instances", "Tiny1"]

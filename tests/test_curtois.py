@@ -110,6 +110,9 @@ def test_tiny_instance_optimum(tmp_path: Path) -> None:
         # out-of-range values
         ("A,0,1", "A,0,9", 15, "day 9 is outside the horizon"),
         ("0,E,1,100,1", "0,E,-1,100,1", 24, "cover requirement must be ≥ 0"),
+        # beyond the model's limits: one message with the line, never a traceback
+        ("0,E,1,100,1", "0,E,1,100000000000000000000,1", 24, "under_weight"),
+        ("B,3,E,2", "B,3,E,100000000000000000000", 18, "weight"),
     ],
 )
 def test_bad_input_names_file_line_and_rule(

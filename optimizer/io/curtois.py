@@ -235,7 +235,14 @@ class _Reader:
                     continue
                 day = self.day(line, i)
                 result.append(
-                    Unavailability(staff=staff_id, first_day=day, last_day=day, reason="day off")
+                    self.record(
+                        line,
+                        Unavailability,
+                        staff=staff_id,
+                        first_day=day,
+                        last_day=day,
+                        reason="day off",
+                    )
                 )
         return result
 
@@ -243,7 +250,9 @@ class _Reader:
         result = []
         for line in self.lines(section):
             result.append(
-                ShiftRequest(
+                self.record(
+                    line,
+                    ShiftRequest,
                     staff=self.staff(line, line.fields[0]),
                     day=self.day(line, 1),
                     shift=self.shift(line, line.fields[2]),
@@ -263,7 +272,9 @@ class _Reader:
                 raise self.error(line, f"cover for day {day}, shift '{shift}' is given twice")
             seen.add((day, shift))
             result.append(
-                CoverDemand(
+                self.record(
+                    line,
+                    CoverDemand,
                     day=day,
                     shift=shift,
                     skill=None,
@@ -279,7 +290,9 @@ class _Reader:
             return cls(**values)
         except ValidationError as exc:
             error = from_validation_error(exc, file=self.path)
-            raise InputError(error.message, file=self.path, line=line.number) from None
+            raise InputError(
+                error.message, file=self.path, line=line.number, field=error.field
+            ) from None
 
     def problem(self, name: str) -> RosterProblem:
         self.horizon()
