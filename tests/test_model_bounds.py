@@ -353,3 +353,14 @@ def test_largest_benchmarks_validate() -> None:
     assert roster.num_days == 364 and len(roster.staff) == 150
     for path in (j60[0], j60[-1]):
         assert len(read_psplib(path).tasks) == 62
+
+
+def test_ids_may_use_letters_of_any_script() -> None:
+    from pydantic import ValidationError
+
+    from optimizer.model.roster import Staff
+
+    assert Staff(id="Müller", skills=("RN",)).id == "Müller"
+    assert Staff(id="Łukasz Nowak", skills=("RN",)).id == "Łukasz Nowak"
+    with pytest.raises(ValidationError, match="may only contain letters"):
+        Staff(id="Mü!ler", skills=("RN",))

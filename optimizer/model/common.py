@@ -45,7 +45,7 @@ Int = Annotated[int, BeforeValidator(_reject_bool)]
 Float = Annotated[float, BeforeValidator(_reject_bool)]
 """A finite float (``Record`` forbids inf/NaN) that refuses booleans."""
 
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-+/#@ ]+$")
+_ID_PATTERN = re.compile(r"^[\w.\-+/#@ ]+$")  # \w: letters of any script (Müller)
 
 
 def _check_id(value: str) -> str:
