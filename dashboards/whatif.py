@@ -247,6 +247,30 @@ def with_closed_room(problem: Any, room: str, day: dt.date | None) -> tuple[Any,
     return _rebuild(problem, rooms=rooms), f"{target.label} closed {what}"
 
 
+def adopted_plan(problem: Any, result: Result) -> tuple[Any, Result]:
+    """The what-if problem without its baseline, and ``result`` costed for it.
+
+    Once adopted, the scenario is the plan: the moves away from the old plan are no
+    longer a cost. The objective and terms are recomputed by the independent checker;
+    the result is no longer proven optimal for the problem without the baseline.
+    """
+    from optimizer.check import check
+    from optimizer.model.result import SolveStatus
+
+    adopted = problem.model_copy(update={"baseline": None})
+    report = check(adopted, result)
+    status = SolveStatus.FEASIBLE if result.status is SolveStatus.OPTIMAL else result.status
+    costed = result.model_copy(
+        update={
+            "objective": report.objective,
+            "terms": report.cost_by_rule(),
+            "bound": None,
+            "status": status,
+        }
+    )
+    return adopted, costed
+
+
 def baseline_cases(problem: Any, result: Result) -> Any:
     """The problem with ``result``'s schedule as the published baseline.
 

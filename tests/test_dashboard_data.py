@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import FileUploader
 
 from dashboards.samples import small_ward
-from dashboards.state import Workspace, demo_roster
+from dashboards.state import Workspace, demo_cases, demo_roster
 from dashboards.views.data import handle_upload
 from optimizer.io.project import problem_to_json
 from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
@@ -114,3 +114,30 @@ def test_edits_are_validated_and_applied_on_request() -> None:
     assert not at.error
     at.button(key="apply_roster").click().run()
     assert ws.roster.problem.staff[0].contract.max_minutes == 2000
+
+
+def test_applying_table_edits_keeps_what_the_tables_cannot_hold() -> None:
+    from optimizer.io.tables.from_problem import problem_tables
+    from optimizer.io.tables.to_problem import keep_fields_not_in_tables, validate_tables
+    from optimizer.model.cases import CasePin
+    from optimizer.model.roster import Baseline, BaselineShift
+
+    cases = demo_cases()
+    first, second = cases.tasks[0], cases.tasks[1]
+    tasks = (first.model_copy(update={"unscheduled_penalty": 7}), *cases.tasks[1:])
+    cases = cases.model_copy(update={"tasks": tasks, "pins": (CasePin(task=second.id),)})
+    ward = small_ward()
+    shift = BaselineShift(staff=ward.staff[0].id, day=0, shift=ward.shifts[0].id)
+    ward = ward.model_copy(update={"baseline": Baseline(assignments=(shift,))})
+    for problem in (cases, ward):
+        read, errors = validate_tables(problem_tables(problem))
+        assert not errors and read != problem  # the tables alone lose these fields
+        assert keep_fields_not_in_tables(read, problem) == (problem, "")
+    # A pinned case deleted from the tables: the pin is left out, and the note says so.
+    tables = problem_tables(cases)
+    tables["tasks"] = tables["tasks"][tables["tasks"]["id"] != second.id]
+    read, errors = validate_tables(tables)
+    assert not errors
+    kept, note = keep_fields_not_in_tables(read, cases)
+    assert kept is read and not kept.pins
+    assert "pins" in note and "leaves them out" in note

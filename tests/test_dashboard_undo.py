@@ -152,7 +152,13 @@ def test_adopting_a_scenario_is_undoable_and_stale_scenarios_are_refused() -> No
     at = at.button(key="adopt_Scenario 1").click().run()
     assert not at.exception, at.exception
     assert ws.roster.problem == planned.model_copy(update={"baseline": None})
-    assert ws.roster.result is replanned
+    adopted = ws.roster.result
+    assert adopted is not None and adopted.roster == replanned.roster
+    # The moves from the old plan are no cost once adopted: the checker agrees.
+    verify_result(ws.roster.problem, adopted)
+    assert "baseline_change" not in adopted.terms
+    assert replanned.objective is not None and adopted.objective is not None
+    assert adopted.objective == replanned.objective - replanned.terms.get("baseline_change", 0)
     assert any("Scenario 1 is now the current plan" in i.value for i in at.info)
     assert not [b for b in at.button if b.label.startswith("Adopt")]  # built on the old plan
     assert any("1 scenario(s) built on an earlier" in c.value for c in at.caption)

@@ -288,9 +288,9 @@ def adopt(ws: Workspace, scenario: Scenario) -> None:
         )
         return
     ws.record(f"adopt {scenario.name}", [scenario.kind])
-    adopted = scenario.problem.model_copy(update={"baseline": None})
+    adopted, result = whatif.adopted_plan(scenario.problem, scenario.result)
     family.set_problem(adopted, record=False)
-    family.set_result(scenario.result)
+    family.set_result(result)
     ws.notes.setdefault(scenario.kind, []).append(f"{scenario.name} is now the current plan.")
 
 

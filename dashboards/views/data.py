@@ -15,7 +15,12 @@ from optimizer.io.tables.bundle import read_bundle_tables
 from optimizer.io.tables.cells import CellError, TableErrors
 from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.templates import template_xlsx
-from optimizer.io.tables.to_problem import layout_errors, tables_kind, validate_tables
+from optimizer.io.tables.to_problem import (
+    keep_fields_not_in_tables,
+    layout_errors,
+    tables_kind,
+    validate_tables,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +219,9 @@ def _editors(family: Family) -> None:
             "keeps using the last valid data until they are fixed."
         )
         return
+    problem, note = keep_fields_not_in_tables(problem, family.problem)
+    if note:
+        st.warning(note)
     if problem == family.problem:
         st.success("The tables match the problem in use.")
         return

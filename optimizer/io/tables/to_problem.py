@@ -114,3 +114,50 @@ def problem_from_tables(tables: Mapping[str, pd.DataFrame], source: str | None =
     if errors:
         raise TableErrors(errors, source)
     return problem
+
+
+NOT_IN_TABLES = {"roster": ("baseline",), "cases": ("pins", "baseline")}
+"""Problem fields the tables have no sheet for (set through the API, JSON or re-planning)."""
+
+TASK_FIELDS_NOT_IN_TABLES = ("unscheduled_penalty", "needs_room")
+
+
+def keep_fields_not_in_tables(problem: Any, previous: Any) -> tuple[Any, str]:
+    """``problem`` (read from edited tables) with what the tables cannot hold kept from
+    ``previous``: the published baseline, case pins, and per-task penalty and room need.
+
+    Returns the problem and a note; the note is non-empty when those fields no longer
+    fit the edited tables (e.g. a pinned case was deleted) and were left out.
+    """
+    from pydantic import ValidationError
+
+    kind = "roster" if problem.kind == "roster" else "cases"
+    if previous is None or previous.kind != problem.kind:
+        return problem, ""
+    update: dict[str, Any] = {
+        name: getattr(previous, name) for name in NOT_IN_TABLES[kind] if getattr(previous, name)
+    }
+    if kind == "cases":
+        old = {task.id: task for task in previous.tasks}
+        tasks = tuple(
+            task.model_copy(
+                update={name: getattr(old[task.id], name) for name in TASK_FIELDS_NOT_IN_TABLES}
+            )
+            if task.id in old
+            else task
+            for task in problem.tasks
+        )
+        if tasks != problem.tasks:
+            update["tasks"] = tasks
+    if not update:
+        return problem, ""
+    try:
+        data = {name: getattr(problem, name) for name in type(problem).model_fields}
+        return type(problem).model_validate({**data, **update}), ""
+    except ValidationError as exc:
+        kept = ", ".join(name for name in update if name != "tasks") or "per-case settings"
+        reason = exc.errors(include_url=False)[0].get("msg", "invalid")
+        return problem, (
+            f"The previous problem's {kept} no longer fit the edited tables ({reason}); "
+            "applying the edits leaves them out."
+        )
