@@ -315,7 +315,8 @@ def _apply_cases(
 def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
     """The case problem with ``req.staff`` off duty on whole days ``from``–``to``.
 
-    The days are taken out of the person's on-duty windows; pins naming them go.
+    The days are taken out of the person's on-duty windows; pins that fix them on a
+    case starting in those days go (pins at other times, or without a time, stay).
     """
     from optimizer.model.cases import merge_windows
 
@@ -343,9 +344,16 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
         p.model_copy(update={"available": tuple(merge_windows(kept))}) if p is person else p
         for p in problem.staff
     )
-    pins = tuple(p for p in problem.pins if req.staff not in p.staff)
+
+    def clashes(pin: Any) -> bool:
+        if req.staff not in pin.staff or pin.start is None:
+            return False
+        end = pin.start + problem.task(pin.task).duration
+        return pin.start < off_end and off_start < end
+
+    pins = tuple(p for p in problem.pins if not clashes(p))
     for pin in problem.pins:
-        if req.staff in pin.staff:
+        if clashes(pin):
             changes.append(f"case {pin.task}: no longer fixed with {person.label}")
     start = problem.start.date()
     applied = (start + dt.timedelta(days=first), start + dt.timedelta(days=last))

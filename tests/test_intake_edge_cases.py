@@ -178,6 +178,31 @@ def test_case_staff_absence_moves_their_case_to_another_day() -> None:
     assert placed.start >= 4 * DAY
 
 
+def test_case_staff_absence_drops_only_the_pins_it_breaks() -> None:
+    """Pins fixing Helen Ward (d1) on Tuesday or Friday, or with no time: off on Tuesday,
+    only the Tuesday pin goes."""
+    from optimizer.model.cases import CasePin, Task
+
+    tasks = tuple(
+        Task(id=task_id, procedure="hip replacement", duration=120, staff=("d1",))
+        for task_id in ("c1", "c2", "c3")
+    )
+    pins = (
+        CasePin(task="c1", start=1 * DAY + 480, staff=("d1",)),  # Tuesday 08:00
+        CasePin(task="c2", start=4 * DAY + 480, staff=("d1",)),  # Friday 08:00
+        CasePin(task="c3", staff=("d1",)),  # no time fixed
+    )
+    theatres = small_theatres().model_copy(update={"tasks": tasks, "pins": pins})
+    absent = Unavailable(staff="d1", from_=d(8), to=d(8), shifts=None)
+    applied = apply_requests(theatres, [absent])
+    assert [pin.task for pin in applied.problem.pins] == ["c2", "c3"]
+    assert "case c1: no longer fixed with Helen Ward" in applied.changes
+    result, _ = solve_verified(applied.problem, time_limit=10)
+    assert result.schedule is not None
+    starts = {placed.task: placed.start for placed in result.schedule.tasks}
+    assert starts["c2"] == 4 * DAY + 480 and not DAY <= starts["c1"] < 2 * DAY
+
+
 # -- 4. a range cut by the end of the plan says so ----------------------------------------------
 
 
