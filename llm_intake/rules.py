@@ -100,10 +100,16 @@ _WISH = re.compile(
     _I,
 )
 _WISH_NOT = re.compile(
-    r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never|leave|holidays?|hols|vacation|"
-    r"AL)\b|n't\b|\bout\s+of\b",
+    r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never)\b|n't\b|\bout\s+of\b", _I
+)
+_LEAVE_WISH = re.compile(
+    r"\b(?:like|love|wants?|wanted|requests?|requested|asks?\s+for|asked\s+for|prefers?|"
+    r"hop(?:es|ing)\s+for)\s+(?:to\s+(?:have|take)\s+)?(?:some\s+|a\s+|an\s+|the\s+)?"
+    r"(?:(?:annual|study)\s+)?(?:leave|holidays?|hols|vacation|AL)\b",
     _I,
 )
+"""A wish whose object is leave ("would like annual leave on Friday"): a day off. Leave
+mentioned elsewhere ("the early before her annual leave") does not turn a wish around."""
 _SICKNESS = re.compile(r"\b(?:sick|sickness|unwell|ill|poorly)\b", _I)
 _NEXT_PREDICATE = re.compile(
     r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+)(?:(?:also|then)\s+)?(?=(?:is|are|was|'s|will|would|"
@@ -470,7 +476,7 @@ class RuleParser:
                 raise _NotUnderstood(
                     "a wish for and a wish against in one request; say each as its own sentence"
                 )
-            own = _WISH_NOT.search(plain)
+            own = _WISH_NOT.search(plain) or _LEAVE_WISH.search(plain)
             want = not (own or (clause.inherited and _WISH_NOT.search(clause.inherited)))
             if len(shifts) > 1:
                 raise _NotUnderstood("more than one shift named in one request; which one?")

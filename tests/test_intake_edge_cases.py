@@ -255,3 +255,16 @@ def test_change_lines_use_names_and_dates_not_ids_and_day_numbers() -> None:
         list(propose("Add a hernia repair on Tuesday, 60 min", [small_theatres()], d(6)).requests),
     )
     assert case.changes == ["added case intake-1: hernia repair, 60 min on Tue 08 Dec"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Priya Patel would like to work the early on Friday before her annual leave",
+        "Priya Patel wants the early on Friday after her holiday",
+        "Priya Patel would like the early on Friday so she can take leave later",
+    ],
+)
+def test_leave_mentioned_beside_a_wish_does_not_turn_it_around(text: str) -> None:
+    proposal = propose(text, [small_ward()], TODAY)
+    assert proposal.requests == [ShiftWish(staff="s1", date=d(11), shift="E", want=True)]
