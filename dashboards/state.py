@@ -42,10 +42,12 @@ class PlanState:
 
 @dataclass(frozen=True)
 class Step:
-    """One undoable action: what it did and the plans it replaced."""
+    """One undoable action: what it did, the plans it replaced and the scenario it made."""
 
     action: str
     states: tuple[PlanState, ...]
+    scenario: Any = None
+    """The ``Scenario`` a re-plan started: undo takes it away, redo puts it back."""
 
 
 @dataclass
@@ -56,12 +58,12 @@ class History:
     undo_steps: list[Step] = field(default_factory=list)
     redo_steps: list[Step] = field(default_factory=list)
 
-    def record(self, action: str, states: Iterable[PlanState]) -> None:
+    def record(self, action: str, states: Iterable[PlanState], scenario: Any = None) -> None:
         """Remember ``states`` (the plans before ``action`` changes them)."""
         states = tuple(s for s in states if s.problem is not None)
         if not states:
             return
-        self.undo_steps.append(Step(action, states))
+        self.undo_steps.append(Step(action, states, scenario))
         del self.undo_steps[: -self.limit]
         self.redo_steps.clear()
 
@@ -192,6 +194,8 @@ class Workspace:
     the uploader is applied once, not again after the demo is loaded or an undo."""
     proposal: Any = None
     history: History = field(default_factory=History)
+    scenarios_named: int = 0
+    """How many scenarios were named so far (names are never reused)."""
     notice: str = ""
     """One-line confirmation of the last undo / redo, shown once."""
     notes: dict[str, list[str]] = field(default_factory=dict)
@@ -221,9 +225,16 @@ class Workspace:
         frozen = None if pending is None else (pending[0], tuple(pending[1]))
         return PlanState(kind, family.problem, family.result, family.diagnosis, frozen)
 
-    def record(self, action: str, kinds: Iterable[str]) -> None:
-        """Remember the plans of ``kinds`` before ``action`` changes them."""
-        self.history.record(action, [self.state(kind) for kind in kinds])
+    def record(self, action: str, kinds: Iterable[str], scenario: Any = None) -> None:
+        """Remember the plans of ``kinds`` before ``action`` changes them (and the scenario
+        a re-plan starts); scenarios no undo or redo can reach any more are dropped."""
+        self.history.record(action, [self.state(kind) for kind in kinds], scenario)
+        self._prune_scenarios()
+
+    def next_scenario_name(self) -> str:
+        """A scenario name never used in this session."""
+        self.scenarios_named += 1
+        return f"Scenario {self.scenarios_named}"
 
     def _record_one(self, action: str, kind: str) -> None:
         self.record(action, [kind])
@@ -242,7 +253,11 @@ class Workspace:
             self.notice = f"Nothing to {'undo' if verb == 'Undone' else 'redo'}."
             return
         step = source.pop()
-        target.append(Step(step.action, tuple(self.state(s.kind) for s in step.states)))
+        target.append(
+            Step(step.action, tuple(self.state(s.kind) for s in step.states), step.scenario)
+        )
+        if step.scenario is not None:
+            self._take_back_scenario(step.scenario, undo=verb == "Undone")
         stopped = [s.kind for s in step.states if self.family(s.kind).restore(s)]
         for state in step.states:
             self.notes.pop(state.kind, None)  # what was set aside is in ``target``
@@ -275,12 +290,30 @@ class Workspace:
                 f"The {NOUNS[kind]} problem was replaced: {' and '.join(dropped)} made to the "
                 "previous problem no longer apply (Undo brings the previous problem back)."
             )
-        keep = {id(p) for p in self.history.problems()} | {id(self.family(kind).problem)}
+        self._prune_scenarios()
+
+    def _prune_scenarios(self) -> None:
+        """Drop (and stop) scenarios whose base problem no undo or redo can bring back."""
+        keep = {id(p) for p in self.history.problems()}
+        keep |= {id(self.family(kind).problem) for kind in FAMILIES}
         for scenario in list(self.scenarios):
-            if scenario.kind == kind and id(scenario.base_problem) not in keep:
+            if id(scenario.base_problem) not in keep:
                 if scenario.job is not None:
                     scenario.job.cancel()
                 self.scenarios.remove(scenario)
+
+    def _take_back_scenario(self, scenario: Any, *, undo: bool) -> None:
+        """Undoing a re-plan removes its scenario (stopping its solve); redo restores it."""
+        if undo:
+            if scenario in self.scenarios:
+                self.scenarios.remove(scenario)
+            if scenario.job is not None:
+                scenario.job.cancel()
+                scenario.job = None
+                if scenario.result is None:
+                    scenario.error = "the re-plan was stopped by Undo; re-plan again for a result"
+        elif scenario not in self.scenarios:
+            self.scenarios.append(scenario)
 
 
 def workspace() -> Workspace:

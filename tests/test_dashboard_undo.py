@@ -14,6 +14,7 @@ from dashboards.samples import small_theatre, small_ward
 from dashboards.state import HISTORY_LIMIT, Scenario, Workspace, demo_roster
 from dashboards.widgets import MAX_SEED, start_solve
 from optimizer.io.project import problem_to_json
+from optimizer.model.result import Result
 from optimizer.model.roster import RosterProblem
 from tests.verify import solve_verified, verify_result
 
@@ -274,3 +275,58 @@ def test_seed_input_is_bounded(page: str, kind: str) -> None:
     start_solve(family, 5.0, 1, 2**31)
     assert family.job is None
     assert family.message == "field 'Seed': must be a whole number from 0 to 2147483647"
+
+
+def _replan_button(at: AppTest) -> Button:
+    (button,) = [b for b in at.button if b.label == "Re-plan with minimal disruption"]
+    return button
+
+
+def test_undoing_a_replan_takes_its_scenario_away_and_redo_brings_it_back() -> None:
+    ws = solved_ward()
+    sick, text = whatif.with_leave(
+        ws.roster.problem, "N1", dt.date(2026, 12, 7), dt.date(2026, 12, 7), "sick"
+    )
+    ws.pending["roster"] = (sick, [text])
+    at = page_test("changes", ws)
+    at = _replan_button(at).click().run()
+    assert not at.exception, at.exception
+    (scenario,) = ws.scenarios
+    assert scenario.name == "Scenario 1" and scenario.job is not None
+    job = scenario.job
+    at = undo_button(at).click().run()  # while it solves: stopped, gone, changes back
+    assert ws.scenarios == [] and scenario.job is None and "stopped by Undo" in scenario.error
+    assert ws.pending["roster"] == (sick, [text])
+    assert job.wait(30)
+    at = at.button(key="redo").click().run()
+    assert ws.scenarios == [scenario] and not ws.pending.get("roster", (None, []))[1]
+    # A new re-plan never reuses a name, even after scenarios were taken away.
+    ws.pending["roster"] = (sick, [text])
+    at = _replan_button(at.run()).click().run()
+    assert [s.name for s in ws.scenarios] == ["Scenario 1", "Scenario 2"]
+    second = ws.scenarios[1]
+    assert second.job is not None and second.job.wait(60)
+    at.run()
+    assert second.result is not None
+    verify_result(second.problem, second.result)
+
+
+def test_scenarios_no_undo_can_reach_are_dropped_and_stopped() -> None:
+    ws = solved_ward()
+    first = ws.roster.problem
+    ws.roster.set_problem(three_day_ward())
+    replaced = ws.roster.problem
+    planned = whatif.baseline_roster(replaced, ws.roster.result or _solved(replaced))
+    scenario = Scenario(
+        ws.next_scenario_name(), "roster", ["x"], replaced, _solved(replaced), planned
+    )
+    ws.scenarios.append(scenario)
+    ws.undo()  # back to the first problem: the scenario is hidden, its base in Redo
+    assert ws.roster.problem is first and ws.stale_scenarios("roster") == [scenario]
+    ws.roster.set_problem(small_ward(days=4))  # a new action clears Redo
+    assert scenario not in ws.scenarios
+
+
+def _solved(problem: RosterProblem) -> Result:
+    result, _ = solve_verified(problem, time_limit=5)
+    return result

@@ -211,7 +211,7 @@ def _start_scenario(ws: Workspace, family: Family, limit: float) -> None:
         st.error(str(exc))
         return
     scenario = Scenario(
-        name=f"Scenario {len(ws.scenarios) + 1}",
+        name=ws.next_scenario_name(),
         kind=family.kind,
         changes=list(changes),
         base_problem=family.problem,
@@ -219,7 +219,7 @@ def _start_scenario(ws: Workspace, family: Family, limit: float) -> None:
         problem=planned,
     )
     scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=0, hint=hint)
-    ws.record(f"re-plan the changes as {scenario.name}", [family.kind])
+    ws.record(f"re-plan the changes as {scenario.name}", [family.kind], scenario)
     ws.scenarios.append(scenario)
     ws.pending.pop(family.kind, None)
     st.session_state["scenario_choice"] = scenario.name
