@@ -133,11 +133,14 @@ def test_applying_table_edits_keeps_what_the_tables_cannot_hold() -> None:
         read, errors = validate_tables(problem_tables(problem))
         assert not errors and read != problem  # the tables alone lose these fields
         assert keep_fields_not_in_tables(read, problem) == (problem, "")
-    # A pinned case deleted from the tables: the pin is left out, and the note says so.
+    # A pinned case deleted from the tables: only its pin is left out, and the note says so.
+    third = cases.tasks[2]
+    cases = cases.model_copy(update={"pins": (CasePin(task=second.id), CasePin(task=third.id))})
     tables = problem_tables(cases)
     tables["tasks"] = tables["tasks"][tables["tasks"]["id"] != second.id]
     read, errors = validate_tables(tables)
     assert not errors
     kept, note = keep_fields_not_in_tables(read, cases)
-    assert kept is read and not kept.pins
-    assert "pins" in note and "leaves them out" in note
+    assert [pin.task for pin in kept.pins] == [third.id]
+    assert kept.tasks[0].unscheduled_penalty == 7  # per-case settings kept as well
+    assert note == f"Applying the edits: the pins of deleted case(s) {second.id} are left out."

@@ -81,3 +81,12 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Any:
     from optimizer.io.psplib import read_psplib
 
     return read_psplib(path)
+
+
+MAX_INT_DIGITS = 100
+"""Longer whole numbers are refused in every input format (no field needs more)."""
+
+
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts ``²``, which ``int`` rejects)."""
+    return text.isascii() and text.isdigit()

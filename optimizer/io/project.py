@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import decode_utf8, read_text
+from optimizer.io.load import MAX_INT_DIGITS, decode_utf8, read_text
 from optimizer.model.result import Result
 from optimizer.model.roster import RosterProblem
 
@@ -27,10 +27,6 @@ def _problem_class(kind: str) -> type[BaseModel]:
     from optimizer.model.cases import CaseProblem
 
     return CaseProblem
-
-
-MAX_INT_DIGITS = 100
-"""Longer integer literals are rejected (no problem field needs more)."""
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -12,15 +12,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import CSV_UTF8_HINT, read_text
+from optimizer.io.load import CSV_UTF8_HINT, is_whole_number, read_text
 from optimizer.model.result import Assignment, RosterSolution
 
 HEADER = ("staff", "day", "shift")
-
-
-def _is_whole_number(text: str) -> bool:
-    """ASCII digits only (``str.isdigit`` also accepts ``²``, which ``int`` rejects)."""
-    return text.isascii() and text.isdigit()
 
 
 def roster_to_csv(solution: RosterSolution) -> str:
@@ -55,7 +50,7 @@ def read_roster_csv(path: str | Path) -> RosterSolution:
                 f"expected 3 fields (staff,day,shift), found {len(row)}", file=str(path), line=line
             )
         staff, day, shift = (cell.strip() for cell in row)
-        if not _is_whole_number(day):
+        if not is_whole_number(day):
             raise InputError(
                 f"day '{day}' must be a whole number ≥ 0", file=str(path), line=line, field="day"
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import CSV_UTF8_HINT, read_text
+from optimizer.io.load import CSV_UTF8_HINT, is_whole_number, read_text
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -26,12 +26,7 @@ ROOM_PREFIX = "room:"
 
 
 def _natural(task_id: str) -> tuple[int, int | str]:
-    return (0, int(task_id)) if _is_whole_number(task_id) else (1, task_id)
-
-
-def _is_whole_number(text: str) -> bool:
-    """ASCII digits only (``str.isdigit`` also accepts ``²``, which ``int`` rejects)."""
-    return text.isascii() and text.isdigit()
+    return (0, int(task_id)) if is_whole_number(task_id) else (1, task_id)
 
 
 def schedule_to_csv(schedule: CaseSchedule) -> str:
@@ -83,7 +78,7 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
             raise InputError(f"task '{task_id}' appears twice", file=where, line=line, field="task")
         seen.add(task_id)
         for name, value in (("start", start), ("end", end)):
-            if not _is_whole_number(value):
+            if not is_whole_number(value):
                 raise InputError(
                     f"{name} '{value}' must be a whole number of minutes ≥ 0",
                     file=where,

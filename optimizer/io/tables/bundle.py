@@ -12,6 +12,7 @@ import pandas as pd
 
 from optimizer.errors import InputError
 from optimizer.io.load import CSV_UTF8_HINT, decode_utf8
+from optimizer.io.tables.cells import short_text
 from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook
@@ -101,8 +102,8 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
         for position, value in enumerate(cells, start=1):
             if not _blank(value) and (position > len(names) or not names[position - 1]):
                 raise InputError(
-                    f"column {position} holds '{_short(value)}' but has no name in the header "
-                    f"(line {header_line} must hold the column names)",
+                    f"column {position} holds '{short_text(str(value).strip())}' but has no "
+                    f"name in the header (line {header_line} must hold the column names)",
                     file=where,
                     line=line,
                 )
@@ -111,11 +112,6 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=[n for n in names if n], dtype=object)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
-
-
-def _short(value: object) -> str:
-    text = str(value).strip()
-    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from optimizer.errors import InputError
+from optimizer.io.load import MAX_INT_DIGITS
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,6 @@ def parse_text(value: object) -> str | None:
     return str(value).strip()
 
 
-MAX_INT_DIGITS = 100
-"""Longer whole numbers are refused (as in project JSON); no field needs more."""
-
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0*)?")
 
 
@@ -92,17 +90,18 @@ def parse_int(value: object) -> int | None:
     try:
         number = Decimal(text.split(".")[0] if _INTEGRAL.fullmatch(text) else text)
     except InvalidOperation:
-        raise BadCell(f"'{_short(text)}' must be a whole number") from None
+        raise BadCell(f"'{short_text(text)}' must be a whole number") from None
     if not number.is_finite():
-        raise BadCell(f"'{_short(text)}' must be a whole number")
+        raise BadCell(f"'{short_text(text)}' must be a whole number")
     if number.adjusted() >= MAX_INT_DIGITS:
-        raise BadCell(f"'{_short(text)}' is far too large (more than {MAX_INT_DIGITS} digits)")
+        raise BadCell(f"'{short_text(text)}' is far too large (more than {MAX_INT_DIGITS} digits)")
     if number != number.to_integral_value():
-        raise BadCell(f"'{_short(text)}' must be a whole number")
+        raise BadCell(f"'{short_text(text)}' must be a whole number")
     return int(number)
 
 
-def _short(text: str) -> str:
+def short_text(text: str) -> str:
+    """``text`` cut to 40 characters for a message."""
     return text if len(text) <= 40 else text[:40] + "…"
 
 
@@ -114,9 +113,9 @@ def parse_float(value: object) -> float | None:
     try:
         number = float(str(value).strip())
     except ValueError:
-        raise BadCell(f"'{_short(str(value).strip())}' must be a number") from None
+        raise BadCell(f"'{short_text(str(value).strip())}' must be a number") from None
     if not math.isfinite(number):
-        raise BadCell(f"'{_short(str(value).strip())}' must be a finite number")
+        raise BadCell(f"'{short_text(str(value).strip())}' must be a finite number")
     return number
 
 
@@ -174,8 +173,8 @@ def parse_date(value: object) -> dt.date | None:
         if match:
             return dt.date.fromisoformat(match.group(1))
     except ValueError:
-        raise BadCell(f"'{_short(text)}' is not a calendar date") from None
-    raise BadCell(f"'{_short(text)}' must be a date like 2026-12-07 (YYYY-MM-DD)")
+        raise BadCell(f"'{short_text(text)}' is not a calendar date") from None
+    raise BadCell(f"'{short_text(text)}' must be a date like 2026-12-07 (YYYY-MM-DD)")
 
 
 def parse_moment(value: object, start: dt.datetime | None) -> int | None:
@@ -220,7 +219,7 @@ def parse_clock(value: object) -> int | None:
     text = parse_text(value) or ""
     match = _CLOCK.fullmatch(text)
     if not match:
-        raise BadCell(f"'{_short(text)}' {_CLOCK_HELP}")
+        raise BadCell(f"'{short_text(text)}' {_CLOCK_HELP}")
     hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
     if match[4]:
         if not 1 <= hours <= 12:

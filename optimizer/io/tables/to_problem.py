@@ -126,8 +126,8 @@ def keep_fields_not_in_tables(problem: Any, previous: Any) -> tuple[Any, str]:
     """``problem`` (read from edited tables) with what the tables cannot hold kept from
     ``previous``: the published baseline, case pins, and per-task penalty and room need.
 
-    Returns the problem and a note; the note is non-empty when those fields no longer
-    fit the edited tables (e.g. a pinned case was deleted) and were left out.
+    Pins of cases deleted from the tables are left out. Returns the problem and a note
+    naming whatever was left out (empty when everything was kept).
     """
     from pydantic import ValidationError
 
@@ -137,6 +137,7 @@ def keep_fields_not_in_tables(problem: Any, previous: Any) -> tuple[Any, str]:
     update: dict[str, Any] = {
         name: getattr(previous, name) for name in NOT_IN_TABLES[kind] if getattr(previous, name)
     }
+    notes: list[str] = []
     if kind == "cases":
         old = {task.id: task for task in previous.tasks}
         tasks = tuple(
@@ -149,15 +150,23 @@ def keep_fields_not_in_tables(problem: Any, previous: Any) -> tuple[Any, str]:
         )
         if tasks != problem.tasks:
             update["tasks"] = tasks
+        present = {task.id for task in problem.tasks}
+        gone = [pin.task for pin in update.get("pins", ()) if pin.task not in present]
+        if gone:
+            update["pins"] = tuple(pin for pin in update["pins"] if pin.task in present)
+            notes.append(f"the pins of deleted case(s) {', '.join(gone)} are left out")
     if not update:
         return problem, ""
     try:
         data = {name: getattr(problem, name) for name in type(problem).model_fields}
-        return type(problem).model_validate({**data, **update}), ""
+        kept = type(problem).model_validate({**data, **update})
     except ValidationError as exc:
-        kept = ", ".join(name for name in update if name != "tasks") or "per-case settings"
+        left = [name for name in update if name != "tasks"]
+        if "tasks" in update:
+            left.append("per-case " + " and ".join(TASK_FIELDS_NOT_IN_TABLES))
         reason = exc.errors(include_url=False)[0].get("msg", "invalid")
         return problem, (
-            f"The previous problem's {kept} no longer fit the edited tables ({reason}); "
-            "applying the edits leaves them out."
+            f"The previous problem's {', '.join(left)} no longer fit the edited tables "
+            f"({reason}); applying the edits leaves them out."
         )
+    return kept, ("Applying the edits: " + "; ".join(notes) + ".") if notes else ""
