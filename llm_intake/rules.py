@@ -343,8 +343,10 @@ class RuleParser:
     def _split_predicates(self, clause: Clause) -> list[Clause]:
         """ "Jo wants a late on 9 Dec and is off sick on 10 Dec": one clause per predicate.
 
-        The part after "and" (or a comma) is split off only when it starts with a verb and,
-        read with the same people, is a request of its own; otherwise the clause stays whole.
+        The part after "and" (or a comma) is split off when it starts with a verb and, read
+        with the same people, is a request of its own, or names its own date (then, if it
+        is no request, it is reported as not understood rather than merged into the first
+        part: "off on 9 Dec and can work the night on 10 Dec" is no night absence).
         """
         if clause.intent not in _PERSON_INTENTS or not clause.people or clause.inherited:
             return [clause]
@@ -352,7 +354,9 @@ class RuleParser:
         for m in _NEXT_PREDICATE.finditer(clause.text, max(p.end for p in clause.people)):
             left = self._clause(clause.text[: m.start()])
             right = self._clause(f"{subject} {clause.text[m.end() :]}")
-            if left.intent in _PERSON_INTENTS and right.intent in _PERSON_INTENTS:
+            if left.intent in _PERSON_INTENTS and (
+                right.intent in _PERSON_INTENTS or (left.dates and right.dates)
+            ):
                 return [left, *self._split_predicates(right)]
         return [clause]
 

@@ -268,3 +268,16 @@ def test_change_lines_use_names_and_dates_not_ids_and_day_numbers() -> None:
 def test_leave_mentioned_beside_a_wish_does_not_turn_it_around(text: str) -> None:
     proposal = propose(text, [small_ward()], TODAY)
     assert proposal.requests == [ShiftWish(staff="s1", date=d(11), shift="E", want=True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Priya Patel is off on 9 Dec and can work the night on 10 Dec",
+        "Priya Patel can't work on 9 December, and needs the late on 10 December",
+    ],
+)
+def test_a_dated_second_part_that_is_no_request_is_reported_not_merged(text: str) -> None:
+    proposal = propose(text, [small_ward()], TODAY)
+    assert proposal.requests == [Unavailable(staff="s1", from_=d(9), to=d(9), shifts=None)]
+    assert len(proposal.unparsed) == 1 and "10 Dec" in proposal.unparsed[0].text
