@@ -120,25 +120,20 @@ def status_line(family: Family) -> None:
 
 def history_controls(ws: Workspace) -> None:
     """Undo / Redo of the last plan changes, with a one-line confirmation."""
-    undo, redo = ws.history.undo_steps, ws.history.redo_steps
-    st.button(
-        f"Undo: {_short(undo[-1].action)}" if undo else "Undo",
-        key="undo",
-        icon=":material/undo:",
-        disabled=not undo,
-        on_click=ws.undo,
-        help="Put back the previous problem and plan" if undo else "Nothing to undo",
-        width="stretch",
-    )
-    st.button(
-        f"Redo: {_short(redo[-1].action)}" if redo else "Redo",
-        key="redo",
-        icon=":material/redo:",
-        disabled=not redo,
-        on_click=ws.redo,
-        help=None if redo else "Nothing to redo",
-        width="stretch",
-    )
+    history = ws.history
+    for name, steps, act in (
+        ("Undo", history.undo_steps, ws.undo),
+        ("Redo", history.redo_steps, ws.redo),
+    ):
+        st.button(
+            f"{name}: {_short(steps[-1].action)}" if steps else name,
+            key=name.lower(),
+            icon=f":material/{name.lower()}:",
+            disabled=not steps,
+            on_click=act,
+            help=f"{name} the last plan change" if steps else f"Nothing to {name.lower()}",
+            width="stretch",
+        )
     if ws.notice:
         st.success(ws.notice)
         ws.notice = ""

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from llm_intake.proposal import article
 from llm_intake.requests import AddCase, CoverChange, PinShift, Request, ShiftWish, Unavailable
 from optimizer.errors import InputError, from_validation_error
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
@@ -160,7 +161,7 @@ class _Roster:
         else:
             verb = "would like" if req.want else "would rather not work"
             shift = self.shift_name(req.shift)
-            wish = f"{verb} {'an' if shift[:1].lower() in 'aeiou' else 'a'} {shift} shift"
+            wish = f"{verb} {article(shift)} {shift} shift"
         self.changes.append(f"{self.who(req.staff)}: {wish}, {self.on(day)}")
 
     def cover_change(self, req: CoverChange) -> None:

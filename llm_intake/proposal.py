@@ -40,7 +40,7 @@ class Proposal(BaseModel):
         }
 
 
-def _a(word: str) -> str:
+def article(word: str) -> str:
     """The indefinite article for ``word`` ("an early", "a late")."""
     return "an" if word[:1].lower() in "aeiou" else "a"
 
@@ -116,7 +116,8 @@ class _Describer:
                 return f"{self.who(req.staff)} would like {wish} on {fmt_date(req.date)}"
             verb = "would like" if req.want else "would rather not work"
             shift = self.shift(req.shift).lower()
-            return f"{self.who(req.staff)} {verb} {_a(shift)} {shift} shift on {fmt_date(req.date)}"
+            on = fmt_date(req.date)
+            return f"{self.who(req.staff)} {verb} {article(shift)} {shift} shift on {on}"
         if isinstance(req, CoverChange):
             who = req.skill or "staff"
             if req.delta is not None:
