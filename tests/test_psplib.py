@@ -17,6 +17,7 @@ from optimizer.model import (
     Resource,
     Room,
     ScheduledTask,
+    SolveStatus,
     StaffMember,
     Task,
 )
@@ -106,6 +107,21 @@ def test_tiny_instance_optimum_and_csv_contract(tmp_path: Path) -> None:
     again = read_schedule_csv(out, problem)
     assert check(problem, again).objective == 7
     assert again.by_task() == result.schedule.by_task()
+
+
+def test_project_scheduling_runs_without_lp_unless_asked(tmp_path: Path) -> None:
+    from optimizer.demo.surgery import generate_surgical_week
+    from optimizer.solvers.cpsat.cases import _no_lp_portfolio
+    from optimizer.solvers.options import SolveOptions
+
+    problem = read_psplib(write(tmp_path, TINY))
+    assert _no_lp_portfolio(problem, SolveOptions())
+    assert not _no_lp_portfolio(problem, SolveOptions(params={"linearization_level": 2}))
+    assert not _no_lp_portfolio(problem, SolveOptions(params={"subsolvers": ["default_lp"]}))
+    assert not _no_lp_portfolio(generate_surgical_week(), SolveOptions())
+    for params in ({}, {"linearization_level": 2}):  # no-LP portfolio; LP and cliques
+        result, _ = solve_verified(problem, time_limit=10, workers=2, **params)
+        assert (result.status, result.objective, result.bound) == (SolveStatus.OPTIMAL, 7, 7)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ class CaseConstraints:
         self.model = cv.model
         self.problem = cv.problem
 
-    def add_constraints(self) -> None:
+    def add_constraints(self, disjunctive_cliques: bool = True) -> None:
+        """Every hard rule; ``disjunctive_cliques`` adds the redundant no-overlaps too."""
         self._impossible_tasks()
         self._mandatory_tasks()
         self._one_room()
@@ -31,7 +32,8 @@ class CaseConstraints:
         self._precedences()
         self._pins()
         self._redundant_room_capacity()
-        self._redundant_disjunctive_cliques()
+        if disjunctive_cliques:
+            self._redundant_disjunctive_cliques()
 
     def _impossible_tasks(self) -> None:
         """Tasks whose time window is empty cannot be placed."""
