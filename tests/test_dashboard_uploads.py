@@ -188,9 +188,9 @@ def test_two_files_for_one_sheet_are_refused() -> None:
 def test_unknown_or_repeated_settings_are_refused() -> None:
     settings = ward_csvs()["settings.csv"]
     message = first_message(ward_zip(settings=settings + "nights,7\n"))
-    assert "[settings]:6, field 'key': unknown setting 'nights'" in message
+    assert "ward.zip/settings.csv:6, field 'key': unknown setting 'nights'" in message
     message = first_message(ward_zip(settings=settings + "num_days,3\n"))
-    assert "the setting 'num_days' is given twice (rows 4 and 5)" in message
+    assert "the setting 'num_days' is given twice (rows 5 and 6)" in message
 
 
 # 4. missing columns and strict times and dates
@@ -204,7 +204,7 @@ def test_a_missing_required_column_names_sheet_and_column() -> None:
     assert "start" not in shifts
     with pytest.raises(TableErrors) as caught:
         read_bundle("ward.zip", ward_zip(shifts=shifts + "\n"))
-    message = "ward.zip [shifts]:1, field 'start': the required column 'start' is missing"
+    message = "ward.zip/shifts.csv:1, field 'start': the required column 'start' is missing"
     assert str(caught.value) == message
 
 
@@ -212,7 +212,7 @@ def test_an_empty_required_cell_is_an_error() -> None:
     shifts = shifts_with("E,Early,07:00", "E,Early,")
     with pytest.raises(TableErrors) as caught:
         read_bundle("ward.zip", ward_zip(shifts=shifts))
-    assert "[shifts]:2, field 'start': a value is required" in str(caught.value)
+    assert "ward.zip/shifts.csv:2, field 'start': a value is required" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,7 @@ def test_clock_times_as_excel_writes_them_are_read_exactly(written: str, minutes
 def test_other_clock_texts_are_refused_with_sheet_row_and_column(written: str) -> None:
     with pytest.raises(TableErrors) as caught:
         read_bundle("ward.zip", ward_zip(shifts=shifts_with("07:00", written)))
-    assert str(caught.value).startswith(f"ward.zip [shifts]:2, field 'start': '{written}'")
+    assert str(caught.value).startswith(f"ward.zip/shifts.csv:2, field 'start': '{written}'")
 
 
 def test_time_and_date_cells_of_a_workbook_are_read() -> None:
@@ -247,7 +247,7 @@ def test_dates_are_read_strictly(written: str) -> None:
     cover = ward_csvs()["cover.csv"].replace("2026-12-07", written, 1)
     with pytest.raises(TableErrors) as caught:
         read_bundle("ward.zip", ward_zip(cover=cover))
-    assert str(caught.value).startswith(f"ward.zip [cover]:2, field 'date': '{written}'")
+    assert str(caught.value).startswith(f"ward.zip/cover.csv:2, field 'date': '{written}'")
 
 
 def test_a_midnight_date_time_counts_as_its_date() -> None:
@@ -314,7 +314,7 @@ def test_long_whole_numbers_are_not_rounded() -> None:
     staff = ward_csvs()["staff.csv"].replace(",2400,", ",99999999999999999999,", 1)
     with pytest.raises(TableErrors) as caught:  # refused by the model's bound, not rounded
         read_bundle("ward.zip", ward_zip(staff=staff))
-    assert str(caught.value).startswith("ward.zip [staff]:2, field 'max_minutes': ")
+    assert str(caught.value).startswith("ward.zip/staff.csv:2, field 'max_minutes': ")
 
 
 @pytest.mark.parametrize("written", ["2.5", "1e400", "ten"])
@@ -322,7 +322,7 @@ def test_non_whole_numbers_are_refused_in_whole_number_columns(written: str) -> 
     staff = ward_csvs()["staff.csv"].replace(",2400,", f",{written},", 1)
     with pytest.raises(TableErrors) as caught:
         read_bundle("ward.zip", ward_zip(staff=staff))
-    assert str(caught.value).startswith(f"ward.zip [staff]:2, field 'max_minutes': '{written}'")
+    assert str(caught.value).startswith(f"ward.zip/staff.csv:2, field 'max_minutes': '{written}'")
 
 
 # the upload handler on the data page

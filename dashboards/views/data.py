@@ -13,6 +13,7 @@ from dashboards.state import FAMILIES, LABELS, Family, Workspace, load_demo, wor
 from optimizer.errors import InputError
 from optimizer.io.tables.bundle import read_bundle_tables
 from optimizer.io.tables.cells import CellError, TableErrors
+from optimizer.io.tables.reader import editor_rows
 from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.templates import template_xlsx
 from optimizer.io.tables.to_problem import (
@@ -65,6 +66,10 @@ COLUMN_HELP = {
 }
 
 
+UPLOAD_PROBLEMS_LISTED = 5
+"""A bundle upload's message names this many problems by file line (the editor shows all)."""
+
+
 @lru_cache(maxsize=2)
 def template(kind: str) -> bytes:
     """The downloadable bundle template (built once per process)."""
@@ -103,25 +108,33 @@ def _load_project(ws: Workspace, name: str, data: bytes) -> None:
 def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[str]:
     tables = read_bundle_tables(name, data)
     kind = tables_kind(tables)
-    draft = {
+    uploaded = {
         sheet: _with_columns(tables.get(sheet), cols) for sheet, cols in sheets_of(kind).items()
     }
-    layout = layout_errors(draft, kind)  # missing columns were added empty, to be filled in
+    layout = layout_errors(uploaded, kind)  # missing columns were added empty, to be filled in
     if layout:  # the editor cannot rename or drop columns: refuse the file instead
         raise TableErrors(layout, name)
-    problem, errors = validate_tables(draft)
+    problem, errors = validate_tables(uploaded)  # located by the file's own lines
     family = ws.family(kind)
     if problem is not None:
         family.set_problem(problem, action=f"upload {name}")
         return []
-    family.draft = draft
+    family.draft = {sheet: editor_rows(frame) for sheet, frame in uploaded.items()}
     family.editor_data = {}
     family.version += 1
     st.session_state["data_family"] = LABELS[kind]
-    return [
+    return [_upload_problems(name, errors)]
+
+
+def _upload_problems(name: str, errors: list[CellError]) -> str:
+    """The upload's message: the count, then the first problems by the file's own lines."""
+    listed = [f"- {error}" for error in errors[:UPLOAD_PROBLEMS_LISTED]]
+    if len(errors) > len(listed):
+        listed.append(f"- … and {len(errors) - len(listed)} more")
+    return (
         f"{name}: {len(errors)} problem(s) found. The tables below hold the uploaded data; "
-        "fix the marked rows and press Apply."
-    ]
+        "fix the marked rows and press Apply. In the file:\n" + "\n".join(listed)
+    )
 
 
 def _with_columns(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:

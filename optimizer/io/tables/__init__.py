@@ -2,6 +2,8 @@
 
 A *bundle* is one table per sheet (XLSX) or one ``<sheet>.csv`` per table (in a
 ZIP); a bundle needs a ``settings`` sheet. The layout of every sheet is in
-``sheets`` and ``docs/dashboard.md``. Rows are numbered from 1 (the first row
-under the header); errors name the sheet, the row and the column.
+``sheets`` and ``docs/dashboard.md``. Errors name the sheet, the row and the column:
+a table read from a file (``bundle``) numbers its rows by the file's own line (CSV)
+or sheet row (XLSX); any other table (the dashboard editor, ``from_problem``) counts
+its rows from 1 under the header.
 """

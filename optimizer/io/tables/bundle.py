@@ -13,6 +13,7 @@ import pandas as pd
 from optimizer.errors import InputError
 from optimizer.io.load import CSV_UTF8_HINT, decode_utf8
 from optimizer.io.tables.cells import short_text
+from optimizer.io.tables.reader import from_file
 from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook
@@ -79,7 +80,10 @@ def _csv_reason(reason: str) -> str:
 
 
 def _frame(rows: list[Row], where: str) -> pd.DataFrame:
-    """A table from its rows: the first is the header; blank rows and unnamed empty columns go."""
+    """A table from its rows: the first is the header; blank rows and unnamed empty columns go.
+
+    The table keeps each row's file line (``reader.from_file``) so errors can name it.
+    """
     rows = [(line, cells) for line, cells in rows if not all(_blank(c) for c in cells)]
     if not rows:
         return pd.DataFrame(dtype=object)
@@ -97,7 +101,8 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
             )
         if column:
             seen[column] = position
-    body = []
+    body: list[list[Any]] = []
+    lines: list[int] = []
     for line, cells in rows[1:]:
         for position, value in enumerate(cells, start=1):
             if not _blank(value) and (position > len(names) or not names[position - 1]):
@@ -109,8 +114,9 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
                 )
         padded = list(cells) + [None] * (len(names) - len(cells))
         body.append([None if _blank(v) else v for v, n in zip(padded, names, strict=False) if n])
+        lines.append(line)
     frame = pd.DataFrame(body, columns=[n for n in names if n], dtype=object)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    from_file(frame, where, header_line, lines)
     return frame
 
 

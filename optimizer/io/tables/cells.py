@@ -1,4 +1,4 @@
-"""Cell parsing and cell-located errors (sheet, 1-based row, column)."""
+"""Cell parsing and cell-located errors (sheet, 1-based row, column; file and line)."""
 
 from __future__ import annotations
 
@@ -16,22 +16,38 @@ from optimizer.io.load import MAX_INT_DIGITS
 
 @dataclass(frozen=True)
 class CellError:
-    """One problem in a table, located by sheet, 1-based row (0: the sheet) and column."""
+    """One problem in a table, located by sheet, 1-based row (0: the sheet) and column.
+
+    ``row`` is the table's own row number (the file line for a table read from a file);
+    ``file`` and ``line`` say where the cell is in the uploaded file, when there is one.
+    """
 
     sheet: str
     row: int
     field: str | None
     message: str
+    file: str | None = None
+    """The uploaded file (``ward.zip/staff.csv``) or sheet (``ward.xlsx [staff]``)."""
+    line: int | None = None
+    """The line in ``file`` (CSV) or the sheet row (XLSX), counted as a spreadsheet shows it."""
 
     def __str__(self) -> str:
-        where = f"sheet '{self.sheet}'"
-        if self.row:
-            where += f", row {self.row}"
+        if self.file:
+            where = self.file
+            if self.line:
+                word = "line" if self.file.lower().endswith(".csv") else "row"
+                where += f", {word} {self.line}"
+        else:
+            where = f"sheet '{self.sheet}'"
+            if self.row:
+                where += f", row {self.row}"
         if self.field:
             where += f", column '{self.field}'"
         return f"{where}: {self.message}"
 
     def as_input_error(self, source: str | None = None) -> InputError:
+        if self.file:
+            return InputError(self.message, file=self.file, line=self.line, field=self.field)
         file = f"{source} [{self.sheet}]" if source else self.sheet
         return InputError(self.message, file=file, line=self.row + 1 or None, field=self.field)
 

@@ -1,15 +1,79 @@
-"""Row-by-row table reading that collects cell errors instead of stopping at the first."""
+"""Row-by-row table reading that collects cell errors instead of stopping at the first.
+
+Rows are numbered as the planner sees them: a table read from a file (``from_file``)
+keeps each row's line (CSV) or sheet row (XLSX) in its index, so errors name that;
+any other table (the dashboard editor, ``from_problem``) counts its rows from 1.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from optimizer.io.tables.cells import BadCell, CellError, is_blank, parse_text
+
+FILE = "carealloc_file"
+"""``DataFrame.attrs`` key: where a table read from a file came from (for messages)."""
+
+HEADER_LINE = "carealloc_header_line"
+"""``DataFrame.attrs`` key: the line (or sheet row) of a file table's header."""
+
+
+def from_file(frame: pd.DataFrame, where: str, header_line: int, lines: Sequence[int]) -> None:
+    """Mark ``frame`` as read from ``where``: its rows are at ``lines``, its header at
+    ``header_line`` (CSV lines or XLSX rows, counted from 1 as a spreadsheet shows them)."""
+    frame.index = pd.Index(list(lines), dtype="int64")
+    frame.attrs[FILE] = where
+    frame.attrs[HEADER_LINE] = header_line
+
+
+def row_numbers(frame: pd.DataFrame) -> list[int]:
+    """Each row's number in messages: its file line (see ``from_file``), else 1, 2, ..."""
+    if frame.attrs.get(FILE) and pd.api.types.is_integer_dtype(frame.index):
+        return [int(label) for label in frame.index]
+    return list(range(1, len(frame) + 1))
+
+
+def editor_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` numbered 1, 2, ... as an editor shows it (file lines dropped)."""
+    copy = frame.copy()
+    copy.index = pd.RangeIndex(1, len(copy) + 1)
+    copy.attrs.pop(FILE, None)
+    copy.attrs.pop(HEADER_LINE, None)
+    return copy
+
+
+def in_files(errors: Iterable[CellError], tables: Mapping[str, pd.DataFrame]) -> list[CellError]:
+    """``errors`` with the file and line of each one on a table read from a file.
+
+    A row error is on its row's line; a sheet error (row 0) on the header line, or for
+    a setting on the line of its key.
+    """
+    placed = []
+    for error in errors:
+        frame = tables.get(error.sheet)
+        where = None if frame is None else frame.attrs.get(FILE)
+        if error.file or not where or frame is None:
+            placed.append(error)
+            continue
+        line = error.row or _setting_line(frame, error) or frame.attrs.get(HEADER_LINE)
+        placed.append(dataclasses.replace(error, file=str(where), line=line))
+    return placed
+
+
+def _setting_line(frame: pd.DataFrame, error: CellError) -> int | None:
+    """The line of the setting an error of the settings sheet is about (by its key)."""
+    if error.sheet != "settings" or not error.field or "key" not in frame.columns:
+        return None
+    keys = [(parse_text(v) or "").lower() for v in frame["key"]]
+    if error.field not in keys:
+        return None
+    return row_numbers(frame)[keys.index(error.field)]
 
 
 class TableReader:
@@ -20,14 +84,20 @@ class TableReader:
         self.errors: list[CellError] = []
 
     def rows(self, sheet: str) -> Iterable[tuple[int, dict[str, Any]]]:
+        """(number, values) of each non-blank row; see ``row_numbers`` for the number."""
         frame = self.tables.get(sheet)
         if frame is None:
             return
-        for number, (_, row) in enumerate(frame.iterrows(), start=1):
+        for number, (_, row) in zip(row_numbers(frame), frame.iterrows(), strict=True):
             values = {str(k).strip().lower(): v for k, v in row.items()}
             if all(is_blank(v) for v in values.values()):
                 continue
             yield number, values
+
+    def row_of_record(self, sheet: str, position: int) -> int:
+        """The number of the row that made the ``position``-th record (0-based) of a sheet."""
+        numbers = [number for number, _ in self.rows(sheet)]
+        return numbers[position] if 0 <= position < len(numbers) else 0
 
     def cell(
         self,
@@ -100,10 +170,12 @@ def _locate(
     """Sheet and row of a cross-reference message like ``requests[3] of 'N01' ...``."""
     match = re.match(r"(\w+)\[(\d+)\]", message)
     if match and match.group(1) in paths:
-        return CellError(paths[match.group(1)], int(match.group(2)) + 1, None, message)
+        sheet = paths[match.group(1)]
+        return CellError(sheet, reader.row_of_record(sheet, int(match.group(2))), None, message)
     if loc and loc[0] in paths:
-        row = int(loc[1]) + 1 if len(loc) > 1 and loc[1].isdigit() else 0
-        return CellError(paths[loc[0]], row, loc[-1] if len(loc) > 2 else None, message)
+        sheet = paths[loc[0]]
+        row = reader.row_of_record(sheet, int(loc[1])) if len(loc) > 1 and loc[1].isdigit() else 0
+        return CellError(sheet, row, loc[-1] if len(loc) > 2 else None, message)
     match = re.match(r"(task|room|staff|shift)(?: id)? '([^']+)'", message)
     if match:
         sheet = {"task": "tasks", "room": "rooms", "staff": "staff", "shift": "shifts"}[
@@ -113,6 +185,7 @@ def _locate(
         if frame is not None and "id" in frame.columns:
             ids = [parse_text(v) for v in frame["id"]]
             if match.group(2) in ids:
-                return CellError(sheet, ids.index(match.group(2)) + 1, None, message)
+                row = row_numbers(frame)[ids.index(match.group(2))]
+                return CellError(sheet, row, None, message)
         return CellError(sheet, 0, None, message)
     return CellError("settings", 0, None, message)

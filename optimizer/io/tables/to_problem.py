@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.io.tables.cells import CellError, TableErrors, is_blank, parse_text
-from optimizer.io.tables.reader import TableReader
+from optimizer.io.tables.reader import TableReader, in_files
 from optimizer.io.tables.sheets import BLANK_ALLOWED, REQUIRED_COLUMNS, SETTINGS_KEYS, sheets_of
 from optimizer.io.tables.to_cases import case_from_tables
 from optimizer.io.tables.to_roster import roster_from_tables
@@ -31,7 +31,8 @@ def has_rows(frame: pd.DataFrame) -> bool:
 
 
 def layout_errors(tables: Mapping[str, pd.DataFrame], kind: str) -> list[CellError]:
-    """Unknown sheets; blank, repeated, unknown or missing required columns."""
+    """Unknown sheets; blank, repeated, unknown or missing required columns (on the header
+    line of a table read from a file)."""
     expected = sheets_of(kind)
     errors: list[CellError] = []
     for sheet, frame in tables.items():
@@ -57,7 +58,7 @@ def layout_errors(tables: Mapping[str, pd.DataFrame], kind: str) -> list[CellErr
                 if column not in columns:
                     message = f"the required column '{column}' is missing"
                     errors.append(CellError(sheet, 0, column, message))
-    return errors
+    return in_files(errors, tables)
 
 
 def _blank_required_cells(reader: TableReader, kind: str) -> list[CellError]:
@@ -94,7 +95,10 @@ def _settings_errors(reader: TableReader, kind: str) -> list[CellError]:
 
 
 def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[Any, list[CellError]]:
-    """(problem, []) when the tables are valid, else (None, every error found)."""
+    """(problem, []) when the tables are valid, else (None, every error found).
+
+    Errors on tables read from a file also name the file and the line (``in_files``).
+    """
     reader = TableReader(tables)
     kind = tables_kind(tables)
     reader.errors.extend(layout_errors(tables, kind))
@@ -105,7 +109,7 @@ def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[Any, list[CellE
     problem = roster_from_tables(reader) if kind == "roster" else case_from_tables(reader)
     if problem is None and not reader.errors:
         reader.errors.append(CellError("settings", 0, None, "the tables hold no valid problem"))
-    return problem, reader.errors
+    return problem, in_files(reader.errors, tables)
 
 
 def problem_from_tables(tables: Mapping[str, pd.DataFrame], source: str | None = None) -> Any:
