@@ -35,8 +35,11 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
-INPUT_HELP = "project JSON (roster or case problem), Curtois–Qu .txt or PSPLIB .sm"
-FORMAT_HELP = "auto (from the extension) | json | curtois | psplib"
+INPUT_HELP = (
+    "project JSON (roster or case problem), table bundle (.xlsx, or .zip of CSVs, as the "
+    "dashboard writes them), Curtois–Qu .txt or PSPLIB .sm"
+)
+FORMAT_HELP = "auto (from the extension) | json | bundle (.xlsx/.zip tables) | curtois | psplib"
 
 P = ParamSpec("P")
 R = TypeVar("R")

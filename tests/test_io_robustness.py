@@ -290,6 +290,8 @@ def test_help_names_the_input_formats_and_choices() -> None:
     checked = runner.invoke(app, ["check", "--help"], env={"COLUMNS": "200"})
     assert checked.exit_code == 0
     assert "the problem that was solved" in checked.output
-    assert "auto (from the extension) | json | curtois | psplib" in checked.output
+    assert "auto (from the extension) | json | bundle (.xlsx/.zip tables) | curtois | psplib" in (
+        checked.output
+    )
     solved = runner.invoke(app, ["solve", "--help"], env={"COLUMNS": "200"})
     assert "Curtois–Qu .txt or PSPLIB .sm" in solved.output

@@ -8,7 +8,9 @@ from typing import Any
 
 from optimizer.errors import InputError
 
-FORMATS = ("auto", "json", "curtois", "psplib")
+FORMATS = ("auto", "json", "bundle", "curtois", "psplib")
+BUNDLE_SUFFIXES = (".xlsx", ".xlsm", ".zip")
+"""A workbook, or a ZIP of ``<sheet>.csv`` files, in the dashboard's table layout."""
 CSV_UTF8_HINT = 'save it as UTF-8 (in Excel: "CSV UTF-8")'
 
 
@@ -31,36 +33,45 @@ def decode_utf8(data: bytes, source: str, hint: str = "save it as UTF-8") -> str
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(path: Path, hint: str = "save it as UTF-8") -> str:
-    """A UTF-8 text file's contents (see ``decode_utf8``); unreadable files raise ``InputError``."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable file raises ``InputError``."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         reason = {FileNotFoundError: "file not found", IsADirectoryError: "it is a folder"}.get(
             type(exc), exc.strerror or str(exc)
         )
         raise InputError(f"cannot read the file ({reason})", file=str(path)) from None
-    return decode_utf8(data, str(path), hint)
+
+
+def read_text(path: Path, hint: str = "save it as UTF-8") -> str:
+    """A UTF-8 text file's contents (see ``decode_utf8``); unreadable files raise ``InputError``."""
+    return decode_utf8(read_bytes(path), str(path), hint)
 
 
 def detect_format(path: Path) -> str:
-    """The input format from the file name: ``.json``, Curtois ``.txt``, PSPLIB ``.sm``."""
+    """The input format from the file name: ``.json``, a table bundle (``.xlsx``,
+    ``.zip``), Curtois ``.txt``, PSPLIB ``.sm``."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         return "json"
+    if suffix in BUNDLE_SUFFIXES:
+        return "bundle"
     if suffix == ".txt":
         return "curtois"
     if suffix == ".sm":
         return "psplib"
     raise InputError(
         f"cannot tell the format from the extension '{suffix or '(none)'}'; "
-        "use .json, .txt (Curtois–Qu) or .sm (PSPLIB), or pass --format",
+        "use .json, .xlsx or .zip (tables), .txt (Curtois–Qu) or .sm (PSPLIB), "
+        "or pass --format",
         file=str(path),
     )
 
 
 def load_problem(path: str | Path, fmt: str = "auto") -> Any:
-    """A ``RosterProblem`` or ``CaseProblem`` from a project JSON or benchmark file."""
+    """A ``RosterProblem`` or ``CaseProblem`` from a project JSON, a table bundle (the
+    dashboard's XLSX or CSV-ZIP layout) or a benchmark file."""
     path = Path(path)
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
@@ -74,6 +85,10 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Any:
         from optimizer.io.project import load_project
 
         return load_project(path)
+    if fmt == "bundle":
+        from optimizer.io.tables.bundle import read_bundle
+
+        return read_bundle(str(path), read_bytes(path))
     if fmt == "curtois":
         from optimizer.io.curtois import read_curtois
 
