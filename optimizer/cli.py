@@ -45,6 +45,22 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+RUN_OPTIONS = {
+    "backend": "--backend",
+    "time_limit": "--time-limit",
+    "workers": "--workers",
+    "seed": "--seed",
+}
+"""Python run-option names (``InputError.field``) and the CLI options that set them."""
+
+
+def cli_message(exc: CareallocError) -> str:
+    """The error as the CLI shows it: a run option is named as its ``--option``."""
+    if isinstance(exc, InputError) and exc.file is None and exc.field in RUN_OPTIONS:
+        return str(InputError(exc.message, line=exc.line, field=RUN_OPTIONS[exc.field]))
+    return str(exc)
+
+
 def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn our own errors into one message on stderr and exit code 2."""
 
@@ -53,7 +69,7 @@ def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except CareallocError as exc:
-            err.print(Text.assemble(("error:", "bold red"), f" {exc}"))
+            err.print(Text.assemble(("error:", "bold red"), f" {cli_message(exc)}"))
             raise typer.Exit(2) from None
         except OSError as exc:  # a file we were told to read or write
             where = f"{exc.filename}: " if exc.filename else ""
@@ -142,14 +158,32 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
     out.print(table)
 
 
-def _explain_infeasible(problem: Any) -> None:
-    if not isinstance(problem, RosterProblem):
-        return
-    from optimizer.explain.diagnosis import diagnose_roster
+def _infeasibility_lines(problem: Any, result: Result) -> list[str]:
+    """Why there is no solution: the roster diagnosis, or for case problems what the
+    solver reported and the likely causes the data shows."""
+    if isinstance(problem, RosterProblem):
+        from optimizer.explain.diagnosis import diagnose_roster
 
-    diagnosis = diagnose_roster(problem)
-    for line in diagnosis.messages():
-        out.print(f"  • {line}")
+        return diagnose_roster(problem).messages()
+    from optimizer.explain.diagnosis import case_conflict_hints
+    from optimizer.solvers.messages import INFEASIBLE
+
+    specific = bool(result.message) and result.message != INFEASIBLE
+    reported = result.message if specific else "no schedule places every mandatory and pinned case"
+    lines = [f"solver ({result.backend or 'cpsat'}): {reported}"]
+    hints = case_conflict_hints(problem)
+    lines += [f"likely cause: {hint}" for hint in hints]
+    if not hints and not specific:
+        lines.append(
+            "no single case is impossible on its own: the mandatory cases compete for the "
+            'same rooms, people, equipment or time; mark some optional ("optional": true) '
+            "or unpin them so that a schedule may leave cases out"
+        )
+    lines.append(
+        "the rule-by-rule diagnosis (smallest conflicting set, relaxations) covers rosters "
+        "only; see docs/diagnosis.md"
+    )
+    return lines
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -258,8 +292,10 @@ def solve_command(
         if not quiet and isinstance(problem, RosterProblem):
             _print_roster_summary(problem, result, top=10)
     elif result.status.value == "INFEASIBLE":
-        out.print("The hard rules cannot all hold:")
-        _explain_infeasible(problem)
+        lines = _infeasibility_lines(problem, result)
+        out.print("The hard rules cannot all hold" + (":" if lines else "."))
+        for line in lines:
+            out.print(f"  • {line}")
     else:
         out.print(f"No solution found within the time limit. {result.message}".strip())
     out.print(result.summary_line())

@@ -6,6 +6,10 @@ hold (CP-SAT with one assumption per instance, then a deletion filter; see
 tries single relaxations of its members — lower a hard cover minimum (agency
 cover), loosen one contract limit step by step, drop a pin, waive one rest rule,
 move leave — keeping those that make the whole problem feasible again.
+
+Case problems have no such diagnosis: ``case_conflict_hints`` names the likely causes
+that show in the data alone (a case that fits nowhere, an overbooked person, pins that
+collide).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from optimizer.explain.case_time import when
+from optimizer.model.cases import CaseProblem, Task
 from optimizer.model.roster import Contract, RosterProblem
 
 if TYPE_CHECKING:
@@ -419,3 +425,77 @@ def diagnose_roster(problem: RosterProblem, time_limit: float = 20.0) -> Diagnos
         minimal=found.minimal,
         summary=_summary(problem, conflicts, options, groups),
     )
+
+
+# -- case problems ---------------------------------------------------------------------------
+
+
+def case_conflict_hints(problem: CaseProblem, limit: int = 5) -> list[str]:
+    """Likely reasons a case problem has no schedule, read from the data (no solve).
+
+    The rule-by-rule diagnosis above covers rosters only. For case problems this names
+    mandatory cases that fit nowhere whatever the others do, people named on more
+    mandatory minutes than their ``max_minutes``, and pinned cases that overlap in one
+    room or for one person; at most ``limit`` lines. Empty when no single cause shows:
+    the mandatory cases then compete for rooms, people, equipment or time together.
+    """
+    from optimizer.explain.case_reasons import static_reasons
+
+    must = [task for task in problem.tasks if problem.must_schedule(task)]
+    hints = [
+        f"{task.label}: {reason.message}"
+        for task in must
+        for reason in static_reasons(problem, task)
+    ]
+    hints += _overbooked_people(problem, must) + _overlapping_pins(problem)
+    if len(hints) > limit:
+        hints = [*hints[: limit - 1], f"… and {len(hints) - limit + 1} more"]
+    return hints
+
+
+def _people_on(problem: CaseProblem, task: Task) -> set[str]:
+    """Named staff of the task plus those pinned to it."""
+    pin = problem.pin_of(task.id)
+    return set(task.staff) | set(pin.staff if pin is not None else ())
+
+
+def _overbooked_people(problem: CaseProblem, must: Sequence[Task]) -> list[str]:
+    hints = []
+    for person in problem.staff:
+        if person.max_minutes is None:
+            continue
+        minutes = sum(task.duration for task in must if person.id in _people_on(problem, task))
+        if minutes > person.max_minutes:
+            hints.append(
+                f"{person.label} is named on {minutes} minutes of mandatory cases but may "
+                f"work at most {person.max_minutes} (max_minutes)"
+            )
+    return hints
+
+
+def _overlapping_pins(problem: CaseProblem) -> list[str]:
+    """Pairs of cases pinned to start times that collide in one room or for one person."""
+    timed = [
+        (problem.task(pin.task), pin, pin.start)
+        for pin in problem.pins
+        if pin.start is not None and problem.task(pin.task).duration > 0
+    ]
+    hints = []
+    for i, (first, first_pin, a) in enumerate(timed):
+        for second, second_pin, b in timed[i + 1 :]:
+            room = first_pin.room if first_pin.room == second_pin.room else None
+            gap = problem.turnover_of(problem.room(room)) if room is not None else 0
+            if not (a < b + second.duration + gap and b < a + first.duration + gap):
+                continue
+            shared = sorted(_people_on(problem, first) & _people_on(problem, second))
+            if room is not None:
+                where = f"room {problem.room(room).label}"
+            elif shared:
+                where = ", ".join(problem.person(name).label for name in shared)
+            else:
+                continue
+            hints.append(
+                f"{first.label} and {second.label} are pinned to overlapping times "
+                f"({when(problem, a)} and {when(problem, b)}) for {where}"
+            )
+    return hints
