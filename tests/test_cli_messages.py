@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,15 @@ def test_only_run_options_without_a_file_are_renamed() -> None:
     from_file = InputError("bad", file="ward.json", field="seed")
     assert cli_message(from_file) == "ward.json, field 'seed': bad"
     assert cli_message(InputError("bad", field="--param")) == "field '--param': bad"
+
+
+def test_intake_without_its_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [m for m in sys.modules if m.startswith("llm_intake")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "rapidfuzz", None)  # as if not installed
+    ward = Path(__file__).resolve().parents[1] / "data" / "demo_ward.json"
+    args = ["intake", "Priya Patel can't do nights", "--problem", str(ward)]
+    result = runner.invoke(app, [*args, "--today", "2026-12-01"])
+    assert result.exit_code == 2
+    assert "pip install 'carealloc[intake]' (rapidfuzz is missing)" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
