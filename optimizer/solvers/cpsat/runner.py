@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +17,25 @@ from optimizer.solvers.options import SolveOptions
 _VALUE_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
 """How a CP-SAT parameter's Python type reads in an error message."""
 
+WORK_PER_SECOND = 0.5
+"""CP-SAT deterministic time per wall-clock second of a one-worker roster solve on the
+reference machine (2 cores): 0.34–0.56 for full and group models (Curtois–Qu 3–21,
+demo ward), less for the one-person models of the staffwise search."""
+
+SOLVE_SETUP_SECONDS = 0.01
+"""Wall-clock seconds a solve costs beyond its deterministic time (set-up, our own
+bookkeeping), charged per solve in a reproducible run."""
+
+SECONDS_PER_VARIABLE = 3e-5
+"""And per model variable (building the model, presolve start-up); fitted by least
+squares over 3,000 solves. With the two above a reproducible 10 s run took 1.0–1.5 x
+its limit (Curtois–Qu 5–20 and the demo ward, load 1), 30 s runs 0.96–1.0 x
+(Instances 9 and 12)."""
+
+WALL_CAP = 3.0
+"""A reproducible run still stops at this many times its time limit of wall-clock time.
+Hitting the cap (only on a much slower or busier machine) makes the result depend on it."""
+
 _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
     cp_model.FEASIBLE: SolveStatus.FEASIBLE,
@@ -22,6 +43,62 @@ _STATUS = {
     cp_model.MODEL_INVALID: SolveStatus.UNKNOWN,
     cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
+
+
+def reproducible(options: SolveOptions) -> bool:
+    """True when the run must give the same result every time: a seed and one worker."""
+    return options.seed is not None and options.num_workers == 1
+
+
+class Clock:
+    """A solve's time against its limit; ``now()`` reads like ``time.perf_counter()``.
+
+    Normally the wall clock. In a reproducible run (``deterministic``) it is a work
+    clock: it advances only when ``charge`` is called after a CP-SAT solve that ``limit``
+    bounded, by that solve's deterministic time (``WORK_PER_SECOND``) plus a set-up
+    estimate, so every budget decided on it is the same whatever the machine's speed and
+    load. Past ``WALL_CAP`` x the limit of wall-clock time it reads the wall clock again
+    (every deadline has then passed) and each solve is stopped at that cap.
+    """
+
+    def __init__(self, deterministic: bool = False, limit: float | None = None) -> None:
+        self.deterministic = deterministic
+        self.start = time.perf_counter()
+        self.cap = math.inf if limit is None else self.start + WALL_CAP * limit
+        self._work = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, options: SolveOptions) -> Clock:
+        """The clock for a solve under ``options`` (a work clock when reproducible)."""
+        return cls(reproducible(options), options.time_limit)
+
+    def now(self) -> float:
+        wall = time.perf_counter()
+        if not self.deterministic or wall >= self.cap:
+            return wall
+        with self._lock:
+            return self.start + self._work
+
+    def limit(self, solver: cp_model.CpSolver, seconds: float | None) -> None:
+        """Stop ``solver`` after ``seconds`` on this clock (None: only at the cap)."""
+        params = solver.parameters
+        if not self.deterministic:
+            if seconds is not None:
+                params.max_time_in_seconds = seconds
+            return
+        if seconds is not None:
+            params.max_deterministic_time = max(0.0, seconds) * WORK_PER_SECOND
+        if math.isfinite(self.cap):
+            params.max_time_in_seconds = max(0.05, self.cap - time.perf_counter())
+
+    def charge(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> None:
+        """Advance a work clock by what the finished solve of ``model`` cost."""
+        if not self.deterministic:
+            return
+        setup = SOLVE_SETUP_SECONDS + SECONDS_PER_VARIABLE * len(model.proto.variables)
+        with self._lock:
+            self._work += solver.deterministic_time / WORK_PER_SECOND + setup
 
 
 @dataclass
@@ -54,10 +131,13 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
         )
 
 
-def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
-    """Apply time limit, workers, seed, log flag and pass-through parameters."""
+def configure(solver: cp_model.CpSolver, options: SolveOptions, clock: Clock | None = None) -> None:
+    """Apply time limit (on ``clock`` if given), workers, seed, log flag and
+    pass-through parameters."""
     params = solver.parameters
-    if options.time_limit is not None:
+    if clock is not None:
+        clock.limit(solver, options.time_limit)
+    elif options.time_limit is not None:
         params.max_time_in_seconds = options.time_limit
     params.num_workers = options.num_workers
     if options.seed is not None:
@@ -84,10 +164,16 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions) -> None:
             ) from None
 
 
-def run(model: cp_model.CpModel, options: SolveOptions, has_objective: bool = True) -> RunOutcome:
-    """Solve ``model``; stream improving solutions; map the status to ours."""
+def run(
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    has_objective: bool = True,
+    clock: Clock | None = None,
+) -> RunOutcome:
+    """Solve ``model`` (time limit on ``clock`` if given, which is then charged);
+    stream improving solutions; map the status to ours."""
     solver = cp_model.CpSolver()
-    configure(solver, options)
+    configure(solver, options, clock)
     progress: list[ProgressPoint] = []
 
     def record(point: ProgressPoint) -> None:
@@ -98,6 +184,8 @@ def run(model: cp_model.CpModel, options: SolveOptions, has_objective: bool = Tr
     start = time.perf_counter()
     code = solver.Solve(model, _ProgressCallback(record))
     seconds = time.perf_counter() - start
+    if clock is not None:
+        clock.charge(solver, model)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     objective = bound = None
     if status.has_solution and has_objective:

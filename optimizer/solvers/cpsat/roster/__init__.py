@@ -8,6 +8,8 @@ best responses, used on large models), ``heuristic`` and ``lns`` (optional: gree
 hint, roster LNS).
 Tuning switches (``roster_*``) pass through ``solve(**params)`` like CP-SAT
 parameters; the measurements behind the defaults are in docs/benchmarks.md.
+With a seed and one worker every budget (feasibility, staffwise, final solve) is read
+on a work clock (``runner.Clock``: CP-SAT deterministic time), so a run is reproducible.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from optimizer.solvers.cpsat.roster.objective import (
 from optimizer.solvers.cpsat.roster.sequences import add_sequence_flow
 from optimizer.solvers.cpsat.roster.staffwise import StaffwiseSearch, decomposable
 from optimizer.solvers.cpsat.roster.variables import build_variables
-from optimizer.solvers.cpsat.runner import run
+from optimizer.solvers.cpsat.runner import Clock, run
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.options import SolveOptions
 
@@ -111,8 +113,18 @@ def solver_defaults(num_workers: int, large: bool = False) -> dict[str, Any]:
 
 
 def solve(problem: RosterProblem, options: SolveOptions) -> Result:
-    """Build and solve the CP-SAT roster model under ``options``."""
+    """Build and solve the CP-SAT roster model under ``options``.
+
+    With a seed and one worker the time limit is spent on a work clock, not the wall
+    clock: the same input gives the same roster on every run (``runner.Clock``).
+    """
+    return _solve(problem, options, Clock.of(options))
+
+
+def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Result:
+    """``solve`` with every budget read on ``clock`` (shared with its group moves)."""
     started = time.perf_counter()
+    begun = clock.now()
     tuning, options = _split_params(options, problem)
     index = RosterIndex.build(problem)
     fallback: dict[tuple[int, int], int] | None = None
@@ -124,7 +136,9 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         and decomposable(problem, bool(options.stage_caps))
     )
     if staffwise:
-        fallback, infeasible, rest, history = _staffwise_phase(index, options, tuning, started)
+        fallback, infeasible, rest, history = _staffwise_phase(
+            index, options, tuning, started, clock, begun
+        )
         if infeasible:
             return Result(
                 status=SolveStatus.INFEASIBLE,
@@ -146,7 +160,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         budget = 60.0 if limit is None else 0.5 * limit  # it stops at the first roster
         workers = options.num_workers
         fallback, used, infeasible = feasible_roster(
-            rv, budget, options.seed, lean=workers == 1, workers=workers
+            rv, budget, options.seed, lean=workers == 1, workers=workers, clock=clock
         )
         if infeasible:
             return Result(
@@ -167,7 +181,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     elif tuning["roster_greedy_hint"]:
         add_hint(rv, terms, greedy_roster(index))
     if staffwise and total_limit is not None:  # what is left after building the model
-        left = total_limit - (time.perf_counter() - started)
+        left = total_limit - (clock.now() - begun)
         options = replace(options, time_limit=max(0.05, left))
     search = _Search(
         options,
@@ -182,7 +196,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
         status, bound = lns.status, lns.bound
         chosen = [key for key, value in zip(rv.x, lns.values, strict=False) if value]
     else:
-        outcome = run(model, options)
+        outcome = run(model, options, clock=clock)
         status, bound = outcome.status, outcome.bound
         chosen = []
         if status.has_solution:
@@ -216,22 +230,33 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
 
 
 def _staffwise_phase(
-    index: RosterIndex, options: SolveOptions, tuning: dict[str, Any], started: float
+    index: RosterIndex,
+    options: SolveOptions,
+    tuning: dict[str, Any],
+    started: float,
+    clock: Clock,
+    begun: float,
 ) -> tuple[dict[tuple[int, int], int] | None, bool, float | None, list[ProgressPoint]]:
     """Staff-by-staff roster: (roster, infeasible, seconds left for the full model, progress).
 
-    Runs for ``roster_staffwise_share`` of the time limit (from the solve's start);
+    Runs for ``roster_staffwise_share`` of the time limit from the solve's start
+    (``begun`` on ``clock``; progress is timed from ``started`` on the wall clock);
     without a limit until its best responses stop improving.
     """
     limit = options.time_limit
     share = float(tuning["roster_staffwise_share"])
+
+    def solve_group(sub: RosterProblem, sub_options: SolveOptions) -> Result:
+        return _solve(sub, sub_options, clock)  # group moves spend this solve's clock
+
     search = StaffwiseSearch(
         index,
         options.stage_weights,
         options.num_workers,
         options.seed,
-        group_solver=solve if tuning["roster_groups"] else None,
+        group_solver=solve_group if tuning["roster_groups"] else None,
         windows=bool(tuning["roster_windows"]),
+        clock=clock,
     )
     progress: list[ProgressPoint] = []
 
@@ -245,9 +270,9 @@ def _staffwise_phase(
         deadline = math.inf
     else:
         margin = min(2.0, 0.02 * limit)  # reading the rosters back, building the result
-        deadline = started + share * limit - (margin if share >= 1 else 0.0)
+        deadline = begun + share * limit - (margin if share >= 1 else 0.0)
     outcome = search.run(deadline, on_roster=on_roster)
-    rest = None if limit is None else started + limit - time.perf_counter()
+    rest = None if limit is None else begun + limit - clock.now()
     if share >= 1 and rest is not None:
         rest = 0.0
     return outcome.roster, outcome.infeasible, rest, progress

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,10 +28,11 @@ from optimizer.solvers.cpsat.roster.groups import GroupSolver, solve_group, solv
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.objective import Roster, evaluate
 from optimizer.solvers.cpsat.roster.variables import RosterVars, build_variables
+from optimizer.solvers.cpsat.runner import Clock
 from optimizer.solvers.options import SolveOptions
 
 MIN_STEP, MAX_STEP = 0.5, 8.0
-"""Seconds per one-person improving solve (adapted between these)."""
+"""Seconds (on the search's clock) per one-person improving solve (adapted between these)."""
 
 MIN_GROUP, MAX_GROUP = 2, 8
 """People per group move (``groups.py``; grows while groups are solved to optimality)."""
@@ -127,7 +127,11 @@ class StaffwiseOutcome:
 
 
 class StaffwiseSearch:
-    """Construct a legal roster person by person, then improve it by best responses."""
+    """Construct a legal roster person by person, then improve it by best responses.
+
+    Deadlines and seconds are read on ``clock`` (default: the wall clock; in a
+    reproducible run a work clock, ``runner.Clock``, so every pass is the same).
+    """
 
     def __init__(
         self,
@@ -137,8 +141,10 @@ class StaffwiseSearch:
         seed: int | None = None,
         group_solver: GroupSolver | None = None,
         windows: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         self.index = index
+        self.clock = clock or Clock()
         self.problem = index.problem
         plain = dict.fromkeys(ROSTER_PENALTY_RULES, 1)
         self.weights = dict(weights) if weights is not None else plain
@@ -247,7 +253,7 @@ class StaffwiseSearch:
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.num_workers = 1
-        params.max_time_in_seconds = max(0.05, limit)
+        self.clock.limit(solver, max(0.05, limit))
         with self.lock:
             params.random_seed = self.rng.randrange(1 << 30)
         if lp:  # the LP of the one-person model guides the search to good rows
@@ -265,6 +271,7 @@ class StaffwiseSearch:
         rv.model.clear_hints()
         solver = self._solver(limit, lp=False)
         code = solver.solve(rv.model)
+        self.clock.charge(solver, rv.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, code == cp_model.INFEASIBLE
         return {d: s for (_, d, s), var in rv.x.items() if solver.boolean_value(var)}, False
@@ -293,6 +300,7 @@ class StaffwiseSearch:
             model.add_hint(var, 1 if d in own else 0)
         solver = self._solver(min(limit, self.step), lp=True)
         code = solver.solve(model)
+        self.clock.charge(solver, model)
         with self.lock:  # adapt the effort: long enough to find rows, no longer
             if code == cp_model.OPTIMAL:
                 self.step = max(MIN_STEP, 0.9 * self.step)
@@ -363,7 +371,7 @@ class StaffwiseSearch:
     def _group_move(self, deadline: float) -> bool:
         """Re-solve one group against everybody else; True if the roster got cheaper."""
         assert self.group_solver is not None
-        left = deadline - time.perf_counter()
+        left = deadline - self.clock.now()
         if left <= 0.5:
             return False
         with self.lock:
@@ -399,7 +407,7 @@ class StaffwiseSearch:
         Runs alone (on all workers), so the rows cannot change while it solves.
         """
         assert self.group_solver is not None
-        left = deadline - time.perf_counter()
+        left = deadline - self.clock.now()
         if left <= 0.5:
             return False
         days = min(self.window_days, self.index.num_days)
@@ -464,7 +472,7 @@ class StaffwiseSearch:
             nonlocal infeasible
             if infeasible:
                 return False
-            row, none = self._feasible_row(e, deadline - time.perf_counter())
+            row, none = self._feasible_row(e, deadline - self.clock.now())
             if none:
                 infeasible = True
             if row is None:
@@ -484,7 +492,7 @@ class StaffwiseSearch:
         self.rng.shuffle(order)
 
         def one(e: int) -> bool:
-            left = deadline - time.perf_counter()
+            left = deadline - self.clock.now()
             if left <= 0.05:
                 return False
             row = self._better_row(e, left)
@@ -518,9 +526,9 @@ class StaffwiseSearch:
         round_moves = GROUP_ROUND * self.workers
         # Every commit lowers the cost, so the current rows are always the best roster
         # (also when the deadline cuts a pass short).
-        while not first_only and time.perf_counter() < deadline - 0.05:
+        while not first_only and self.clock.now() < deadline - 0.05:
             if groups:
-                kind, began = self._next_move(), time.perf_counter()
+                kind, began = self._next_move(), self.clock.now()
                 if kind == "window":
                     changed = int(self.window_move(deadline))
                 else:
@@ -531,7 +539,7 @@ class StaffwiseSearch:
             new = self.roster()
             new_cost = self.cost(new)
             if groups:
-                self.moves[kind].record(cost - new_cost, time.perf_counter() - began)
+                self.moves[kind].record(cost - new_cost, self.clock.now() - began)
             if new_cost < cost:
                 roster, cost = new, new_cost
                 if on_roster is not None:
