@@ -58,6 +58,19 @@ def test_a_person_without_any_legal_row_makes_the_problem_infeasible() -> None:
     assert result.roster is None
 
 
+def test_no_row_for_somebody_within_the_limit_stops_on_time(monkeypatch: Any) -> None:
+    # As if one person's legal row took longer than the limit (Curtois Instance23 at
+    # 10 s): the full model is not built after the limit, nothing comes back on time.
+    def no_row(self: StaffwiseSearch, e: int, limit: float) -> tuple[None, bool]:
+        return None, False
+
+    monkeypatch.setattr(StaffwiseSearch, "_feasible_row", no_row)
+    result = solve(_random_ward(3), time_limit=1, workers=1, **ONLY)
+    assert result.status is SolveStatus.UNKNOWN and result.roster is None
+    assert result.message.startswith("no roster found within the 1 s time limit")
+    assert result.seconds < 1.5
+
+
 def test_cover_floors_and_stage_caps_are_not_decomposable() -> None:
     floor = (CoverDemand(day=0, shift="D", required=1, min_required=1, over_weight=1),)
     assert not decomposable(_problem(num_days=1, staff=2, demands=floor), False)

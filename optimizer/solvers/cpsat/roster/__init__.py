@@ -150,6 +150,21 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
             return _roster_result(
                 index, fallback, SolveStatus.FEASIBLE, None, options, started, history
             )
+        if fallback is None and rest is not None:
+            # One legal row per person did not fit in most of the limit: building the
+            # full model alone would overrun what is left (Instance23 at 10 s: 25 s).
+            return Result(
+                status=SolveStatus.UNKNOWN,
+                seconds=time.perf_counter() - started,
+                backend="cpsat",
+                progress=history,
+                message=nothing_found(
+                    "roster",
+                    f"{len(problem.staff)} staff x {problem.num_days} days",
+                    options.time_limit,
+                    time.perf_counter() - started,
+                ),
+            )
     model = cp_model.CpModel()
     rv = build_variables(model, index)
     RosterConstraints(rv).add_constraints()
