@@ -190,7 +190,7 @@ def test_unknown_or_repeated_settings_are_refused() -> None:
     message = first_message(ward_zip(settings=settings + "nights,7\n"))
     assert "ward.zip/settings.csv:6, field 'key': unknown setting 'nights'" in message
     message = first_message(ward_zip(settings=settings + "num_days,3\n"))
-    assert "the setting 'num_days' is given twice (rows 5 and 6)" in message
+    assert "the setting 'num_days' is given twice (lines 5 and 6)" in message
 
 
 # 4. missing columns and strict times and dates

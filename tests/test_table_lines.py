@@ -170,6 +170,20 @@ def test_editor_tables_keep_editor_rows_blank_rows_included() -> None:
     assert str(errors[0]).startswith("sheet 'requests', row 2: ")
 
 
+def test_a_repeated_setting_names_editor_rows_or_file_lines() -> None:
+    tables = roster_tables(small_ward())
+    settings = tables["settings"]
+    twice = pd.concat([settings, settings.iloc[[1]]], ignore_index=True)
+    twice.index = pd.RangeIndex(1, len(twice) + 1)
+    _, errors = validate_tables({**tables, "settings": twice})
+    key = settings.iloc[1]["key"]
+    assert f"the setting '{key}' is given twice (rows 2 and {len(twice)})" in str(errors[0])
+    files = ward_csvs()
+    files["settings.csv"] = [*files["settings.csv"], "", files["settings.csv"][2]]
+    message = str(table_errors("ward.zip", zip_of(files)))
+    assert f"is given twice (lines 3 and {len(files['settings.csv'])})" in message
+
+
 def test_file_lines_do_not_leak_into_editor_tables_or_written_bundles() -> None:
     tables = read_bundle_tables("ward.zip", zip_of(staff_with_blank_lines()))
     assert row_numbers(tables["staff"])[:2] == [3, 5]

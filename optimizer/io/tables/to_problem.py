@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.io.tables.cells import CellError, TableErrors, is_blank, parse_text
-from optimizer.io.tables.reader import TableReader, in_files
+from optimizer.io.tables.reader import FILE, TableReader, in_files
 from optimizer.io.tables.sheets import BLANK_ALLOWED, REQUIRED_COLUMNS, SETTINGS_KEYS, sheets_of
 from optimizer.io.tables.to_cases import case_from_tables
 from optimizer.io.tables.to_roster import roster_from_tables
@@ -77,6 +77,9 @@ def _settings_errors(reader: TableReader, kind: str) -> list[CellError]:
     allowed = SETTINGS_KEYS[kind]
     errors = []
     seen: dict[str, int] = {}
+    frame = reader.tables.get("settings")
+    source = "" if frame is None else str(frame.attrs.get(FILE, ""))
+    numbers = "lines" if source.lower().endswith(".csv") else "rows"  # as the file shows
     for row, values in reader.rows("settings"):
         key = (parse_text(values.get("key")) or "").lower()
         if not key:
@@ -85,7 +88,7 @@ def _settings_errors(reader: TableReader, kind: str) -> list[CellError]:
             message = f"unknown setting '{key}'; a {kind} bundle has {', '.join(allowed)}"
             errors.append(CellError("settings", row, "key", message))
         elif key in seen:
-            message = f"the setting '{key}' is given twice (rows {seen[key]} and {row})"
+            message = f"the setting '{key}' is given twice ({numbers} {seen[key]} and {row})"
             errors.append(CellError("settings", row, "key", message))
         elif key == "kind" and (parse_text(values.get("value")) or "").lower() not in KINDS:
             message = f"the kind must be {' or '.join(KINDS)}"
