@@ -54,6 +54,10 @@ RUN_OPTIONS = {
 """Python run-option names (``InputError.field``) and the CLI options that set them."""
 
 
+INTAKE_EXTRA = ("rapidfuzz", "dateparser")
+"""Modules of the optional ``intake`` extra, imported when the intake first runs."""
+
+
 def cli_message(exc: CareallocError) -> str:
     """The error as the CLI shows it: a run option is named as its ``--option``."""
     if isinstance(exc, InputError) and exc.file is None and exc.field in RUN_OPTIONS:
@@ -499,10 +503,6 @@ def intake_command(
             f"the intake needs: pip install 'carealloc[intake]' ({exc.name} is missing)"
         ) from None
     raise typer.Exit(code)
-
-
-INTAKE_EXTRA = ("rapidfuzz", "dateparser")
-"""Modules of the optional ``intake`` extra, imported when the intake first runs."""
 
 
 @app.command("dashboard")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -22,10 +24,12 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize(("suffix", "write"), [(".xlsx", tables_to_xlsx), (".zip", tables_to_zip)])
-def test_solve_and_check_a_roster_bundle(tmp_path: Path, suffix: str, write: object) -> None:
+def test_solve_and_check_a_roster_bundle(
+    tmp_path: Path, suffix: str, write: Callable[[dict[str, pd.DataFrame]], bytes]
+) -> None:
     problem = load_project(_small_ward(tmp_path))
     bundle = tmp_path / f"ward{suffix}"
-    bundle.write_bytes(write(problem_tables(problem)))  # type: ignore[operator]
+    bundle.write_bytes(write(problem_tables(problem)))
     assert detect_format(bundle) == "bundle"
     assert load_problem(bundle) == problem
     out = tmp_path / "roster.csv"

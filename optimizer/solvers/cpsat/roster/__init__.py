@@ -140,12 +140,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
             index, options, tuning, started, clock, begun
         )
         if infeasible:
-            return Result(
-                status=SolveStatus.INFEASIBLE,
-                seconds=time.perf_counter() - started,
-                backend="cpsat",
-                message=INFEASIBLE,
-            )
+            return _no_roster(problem, SolveStatus.INFEASIBLE, total_limit, started, history)
         if fallback is not None and rest is not None and rest <= 0:
             return _roster_result(
                 index, fallback, SolveStatus.FEASIBLE, None, options, started, history
@@ -153,18 +148,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
         if fallback is None and rest is not None:
             # One legal row per person did not fit in most of the limit: building the
             # full model alone would overrun what is left (Instance23 at 10 s: 25 s).
-            return Result(
-                status=SolveStatus.UNKNOWN,
-                seconds=time.perf_counter() - started,
-                backend="cpsat",
-                progress=history,
-                message=nothing_found(
-                    "roster",
-                    f"{len(problem.staff)} staff x {problem.num_days} days",
-                    options.time_limit,
-                    time.perf_counter() - started,
-                ),
-            )
+            return _no_roster(problem, SolveStatus.UNKNOWN, total_limit, started, history)
     model = cp_model.CpModel()
     rv = build_variables(model, index)
     RosterConstraints(rv).add_constraints()
@@ -178,12 +162,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
             rv, budget, options.seed, lean=workers == 1, workers=workers, clock=clock
         )
         if infeasible:
-            return Result(
-                status=SolveStatus.INFEASIBLE,
-                seconds=time.perf_counter() - started,
-                backend="cpsat",
-                message=INFEASIBLE,
-            )
+            return _no_roster(problem, SolveStatus.INFEASIBLE, total_limit, started, [])
         if limit is not None:
             options = replace(options, time_limit=max(0.05, limit - used))
     if tuning["roster_sequence_flow"]:
@@ -224,24 +203,29 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
     )
     roster, status = search.best_of(roster, status)
     if roster is None:
-        message = (
-            INFEASIBLE
-            if status is SolveStatus.INFEASIBLE
-            else nothing_found(
-                "roster",
-                f"{len(problem.staff)} staff x {problem.num_days} days",
-                total_limit,
-                time.perf_counter() - started,
-            )
-        )
-        return Result(
-            status=status,
-            seconds=time.perf_counter() - started,
-            backend="cpsat",
-            progress=search.progress,
-            message=message,
-        )
+        return _no_roster(problem, status, total_limit, started, search.progress)
     return _roster_result(index, roster, status, bound, options, started, search.progress)
+
+
+def _no_roster(
+    problem: RosterProblem,
+    status: SolveStatus,
+    limit: float | None,
+    started: float,
+    progress: list[ProgressPoint],
+) -> Result:
+    """A Result without roster: infeasible, or none found within ``limit`` (it says so)."""
+    seconds = time.perf_counter() - started
+    message = (
+        INFEASIBLE
+        if status is SolveStatus.INFEASIBLE
+        else nothing_found(
+            "roster", f"{len(problem.staff)} staff x {problem.num_days} days", limit, seconds
+        )
+    )
+    return Result(
+        status=status, seconds=seconds, backend="cpsat", progress=progress, message=message
+    )
 
 
 def _staffwise_phase(
