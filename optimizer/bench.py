@@ -154,6 +154,27 @@ def _default_loader(path: Path) -> Any:
     return load_problem(path)
 
 
+def check_suite(suite: Path) -> None:
+    """Raise ``InputError`` unless ``suite`` is a folder."""
+    if suite.is_file():
+        raise InputError(
+            "is a file, not a suite folder (expected a folder with instances/ and best_known.csv)",
+            file=str(suite),
+        )
+    if not suite.is_dir():
+        raise InputError("the suite folder does not exist", file=str(suite))
+
+
+def check_settings(backend: str, time_limit: float | None, workers: int | None) -> None:
+    """Raise ``InputError`` naming the setting unless backend, time limit and workers are
+    usable (checked before any instance, as ``solve`` would for each)."""
+    from optimizer.solve import check_backend
+    from optimizer.solvers.options import check_run_options
+
+    check_backend(backend)
+    check_run_options(time_limit, workers, None)
+
+
 def run_bench(
     suite_dir: str | Path,
     *,
@@ -175,8 +196,8 @@ def run_bench(
     from optimizer.solve import solve
 
     suite = Path(suite_dir)
-    if not suite.is_dir():
-        raise InputError("the suite folder does not exist", file=str(suite))
+    check_settings(backend, time_limit, workers)
+    check_suite(suite)
     best = read_best_known(suite / "best_known.csv")
     instances_dir = suite / "instances"
     rows: list[BenchRow] = []

@@ -295,15 +295,21 @@ def solve_command(
             write_solution(result, out_path)
         if not quiet and isinstance(problem, RosterProblem):
             _print_roster_summary(problem, result, top=10)
-    elif result.status.value == "INFEASIBLE":
+    else:
+        _print_no_solution(problem, result)
+    out.print(result.summary_line())
+    raise typer.Exit(0 if result.status.has_solution else 1)
+
+
+def _print_no_solution(problem: Any, result: Result) -> None:
+    """Why a solve has no solution: the hard rules that clash, or the time limit."""
+    if result.status.value == "INFEASIBLE":
         lines = _infeasibility_lines(problem, result)
         out.print("The hard rules cannot all hold" + (":" if lines else "."))
         for line in lines:
             out.print(f"  • {line}")
     else:
         out.print(f"No solution found within the time limit. {result.message}".strip())
-    out.print(result.summary_line())
-    raise typer.Exit(0 if result.status.has_solution else 1)
 
 
 @app.command("check")
@@ -357,6 +363,8 @@ def demo_command(
     )
     if result.status.has_solution:
         _print_roster_summary(ward, result, top=10)
+    else:
+        _print_no_solution(ward, result)
     out.print(result.summary_line())
     code = 0 if result.status.has_solution else 1
 
@@ -369,6 +377,8 @@ def demo_command(
     )
     if cases.status.has_solution:
         _print_cases_summary(surgery, cases)
+    else:
+        _print_no_solution(surgery, cases)
     out.print(cases.summary_line())
     code = max(code, 0 if cases.status.has_solution else 1)
     raise typer.Exit(code)
@@ -400,6 +410,8 @@ def bench_command(
     """Solve every instance of a benchmark suite; compare with the best-known values."""
     from optimizer.bench import (
         CSV_COLUMNS,
+        check_settings,
+        check_suite,
         read_best_known,
         row_cells,
         run_bench,
@@ -408,10 +420,11 @@ def bench_command(
     )
     from optimizer.io.solution import check_not_input, check_output_path
 
-    params = parse_params(param or [])  # bad pairs fail before any solve
-    if not suite_dir.is_dir():
-        raise InputError("the suite folder does not exist", file=str(suite_dir))
-    read_best_known(suite_dir / "best_known.csv")  # a bad file fails before the table starts
+    # Bad options and files fail before the table starts.
+    params = parse_params(param or [])
+    check_settings(backend, time_limit, workers)
+    check_suite(suite_dir)
+    read_best_known(suite_dir / "best_known.csv")
     for path, option in ((out_md, "--out-md"), (out_csv, "--out-csv")):
         if path is not None:
             check_not_input(path, [suite_dir / "best_known.csv"], option)
@@ -467,7 +480,10 @@ def intake_command(
     llm_dialect: Annotated[
         str | None, typer.Option(help="json_schema | json_object | prompt")
     ] = None,
-    llm_timeout: Annotated[float | None, typer.Option(help="seconds per LLM call")] = None,
+    llm_timeout: Annotated[
+        float | None,
+        typer.Option(help="seconds for the whole LLM answer (the one re-ask included)"),
+    ] = None,
     pseudonymise: Annotated[
         bool, typer.Option(help="replace staff names before text goes to the LLM")
     ] = False,

@@ -9,12 +9,18 @@ from typing import Any
 
 from rich.progress import Progress
 
-from optimizer.errors import InputError, SolverUnavailableError
+from optimizer.errors import CareallocError, InputError, SolverUnavailableError
 from optimizer.model.common import MAX_WEIGHT
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers import BACKENDS, FAMILY_BACKENDS
-from optimizer.solvers.options import SolutionCallback, SolveOptions, check_run_options
+from optimizer.solvers.options import (
+    MAX_WORKERS,
+    SolutionCallback,
+    SolveOptions,
+    check_run_options,
+    is_whole_in,
+)
 
 
 def solve(
@@ -45,20 +51,9 @@ def solve(
             ``SolveOptions``); normally left unset.
         **params: extra backend parameters, passed through unchanged.
     """
-    if backend not in BACKENDS:
-        raise InputError(
-            f"unsupported backend '{backend}'; choose one of {', '.join(BACKENDS)}",
-            field="backend",
-        )
-    check_run_options(time_limit, workers, seed)
-    family = "roster" if isinstance(problem, RosterProblem) else "cases"
-    if backend not in FAMILY_BACKENDS[family]:
-        what = "rostering" if family == "roster" else "case scheduling"
-        raise InputError(
-            f"backend '{backend}' does not do {what}; use {' or '.join(FAMILY_BACKENDS[family])}",
-            field="backend",
-        )
-    _check_stage_rules(family, stage_weights, stage_caps)
+    check_backend(backend)
+    time_limit, workers, seed = check_run_options(time_limit, workers, seed)
+    family = _check_problem(problem, backend, stage_weights, stage_caps)
     if isinstance(hint, Result):
         hint = hint.roster if hint.roster is not None else hint.schedule
     options = SolveOptions(
@@ -83,6 +78,53 @@ def solve(
         raise
     result: Result = module.solve(problem, options)
     return result
+
+
+def check_backend(backend: object) -> None:
+    """Raise ``InputError`` unless ``backend`` is one of ``BACKENDS``."""
+    if backend not in BACKENDS:
+        raise InputError(
+            f"unsupported backend '{backend}'; choose one of {', '.join(BACKENDS)}",
+            field="backend",
+        )
+
+
+def problem_family(problem: object) -> str:
+    """``"roster"`` or ``"cases"``; anything else raises ``InputError``."""
+    if isinstance(problem, RosterProblem):
+        return "roster"
+    from optimizer.model.cases import CaseProblem
+
+    if isinstance(problem, CaseProblem):
+        return "cases"
+    hint = (
+        "validate a parsed project with optimizer.io.project.problem_from_data(data)"
+        if isinstance(problem, dict)
+        else "read a file with optimizer.io.load.load_problem(path)"
+    )
+    raise InputError(
+        f"problem must be a RosterProblem or CaseProblem, got {type(problem).__name__}; {hint}",
+        field="problem",
+    )
+
+
+def _check_problem(
+    problem: object,
+    backend: str = "cpsat",
+    stage_weights: dict[str, int] | None = None,
+    stage_caps: Sequence[tuple[dict[str, int], int]] = (),
+) -> str:
+    """The problem's type, and whether ``backend`` and the stage rules fit its family;
+    returns the family."""
+    family = problem_family(problem)
+    if backend not in FAMILY_BACKENDS[family]:
+        what = "rostering" if family == "roster" else "case scheduling"
+        raise InputError(
+            f"backend '{backend}' does not do {what}; use {' or '.join(FAMILY_BACKENDS[family])}",
+            field="backend",
+        )
+    _check_stage_rules(family, stage_weights, stage_caps)
+    return family
 
 
 def penalty_rules(family: str) -> tuple[str, ...]:
@@ -124,6 +166,25 @@ def _solve_one(args: tuple[Any, dict[str, Any]]) -> Result:
     return solve(problem, **kwargs)
 
 
+class BatchError(CareallocError):
+    """Some solves of a ``solve_many`` batch failed while running; the rest finished.
+
+    ``results`` is in input order with ``None`` where a solve failed; ``errors`` maps
+    those positions to their exceptions.
+    """
+
+    def __init__(self, results: list[Result | None], errors: dict[int, BaseException]) -> None:
+        self.results = results
+        self.errors = errors
+        first = min(errors)
+        super().__init__(
+            f"{len(errors)} of {len(results)} solves failed (problems "
+            f"{', '.join(map(str, sorted(errors)))}); problems[{first}]: "
+            f"{type(errors[first]).__name__}: {errors[first]}; the finished Results are in "
+            "BatchError.results"
+        )
+
+
 def solve_many(
     problems: Sequence[Any],
     *,
@@ -136,20 +197,48 @@ def solve_many(
     ``kwargs`` go to ``solve`` for every problem (``on_solution`` is not allowed:
     callbacks do not cross process boundaries). Each solve gets one worker
     unless ``workers`` is given.
+
+    Every problem is checked before any solve starts (its type, whether the backend
+    does its family, the run options): a bad one raises ``InputError`` with field
+    ``problems[i]``. A solve that still fails while running (e.g. CP-SAT refusing a
+    parameter) does not stop the others: when all have finished, ``BatchError`` is
+    raised, holding every finished Result in input order.
     """
     if "on_solution" in kwargs:
         raise InputError("solve_many does not take on_solution", field="on_solution")
+    if processes is not None and not is_whole_in(processes, 1, MAX_WORKERS):
+        raise InputError(
+            f"processes must be at least 1 and at most {MAX_WORKERS}, got {processes!r} "
+            "(leave it unset for one per core)",
+            field="processes",
+        )
     kwargs.setdefault("workers", 1)
-    jobs = [(problem, kwargs) for problem in problems]
-    results: list[Result | None] = [None] * len(jobs)
-
+    check_backend(kwargs.get("backend", "cpsat"))
+    check_run_options(kwargs.get("time_limit"), kwargs.get("workers"), kwargs.get("seed"))
+    per_problem = {k: kwargs[k] for k in ("backend", "stage_weights", "stage_caps") if k in kwargs}
+    for i, problem in enumerate(problems):
+        try:
+            _check_problem(problem, **per_problem)
+        except InputError as exc:
+            raise InputError(exc.message, field=f"problems[{i}]") from None
+    if not problems:
+        return []
+    results: list[Result | None] = [None] * len(problems)
+    errors: dict[int, BaseException] = {}
     with (
-        ProcessPoolExecutor(max_workers=processes) as pool,
+        ProcessPoolExecutor(max_workers=None if processes is None else int(processes)) as pool,
         Progress(disable=not show_progress, transient=True) as bar,
     ):
-        task = bar.add_task("solving", total=len(jobs))
-        futures = {pool.submit(_solve_one, job): i for i, job in enumerate(jobs)}
+        task = bar.add_task("solving", total=len(problems))
+        futures = {
+            pool.submit(_solve_one, (problem, kwargs)): i for i, problem in enumerate(problems)
+        }
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
+            try:
+                results[futures[future]] = future.result()
+            except Exception as exc:  # kept: the other solves go on
+                errors[futures[future]] = exc
             bar.advance(task)
-    return [r for r in results if r is not None]
+    if errors:
+        raise BatchError(results, errors) from errors[min(errors)]
+    return [result for result in results if result is not None]

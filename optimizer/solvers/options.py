@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from optimizer.errors import InputError
 from optimizer.model.result import CaseSchedule, ProgressPoint, RosterSolution
@@ -19,10 +20,13 @@ MAX_WORKERS = 1024
 """Most parallel search workers (CP-SAT's ``num_workers`` is a 32-bit int)."""
 
 
-def check_run_options(time_limit: object, workers: object, seed: object) -> None:
+def check_run_options(
+    time_limit: object, workers: object, seed: object
+) -> tuple[float | None, int | None, int | None]:
     """Raise ``InputError`` naming the option unless time limit, workers and seed are usable.
 
-    ``None`` is always fine (no limit / every core / unseeded).
+    ``None`` is always fine (no limit / every core / unseeded). Returns them with
+    workers and seed as plain ``int`` (NumPy integers are accepted, ``bool`` is not).
     """
     if time_limit is not None and not _positive_seconds(time_limit):
         raise InputError(
@@ -30,26 +34,34 @@ def check_run_options(time_limit: object, workers: object, seed: object) -> None
             "(leave it unset for no limit)",
             field="time_limit",
         )
-    if workers is not None and not _whole_in(workers, 1, MAX_WORKERS):
+    if workers is not None and not is_whole_in(workers, 1, MAX_WORKERS):
         raise InputError(
             f"workers must be at least 1 and at most {MAX_WORKERS}, got {workers!r}",
             field="workers",
         )
-    if seed is not None and not _whole_in(seed, 0, SEED_LIMIT - 1):
+    if seed is not None and not is_whole_in(seed, 0, SEED_LIMIT - 1):
         raise InputError(
             f"the seed must be a whole number from 0 to {SEED_LIMIT - 1}, got {seed!r}",
             field="seed",
         )
+    return (
+        time_limit,
+        None if workers is None else int(workers),
+        None if seed is None else int(seed),
+    )
 
 
-def _positive_seconds(value: object) -> bool:
+def is_whole_in(value: object, low: int, high: int) -> TypeGuard[numbers.Integral]:
+    """True for a whole number (``int`` or NumPy integer, not ``bool``) in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return False
+    return low <= int(value) <= high
+
+
+def _positive_seconds(value: object) -> TypeGuard[float]:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return math.isfinite(value) and value > 0
-
-
-def _whole_in(value: object, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from optimizer.errors import InputError
 from optimizer.model.result import ProgressPoint, SolveStatus
@@ -40,7 +41,6 @@ _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,
     cp_model.FEASIBLE: SolveStatus.FEASIBLE,
     cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    cp_model.MODEL_INVALID: SolveStatus.UNKNOWN,
     cp_model.UNKNOWN: SolveStatus.UNKNOWN,
 }
 
@@ -133,7 +133,7 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
 
 def configure(solver: cp_model.CpSolver, options: SolveOptions, clock: Clock | None = None) -> None:
     """Apply time limit (on ``clock`` if given), workers, seed, log flag and
-    pass-through parameters."""
+    pass-through parameters; a pass-through value CP-SAT refuses raises ``InputError``."""
     params = solver.parameters
     if clock is not None:
         clock.limit(solver, options.time_limit)
@@ -144,24 +144,68 @@ def configure(solver: cp_model.CpSolver, options: SolveOptions, clock: Clock | N
         params.random_seed = options.seed
     params.log_search_progress = options.log
     for name, value in options.params.items():
-        if not hasattr(params, name):
-            raise InputError(f"unknown CP-SAT parameter '{name}'", field=name)
-        current = getattr(params, name)
-        try:
-            if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers)
-                current.clear()
-                current.extend(value)
-            else:
-                setattr(params, name, value)
-        except (TypeError, ValueError):
-            takes = (
-                "a list of the values CP-SAT expects there"
-                if isinstance(value, list | tuple)
-                else _VALUE_KINDS.get(type(current), type(current).__name__)
-            )
+        _set_param(params, name, value)
+    check_params(options.params)
+
+
+def _set_param(params: cp_model_helper.SatParameters, name: str, value: Any) -> None:
+    """Set one pass-through parameter; an unknown name or a wrong type raises ``InputError``."""
+    if not hasattr(params, name):
+        raise InputError(f"unknown CP-SAT parameter '{name}'", field=name)
+    current = getattr(params, name)
+    try:
+        if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers)
+            current.clear()
+            current.extend(value)
+        else:
+            setattr(params, name, value)
+    except (TypeError, ValueError):
+        takes = (
+            "a list of the values CP-SAT expects there"
+            if isinstance(value, list | tuple)
+            else _VALUE_KINDS.get(type(current), type(current).__name__)
+        )
+        raise InputError(
+            f"CP-SAT parameter '{name}' cannot be {value!r}: it takes {takes}", field=name
+        ) from None
+
+
+_VALID_PARAMS: set[str] = set()
+"""Pass-through parameter sets (as text) CP-SAT has accepted in this process."""
+
+
+def check_params(values: dict[str, Any]) -> None:
+    """Raise ``InputError`` naming the parameter if CP-SAT refuses ``values``.
+
+    CP-SAT checks ranges only when it solves (a value out of range makes the model
+    invalid), so the values are tried on an empty model; accepted sets are remembered.
+    """
+    if not values:
+        return
+    solver = _solver_with(values)
+    key = str(solver.parameters)
+    if key in _VALID_PARAMS:
+        return
+    if solver.solve(cp_model.CpModel()) != cp_model.MODEL_INVALID:
+        _VALID_PARAMS.add(key)
+        return
+    for name, value in values.items():
+        alone = _solver_with({name: value})
+        if alone.solve(cp_model.CpModel()) == cp_model.MODEL_INVALID:
             raise InputError(
-                f"CP-SAT parameter '{name}' cannot be {value!r}: it takes {takes}", field=name
-            ) from None
+                f"CP-SAT refuses the value {value!r}: {alone.solution_info()}", field=name
+            )
+    raise InputError(
+        f"CP-SAT refuses the parameters {', '.join(values)} together: {solver.solution_info()}"
+    )
+
+
+def _solver_with(values: dict[str, Any]) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    for name, value in values.items():
+        _set_param(solver.parameters, name, value)
+    solver.parameters.log_search_progress = False
+    return solver
 
 
 def run(
@@ -186,6 +230,8 @@ def run(
     seconds = time.perf_counter() - start
     if clock is not None:
         clock.charge(solver, model)
+    if code == cp_model.MODEL_INVALID:  # the parameters passed configure(): the model
+        raise InputError(f"CP-SAT refuses the model: {solver.solution_info()}")
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     objective = bound = None
     if status.has_solution and has_objective:
