@@ -136,7 +136,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
 
     def when(minute: int) -> Any:
         moment = problem.datetime_of(minute)
-        return minute if moment is None else moment
+        return minute if moment is None else moment.replace(tzinfo=None)
 
     names = {p.id: p.label for p in problem.staff}
     rows = []
@@ -170,18 +170,20 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
         "Late by (min)",
     ]
     sheets = {"Schedule": pd.DataFrame(rows, columns=columns)}
+    on_staff = sorted(
+        ((names.get(s, s), t) for t in placed for s in t.staff),
+        key=lambda pair: (pair[0], pair[1].start),  # the minute, not its text
+    )
     by_staff: list[dict[str, Any]] = [
         {
-            "Staff": names.get(s, s),
+            "Staff": name,
             "Task": t.task,
             "Room": t.room or "",
             "Start": when(t.start),
             "End": when(t.end),
         }
-        for t in sorted(placed, key=lambda t: t.start)
-        for s in t.staff
+        for name, t in on_staff
     ]
-    by_staff.sort(key=lambda row: (str(row["Staff"]), str(row["Start"])))
     sheets["By staff"] = pd.DataFrame(
         by_staff,
         columns=["Staff", "Task", "Room", "Start", "End"],
@@ -248,7 +250,13 @@ def export_xlsx(
     problem: Any, result: Result, extra: Mapping[str, pd.DataFrame] | None = None
 ) -> bytes:
     """A workbook for people: one sheet per view (roster grid, assignments, coverage,
-    hours, penalties, summary; or schedule, by staff, unscheduled, rooms, summary)."""
+    hours, penalties, summary; or schedule, by staff, unscheduled, rooms, summary).
+
+    Case times are the wall-clock times of the problem's ``start``, in its own UTC
+    offset if it has one, written without the offset (Excel has no time zones), as a
+    planner reads them. ``extra`` adds (or replaces) sheets; their titles are made
+    valid for Excel and kept distinct. Text is always stored as text.
+    """
     sheets = (
         _roster_sheets(problem, result)
         if isinstance(problem, RosterProblem)

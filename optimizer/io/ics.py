@@ -2,7 +2,14 @@
 
 Times are the wall-clock times of the ward or theatre: floating local times by
 default (calendar apps show them as written), or in ``tz`` (an IANA name such as
-``"Europe/London"``) with its VTIMEZONE included.
+``"Europe/London"``) with its VTIMEZONE included. A case problem whose ``start``
+carries a UTC offset fixes real instants: they are converted to ``tz``, or written
+in UTC when no ``tz`` is given.
+
+Every file holds at least one component, as RFC 5545 requires: a person with no
+shifts or cases gets a "no shifts" / "no cases" VJOURNAL note, which takes no time on a
+calendar (most apps ignore it). UIDs are stable across runs and distinct for
+distinct ids.
 """
 
 from __future__ import annotations
@@ -10,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import urllib.parse
 import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Journal
 
 from optimizer.errors import InputError
 from optimizer.model.result import Result
@@ -43,8 +51,33 @@ def _zone(tz: str | None) -> ZoneInfo | None:
 
 
 def _uid(*parts: object) -> str:
-    text = "-".join(str(p) for p in parts)
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text) + "@carealloc"
+    """A stable UID, distinct for distinct parts: each part percent-encoded (``-`` too),
+    joined by ``-``; only ``A-Z a-z 0-9 _ . ~ % -`` and the ``@carealloc`` suffix."""
+    encoded = (urllib.parse.quote(str(p), safe="").replace("-", "%2D") for p in parts)
+    return "-".join(encoded) + "@carealloc"
+
+
+def _at(moment: dt.datetime, zone: ZoneInfo | None) -> dt.datetime:
+    """A wall-clock time in ``zone`` (floating if None); an aware one converted instead
+    (to UTC if no ``zone``)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone or dt.UTC)
+
+
+def _no_events_note(
+    cal: Calendar, names: tuple[str, str], stamp: dt.datetime, first: dt.date, what: str
+) -> None:
+    """Give a calendar without events its one required component: a note that takes no time.
+
+    ``names`` is (problem name, staff id); its UID has two parts, events three or four.
+    """
+    note = Journal()
+    note.add("uid", _uid(*names))
+    note.add("dtstamp", stamp)
+    note.add("dtstart", first)
+    note.add("summary", f"{what} – {names[0]}")
+    cal.add_component(note)
 
 
 def _finish(cal: Calendar, zone: ZoneInfo | None) -> bytes:
@@ -60,7 +93,8 @@ def roster_calendars(
     tz: str | None = None,
     stamp: dt.datetime | None = None,
 ) -> dict[str, bytes]:
-    """Staff id -> ``.ics`` bytes with one event per worked shift (staff with no shifts too)."""
+    """Staff id -> ``.ics`` bytes with one event per worked shift; staff with no shifts
+    get a file too, holding only a "no shifts" note (a VJOURNAL, no events)."""
     if result.roster is None:
         raise InputError("the result holds no roster to export")
     zone = _zone(tz)
@@ -77,13 +111,17 @@ def roster_calendars(
             begin = dt.datetime.combine(problem.date_of(day), dt.time(), tzinfo=zone)
             begin += dt.timedelta(minutes=shift.start)
             event = Event()
-            event.add("uid", _uid(problem.name, person.id, problem.date_of(day), shift.id))
+            date = f"{problem.date_of(day):%Y%m%d}"  # basic ISO form: no '-' to encode
+            event.add("uid", _uid(problem.name, person.id, date, shift.id))
             event.add("dtstamp", stamp)
             event.add("dtstart", begin)
             event.add("dtend", begin + dt.timedelta(minutes=shift.length_minutes))
             event.add("summary", f"{shift.label} shift")
             event.add("description", f"{person.label} ({person.id}) – {problem.name}")
             cal.add_component(event)
+        if not by_staff[person.id]:
+            names = (problem.name, person.id)
+            _no_events_note(cal, names, stamp, problem.start_date, "No shifts")
         out[person.id] = _finish(cal, zone)
     return out
 
@@ -94,14 +132,14 @@ def schedule_calendars(
     tz: str | None = None,
     stamp: dt.datetime | None = None,
 ) -> dict[str, bytes]:
-    """Staff id -> ``.ics`` bytes with one event per case the person is on."""
+    """Staff id -> ``.ics`` bytes with one event per case the person is on; staff on no
+    case get a file too, holding only a "no cases" note (a VJOURNAL, no events)."""
     if result.schedule is None:
         raise InputError("the result holds no schedule to export")
     if problem.start is None:
         raise InputError("the case problem has no start date-time, so it has no calendar dates")
     zone = _zone(tz)
     stamp = stamp or dt.datetime.now(dt.UTC)
-    start = problem.start.replace(tzinfo=zone)
     by_staff: dict[str, list[Any]] = {p.id: [] for p in problem.staff}
     for placed in result.schedule.tasks:
         for person in placed.staff:
@@ -115,8 +153,8 @@ def schedule_calendars(
             event = Event()
             event.add("uid", _uid(problem.name, person_id, placed.task))
             event.add("dtstamp", stamp)
-            event.add("dtstart", start + dt.timedelta(minutes=placed.start))
-            event.add("dtend", start + dt.timedelta(minutes=placed.end))
+            event.add("dtstart", _at(problem.datetime_of(placed.start), zone))
+            event.add("dtend", _at(problem.datetime_of(placed.end), zone))
             event.add("summary", task.label if task else placed.task)
             if placed.room:
                 event.add("location", placed.room)
@@ -124,6 +162,9 @@ def schedule_calendars(
             procedure = task.procedure if task else ""
             event.add("description", f"{procedure} – case {placed.task}; team: {team}".strip(" –"))
             cal.add_component(event)
+        if not items:
+            names = (problem.name, person_id)
+            _no_events_note(cal, names, stamp, problem.start.date(), "No cases")
         out[person_id] = _finish(cal, zone)
     return out
 

@@ -16,7 +16,7 @@ from optimizer.io.tables.cells import short_text
 from optimizer.io.tables.reader import from_file
 from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
-from optimizer.io.tables.workbook import format_workbook
+from optimizer.io.tables.workbook import format_workbook, sheet_titles
 
 MAX_SHEET_BYTES = 50_000_000
 """Larger CSV members are refused (a bundle sheet is a few thousand rows at most)."""
@@ -225,11 +225,16 @@ def read_bundle(name: str, data: bytes) -> Any:
 
 
 def tables_to_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """Tables as an XLSX workbook (one sheet each, formatted for reading)."""
+    """Tables as an XLSX workbook (one sheet each, formatted for reading).
+
+    Text is stored as text, never as a formula. Sheet titles are made valid for
+    Excel and kept distinct (``workbook.sheet_titles``).
+    """
     out = io.BytesIO()
+    titles = sheet_titles(tables)
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for sheet, frame in tables.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+            frame.to_excel(writer, sheet_name=titles[sheet], index=False)
         format_workbook(writer.book)
     return out.getvalue()
 
