@@ -122,7 +122,7 @@ class _Roster:
             first_day=first,
             last_day=last,
             shifts=tuple(req.shifts) if req.shifts is not None else None,
-            reason="intake",
+            reason=req.reason or "absence",
         )
         self.unavailability.append(unav)
         kept = []
@@ -166,6 +166,7 @@ class _Roster:
 
     def cover_change(self, req: CoverChange) -> None:
         day = self.day(req.date)
+        self.check_skill_named(req, day)
         for i, demand in enumerate(self.cover):
             if (demand.day, demand.shift, demand.skill) == (day, req.shift, req.skill):
                 required = req.set_ if req.set_ is not None else demand.required + (req.delta or 0)
@@ -183,6 +184,30 @@ class _Roster:
         self.check_ward_size(req, required, 0)
         self.cover.append(CoverDemand(day=day, shift=req.shift, skill=req.skill, required=required))
         self.changes.append(self.cover_text(req, day, 0, required))
+
+    def check_skill_named(self, req: CoverChange, day: int) -> None:
+        """A change without a skill to a shift whose cover is set per skill is refused.
+
+        A new "any staff" demand next to the skill demands would change nothing the
+        planner meant (the skilled staff already fill it); which skill is not guessed.
+        """
+        if req.skill is not None:
+            return
+        rows = [c for c in self.cover if (c.day, c.shift) == (day, req.shift)]
+        if not rows or any(c.skill is None for c in rows):
+            return
+        per_skill = ", ".join(f"{c.skill} {c.required}" for c in rows)
+        skill = rows[0].skill
+        if req.delta is not None:
+            more = "more" if req.delta > 0 else "fewer"
+            ask = f"which skill needs {req.delta:+d} (e.g. '{abs(req.delta)} {more} {skill}')"
+        else:
+            ask = f"which skill to set to {req.set_} (e.g. '{req.set_} {skill}')"
+        raise InputError(
+            f"the {self.shift_name(req.shift)} cover on {_day_text(req.date)} is set per skill "
+            f"({per_skill}); say {ask}",
+            field="cover",
+        )
 
     def check_ward_size(self, req: CoverChange, required: int, before: int) -> None:
         """A cover raised above the number of staff who could fill it is refused."""
@@ -207,12 +232,15 @@ class _Roster:
 
     def pin(self, req: PinShift) -> None:
         day = self.day(req.date)
-        if self.p.unavailable(req.staff, day, req.shift) or any(
-            u.staff == req.staff and u.covers(day, req.shift) for u in self.unavailability
-        ):
+        away = next(
+            (u for u in self.unavailability if u.staff == req.staff and u.covers(day, req.shift)),
+            None,
+        )
+        if away is not None:
             raise InputError(
-                f"cannot fix {req.staff} to shift {req.shift} on {req.date}: "
-                "they are unavailable then"
+                f"cannot fix {self.who(req.staff)} to the {self.shift_name(req.shift)} shift on "
+                f"{_day_text(req.date)}: they are unavailable then ({away.reason})",
+                field="pins",
             )
         self.pins = [p for p in self.pins if not (p.staff == req.staff and p.day == day)]
         self.pins.append(Pin(staff=req.staff, day=day, shift=req.shift))
@@ -289,21 +317,25 @@ def _apply_cases(
             release = day_start + (AFTERNOON_START if req.part_of_day == "afternoon" else 0)
             end = day_start + (MORNING_END if req.part_of_day == "morning" else 24 * 60)
             deadline = max(release + req.duration_min, min(end, problem.horizon))
-        tasks.append(
-            Task(
-                id=task_id,
-                name=req.procedure,
-                procedure=req.procedure,
-                duration=req.duration_min,
-                release=release,
-                deadline=deadline,
-                priority=PRIORITY_WEIGHTS[req.priority],
-                team=tuple(TeamRequirement(role=r, count=c) for r, c in req.roles.items()),
-                staff=(req.surgeon,) if req.surgeon else (),
-                rooms=(req.room,) if req.room else None,
-            )
+        task = Task(
+            id=task_id,
+            name=req.procedure,
+            procedure=req.procedure,
+            duration=req.duration_min,
+            release=release,
+            deadline=deadline,
+            priority=PRIORITY_WEIGHTS[req.priority],
+            team=tuple(TeamRequirement(role=r, count=c) for r, c in req.roles.items()),
+            staff=(req.surgeon,) if req.surgeon else (),
+            rooms=(req.room,) if req.room else None,
         )
         when = f" on {_day_text(req.date)}" if req.date is not None else ""
+        if misfit := _case_misfit(problem, task):
+            raise InputError(
+                f"cannot add the {req.duration_min}-min {req.procedure} case{when}: {misfit}",
+                field="tasks",
+            )
+        tasks.append(task)
         changes.append(f"added case {task_id}: {req.procedure}, {req.duration_min} min{when}")
     update: dict[str, Any] = {"tasks": tuple(tasks)}
     schedule = previous.schedule if isinstance(previous, Result) else previous
@@ -311,6 +343,66 @@ def _apply_cases(
         update["baseline"] = CaseBaseline(schedule=schedule)
         changes.append(f"baseline: {len(schedule.tasks)} placed tasks of the last schedule")
     return Applied(_revalidate(problem.model_copy(update=update), "cases"), changes)
+
+
+def _case_misfit(problem: Any, task: Any) -> str | None:
+    """Why a new case cannot be placed, in names and days (None when it can).
+
+    The same checks the case model makes on validation, which would name minutes and ids.
+    """
+    earliest, latest = task.release, problem.latest_end(task)
+    then = "that day" if task.deadline is not None else "in the schedule"
+
+    def fits(windows: list[tuple[int, int]]) -> bool:
+        return any(min(e, latest) - max(s, earliest) >= task.duration for s, e in windows)
+
+    def can_work(person: Any) -> bool:
+        too_long = person.max_minutes is not None and task.duration > person.max_minutes
+        return not too_long and fits([(w.start, w.end) for w in problem.windows_of(person)])
+
+    if earliest + task.duration > problem.horizon:
+        return "it would end after the case schedule"
+    for name in task.staff:
+        person = problem.person(name)
+        if person.max_minutes is not None and task.duration > person.max_minutes:
+            return f"{person.label} works at most {person.max_minutes} min in all"
+        if not can_work(person):
+            return (
+                f"{person.label} is not on duty long enough {then} ({_duty_days(problem, person)})"
+            )
+    rooms = problem.eligible_rooms(task)
+    openings = [(o.start, o.hard_end) for r in rooms for o in problem.openings_of(r)]
+    if rooms and not fits(openings):
+        names = ", ".join(r.label for r in rooms)
+        return f"no opening of {names} holds it {then}"
+    for need in task.team:
+        people = problem.qualified(task, need.role)
+        fitting = [p for p in people if can_work(p)]
+        if len(people) >= need.count > len(fitting):
+            return (
+                f"it needs {need.count} {need.role} but only {len(fitting)} "
+                f"{'is' if len(fitting) == 1 else 'are'} on duty long enough {then}"
+            )
+    return None
+
+
+def _duty_days(problem: Any, person: Any) -> str:
+    """ "on duty Tue 08 Dec, Fri 11 Dec" (the days of the person's windows)."""
+    days: list[dt.date] = []
+    for window in problem.windows_of(person):
+        first = problem.datetime_of(window.start)
+        last = problem.datetime_of(max(window.start, window.end - 1))
+        if first is None or last is None:
+            return "on duty at other times"
+        day = first.date()
+        while day <= last.date():
+            days.append(day)
+            day += dt.timedelta(days=1)
+    days = sorted(set(days))
+    if not days:
+        return "never on duty"
+    shown = ", ".join(_day_text(d) for d in days[:7])
+    return f"on duty {shown}{', …' if len(days) > 7 else ''}"
 
 
 def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:

@@ -3,9 +3,10 @@
 The answer must be an ``Extraction`` (schema generated from the pydantic request
 models). Dialects: ``json_schema`` (``response_format`` with the schema),
 ``json_object`` (``response_format: json_object`` plus the schema in the prompt)
-and ``prompt`` (schema in the prompt only). Temperature 0, a timeout, one re-ask
-quoting the validation errors — then fail closed with ``LLMError``: nothing is
-ever guessed from an invalid answer.
+and ``prompt`` (schema in the prompt only). Temperature 0, one re-ask quoting the
+validation errors — then fail closed with ``LLMError``: nothing is ever guessed from
+an invalid answer. The timeout bounds the whole answer (both calls), however slowly
+the server sends it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import datetime as dt
 import json
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -105,10 +108,14 @@ ENUM_FIELDS = {
 }
 """Request fields whose values the schema limits to the loaded problems' ids."""
 
+DEF_ENUM_FIELDS = {"Unavailable": {"staff": "anyone"}}
+"""Per request model, fields limited to another id list (anyone can be absent)."""
+
 
 def _vocabulary_enums(vocab: Vocabulary, people: list[str] | None) -> dict[str, list[str]]:
     return {
         "people": people if people is not None else [p.id for p in vocab.roster_staff],
+        "anyone": people if people is not None else [p.id for p in vocab.people],
         "surgeons": people if people is not None else [p.id for p in vocab.case_staff],
         "shifts": [s.id for s in vocab.shifts],
         "skills": list(vocab.skills),
@@ -116,13 +123,14 @@ def _vocabulary_enums(vocab: Vocabulary, people: list[str] | None) -> dict[str, 
     }
 
 
-def _restrict(node: Any, enums: dict[str, list[str]]) -> None:
+def _restrict(node: Any, enums: dict[str, list[str]], model: str = "") -> None:
     """Put ``enum`` on every string schema under an id field (inside anyOf/items too)."""
     if not isinstance(node, dict):
         return
+    fields = {**ENUM_FIELDS, **DEF_ENUM_FIELDS.get(model, {})}
     for name, prop in node.get("properties", {}).items():
-        if name in ENUM_FIELDS:
-            values = enums[ENUM_FIELDS[name]]
+        if name in fields:
+            values = enums[fields[name]]
             targets = [prop, *prop.get("anyOf", [])]
             targets += [t["items"] for t in list(targets) if isinstance(t.get("items"), dict)]
             for target in targets:
@@ -132,8 +140,8 @@ def _restrict(node: Any, enums: dict[str, list[str]]) -> None:
                     target.pop("minLength", None)
                 if target.get("type") == "array" and values:
                     target["maxItems"] = len(values)
-    for child in node.get("$defs", {}).values():
-        _restrict(child, enums)
+    for child_name, child in node.get("$defs", {}).items():
+        _restrict(child, enums, child_name)
 
 
 def llm_schema(vocab: Vocabulary | None = None, people: list[str] | None = None) -> dict[str, Any]:
@@ -263,31 +271,76 @@ class LLMClient:
             body["response_format"] = {"type": "json_object"}
         return body
 
-    def _post(
-        self, client: httpx.Client, messages: list[dict[str, str]], schema: dict[str, Any]
-    ) -> str:
+    def _timed_out(self) -> LLMError:
+        return LLMError(f"the LLM server did not answer within {self.config.timeout:g} s")
+
+    def _post(self, messages: list[dict[str, str]], schema: dict[str, Any], deadline: float) -> str:
+        """One call; gives up at ``deadline`` (``time.monotonic``) however the server behaves."""
         self.calls += 1
         url = f"{self.config.base_url}/v1/chat/completions"
         headers = {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
+        status, data = self._fetch(url, self._body(messages, schema), headers, deadline)
+        if status != 200:
+            text = data.decode("utf-8", errors="replace")
+            raise LLMError(f"the LLM server answered HTTP {status}: {text[:200]}")
         try:
-            response = client.post(url, json=self._body(messages, schema), headers=headers)
-        except httpx.TimeoutException:
-            raise LLMError(
-                f"the LLM server did not answer within {self.config.timeout:g} s"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise LLMError(f"cannot reach the LLM server at {url}: {exc}") from None
-        if response.status_code != 200:
-            raise LLMError(
-                f"the LLM server answered HTTP {response.status_code}: {response.text[:200]}"
-            )
-        try:
-            content = response.json()["choices"][0]["message"]["content"]
+            content = json.loads(data)["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise LLMError("the LLM server's reply is not an OpenAI chat completion") from None
         if not isinstance(content, str):
             raise LLMError("the LLM server's reply has no text content")
         return content
+
+    def _fetch(
+        self, url: str, body: dict[str, Any], headers: dict[str, str], deadline: float
+    ) -> tuple[int, bytes]:
+        """Status and body of a POST, read in a worker thread the caller waits for until
+        ``deadline`` only — a server that trickles bytes cannot hold the intake."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._timed_out()
+        outcome: list[tuple[int, bytes] | BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(self._read(url, body, headers, deadline, remaining))
+            except BaseException as exc:  # handed to the waiting caller
+                outcome.append(exc)
+
+        worker = threading.Thread(target=run, name="carealloc-llm", daemon=True)
+        worker.start()
+        worker.join(remaining)
+        if not outcome:
+            raise self._timed_out()
+        result = outcome[0]
+        if isinstance(result, httpx.TimeoutException | TimeoutError):
+            raise self._timed_out()
+        if isinstance(result, httpx.HTTPError):
+            raise LLMError(f"cannot reach the LLM server at {url}: {result}")
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def _read(
+        self,
+        url: str,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        deadline: float,
+        remaining: float,
+    ) -> tuple[int, bytes]:
+        """Stream the reply, stopping at ``deadline`` (so an abandoned worker ends soon)."""
+        timeout = httpx.Timeout(remaining)
+        with (
+            httpx.Client(timeout=timeout, transport=self._transport) as client,
+            client.stream("POST", url, json=body, headers=headers) as response,
+        ):
+            chunks: list[bytes] = []
+            for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                chunks.append(chunk)
+            return response.status_code, b"".join(chunks)
 
     @staticmethod
     def _validate(content: str) -> tuple[Extraction | None, str]:
@@ -309,6 +362,8 @@ class LLMClient:
     ) -> Extraction:
         """Requests from ``text``: at most two calls (one re-ask), then ``LLMError``.
 
+        ``config.timeout`` bounds the whole of it, both calls together.
+
         ``people`` replaces the staff ids the schema allows (pseudonym labels).
         """
         schema = llm_schema(vocab, people)
@@ -321,22 +376,21 @@ class LLMClient:
             },
             {"role": "user", "content": text},
         ]
-        timeout = httpx.Timeout(self.config.timeout)
-        with httpx.Client(timeout=timeout, transport=self._transport) as client:
-            content = self._post(client, messages, schema)
-            extraction, problem = self._validate(content)
-            if extraction is not None:
-                return extraction
-            messages += [
-                {"role": "assistant", "content": content},
-                {
-                    "role": "user",
-                    "content": f"Your answer {problem}. Reply again with only the corrected "
-                    "JSON object.",
-                },
-            ]
-            content = self._post(client, messages, schema)
-            extraction, second = self._validate(content)
-            if extraction is not None:
-                return extraction
+        deadline = time.monotonic() + self.config.timeout
+        content = self._post(messages, schema, deadline)
+        extraction, problem = self._validate(content)
+        if extraction is not None:
+            return extraction
+        messages += [
+            {"role": "assistant", "content": content},
+            {
+                "role": "user",
+                "content": f"Your answer {problem}. Reply again with only the corrected "
+                "JSON object.",
+            },
+        ]
+        content = self._post(messages, schema, deadline)
+        extraction, second = self._validate(content)
+        if extraction is not None:
+            return extraction
         raise LLMError(f"the LLM's answer was invalid twice; last answer {second}")

@@ -10,6 +10,7 @@ be detected and are sent as written (see docs/intake.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from llm_intake.resolver import Resolver
@@ -46,9 +47,20 @@ def pseudonymise(text: str, resolver: Resolver) -> tuple[str, Pseudonyms]:
     return "".join(out), table
 
 
+_LABEL = re.compile(r"\bPerson \d+\b")
+
+
 def restore(text: str, table: Pseudonyms, resolver: Resolver) -> str:
-    """Labels in ``text`` back to names (for showing an LLM's words to the user)."""
-    for label in sorted(table.aliases, key=len, reverse=True):
-        ids = table.aliases[label]
-        text = text.replace(label, " or ".join(resolver.vocab.label(i) for i in ids))
-    return text
+    """Labels in ``text`` back to names (for showing an LLM's words to the user).
+
+    Whole labels only: "Person 99", a label never issued, stays as written rather
+    than becoming the name behind "Person 9" followed by a 9.
+    """
+
+    def name(match: re.Match[str]) -> str:
+        ids = table.aliases.get(match.group(0))
+        if ids is None:
+            return match.group(0)
+        return " or ".join(resolver.vocab.label(i) for i in ids)
+
+    return _LABEL.sub(name, text)

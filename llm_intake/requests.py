@@ -12,12 +12,17 @@ import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 
 class _Request(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", populate_by_name=True, str_strip_whitespace=True
     )
+
+
+AbsenceReason = Literal["sickness", "annual leave", "study leave", "training", "leave"]
+"""Why someone is away, as the rule parser read it (stored as ``Unavailability.reason``)."""
 
 
 class Unavailable(_Request):
@@ -28,6 +33,17 @@ class Unavailable(_Request):
     from_: dt.date = Field(alias="from")
     to: dt.date
     shifts: list[str] | None = None
+    # a label only: left out of the JSON contract and the LLM schema; requests that differ
+    # only in it ask for the same change (equal, same hash)
+    reason: SkipJsonSchema[AbsenceReason | None] = Field(default=None, exclude=True)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Unavailable):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self) -> int:
+        return hash(self.model_dump_json())
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

@@ -46,6 +46,7 @@ STOP_WORDS = frozenset(
     allocate place confirm lock sort tried trying off sick unwell poorly annual leave
     rang called phoned texted emailed messaged says said reports reported feels feeling felt
     went left got gets asks thinks wont won't isn't cannot couldn't tmrw tomoz
+    take takes keep keeps pull send bring drop switch replace relieve stand
     """.split()  # noqa: SIM905
 )
 
@@ -125,6 +126,20 @@ PERIOD_WORDS = {
     ),
 }
 
+
+AM_PM_LEADS = frozenset(
+    """
+    the an on for this that her his their my our next tomorrow today tmrw tomoz
+    """.split()  # noqa: SIM905
+)
+"""Words after which a lower-case "am"/"pm" is a shift ("the am", "tomorrow pm")."""
+
+_CLOCK_BEFORE = re.compile(
+    r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|"
+    r"o['’]?clock))[\s.:]*$",
+    re.IGNORECASE,
+)
+"""Text ending in a clock time, so that a following "am"/"pm" is a time, not a shift."""
 
 _SHIFT_SUFFIX = re.compile(r"\s*shifts?$")
 _SHIFT_WORD = re.compile(r"[A-Za-z]+(?:[-\s]?shifts?)?")
@@ -401,12 +416,36 @@ class Resolver:
             )
             if short and base.lower() not in ("am", "pm"):
                 continue
+            if base.lower() in ("am", "pm") and not self._am_pm_shift(text, m, word != base):
+                continue
             if base.lower() in ("e", "l", "n") and base.islower():
                 continue
             shift = self.shift(base)
             if shift is not None:
                 spans.append(Span(m.start(), m.end(), shift))
         return spans
+
+    @cached_property
+    def _am_pm_leads(self) -> frozenset[str]:
+        from llm_intake.dates import MONTHS, WEEKDAYS
+
+        return AM_PM_LEADS | set(MONTHS) | set(WEEKDAYS)
+
+    def _am_pm_shift(self, text: str, m: re.Match[str], has_shift_noun: bool) -> bool:
+        """Whether "am"/"pm" at ``m`` names a shift ("AM shift", "Friday am", "the pm").
+
+        Never a clock time ("7 am", "seven pm") or the verb ("I am told", "am I");
+        in lower case only before "shift" or after a day or "the"/"on"/"for"….
+        """
+        before, after = text[: m.start()], text[m.end() :]
+        if _CLOCK_BEFORE.search(before) or re.search(r"\bI\s*$", before, re.IGNORECASE):
+            return False
+        if re.match(r"\s*I\b", after, re.IGNORECASE):
+            return False
+        if has_shift_noun or m.group(0)[:2].isupper():
+            return True
+        previous = re.search(r"([A-Za-z]+)\W*$", before)
+        return previous is not None and previous.group(1).lower() in self._am_pm_leads
 
     # -- skills, roles, rooms ------------------------------------------------------
 
@@ -555,8 +594,15 @@ def resolve_request(
     vocab = resolver.vocab
     aliases = aliases or {}
 
-    def person(name: str, family: str) -> str:
-        ids = aliases.get(name.strip()) or resolver.staff(name, family)
+    def person(name: str, family: str | None) -> str:
+        ids = _staff_candidates(name, family, resolver, aliases)
+        if (
+            not ids
+            and family is not None
+            and (others := _staff_candidates(name, None, resolver, aliases))
+        ):
+            where = "on the ward" if family == "roster" else "in the case schedule"
+            raise Unresolved(f"'{name}' is {resolver.describe(others)}, who is not {where}")
         if not ids:
             raise Unresolved(f"no staff member called '{name}'")
         if len(ids) > 1:
@@ -610,27 +656,44 @@ def resolve_request(
             raise Unresolved(problem)
         in_plan(request.date, request.date, vocab.roster_start, vocab.roster_days)
         return request.model_copy(update=update)
-    if isinstance(request, Unavailable) and _is_case_staff(request.staff, resolver, aliases):
-        update["staff"] = person(request.staff, "cases")
-        if request.shifts is not None:
-            raise Unresolved("for case-scheduling staff I can only record an absence on whole days")
-        in_plan(request.from_, request.to, vocab.case_start, vocab.case_days)
+    if isinstance(request, Unavailable):
+        update["staff"] = staff_id = person(request.staff, None)
+        if vocab.family_of(staff_id) == "cases":
+            if request.shifts is not None:
+                raise Unresolved(
+                    "for case-scheduling staff I can only record an absence on whole days"
+                )
+            in_plan(request.from_, request.to, vocab.case_start, vocab.case_days)
+        else:
+            if request.shifts is not None:
+                update["shifts"] = list(dict.fromkeys(shift(s) for s in request.shifts))
+            in_plan(request.from_, request.to, vocab.roster_start, vocab.roster_days)
         return request.model_copy(update=update)
     update["staff"] = person(request.staff, "roster")
-    if isinstance(request, Unavailable):
-        if request.shifts is not None:
-            update["shifts"] = list(dict.fromkeys(shift(s) for s in request.shifts))
-        in_plan(request.from_, request.to, vocab.roster_start, vocab.roster_days)
-    else:
-        if request.shift is not None:
-            update["shift"] = shift(request.shift)
-        in_plan(request.date, request.date, vocab.roster_start, vocab.roster_days)
+    if request.shift is not None:
+        update["shift"] = shift(request.shift)
+    in_plan(request.date, request.date, vocab.roster_start, vocab.roster_days)
     return request.model_copy(update=update)
 
 
-def _is_case_staff(name: str, resolver: Resolver, aliases: dict[str, tuple[str, ...]]) -> bool:
-    """A name (or pseudonym) that fits nobody on a ward but someone in a case problem."""
+def _staff_candidates(
+    name: str, family: str | None, resolver: Resolver, aliases: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """People ``name`` (or a pseudonym) may denote within ``family`` (None: anyone).
+
+    With ``family`` None (an absence, which may be from the ward or the case schedule)
+    a name that fits people in both problems is ambiguous ("Mr Okafor": nurse Grace
+    Okafor or surgeon Daniel Okafor) — except a ward member's full name, which stays
+    theirs, as in the rule parser (the demo has nurses on both lists).
+    """
+    vocab = resolver.vocab
     ids = aliases.get(name.strip())
     if ids:
-        return all(resolver.vocab.family_of(i) == "cases" for i in ids)
-    return not resolver.staff(name, "roster") and bool(resolver.staff(name, "cases"))
+        return tuple(i for i in ids if family is None or vocab.family_of(i) == family)
+    if family is not None:
+        return resolver.staff(name, family)
+    ward = resolver.staff(name, "roster")
+    words = tuple(w for w in fold(name).split() if w not in TITLES)
+    if any(vocab.person(i).tokens == words for i in ward):
+        return ward
+    return tuple(dict.fromkeys((*ward, *resolver.staff(name, "cases"))))

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import TypeVar
 
 from llm_intake.dates import DateHit, find_dates, number
 from llm_intake.proposal import fmt_range
 from llm_intake.requests import (
+    AbsenceReason,
     AddCase,
     CoverChange,
     Extraction,
@@ -30,6 +32,7 @@ from llm_intake.resolver import Mention, Resolver, Span, cover_count_error
 from llm_intake.vocabulary import TITLES, fold
 
 _I = re.IGNORECASE
+_S = TypeVar("_S", Mention, DateHit, Span)
 
 OUT_OF_SCOPE = "no scheduling request recognised"
 
@@ -83,11 +86,20 @@ _CASE_VERB = re.compile(
     r"new\s+case|add\s+on)\b",
     _I,
 )
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_AND_MINUTES = (
+    r"(?:\s*(?:and\s+)?(?P<{0}>[0-5]?\d)(?:\s*(?:m|min|mins|minutes)\b|(?!\d|[/.:-]\d|\s*(?:st|"
+    rf"nd|rd|th|am|pm|h|hrs?|hours?|{_MONTH_WORD})\b)))?"
+)
+"""Minutes after hours, the unit optional ("1 hour 30", "1hr 30 min"), never a date's day."""
 _DURATION = re.compile(
-    r"\b(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)\b(?:\s*(?:and\s+)?(?P<hm>\d+)\s*"
-    r"(?:m|min|mins|minutes)\b)?|(?P<h2>\d+)h(?P<m2>\d{1,2})\b|(?P<m>\d+)\s*-?\s*"
+    r"\b(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)\b"
+    + _AND_MINUTES.format("hm")
+    + r"|(?P<h2>\d+)h(?P<m2>\d{1,2})\b|(?P<m>\d+)\s*-?\s*"
     r"(?:m|min|mins|minute|minutes)\b|(?P<half>half\s+an\s+hour)|(?P<hhalf>an\s+hour\s+and\s+"
-    r"a\s+half|one\s+and\s+a\s+half\s+hours)|(?P<one>an\s+hour|one\s+hour))",
+    r"a\s+half|one\s+and\s+a\s+half\s+hours)|(?P<one>an\s+hour|one\s+hour)"
+    + _AND_MINUTES.format("onem")
+    + ")",
     _I,
 )
 _WISH = re.compile(
@@ -117,7 +129,45 @@ _NEXT_PREDICATE = re.compile(
     r"cannot|cant|could|couldn't|won't|isn't|must|should|hopes?|is\s+hoping)\b)",
     _I,
 )
-_PERSON_INTENTS = ("shift_request", "unavailable", "pin")
+_PERSON_INTENTS = ("shift_request", "unavailable", "pin", "move_off")
+_COVERED_BEFORE = re.compile(
+    r"\b(?:cover(?:s|ed|ing)?|replac(?:e|es|ed|ing)|reliev(?:e|es|ed|ing)|(?:(?:stand|fill|step)"
+    r"(?:s|ed|ing)?|stood|stepped|stepping)\s+in|(?:take[sn]?|taking|took)\s+over|in\s+place)"
+    r"(?:\s+(?:for|from|of))?\s+(?:(?:dr|mr|mrs|ms|miss|mx|sister|nurse)\.?\s+)?$",
+    _I,
+)
+"""Words before a person who is covered, not covering ("cover for Ana", "relieve Ana")."""
+_POSSESSIVE = re.compile(
+    r"(?:['’]s|(?<=s)['’])\s+(?:(?:usual|normal|regular|planned|rostered|booked|own)\s+)*"
+    r"(?P<noun>(?:shifts?|slot|place|duty|duties|work)\b)?",
+    _I,
+)
+"""A possessive after a name ("Ana Silva's early", "Ana's shift"): the shift is hers, the
+person working it is someone else."""
+_JOINERS = frozenset({"and", "plus", "also", "both", "as", "well"})
+_MOVED_OFF = re.compile(
+    r"\b(?:move[sd]?|moving|take[sn]?|taking|took|pull(?:s|ed|ing)?|get(?:s|ting)?|got|"
+    r"keep(?:s|ing)?|kept|come|comes|came|coming)\b.*\b(?:off|out\s+of|from)\s+"
+    r"(?:(?:the|her|his|their|all|any|this|that|these|those)\s+)*$",
+    _I,
+)
+"""Text before a shift that someone is taken off ("move Ana Silva off nights")."""
+_REASONS: tuple[tuple[AbsenceReason, re.Pattern[str]], ...] = (
+    ("sickness", _SICKNESS),
+    ("study leave", re.compile(r"\bstudy\s+(?:leave|day)s?\b", _I)),
+    (
+        "annual leave",
+        re.compile(r"\b(?:annual\s+leave|(?-i:AL)|holidays?|hols|vacation)\b", _I),
+    ),
+    ("training", re.compile(r"\b(?:training|course|mandatory\s+update)\b", _I)),
+    (
+        "leave",
+        re.compile(
+            r"(?<!annual )(?<!study )(?<!sick )\bleave\b|\bbereavement\b|\bjury\s+duty\b", _I
+        ),
+    ),
+)
+"""Why someone is away, from the words of the clause (none when two kinds fit)."""
 _UNAVAILABLE = re.compile(
     r"\b(?:off\s+sick|sick|sickness|unwell|ill|poorly|(?:annual|study|maternity|paternity|"
     r"compassionate|parental|special)\s+leave|on\s+leave|leave|holidays?|hols|vacation|"
@@ -138,7 +188,9 @@ _PIN = re.compile(
     r"give|confirm)\b",
     _I,
 )
+_COUNT = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 _COVER_MORE = re.compile(
+    rf"\b(?:another|an?\s+(?:extra|additional)|extra|additional)\s+(?P<n4>{_COUNT})\b|"
     r"\b(?P<n>\d+|an?|one|two|three|four|five|another)\s+(?:more|extra|additional)\b|"
     r"\b(?:another)\b|\b(?:extra|additional)\s+(?P<n2>\d+|one|two|three)?|"
     r"\b(?:increase|raise|bump|boost)\b.*?\bby\s+(?P<n3>\d+|one|two|three)\b",
@@ -168,6 +220,14 @@ _PRIORITY = (
     ("emergency", re.compile(r"\b(?:emergency|emergent|emerg|stat|immediately)\b", _I)),
     ("urgent", re.compile(r"\b(?:urgent|urgently|asap|expedite|priority|soon)\b", _I)),
 )
+_NOT_URGENT = re.compile(
+    r"\b(?:non[\s-]?(?:urgent|emergency)|not\s+(?:very\s+|that\s+|too\s+|an?\s+)?(?:urgent|"
+    r"emergency|priority)|(?:low|normal|standard|routine)[\s-]+priority|no\s+(?:rush|hurry)|"
+    r"routine)\b",
+    _I,
+)
+"""Words that make a case elective, though "urgent" or "priority" is in them."""
+_PRIORITY_WORDS = re.compile(r"\b(?:(?:high|top|medium|moderate)[\s-]+)?priority\b", _I)
 _PART = (
     ("morning", re.compile(r"\b(?:morning|am|a\.m\.|first\s+thing)\b", _I)),
     ("afternoon", re.compile(r"\b(?:afternoon|pm|p\.m\.)\b", _I)),
@@ -316,11 +376,14 @@ class RuleParser:
         pending_text = ""
         for clause in clauses:
             if clause.intent is None and not clause.dates and not clause.shifts and clause.people:
-                pending.extend(clause.people)
+                pending.extend(_shifted(clause.people, len(pending_text)))
                 pending_text += clause.text
                 continue
             if pending:
-                clause.people = pending + clause.people
+                offset = len(pending_text)
+                clause.people = pending + _shifted(clause.people, offset)
+                clause.dates = _shifted(clause.dates, offset)
+                clause.shifts = _shifted(clause.shifts, offset)
                 clause.text = pending_text + clause.text
                 pending, pending_text = [], ""
             merged.append(clause)
@@ -350,7 +413,10 @@ class RuleParser:
         """
         if clause.intent not in _PERSON_INTENTS or not clause.people or clause.inherited:
             return [clause]
-        subject = " and ".join(p.text for p in clause.people)
+        subjects = [p for p in clause.people if not _covered(clause, p)]
+        if not subjects:
+            return [clause]
+        subject = " and ".join(p.text for p in subjects)
         for m in _NEXT_PREDICATE.finditer(clause.text, max(p.end for p in clause.people)):
             left = self._clause(clause.text[: m.start()])
             right = self._clause(f"{subject} {clause.text[m.end() :]}")
@@ -409,6 +475,8 @@ class RuleParser:
                 return "shift_request"
             if _UNAVAILABLE.search(text):
                 return "unavailable"
+            if _moved_off(clause):
+                return "move_off"
             if _PIN.search(text) and clause.shifts:
                 return "pin"
             verbless = re.search(r"\b(?:on|for)\b", text, _I) and _only_fillers(clause)
@@ -449,22 +517,29 @@ class RuleParser:
             self._check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
         else:
             self._check_horizon(clause.dates, self.vocab.roster_start, self.vocab.roster_days)
-        if intent in ("unavailable", "cover_change"):
+        if intent in ("unavailable", "cover_change", "move_off"):
             plain = _NEGATIVE_IDIOMS.sub(" ", _without_names(text, clause.people))
             if _NEGATION.search(plain):
                 raise _NotUnderstood("a negated statement; say what should change instead")
         if intent == "cover_change":
             return self._cover(clause)
-        staff = self._staff(clause, text)
+        staff = self._staff(clause, self._subjects(clause))
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
         if clause.family == "cases" and (intent != "unavailable" or shifts):
             raise _NotUnderstood(
                 "for case-scheduling staff I can only record an absence on whole days"
             )
-        if intent == "unavailable":
+        if intent == "move_off":
+            shifts = _moved_off(clause)
+            if len(shifts) != len(clause.shifts):
+                raise _NotUnderstood(
+                    "a move from one shift to another: say which shift they should work"
+                )
+        if intent in ("unavailable", "move_off"):
             ranges = _merge_ranges(clause.dates)
+            reason = _absence_reason(text) if intent == "unavailable" else None
             return [
-                Unavailable(staff=s, from_=a, to=b, shifts=shifts or None)
+                Unavailable(staff=s, from_=a, to=b, shifts=shifts or None, reason=reason)
                 for s in staff
                 for a, b in ranges
             ]
@@ -494,11 +569,36 @@ class RuleParser:
             raise _NotUnderstood("which shift?" if not shifts else "more than one shift named")
         return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
 
-    def _staff(self, clause: Clause, text: str) -> list[str]:
-        if not clause.people:
+    def _subjects(self, clause: Clause) -> list[Mention]:
+        """The people the clause is about, joined by "and" or commas.
+
+        Someone whose shift is taken or who is covered ("Put Jo on Ana's early", "Jo will
+        cover for Ana") is not: only the person working the shift is pinned (or wishes for
+        it). Other people in one clause, not simply listed, are not guessed at.
+        """
+        covered = [p for p in clause.people if _covered(clause, p)]
+        subjects = [p for p in clause.people if p not in covered]
+        if covered and clause.intent not in ("pin", "shift_request"):
+            raise _NotUnderstood(
+                "someone covering for someone else; say who is away and who works which shift, "
+                "each in its own sentence"
+            )
+        if covered and not subjects:
+            raise _NotUnderstood("who works the shift? name the person covering it")
+        for a, b in pairwise(subjects):
+            between = re.sub(r"[\s,&/+]+", " ", clause.text[a.end : b.start]).lower().split()
+            if not set(between) <= _JOINERS:
+                raise _NotUnderstood(
+                    "more than one person named in one request; say each person's change in "
+                    "its own sentence"
+                )
+        return subjects
+
+    def _staff(self, clause: Clause, people: list[Mention]) -> list[str]:
+        if not people:
             raise _NotUnderstood("which staff member?")
         ids: list[str] = []
-        for mention in clause.people:
+        for mention in people:
             if not mention.ids:
                 raise _NotUnderstood(f"no staff member called '{mention.text}'")
             found = mention.ids
@@ -561,18 +661,20 @@ class RuleParser:
         text = clause.text
         if not clause.shifts:
             raise _NotUnderstood("which shift?")
+        text = _blank(text, [(d.start, d.end) for d in clause.dates])  # "to 3 Jan" is no count
         skills = self.resolver.find_skills(text)
         skill_ids = list(dict.fromkeys(s.id for s in skills))
         if len(skill_ids) > 1:
-            return self._cover_per_skill(clause, skills)
+            return self._cover_per_skill(clause, text, skills)
         skill = skill_ids[0] if skill_ids else None
+        text = _blank(text, [(s.start, s.end) for s in skills])  # "one RN less": "one less"
         delta: int | None = None
         setto: int | None = None
         if m := _COVER_LESS.search(text):
             n = number(m.group("n") or m.group("n2") or m.group("n3") or "1")
             delta = -(n or 1)
         elif m := _COVER_MORE.search(text):
-            raw = m.group("n") or m.group("n2") or m.group("n3") or "1"
+            raw = m.group("n4") or m.group("n") or m.group("n2") or m.group("n3") or "1"
             delta = 1 if raw.lower() == "another" else number(raw)
         elif m := _COVER_SET.search(text):
             setto = number(m.group("n") or m.group("n2"))
@@ -588,20 +690,14 @@ class RuleParser:
             for s in shifts
         ]
 
-    def _cover_per_skill(self, clause: Clause, skills: list[Span]) -> list[Request]:
-        """ "1 more RN and 1 more HCA": each skill with its own count right before it."""
-        text = clause.text
+    def _cover_per_skill(self, clause: Clause, text: str, skills: list[Span]) -> list[Request]:
+        """ "1 more RN and 1 more HCA", "one RN less and another 2 HCAs": each skill with
+        its own count around it (``text``: the clause with its dates blanked out)."""
         changes: list[tuple[str, int]] = []
         for span in skills:
-            m = re.search(
-                r"\b(\d+|an?|one|two|three|another)\s+(more|extra|additional|fewer|less)\s+$",
-                text[: span.start],
-                _I,
-            )
-            if m is None:
+            delta = _count_around(text, span)
+            if delta is None:
                 raise _NotUnderstood("more than one skill; give a count for each")
-            n = 1 if m.group(1).lower() == "another" else number(m.group(1)) or 1
-            delta = -n if m.group(2).lower() in ("fewer", "less") else n
             if problem := cover_count_error(self.vocab, span.id, delta, None):
                 raise _NotUnderstood(problem)
             changes.append((span.id, delta))
@@ -616,10 +712,10 @@ class RuleParser:
 
     def _add_case(self, clause: Clause) -> AddCase:
         text = clause.text
-        m = _DURATION.search(text)
-        if m is None:
+        lasting = _DURATION.search(text)
+        if lasting is None:
             raise _NotUnderstood("how long is the case (e.g. '90 min')?")
-        duration = _minutes(m)
+        duration = _minutes(lasting)
         for hit in clause.dates:
             if hit.error:
                 raise _NotUnderstood(hit.error)
@@ -634,9 +730,9 @@ class RuleParser:
         if len(rooms) > 1:
             raise _NotUnderstood("more than one room named; which one?")
         roles = self._roles(text, surgeon)
-        priority = next((p for p, pat in _PRIORITY if pat.search(text)), "elective")
+        priority = _priority(text)
         part = next((p for p, pat in _PART if pat.search(text)), None)
-        procedure = self._procedure(text)
+        procedure = self._procedure(_blank(text, [lasting.span()]))
         return AddCase(
             procedure=procedure,
             duration_min=duration,
@@ -689,10 +785,14 @@ class RuleParser:
         return roles
 
     def _procedure(self, text: str) -> str:
+        """The procedure named in ``text`` (the case's duration already blanked out)."""
         folded = text.lower()
         for proc in sorted(self.vocab.procedures, key=len, reverse=True):
             if proc and re.search(rf"\b{re.escape(proc.lower())}\b", folded):
                 return proc
+        spans = [(m.start(), m.end()) for m in _NOT_URGENT.finditer(text)]
+        text = _blank(text, spans)
+        text = _blank(text, [(m.start(), m.end()) for m in _PRIORITY_WORDS.finditer(text)])
         m = _PROC.search(text)
         if m is None or not m.group("proc").strip():
             raise _NotUnderstood("which procedure?")
@@ -730,6 +830,74 @@ def _is_night_word(word: str) -> bool:
     return bool(re.match(r"(?:nights?|nites?|overnights?)$", word.strip(), _I))
 
 
+def _covered(clause: Clause, mention: Mention) -> bool:
+    """Whether ``mention`` is the person covered ("for Ana", "Ana's early"), not a subject."""
+    if _COVERED_BEFORE.search(clause.text[: mention.start]):
+        return True
+    m = _POSSESSIVE.match(clause.text, mention.end)
+    if m is None:
+        return False
+    return bool(m.group("noun")) or any(s.start == m.end() for s in clause.shifts)
+
+
+def _moved_off(clause: Clause) -> list[str]:
+    """Shifts someone is taken off ("move Ana Silva off nights", "take her out of lates")."""
+    return list(
+        dict.fromkeys(s.id for s in clause.shifts if _MOVED_OFF.search(clause.text[: s.start]))
+    )
+
+
+def _absence_reason(text: str) -> AbsenceReason | None:
+    """ "sickness", "annual leave", … when the words say one of them (else None)."""
+    found = [reason for reason, pat in _REASONS if pat.search(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def _count_around(text: str, span: Span) -> int | None:
+    """The signed count written around one skill: "2 more RN", "another 2 RNs", "one RN
+    less" (None when there is none)."""
+    before, after = text[: span.start], text[span.end :]
+    if m := re.search(
+        rf"\b({_COUNT}|an?|another)\s+(more|extra|additional|fewer|less)\s+$", before, _I
+    ):
+        n = 1 if m.group(1).lower() == "another" else number(m.group(1)) or 1
+        return -n if m.group(2).lower() in ("fewer", "less") else n
+    if m := re.search(
+        rf"\b(?:another|an?\s+(?:extra|additional))\s+(?:({_COUNT})\s+)?$", before, _I
+    ):
+        return number(m.group(1) or "1") or 1
+    m = re.search(rf"\b({_COUNT}|an?)\s+$", before, _I)
+    side = re.match(r"\s*(more|extra|additional|fewer|less)\b", after, _I)
+    if m and side:
+        n = number(m.group(1)) or 1
+        return -n if side.group(1).lower() in ("fewer", "less") else n
+    return None
+
+
+def _priority(text: str) -> str:
+    """ "elective", "urgent" or "emergency"; "non-urgent", "low priority" are elective."""
+    calm = _NOT_URGENT.search(text)
+    rest = _NOT_URGENT.sub(" ", text)
+    if re.search(r"\b(?:medium|moderate)[\s-]+priority\b", rest, _I):
+        raise _NotUnderstood("which priority: elective, urgent or emergency?")
+    pressing = next((p for p, pat in _PRIORITY if pat.search(rest)), None)
+    if calm and pressing:
+        raise _NotUnderstood(f"both {pressing} and '{calm.group(0)}'; which priority?")
+    return pressing or "elective"
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spans replaced by spaces (the other positions kept)."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _shifted(spans: list[_S], offset: int) -> list[_S]:
+    """Spans moved ``offset`` characters on (a fragment joined after other text)."""
+    return [replace(s, start=s.start + offset, end=s.end + offset) for s in spans]
+
+
 def _without_names(text: str, people: list[Mention]) -> str:
     for mention in sorted(people, key=lambda m: -m.start):
         text = text[: mention.start] + " " + text[mention.end :]
@@ -747,7 +915,7 @@ def _minutes(m: re.Match[str]) -> int:
         return 30
     if m.group("hhalf"):
         return 90
-    return 60
+    return 60 + int(m.group("onem") or 0)
 
 
 def _merge_ranges(hits: list[DateHit]) -> list[tuple[dt.date, dt.date]]:

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from llm_intake.llm import LLMClient, LLMConfig, LLMError, llm_schema
@@ -62,8 +61,8 @@ class RecordingClient(LLMClient):
         super().__init__(config)
         self.raw: list[str] = []
 
-    def _post(self, client: httpx.Client, messages: Any, schema: dict[str, Any]) -> str:
-        content = super()._post(client, messages, schema)
+    def _post(self, messages: list[dict[str, str]], schema: dict[str, Any], deadline: float) -> str:
+        content = super()._post(messages, schema, deadline)
         self.raw.append(content)
         return content
 
