@@ -17,6 +17,9 @@ moved.
   the reason; a mandatory one makes the change invalid (``InputError``).
 * The solve warm-starts from a repaired schedule: the published placements that
   still fit, then the rest inserted at their earliest free slot.
+* The outcome lists every case out of the new schedule with the reason (an added
+  case that could not be placed included); with no new schedule at all (e.g. the
+  mandatory cases no longer fit), its ``notes`` say so and name the likely causes.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from optimizer.construct.occupancy import Occupancy
 from optimizer.construct.slots import find_slot, placement_fits
 from optimizer.errors import InputError, from_validation_error
-from optimizer.explain.case_reasons import static_reasons
-from optimizer.explain.case_time import when
+from optimizer.explain.case_reasons import explain_task, static_reasons
+from optimizer.explain.case_time import time_span, when
+from optimizer.explain.diagnosis import case_conflict_hints
 from optimizer.model.cases import (
     CaseBaseline,
     CasePin,
@@ -43,8 +47,9 @@ from optimizer.model.cases import (
     merge_windows,
 )
 from optimizer.model.common import MAX_MINUTES, Id, Int, Record
-from optimizer.model.result import CaseSchedule, Result, ScheduledTask
+from optimizer.model.result import CaseSchedule, Result, ScheduledTask, SolveStatus
 from optimizer.solve import solve
+from optimizer.solvers.messages import INFEASIBLE
 
 # -- changes -------------------------------------------------------------------------
 
@@ -96,7 +101,10 @@ Change = Annotated[
     Field(discriminator="kind"),
 ]
 
-MoveKind = Literal["added", "cancelled", "dropped", "placed", "moved", "restaffed", "extended"]
+MoveKind = Literal[
+    "added", "unscheduled", "cancelled", "dropped", "placed", "moved", "restaffed", "extended"
+]
+"""``unscheduled``: a case added by the changes that the re-plan could not place."""
 
 
 class Move(Record):
@@ -115,7 +123,10 @@ class Move(Record):
 
 
 class ReplanOutcome(BaseModel):
-    """The re-planned problem, its solve result and the exact list of moves."""
+    """The re-planned problem, its solve result and the exact list of moves.
+
+    ``notes`` say what the re-plan could not do: no schedule at all (with the likely
+    causes), or nothing to list."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -126,9 +137,13 @@ class ReplanOutcome(BaseModel):
     dropped: dict[str, str] = Field(
         default_factory=dict, description="tasks taken out as unplaceable -> reason"
     )
+    notes: list[str] = Field(
+        default_factory=list, description="why there is no new schedule, when there is none"
+    )
 
     def messages(self) -> list[str]:
-        return [m.message for m in self.moves]
+        """The notes, then one line per move."""
+        return [*self.notes, *(m.message for m in self.moves)]
 
 
 # -- interval arithmetic -------------------------------------------------------------
@@ -453,7 +468,8 @@ def diff_schedules(
     new: CaseSchedule,
     cancelled: Sequence[str] = (),
 ) -> list[Move]:
-    """Every task whose placement differs between two schedules, as ``Move`` records."""
+    """Every task whose placement differs between two schedules, as ``Move`` records
+    (a task new in ``new_problem`` that ``new`` leaves out is ``unscheduled``)."""
     before, after = old.by_task(), new.by_task()
     moves = []
     ids = list(dict.fromkeys([*old_problem.task_index, *new_problem.task_index]))
@@ -483,7 +499,7 @@ def _move(
     if b is not None:
         base.update(new_start=b.start, new_room=b.room)
     if a is None and b is None:
-        return None
+        return _unscheduled(task_id, label) if is_new else None
     if a is None:
         assert b is not None
         kind: MoveKind = "added" if is_new else "placed"
@@ -530,6 +546,13 @@ def _move(
     return None
 
 
+def _unscheduled(task_id: str, label: str) -> Move:
+    """A case added by the changes that the new schedule leaves out."""
+    return Move(
+        task=task_id, label=label, kind="unscheduled", message=f"{label}: new case not scheduled"
+    )
+
+
 def replan(
     problem: CaseProblem,
     published: Result | CaseSchedule,
@@ -542,7 +565,9 @@ def replan(
     """Apply ``changes``, re-solve with minimal disruption and list exactly what moved.
 
     ``solve_kwargs`` go to ``optimizer.solve.solve`` (backend, time_limit, workers,
-    seed, ...); the warm start defaults to a repair of the published schedule.
+    seed, ...); the warm start defaults to a repair of the published schedule. Every
+    case that ends up out of the schedule (dropped, or added and not placed) is listed
+    with the reason; without any new schedule the ``notes`` say why.
     """
     schedule = _schedule_of(published)
     new_problem, fixed, dropped = replan_problem(
@@ -551,16 +576,70 @@ def replan(
     if "hint" not in solve_kwargs:
         solve_kwargs["hint"] = repair(new_problem, schedule)
     result = solve(new_problem, **solve_kwargs)
+    outcome = ReplanOutcome(problem=new_problem, result=result, fixed=fixed, dropped=dropped)
+    if result.schedule is None:
+        done = [_describe(problem, change) for change in changes]
+        return outcome.model_copy(update={"notes": _no_schedule_notes(new_problem, result, done)})
     cancelled = [c.task for c in changes if isinstance(c, CancelCase)]
-    moves: list[Move] = []
-    if result.schedule is not None:
-        moves = diff_schedules(problem, new_problem, schedule, result.schedule, cancelled)
-        for move in moves:
-            if move.task in dropped and move.kind == "dropped":
-                reason = dropped[move.task]
-                moves[moves.index(move)] = move.model_copy(
-                    update={"message": f"{move.message}: {reason}"}
-                )
-    return ReplanOutcome(
-        problem=new_problem, result=result, moves=moves, fixed=fixed, dropped=dropped
-    )
+    moves = diff_schedules(problem, new_problem, schedule, result.schedule, cancelled)
+    moves += [
+        _unscheduled(c.task.id, c.task.label)
+        for c in changes
+        if isinstance(c, AddCase) and c.task.id in dropped
+    ]
+    moves = [_with_reason(move, new_problem, result.schedule, dropped) for move in moves]
+    return outcome.model_copy(update={"moves": moves})
+
+
+def _with_reason(
+    move: Move, problem: CaseProblem, schedule: CaseSchedule, dropped: dict[str, str]
+) -> Move:
+    """A dropped or unscheduled move with why the case is out of the schedule."""
+    if move.kind not in ("dropped", "unscheduled"):
+        return move
+    reason = dropped.get(move.task)
+    if reason is None and move.task in problem.task_index:
+        found = explain_task(problem, schedule, move.task)
+        reason = None if found is None else "; ".join(r.message for r in found.reasons)
+    if not reason:
+        return move
+    return move.model_copy(update={"message": f"{move.message}: {reason}"})
+
+
+def _no_schedule_notes(problem: CaseProblem, result: Result, changes: list[str]) -> list[str]:
+    """Why the re-plan of ``problem`` has no schedule: the solver's word and the likely
+    causes (``changes``: the changes in words, named when no single cause shows)."""
+    infeasible = result.status == SolveStatus.INFEASIBLE
+    specific = bool(result.message) and result.message != INFEASIBLE
+    if infeasible:
+        head = "no schedule keeps every mandatory and pinned case after the changes"
+    else:
+        head = f"no new schedule found ({result.status.value})"
+    notes = [f"re-plan: {head}" + (f": {result.message}" if specific else "")]
+    hints = case_conflict_hints(problem)
+    notes += [f"likely cause: {hint}" for hint in hints]
+    if infeasible and not hints:
+        done = "; ".join(changes) or "none"
+        notes.append(
+            "no single case is impossible on its own: the mandatory cases compete for the "
+            f"same rooms, people, equipment or time after the changes ({done}); mark some "
+            'optional ("optional": true) so that the re-plan may leave cases out, or revisit '
+            "the changes"
+        )
+    return notes
+
+
+def _describe(problem: CaseProblem, change: Change) -> str:
+    """One change in the planner's words (``problem``: the problem before the changes)."""
+    if isinstance(change, AddCase):
+        return f"{change.task.label} added"
+    if isinstance(change, CancelCase):
+        return f"{problem.task(change.task).label} cancelled"
+    if isinstance(change, StaffUnavailable):
+        who = problem.person(change.staff).label
+        return f"{who} unavailable {time_span(problem, change.start, change.end)}"
+    if isinstance(change, RoomClosed):
+        room = problem.room(change.room).label
+        return f"room {room} closed {time_span(problem, change.start, change.end)}"
+    label = problem.task(change.task).label
+    return f"{label} ends {when(problem, change.actual_end)}"

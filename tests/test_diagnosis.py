@@ -157,6 +157,21 @@ def test_hard_cover_minimum_with_too_few_qualified_staff() -> None:
     assert diagnosis.relaxations[-1] == "ask Jo Park to move the leave on Tue 15 Dec"
 
 
+def test_a_sickness_is_never_offered_as_something_to_move() -> None:
+    sick = _cover_vs_leave().model_copy(
+        update={
+            "unavailability": (
+                Unavailability(staff="jo", first_day=0, last_day=2, reason="sickness"),
+            )
+        }
+    )
+    diagnosis = diagnose_roster(sick, 20)
+    assert ("unavailable", "jo", (1,)) in [(c.rule, c.staff, c.days) for c in diagnosis.conflicts]
+    assert "because Jo Park is unavailable (sickness)" in diagnosis.summary
+    assert diagnosis.relaxations
+    assert not [r for r in diagnosis.relaxations if "sickness" in r or "move the" in r]
+
+
 def test_max_consecutive_days_against_pins() -> None:
     diagnosis = diagnose_roster(_max_consecutive_vs_pins(), 20)
     assert sorted((c.rule, c.days) for c in diagnosis.conflicts) == [

@@ -1,6 +1,7 @@
 """Why one case is unscheduled or ends late.
 
-Every start time that could work is examined in stages:
+Every start time that could work (for a late task: every start that would end by
+its due time) is examined in stages:
 
 1. *static* — the task's window, eligible rooms and their openings, named staff
    on duty, enough qualified people on duty: if a stage leaves no start time, that
@@ -31,8 +32,8 @@ from optimizer.construct.slots import (
     room_candidates,
     static_ok,
 )
-from optimizer.explain.case_time import day_list, when
-from optimizer.model.cases import CaseProblem, Task
+from optimizer.explain.case_time import day_list, time_span, when
+from optimizer.model.cases import CaseProblem, Task, Window
 from optimizer.model.common import Record
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -67,18 +68,99 @@ class TaskExplanation(Record):
         return head + " — " + "; ".join(r.message for r in self.reasons)
 
 
+def _limit(problem: CaseProblem, latest: int, late: bool) -> str:
+    """The end of the stretch examined: the due time of a late task, else its latest end."""
+    return f"its due time {when(problem, latest)}" if late else when(problem, latest)
+
+
+def _spans(problem: CaseProblem, spans: list[tuple[int, int]], most: int = 3) -> str:
+    """Duty stretches as times (as days for abstract time, which has no clock)."""
+    if problem.start is None:
+        return day_list(problem, [a for a, _ in spans])
+    shown = [time_span(problem, a, b) for a, b in spans[:most]]
+    if len(spans) > most:
+        shown.append(f"{len(spans) - most} more")
+    return ", ".join(shown)
+
+
+def _off_duty(problem: CaseProblem, task: Task, name: str, latest: int, late: bool,
+              room_starts: list[int], before: tuple[str, ...]) -> str:  # fmt: skip
+    """Why ``name`` is never on duty for a whole start left by the earlier stages.
+
+    ``room_starts``: the starts the window and rooms allow; ``before``: the named
+    people already checked (on duty at some of those starts)."""
+    person = problem.person(name)
+    windows = problem.windows_of(person)
+    if not windows:
+        return f"{person.label} is not on duty at all"
+    minutes = task.duration
+    if before and any(on_duty(problem, name, t, t + minutes) for t in room_starts):
+        others = ", ".join(problem.person(n).label for n in before)
+        room = " while a room is open" if problem.needs_room(task) else ""
+        scope = f" before {_limit(problem, latest, late)}" if late else ""
+        return (
+            f"{person.label} and {others} are never on duty together{room} for the "
+            f"{minutes}-minute case{scope}"
+        )
+    inside = [
+        (max(w.start, task.release), min(w.end, latest))
+        for w in windows
+        if w.end > task.release and w.start < latest
+    ]
+    if not inside:
+        return _outside(problem, task, person.label, windows, latest, late)
+    if all(b - a < minutes for a, b in inside):
+        scope = f"before {_limit(problem, latest, late)}" if late else "within its window"
+        return (
+            f"{person.label} is on duty for less than {minutes} minutes {scope} "
+            f"({_spans(problem, inside)})"
+        )
+    long = [(a, b) for a, b in inside if b - a >= minutes]
+    if late:
+        return (
+            f"before {_limit(problem, latest, late)}, {person.label} is on duty only "
+            f"{_spans(problem, long)}, and no room opening then holds the {minutes}-minute case"
+        )
+    return (
+        f"{person.label} is on duty only {_spans(problem, long)}, and no room opening then "
+        f"holds the {minutes}-minute case within its window"
+    )
+
+
+def _outside(problem: CaseProblem, task: Task, label: str, windows: list[Window],
+             latest: int, late: bool) -> str:  # fmt: skip
+    """A person on duty only before the task's release and/or after its latest end."""
+    limit = _limit(problem, latest, late) if late else f"its latest end ({when(problem, latest)})"
+    earlier = [w for w in windows if w.end <= task.release]
+    later = [w for w in windows if w.start >= latest]
+    if later and not earlier:
+        return f"{label} is on duty only from {when(problem, later[0].start)}, after {limit}"
+    release = when(problem, task.release)
+    if earlier and not later:
+        return (
+            f"{label} is on duty only until {when(problem, earlier[-1].end)}, before the case "
+            f"may start ({release})"
+        )
+    return f"{label} is not on duty between {release} and {limit}"
+
+
 def _static_reasons(
-    problem: CaseProblem, task: Task, latest: int, starts: list[int]
+    problem: CaseProblem, task: Task, latest: int, starts: list[int], late: bool = False
 ) -> list[Reason]:
-    """Reasons that hold whatever the other tasks do (empty if some start passes)."""
+    """Reasons that hold whatever the other tasks do (empty if some start passes).
+
+    ``latest`` is the latest end examined: the due time of a ``late`` task, else the
+    task's latest end."""
+    limit = _limit(problem, latest, late)
     if not starts:
-        return [
-            Reason(
-                code="window_too_short",
-                message=f"its window {when(problem, task.release)}–{when(problem, latest)} is "
-                f"shorter than its {task.duration} minutes",
-            )
-        ]
+        message = (
+            f"its due time {when(problem, latest)} is less than {task.duration} minutes after "
+            f"its earliest start {when(problem, task.release)}"
+            if late
+            else f"its window {when(problem, task.release)}–{when(problem, latest)} is "
+            f"shorter than its {task.duration} minutes"
+        )
+        return [Reason(code="window_too_short", message=message)]
     if problem.needs_room(task):
         rooms = problem.eligible_rooms(task)
         if not rooms:
@@ -91,22 +173,15 @@ def _static_reasons(
                 Reason(
                     code="room_hours",
                     message=f"no opening of its rooms ({names}) holds {task.duration} minutes "
-                    f"between {when(problem, task.release)} and {when(problem, latest)}",
+                    f"between {when(problem, task.release)} and {limit}",
                 )
             ]
+    room_starts = starts
     end = task.duration
-    for name in task.staff:
+    for i, name in enumerate(task.staff):
         on = [t for t in starts if task.duration == 0 or on_duty(problem, name, t, t + end)]
         if not on:
-            person = problem.person(name)
-            windows = problem.windows_of(person)
-            message = (
-                f"{person.label} is not on duty at all"
-                if not windows
-                else f"{person.label} is on duty only "
-                f"{day_list(problem, [w.start for w in windows])}, and no room opening then "
-                f"holds the {task.duration}-minute case within its window"
-            )
+            message = _off_duty(problem, task, name, latest, late, room_starts, task.staff[:i])
             return [Reason(code="staff_off_duty", message=message)]
         starts = on
     for need in task.team:
@@ -122,19 +197,21 @@ def _static_reasons(
             when_named = f" when {named} operates" if named else ""
             role = need.role.replace("_", " ")
             count = "no" if need.count == 1 else f"fewer than {need.count}"
+            period = f"ending by {limit}" if late else f"on {day_list(problem, starts)}"
             return [
                 Reason(
                     code=f"role_off_duty:{need.role}",
                     message=f"{count} qualified {role} on duty for {task.duration} minutes "
-                    f"on {day_list(problem, starts)}{when_named}",
+                    f"{period}{when_named}",
                 )
             ]
         starts = ok
     if not any(static_ok(problem, task, t) for t in starts):
+        scope = f" before {limit}" if late else ""
         return [
             Reason(
                 code="team_off_duty",
-                message="the needed team is never on duty together for the whole case",
+                message=f"the needed team is never on duty together for the whole case{scope}",
             )
         ]
     return []
@@ -177,7 +254,7 @@ def explain_task(
     occ = Occupancy.of(problem, schedule, skip=task_id)
     base = dict(task=task_id, label=task.label, status=status, minutes_late=late)
     starts = candidate_starts(problem, task, task.release, latest, occ)
-    static = _static_reasons(problem, task, latest, starts)
+    static = _static_reasons(problem, task, latest, starts, status == "late")
     if static:
         return TaskExplanation(**base, reasons=tuple(static))
     prec = precedence_range(problem, task, occ)

@@ -26,3 +26,13 @@ def hours_minutes(minutes: int) -> str:
 def day_list(problem: CaseProblem, minutes: Iterable[int]) -> str:
     labels = list(dict.fromkeys(day_label(problem, m) for m in sorted(minutes)))
     return ", ".join(labels) if labels else "no day"
+
+
+def time_span(problem: CaseProblem, start: int, end: int) -> str:
+    """``Mon 07 Dec 11:00–18:00``, ``Mon 07 Dec 20:00 – Tue 08 Dec 06:00`` or ``t=0–200``."""
+    first, last = problem.datetime_of(start), problem.datetime_of(end)
+    if first is None or last is None:
+        return f"t={start}–{end}"
+    if first.date() == last.date():
+        return f"{when(problem, start)}–{last:%H:%M}"
+    return f"{when(problem, start)} – {when(problem, end)}"

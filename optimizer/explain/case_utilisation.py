@@ -1,7 +1,8 @@
 """How busy rooms and people are in a case schedule.
 
-Per room, booked task minutes / open minutes (overtime excluded from the open
-minutes); per person, booked task minutes / on-duty minutes.
+Per room, booked task minutes / (open minutes + overtime minutes used), so that a
+feasible schedule never exceeds 100 % (the overtime is also reported on its own); per
+person, booked task minutes / on-duty minutes.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.explain.case_time import hours_minutes, when
-from optimizer.model.cases import CaseProblem
+from optimizer.model.cases import CaseProblem, Opening
 from optimizer.model.common import Record
-from optimizer.model.result import CaseSchedule, Result
+from optimizer.model.result import CaseSchedule, Result, ScheduledTask
 
 
 class RoomUtilisation(Record):
@@ -28,8 +29,14 @@ class RoomUtilisation(Record):
     last_end: int | None = None
 
     @property
+    def available_minutes(self) -> int:
+        """Open minutes plus the overtime minutes the schedule used."""
+        return self.open_minutes + self.overtime_minutes
+
+    @property
     def utilisation(self) -> float:
-        return self.booked_minutes / self.open_minutes if self.open_minutes else 0.0
+        """Booked / (open + overtime used): at most 1 for a feasible schedule."""
+        return self.booked_minutes / self.available_minutes if self.available_minutes else 0.0
 
 
 class StaffUtilisation(Record):
@@ -70,13 +77,7 @@ def room_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[RoomU
         ]
         openings = problem.openings_of(room)
         open_minutes = sum(max(0, min(o.end, problem.horizon) - o.start) for o in openings)
-        overtime = 0
-        for opening in openings:
-            ends = [
-                it.end for it in items if opening.start <= it.start and it.end <= opening.hard_end
-            ]
-            if ends and max(ends) > opening.end:
-                overtime += max(ends) - opening.end
+        overtime = _overtime(problem, openings, items)
         turnover = problem.turnover_of(room)
         rows.append(
             RoomUtilisation(
@@ -94,12 +95,29 @@ def room_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[RoomU
     return rows
 
 
+def _overtime(problem: CaseProblem, openings: list[Opening], items: list[ScheduledTask]) -> int:
+    """Overtime minutes used: per opening, how far its last case runs past its end.
+
+    Each case counts in the first opening that holds it, as the checker charges it."""
+    last: dict[int, int] = {}
+    for item in items:
+        if problem.task(item.task).duration == 0:
+            continue
+        for i, opening in enumerate(openings):
+            if opening.start <= item.start and item.end <= opening.hard_end:
+                last[i] = max(last.get(i, 0), item.end)
+                break
+    return sum(max(0, end - openings[i].end) for i, end in last.items())
+
+
 def staff_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[StaffUtilisation]:
-    """Booked task minutes vs on-duty minutes per person."""
+    """Booked task minutes vs on-duty minutes per person (each person once per case)."""
     booked: Counter[str] = Counter()
     count: Counter[str] = Counter()
     for item in schedule.tasks:
-        for name in item.staff:
+        if item.task not in problem.task_index:
+            continue
+        for name in dict.fromkeys(item.staff):
             booked[name] += item.end - item.start
             count[name] += 1
     return [
@@ -126,7 +144,8 @@ def schedule_of(solution: Result | CaseSchedule) -> CaseSchedule:
 
 
 def room_summary(problem: CaseProblem, solution: Result | CaseSchedule) -> list[RoomSummaryRow]:
-    """One row per room: cases, booked/open hours, utilisation %, overtime, first/last."""
+    """One row per room: cases, booked/open hours, utilisation % (of the open hours plus
+    the overtime used), overtime, first/last."""
     rows = []
     for util in room_utilisation(problem, schedule_of(solution)):
         rows.append(

@@ -8,13 +8,14 @@ cover), loosen one contract limit step by step, drop a pin, waive one rest rule,
 move leave — keeping those that make the whole problem feasible again.
 
 Case problems have no such diagnosis: ``case_conflict_hints`` names the likely causes
-that show in the data alone (a case that fits nowhere, an overbooked person, pins that
-collide).
+that show in the data alone (a case that fits nowhere, an overbooked person, a person
+named on more case time than they are on duty, pins that collide).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.explain.case_time import when
-from optimizer.model.cases import CaseProblem, Task
+from optimizer.model.cases import CaseProblem, StaffMember, Task, merge_windows
 from optimizer.model.roster import Contract, RosterProblem
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ _ORDER = {
 
 _LEAD = {**_ORDER, "succession": 2, "pin": 3}
 """Which conflict leads the one-sentence summary (the rule; the rest say why)."""
+
+_FIXED_ABSENCE = re.compile(r"\bsick", re.IGNORECASE)
+"""Absence reasons a planner cannot ask to move (sickness, sick leave)."""
 
 
 class Conflict(BaseModel):
@@ -304,6 +308,8 @@ def _candidates(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iterat
         )
     elif head.rule == "unavailable" and head.ref is not None:
         reason = problem.unavailability[head.ref].reason
+        if _FIXED_ABSENCE.search(reason):
+            return  # nobody can be asked to move a sickness
         subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
         for subset in subsets:
             span = _day_span(problem, [d for member in subset for d in member.days])
@@ -435,19 +441,19 @@ def case_conflict_hints(problem: CaseProblem, limit: int = 5) -> list[str]:
 
     The rule-by-rule diagnosis above covers rosters only. For case problems this names
     mandatory cases that fit nowhere whatever the others do, people named on more
-    mandatory minutes than their ``max_minutes``, and pinned cases that overlap in one
-    room or for one person; at most ``limit`` lines. Empty when no single cause shows:
-    the mandatory cases then compete for rooms, people, equipment or time together.
+    mandatory minutes than their ``max_minutes`` or than they are on duty (while their
+    cases' rooms are open), and pinned cases that overlap in one room or for one person;
+    at most ``limit`` lines. Empty when no single cause shows: the mandatory cases then
+    compete for rooms, people, equipment or time together.
     """
     from optimizer.explain.case_reasons import static_reasons
 
     must = [task for task in problem.tasks if problem.must_schedule(task)]
-    hints = [
-        f"{task.label}: {reason.message}"
-        for task in must
-        for reason in static_reasons(problem, task)
-    ]
-    hints += _overbooked_people(problem, must) + _overlapping_pins(problem)
+    impossible = {task.id: static_reasons(problem, task) for task in must}
+    hints = [f"{task.label}: {reason.message}" for task in must for reason in impossible[task.id]]
+    hints += _overbooked_people(problem, must)
+    hints += _duty_shortfalls(problem, must, {name for name, why in impossible.items() if why})
+    hints += _overlapping_pins(problem)
     if len(hints) > limit:
         hints = [*hints[: limit - 1], f"… and {len(hints) - limit + 1} more"]
     return hints
@@ -471,6 +477,45 @@ def _overbooked_people(problem: CaseProblem, must: Sequence[Task]) -> list[str]:
                 f"work at most {person.max_minutes} (max_minutes)"
             )
     return hints
+
+
+def _duty_shortfalls(problem: CaseProblem, must: Sequence[Task], impossible: set[str]) -> list[str]:
+    """People named on more mandatory case minutes than they are on duty while a room for
+    those cases is open (each case needs both for its whole length).
+
+    A person with a case in ``impossible`` (already named as fitting nowhere) is left out."""
+    hints = []
+    for person in problem.staff:
+        theirs = [task for task in must if person.id in _people_on(problem, task)]
+        if not theirs or any(task.id in impossible for task in theirs):
+            continue
+        named = sum(task.duration for task in theirs)
+        rooms = all(problem.needs_room(task) for task in theirs)
+        usable = _usable_minutes(problem, person, theirs if rooms else [])
+        if named > usable:
+            hints.append(
+                f"{person.label} is named on {named} minutes of mandatory cases but is on duty "
+                f"only {usable} minutes" + (" while their rooms are open" if rooms else "")
+            )
+    return hints
+
+
+def _usable_minutes(problem: CaseProblem, person: StaffMember, tasks: Sequence[Task]) -> int:
+    """The person's on-duty minutes, within the openings (overtime included) of the
+    ``tasks``' eligible rooms if any are given."""
+    duty = [(w.start, min(w.end, problem.horizon)) for w in problem.windows_of(person)]
+    if not tasks:
+        return sum(max(0, b - a) for a, b in duty)
+    spans = {
+        (o.start, min(o.hard_end, problem.horizon))
+        for task in tasks
+        for room in problem.eligible_rooms(task)
+        for o in problem.openings_of(room)
+        if o.start < problem.horizon
+    }
+    return sum(
+        max(0, min(b, w.end) - max(a, w.start)) for a, b in duty for w in merge_windows(list(spans))
+    )
 
 
 def _overlapping_pins(problem: CaseProblem) -> list[str]:

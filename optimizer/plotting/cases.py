@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
+from optimizer.explain.case_utilisation import room_utilisation as utilisation_of_rooms
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import CaseSchedule, Result, ScheduledTask
 from optimizer.plotting._common import colour
@@ -132,20 +133,17 @@ def gantt_by_staff(problem: CaseProblem, result: Result | CaseSchedule | None) -
 
 
 def room_utilisation(problem: CaseProblem, result: Result | CaseSchedule | None) -> go.Figure:
-    """Per room: case minutes as a share of opening minutes (overtime counted in)."""
-    schedule = schedule_of(result)
-    busy = {r.id: 0 for r in problem.rooms}
-    for placed in schedule.tasks:
-        if placed.room in busy:
-            busy[placed.room] += placed.end - placed.start
+    """Per room: case minutes as a share of the open minutes plus the overtime used
+    (``optimizer.explain.case_utilisation``: at most 100 % for a feasible schedule)."""
     names, shares, hover = [], [], []
-    for room in problem.rooms:
-        open_minutes = sum(o.end - o.start for o in problem.openings_of(room))
-        share = 100 * busy[room.id] / open_minutes if open_minutes else 0.0
-        names.append(room.label)
+    for util in utilisation_of_rooms(problem, schedule_of(result)):
+        share = 100 * util.utilisation
+        names.append(util.name)
         shares.append(round(share, 1))
+        overtime = f" + {util.overtime_minutes} min overtime" if util.overtime_minutes else ""
         hover.append(
-            f"{room.label}: {busy[room.id] / 60:.1f} h of cases in {open_minutes / 60:.1f} h open"
+            f"{util.name}: {util.booked_minutes / 60:.1f} h of cases in "
+            f"{util.open_minutes / 60:.1f} h open{overtime}"
         )
     fig = go.Figure(
         go.Bar(
@@ -159,7 +157,7 @@ def room_utilisation(problem: CaseProblem, result: Result | CaseSchedule | None)
         )
     )
     fig.update_layout(
-        title="Room utilisation (case time / open time)",
+        title="Room utilisation (case time / (open time + overtime used))",
         height=320,
         yaxis={"title": "%", "rangemode": "tozero"},
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
