@@ -208,10 +208,10 @@ def test_by_staff_sheet_is_in_time_order_for_abstract_minutes() -> None:
     )
     rows = list(_book(export_xlsx(problem, result))["By staff"].iter_rows(values_only=True))
     assert rows[1:] == [
-        ("Dr Lee", "C1", "OR1", 90, 150),
-        ("Dr Okafor", "C1", "OR1", 90, 150),
-        ("Dr Okafor", "C2", "OR2", 200, 290),
-        ("Dr Okafor", "C3", "OR1", 1000, 1045),
+        ("Dr Lee", "C1", "Theatre 1", 90, 150),
+        ("Dr Okafor", "C1", "Theatre 1", 90, 150),
+        ("Dr Okafor", "C2", "Theatre 2", 200, 290),
+        ("Dr Okafor", "C3", "Theatre 1", 1000, 1045),
     ]
 
 

@@ -144,7 +144,7 @@ def test_case_workbook_lists_schedule_and_unscheduled() -> None:
         "C1",
         "Case 1",
         "Hernia repair",
-        "OR1",
+        "Theatre 1",
         dt.datetime(2026, 12, 7, 8),
         dt.datetime(2026, 12, 7, 9),
     ]
@@ -172,7 +172,7 @@ def test_ics_with_a_time_zone_and_for_a_case_schedule() -> None:
     start = event.decoded("dtstart")
     assert start.replace(tzinfo=None) == dt.datetime(2026, 12, 7, 8)
     assert str(start.tzinfo) == "Europe/London"
-    assert str(event["location"]) == "OR1"
+    assert str(event["location"]) == "Theatre 1"
     assert b"BEGIN:VTIMEZONE" in files["S1"]
     with pytest.raises(InputError, match="unknown time zone"):
         schedule_calendars(small_theatre(), SCHEDULE_RESULT, tz="Mars/Olympus")

@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import streamlit as st
 
 from dashboards.optional import feature
 from dashboards.state import Family, workspace
+from optimizer.io.ics import safe_file_name, slug
+
+PLAN_WORDS = {"roster": "roster", "cases": "schedule"}
+"""Family kind -> the word for its plan in file names (the problem files use the kind)."""
 
 
-def _problem_files(family: Family, stem: str) -> None:
+def _first_date(problem: Any) -> dt.date | None:
+    """The plan's first calendar date: a roster's start date, a case problem's start
+    (in its own offset); None for abstract time."""
+    first = getattr(problem, "start_date", None) or getattr(problem, "start", None)
+    return first.date() if isinstance(first, dt.datetime) else first
+
+
+def download_name(problem: Any, what: str, suffix: str) -> str:
+    """``<problem name>_<first date>_<what><suffix>``, slugged and safe on every file
+    system; the name is left out while it is the model's default ("roster", "cases"),
+    the date when the plan has none."""
+    name = problem.name if problem.name != type(problem).model_fields["name"].default else ""
+    first = _first_date(problem)
+    return safe_file_name(name, first.isoformat() if first else "", what, suffix=suffix)
+
+
+def person_file_name(problem: Any, staff_id: str) -> str:
+    """One person's ``.ics``: the plan's name and date, then the person's name (with the
+    staff id when another person's name slugs the same, or the name leaves nothing)."""
+    labels = {p.id: p.label for p in problem.staff}
+    label = labels.get(staff_id, staff_id)
+    twins = sum(slug(other) == slug(label) for other in labels.values())
+    who = label if twins == 1 and slug(label) else f"{label} {staff_id}"
+    return download_name(problem, who, ".ics")
+
+
+def _problem_files(family: Family) -> None:
     from optimizer.io.project import problem_to_json
     from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
     from optimizer.io.tables.from_problem import problem_tables
@@ -17,7 +50,7 @@ def _problem_files(family: Family, stem: str) -> None:
     cols[0].download_button(
         "Project (.json)",
         problem_to_json(family.problem),
-        file_name=f"{stem}_project.json",
+        file_name=download_name(family.problem, f"{family.kind}-project", ".json"),
         mime="application/json",
         key=f"project_json_{family.kind}",
     )
@@ -25,24 +58,26 @@ def _problem_files(family: Family, stem: str) -> None:
     cols[1].download_button(
         "Input bundle (.xlsx)",
         lambda: tables_to_xlsx(problem_tables(problem)),  # built only when clicked
-        file_name=f"{stem}_input.xlsx",
+        file_name=download_name(problem, f"{family.kind}-input", ".xlsx"),
         key=f"bundle_xlsx_{family.kind}",
     )
     cols[2].download_button(
         "Input bundle (.zip of CSV)",
         lambda: tables_to_zip(problem_tables(problem)),
-        file_name=f"{stem}_input.zip",
+        file_name=download_name(problem, f"{family.kind}-input", ".zip"),
         mime="application/zip",
         key=f"bundle_zip_{family.kind}",
     )
 
 
-def _solution_files(family: Family, stem: str) -> None:
+def _solution_files(family: Family) -> None:
     from optimizer.io.excel_export import export_xlsx
-    from optimizer.io.ics import calendars, calendars_zip, file_name
+    from optimizer.io.ics import calendars, calendars_zip
 
     result = family.result
     assert result is not None
+    problem = family.problem
+    plan = PLAN_WORDS[family.kind]
     cols = st.columns(3)
     if family.kind == "roster" and result.roster is not None:
         from optimizer.io.roster_csv import roster_to_csv
@@ -50,7 +85,7 @@ def _solution_files(family: Family, stem: str) -> None:
         cols[0].download_button(
             "Roster (.csv: staff,day,shift)",
             roster_to_csv(result.roster),
-            file_name=f"{stem}_roster.csv",
+            file_name=download_name(problem, plan, ".csv"),
             mime="text/csv",
             key="roster_csv",
         )
@@ -60,17 +95,16 @@ def _solution_files(family: Family, stem: str) -> None:
             cols[0].download_button(
                 "Schedule (.csv: task,start,end,staff,resources)",
                 to_csv(result.schedule),
-                file_name=f"{stem}_schedule.csv",
+                file_name=download_name(problem, plan, ".csv"),
                 mime="text/csv",
                 key="schedule_csv",
             )
         else:
             cols[0].caption("Schedule CSV: not available in this installation.")
-    problem = family.problem
     cols[1].download_button(
         "Workbook (.xlsx, one sheet per view)",
         lambda: export_xlsx(problem, result),  # built only when clicked
-        file_name=f"{stem}.xlsx",
+        file_name=download_name(problem, plan, ".xlsx"),
         key=f"xlsx_{family.kind}",
     )
     if family.kind == "cases" and getattr(problem, "start", None) is None:
@@ -85,7 +119,7 @@ def _solution_files(family: Family, stem: str) -> None:
     cols[2].download_button(
         f"Calendars (.zip of {len(people)} .ics)",
         lambda: calendars_zip(all_calendars()),
-        file_name=f"{stem}_calendars.zip",
+        file_name=download_name(problem, f"{plan}-calendars", ".zip"),
         mime="application/zip",
         key=f"ics_zip_{family.kind}",
     )
@@ -101,7 +135,7 @@ def _solution_files(family: Family, stem: str) -> None:
         pick[1].download_button(
             "Download .ics",
             lambda: all_calendars().get(chosen, b""),
-            file_name=file_name(chosen),
+            file_name=person_file_name(problem, chosen),
             mime="text/calendar",
             key=f"ics_one_{family.kind}",
         )
@@ -111,19 +145,16 @@ def render() -> None:
     """Draw the export page."""
     ws = workspace()
     st.title("Export")
-    for family, title, stem in (
-        (ws.roster, "Staff roster", "roster"),
-        (ws.cases, "Case schedule", "cases"),
-    ):
+    for family, title in ((ws.roster, "Staff roster"), (ws.cases, "Case schedule")):
         st.header(title)
         if family.problem is None:
             st.info("Nothing loaded.")
             continue
-        _problem_files(family, stem)
+        _problem_files(family)
         if family.result is None or not family.result.status.has_solution:
             st.info("Solve it first to export the plan, the workbook and the calendars.")
             continue
-        _solution_files(family, stem)
+        _solution_files(family)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

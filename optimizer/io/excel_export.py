@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.explain.case_utilisation import room_utilisation
+from optimizer.io.ics import room_names
 from optimizer.io.tables.bundle import tables_to_xlsx
-from optimizer.model.result import Result
+from optimizer.model.result import CaseSchedule, Result
 from optimizer.model.roster import RosterProblem
 
 
@@ -73,7 +75,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
         ),
     }
     if result.roster is not None:
-        from optimizer.explain.roster import penalty_breakdown, roster_kpis
+        from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
 
         kpis = roster_kpis(problem, result.roster)
         sheets["Hours"] = pd.DataFrame(
@@ -98,7 +100,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
             [
                 {
                     "Cost": p.cost,
-                    "Rule": p.rule,
+                    "Rule": RULE_LABELS.get(p.rule, p.rule),
                     "Date": None if p.day is None else problem.date_of(p.day),
                     "Staff": ""
                     if p.staff is None
@@ -139,6 +141,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
         return minute if moment is None else moment.replace(tzinfo=None)
 
     names = {p.id: p.label for p in problem.staff}
+    rooms = room_names(problem)
     rows = []
     for t in sorted(placed, key=lambda t: (t.room or "", t.start)):
         task = problem.task(t.task) if t.task in problem.task_index else None
@@ -148,7 +151,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
                 "Task": t.task,
                 "Name": task.label if task else t.task,
                 "Procedure": task.procedure if task else "",
-                "Room": t.room or "",
+                "Room": rooms.get(t.room, t.room) if t.room else "",
                 "Start": when(t.start),
                 "End": when(t.end),
                 "Minutes": t.end - t.start,
@@ -178,7 +181,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
         {
             "Staff": name,
             "Task": t.task,
-            "Room": t.room or "",
+            "Room": rooms.get(t.room, t.room) if t.room else "",
             "Start": when(t.start),
             "End": when(t.end),
         }
@@ -197,26 +200,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
     sheets["Unscheduled"] = pd.DataFrame(
         [{"Task": t, "Reason": reasons.get(t, "")} for t in unscheduled], columns=["Task", "Reason"]
     )
-    busy = {r.id: 0 for r in problem.rooms}
-    for t in placed:
-        if t.room in busy:
-            busy[t.room] += t.end - t.start
-    sheets["Rooms"] = pd.DataFrame(
-        [
-            {
-                "Room": r.label,
-                "Case hours": round(busy[r.id] / 60, 1),
-                "Open hours": round(sum(o.end - o.start for o in problem.openings_of(r)) / 60, 1),
-            }
-            for r in problem.rooms
-        ],
-        columns=["Room", "Case hours", "Open hours"],
-    )
-    if len(sheets["Rooms"]):
-        rooms = sheets["Rooms"]
-        rooms["Utilisation %"] = (
-            100 * rooms["Case hours"] / rooms["Open hours"].where(rooms["Open hours"] > 0)
-        ).round(1)
+    sheets["Rooms"] = _rooms_sheet(problem, schedule or CaseSchedule(), rooms)
     sheets["Summary"] = pd.DataFrame(
         [
             ("Status", result.status.value),
@@ -228,6 +212,25 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
         columns=["Measure", "Value"],
     )
     return sheets
+
+
+def _rooms_sheet(problem: Any, schedule: CaseSchedule, rooms: dict[str, str]) -> pd.DataFrame:
+    """Per room: cases, case / open hours, overtime used and utilisation, the numbers of
+    ``optimizer.explain.case_utilisation`` (as on the Cases page), rounded only here."""
+    return pd.DataFrame(
+        [
+            {
+                "Room": rooms.get(util.room, util.name),
+                "Cases": util.cases,
+                "Case hours": round(util.booked_minutes / 60, 1),
+                "Open hours": round(util.open_minutes / 60, 1),
+                "Overtime min": util.overtime_minutes,
+                "Utilisation %": round(100 * util.utilisation, 1),
+            }
+            for util in room_utilisation(problem, schedule)
+        ],
+        columns=["Room", "Cases", "Case hours", "Open hours", "Overtime min", "Utilisation %"],
+    )
 
 
 def _unscheduled_reasons(problem: Any, result: Result) -> dict[str, str]:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 import urllib.parse
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,6 +89,18 @@ def _finish(cal: Calendar, zone: ZoneInfo | None) -> bytes:
     return data
 
 
+def room_names(problem: Any) -> dict[str, str]:
+    """Room id -> the name a planner reads: the room's name, with its id in brackets when
+    another room has the same name (ignoring case), so that no two rooms read alike."""
+    counts = Counter(room.label.casefold() for room in problem.rooms)
+    return {
+        room.id: room.label
+        if counts[room.label.casefold()] == 1 or room.label == room.id
+        else f"{room.label} ({room.id})"
+        for room in problem.rooms
+    }
+
+
 def roster_calendars(
     problem: RosterProblem,
     result: Result,
@@ -132,8 +146,9 @@ def schedule_calendars(
     tz: str | None = None,
     stamp: dt.datetime | None = None,
 ) -> dict[str, bytes]:
-    """Staff id -> ``.ics`` bytes with one event per case the person is on; staff on no
-    case get a file too, holding only a "no cases" note (a VJOURNAL, no events)."""
+    """Staff id -> ``.ics`` bytes with one event per case the person is on, located by
+    the room's name (see ``room_names``); staff on no case get a file too, holding only
+    a "no cases" note (a VJOURNAL, no events)."""
     if result.schedule is None:
         raise InputError("the result holds no schedule to export")
     if problem.start is None:
@@ -145,6 +160,7 @@ def schedule_calendars(
         for person in placed.staff:
             by_staff.setdefault(person, []).append(placed)
     label = {p.id: p.label for p in problem.staff}
+    rooms = room_names(problem)
     out: dict[str, bytes] = {}
     for person_id, items in by_staff.items():
         cal = _calendar(f"{label.get(person_id, person_id)} – {problem.name}")
@@ -157,7 +173,7 @@ def schedule_calendars(
             event.add("dtend", _at(problem.datetime_of(placed.end), zone))
             event.add("summary", task.label if task else placed.task)
             if placed.room:
-                event.add("location", placed.room)
+                event.add("location", rooms.get(placed.room, placed.room))
             team = ", ".join(label.get(s, s) for s in placed.staff)
             procedure = task.procedure if task else ""
             event.add("description", f"{procedure} – case {placed.task}; team: {team}".strip(" –"))
@@ -190,6 +206,23 @@ def file_name(staff_id: str) -> str:
     if stem.split(".")[0].lower() in _RESERVED_NAMES:
         stem = f"staff_{stem}"
     return stem + ".ics"
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """``text`` as lower-case ASCII letters and digits joined by single ``-`` (accents
+    dropped), at most ``limit`` characters; empty when nothing is left."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-")
+
+
+def safe_file_name(*parts: str, suffix: str, fallback: str = "export") -> str:
+    """A file name from the slugs of ``parts`` (empty ones left out) joined by ``_``,
+    then ``suffix`` (e.g. ``".ics"``): only ``a-z 0-9 - _`` before the suffix, never a
+    Windows device name, ``fallback`` when every part is empty."""
+    stem = "_".join(s for s in map(slug, parts) if s) or slug(fallback) or "export"
+    if stem in _RESERVED_NAMES:
+        stem = f"{stem}_file"
+    return stem + suffix
 
 
 def unique_file_names(staff_ids: Iterable[str]) -> dict[str, str]:
