@@ -50,13 +50,25 @@ def _diagnose(problem: Any, time_limit: float) -> Any:
     return {"summary": str(diagnosis)}
 
 
+CANCELLED = {
+    "start": "cancelled before the solver started",
+    "solve": "cancelled before the solver found a solution",
+}
+DIAGNOSIS_CANCELLED = "The diagnosis was cancelled: press Solve again to find out why."
+
+
 def run(job: dict[str, Any], out: IO[str]) -> None:
-    """Solve one job, streaming protocol lines to ``out``."""
+    """Solve one job, streaming protocol lines to ``out``.
+
+    A cancel (SIGINT) that stops the infeasibility diagnosis is reported as a diagnosis
+    saying so: the result (INFEASIBLE) was sent already and stays true.
+    """
 
     def send(message: dict[str, Any]) -> None:
         out.write(json.dumps(message) + "\n")
         out.flush()
 
+    stage = "start"
     try:
         from optimizer.model.result import ProgressPoint
         from optimizer.solve import solve
@@ -69,13 +81,18 @@ def run(job: dict[str, Any], out: IO[str]) -> None:
         def on_solution(point: ProgressPoint) -> None:
             send({"type": "point", **point.model_dump()})
 
+        stage = "solve"
         result = solve(problem, hint=hint, on_solution=on_solution, **job["options"])
         send({"type": "result", "result": result.model_dump(mode="json")})
         if kind == "roster" and result.status.value == "INFEASIBLE":
+            stage = "diagnosis"
             limit = float(job.get("diagnosis_time_limit", 20.0))
             send({"type": "diagnosis", "diagnosis": _diagnose(problem, limit)})
     except KeyboardInterrupt:
-        send({"type": "error", "message": "cancelled before the solver started"})
+        if stage == "diagnosis":
+            send({"type": "diagnosis", "diagnosis": {"summary": DIAGNOSIS_CANCELLED}})
+        else:
+            send({"type": "error", "message": CANCELLED[stage]})
     except Exception as exc:  # reported on the page, never a traceback
         send({"type": "error", "message": f"{type(exc).__name__}: {exc}"})
 

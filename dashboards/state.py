@@ -18,7 +18,8 @@ import streamlit as st
 
 from dashboards.jobs import SolveJob
 from dashboards.optional import feature
-from optimizer.model.result import Result
+from dashboards.solver_child import DIAGNOSIS_CANCELLED
+from optimizer.model.result import Result, SolveStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -86,6 +87,9 @@ class Family:
     draft: dict[str, pd.DataFrame] = field(default_factory=dict)
     editor_data: dict[str, pd.DataFrame] = field(default_factory=dict)
     version: int = 0
+    """Bumped when the problem is replaced (keys the table editors)."""
+    revision: int = 0
+    """Bumped when the problem or the result changes (keys widgets tied to one result)."""
     cache: dict[str, Any] = field(default_factory=dict)
     recorder: Callable[[str, str], None] | None = field(default=None, repr=False, compare=False)
     """Called with (action, kind) to record this plan for undo (set by the workspace)."""
@@ -111,6 +115,52 @@ class Family:
         self.result = result
         self.diagnosis = diagnosis
         self.cache = {}
+        self.revision += 1
+
+    def collect(self) -> bool:
+        """Take in the background solve if it ended; True if the plan or job changed.
+
+        A solve of a problem that is no longer in use is stopped and dropped. Every page
+        run calls this (``app.py``), so no page shows a plan older than a finished solve.
+        """
+        job = self.job
+        if job is None:
+            return False
+        if job.problem is not None and job.problem is not self.problem:
+            self.job = None  # solving a problem that is no longer current: never shown
+            job.cancel()
+            return True
+        snap = job.snapshot()
+        if snap.running:
+            return False
+        self.job = None
+        result = snap.result
+        if result is not None and (
+            result.status.has_solution or result.status is SolveStatus.INFEASIBLE
+        ):
+            self._take(result, snap.diagnosis, cancelled=snap.cancelled, error=snap.error)
+        else:
+            self.message = self._no_solution(cancelled=snap.cancelled, error=snap.error)
+        return True
+
+    def _take(self, result: Result, diagnosis: Any, *, cancelled: bool, error: str | None) -> None:
+        """Use a finished solve's result (one undo step when it replaces a plan)."""
+        if self.result is not None:
+            self.remember(f"new {NOUNS[self.kind]} solve")
+        if result.status is SolveStatus.INFEASIBLE and self.kind == "roster":
+            diagnosis = _diagnosis_shown(diagnosis, cancelled=cancelled, error=error)
+        self.set_result(result, diagnosis)
+        stopped_early = cancelled and result.status is SolveStatus.FEASIBLE
+        self.message = "Stopped early: showing the best solution found." if stopped_early else ""
+
+    def _no_solution(self, *, cancelled: bool, error: str | None) -> str:
+        """What to say when a solve ended without a result to show."""
+        kept = " The previous result is kept." if self.result is not None else ""
+        if cancelled:
+            return "Cancelled before a solution was found." + kept
+        if error:
+            return error + kept
+        return "No solution within the time limit: try a longer limit." + kept
 
     def cached(self, key: str, compute: Any) -> Any:
         """``compute()`` once per result (cleared when the problem or result changes)."""
@@ -145,6 +195,7 @@ class Family:
             self.draft = {} if problem is None else problem_tables(problem)
         self.editor_data = {}
         self.version += 1
+        self.revision += 1
         if replaced and self.on_replace is not None:
             self.on_replace(self.kind)
 
@@ -161,6 +212,22 @@ class Family:
         if self.problem is not None and name and name != getattr(self.problem, "name", ""):
             return f"load {NOUNS[self.kind]} '{name}'"
         return f"change to the {NOUNS[self.kind]} data"
+
+
+def _diagnosis_shown(diagnosis: Any, *, cancelled: bool, error: str | None) -> Any:
+    """The diagnosis of an infeasible roster, or one note saying why there is none.
+
+    A cancel stops the diagnosis's own solves, which then look undecided ("could not
+    decide within 20 s"); that is reported as the cancel it was.
+    """
+    undecided = not diagnosis or (
+        isinstance(diagnosis, dict)
+        and diagnosis.get("feasible", False) is None
+        and not diagnosis.get("conflicts")
+    )
+    if cancelled and undecided:
+        return {"summary": DIAGNOSIS_CANCELLED}
+    return diagnosis or {"summary": error or "The diagnosis is not available."}
 
 
 @dataclass
@@ -208,6 +275,10 @@ class Workspace:
 
     def family(self, kind: str) -> Family:
         return self.roster if kind == "roster" else self.cases
+
+    def collect(self) -> list[str]:
+        """Take in every background solve that ended; the kinds whose plan or job changed."""
+        return [kind for kind in FAMILIES if self.family(kind).collect()]
 
     def usable_scenarios(self, kind: str) -> list[Scenario]:
         """The scenarios of ``kind`` built on the current problem (others are stale)."""

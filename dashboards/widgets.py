@@ -1,4 +1,5 @@
-"""Page parts shared by several views: the solve panel with live progress, undo / redo."""
+"""Page parts shared by several views: solve panel with live progress, running-solve
+notes, settings kept across pages, undo / redo."""
 
 from __future__ import annotations
 
@@ -7,13 +8,35 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.jobs import SolveJob
-from dashboards.state import NOUNS, Family, Workspace, workspace
+from dashboards.jobs import Snapshot, SolveJob
+from dashboards.state import FAMILIES, NOUNS, Family, Workspace, workspace
 from optimizer.model.result import SolveStatus
 from optimizer.plotting import progress_chart
 
 REFRESH_SECONDS = 0.5
 MAX_SEED = 2**31 - 1  # the solvers take a 32-bit signed seed
+PAGES = {"roster": "Roster", "cases": "Cases"}
+"""The page that solves each family (and shows its progress)."""
+USES_PREVIOUS = {
+    "changes": "re-plans use the previous {noun} as their baseline",
+    "export": "the downloads hold the previous {noun}",
+}
+"""What a page does with a plan while a new solve of it runs elsewhere."""
+KEPT = "kept_widget_values"
+"""Session key: widget key -> its last value, put back after a page switch."""
+KEPT_WIDGETS = (
+    "limit_roster",
+    "workers_roster",
+    "seed_roster",
+    "limit_cases",
+    "workers_cases",
+    "seed_cases",
+    "plan_choice",  # the Changes page's plan picker
+    "data_family",
+    "sheet_roster",
+    "sheet_cases",
+)
+"""The settings that survive a page switch (time limits, seeds, plan and table pickers)."""
 
 
 def solve_controls(family: Family, default_limit: int = 20) -> None:
@@ -21,15 +44,15 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
     kind = family.kind
     running = family.job is not None
     cols = st.columns([1, 1, 1, 1])
-    limit = cols[0].number_input(
-        "Time limit (s)", min_value=1, max_value=3600, value=default_limit, key=f"limit_{kind}"
-    )
     cores = max(1, os.cpu_count() or 1)
+    limit = cols[0].number_input(
+        "Time limit (s)", min_value=1, max_value=3600, key=_kept(f"limit_{kind}", default_limit)
+    )
     workers = cols[1].number_input(
-        "Workers", min_value=1, max_value=max(cores, 8), value=cores, key=f"workers_{kind}"
+        "Workers", min_value=1, max_value=max(cores, 8), key=_kept(f"workers_{kind}", cores)
     )
     seed = cols[2].number_input(
-        "Seed", min_value=0, max_value=MAX_SEED, value=0, key=f"seed_{kind}"
+        "Seed", min_value=0, max_value=MAX_SEED, key=_kept(f"seed_{kind}", 0)
     )
     cols[3].write("")
     if cols[3].button(
@@ -41,6 +64,31 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
         st.fragment(_live_progress, run_every=REFRESH_SECONDS)(kind)
     elif family.message:
         st.warning(family.message)
+
+
+def _kept(key: str, default: Any) -> str:
+    """``key``, holding its kept value (see ``keep_widget_values``) or ``default``.
+
+    The widget is then drawn without a default of its own, so the value comes from here.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(KEPT, {}).get(key, default)
+    return key
+
+
+def keep_widget_values(keys: tuple[str, ...] = KEPT_WIDGETS) -> None:
+    """Carry the settings in ``keys`` over page switches (``app.py`` calls this every run).
+
+    Streamlit forgets the value of a widget that a run does not draw, so a setting made on
+    one page would be back at its default after a visit to another. The last value of each
+    widget is copied to a plain session key and put back while its widget is not drawn.
+    """
+    kept: dict[str, Any] = st.session_state.setdefault(KEPT, {})
+    for key in keys:
+        if key in st.session_state:
+            kept[key] = st.session_state[key]
+        elif key in kept:
+            st.session_state[key] = kept[key]
 
 
 def start_solve(family: Family, limit: float, workers: int, seed: int) -> None:
@@ -64,58 +112,87 @@ def _live_progress(kind: str) -> None:
     if job is None:
         return
     snap = job.snapshot()
-    if job.problem is not None and job.problem is not family.problem:
-        family.job = None  # solving a problem that is no longer current: never shown
-        job.cancel()
+    if family.collect():  # ended (or its problem was replaced): redraw the whole page
         st.rerun(scope="app")
-    if not snap.running:
-        family.job = None
-        result = snap.result
-        if result is not None and (
-            result.status.has_solution or result.status is SolveStatus.INFEASIBLE
-        ):
-            if family.result is not None:
-                family.remember(f"new {NOUNS[kind]} solve")
-            family.set_result(result, snap.diagnosis)
-            family.message = (
-                "Stopped early: showing the best solution found." if (snap.cancelled) else ""
-            )
-        else:
-            family.message = snap.error or (
-                "No solution within the time limit: try a longer limit."
-                if not snap.cancelled
-                else "Cancelled before a solution was found; the previous result is kept."
-            )
-        st.rerun(scope="app")
-    best = snap.points[-1] if snap.points else None
-    status = f"Solving… {snap.seconds:.0f} s · {len(snap.points)} improving solutions"
-    if snap.result is not None:  # solved; the child is diagnosing an infeasible roster
-        status = f"No roster satisfies every hard rule; finding out why… {snap.seconds:.0f} s"
-    if best is not None:
-        status += f" · penalty {best.objective} · bound {best.bound}"
+    diagnosing = _diagnosing(snap)
     cols = st.columns([4, 1])
-    cols[0].info(status)
+    cols[0].info(_progress_text(snap))
     if cols[1].button("Cancel", key=f"cancel_{kind}", disabled=snap.cancelled):
         job.cancel()
-        st.toast("Stopping the solver; the best solution so far will be kept.")
+        st.toast(
+            "Stopping the diagnosis."
+            if diagnosing
+            else "Stopping the solver; the best solution so far will be kept."
+        )
     if snap.points:
         st.plotly_chart(progress_chart(snap.points), key=f"progress_{kind}")
-    else:
+    elif not diagnosing:
         st.caption("Waiting for the first solution…")
 
 
+def _progress_text(snap: Snapshot) -> str:
+    """The one-line status of a running solve (or of the diagnosis that follows it)."""
+    if _diagnosing(snap):
+        text = f"No roster satisfies every hard rule; finding out why… {snap.seconds:.0f} s"
+        return text + (" · stopping" if snap.cancelled else "")
+    text = f"Solving… {snap.seconds:.0f} s · {len(snap.points)} improving solutions"
+    if snap.points:
+        best = snap.points[-1]
+        text += f" · penalty {best.objective} · " + _bound(best.bound)
+    return text + (" · stopping" if snap.cancelled else "")
+
+
+def _diagnosing(snap: Snapshot) -> bool:
+    """True while the child diagnoses an infeasible roster (the solve itself has ended)."""
+    return snap.result is not None and snap.result.status is SolveStatus.INFEASIBLE
+
+
+def _bound(bound: int | None) -> str:
+    return "no bound yet" if bound is None else f"bound {bound}"
+
+
+def running_notes(ws: Workspace, page: str) -> None:
+    """A small note per background solve whose own page is not ``page`` (a url path).
+
+    Drawn as a fragment that polls, so the page redraws itself with the new plan when
+    the solve ends.
+    """
+    kinds = tuple(k for k in FAMILIES if k != page and ws.family(k).job is not None)
+    if kinds:
+        st.fragment(_running_notes, run_every=REFRESH_SECONDS * 2)(kinds, page)
+
+
+def _running_notes(kinds: tuple[str, ...], page: str) -> None:
+    ws = workspace()
+    if any(ws.family(kind).collect() for kind in kinds):
+        st.rerun(scope="app")
+    for kind in kinds:
+        family = ws.family(kind)
+        if family.job is None:
+            continue
+        text = f"A {NOUNS[kind]} solve is running (see the {PAGES[kind]} page)"
+        if family.result is not None and family.result.status.has_solution:
+            uses = USES_PREVIOUS.get(page, "this page shows the previous {noun}")
+            text += f". Until it ends, {uses.format(noun=NOUNS[kind])}"
+        st.caption(f":material/hourglass_top: {text}; this page updates when it ends.")
+
+
 def status_line(family: Family) -> None:
-    """One line on the last result: status, penalty, bound, gap, time."""
+    """One line on the last result: status, penalty, bound, gap, time (unknowns left out)."""
     result = family.result
     if result is None:
         if family.job is None:
             st.info("Not solved yet: press Solve.")
         return
-    gap = "—" if result.gap is None else f"{100 * result.gap:.1f} %"
-    st.caption(
-        f"Status **{result.status.value}** · penalty {result.objective} · bound "
-        f"{result.bound} · gap {gap} · {result.seconds:.1f} s ({result.backend})"
-    )
+    parts = [f"Status **{result.status.value}**"]
+    if result.objective is not None:
+        parts.append(f"penalty {result.objective}")
+    if result.bound is not None:
+        parts.append(f"bound {result.bound}")
+    if result.gap is not None:
+        parts.append(f"gap {100 * result.gap:.1f} %")
+    parts.append(f"{result.seconds:.1f} s ({result.backend})")
+    st.caption(" · ".join(parts))
 
 
 def history_controls(ws: Workspace) -> None:

@@ -204,18 +204,32 @@ def _sheet_label(sheet: str, errors: dict[str, list[CellError]]) -> str:
     return f"{label} ⚠ {len(errors[sheet])}" if errors.get(sheet) else label
 
 
+def _sheet_of(error: CellError, sheets: tuple[str, ...]) -> str:
+    """The table a problem is shown under (problems of no table go to settings)."""
+    return error.sheet if error.sheet in sheets else "settings"
+
+
+def _problem_counts(errors: list[CellError], sheets: tuple[str, ...]) -> dict[str, int]:
+    """Problems per table, as the table picker counts them."""
+    counts: dict[str, int] = defaultdict(int)
+    for error in errors:
+        counts[_sheet_of(error, sheets)] += 1
+    return dict(counts)
+
+
 def _editors(family: Family) -> None:
-    """One table at a time (fewer widgets to draw); problems counted on every label."""
+    """One table at a time (fewer widgets to draw); the picker shows ⚠ and a count on
+    every table with problems."""
     sheets = EDITED_SHEETS[family.kind]
     before = {name: frame for name, frame in family.draft.items()}
     problem, errors = validate_tables(family.draft)
     by_sheet: dict[str, list[CellError]] = defaultdict(list)
     for error in errors:
-        by_sheet[error.sheet if error.sheet in sheets else "settings"].append(error)
+        by_sheet[_sheet_of(error, sheets)].append(error)
     sheet = st.radio(
         "Table",
         sheets,
-        format_func=lambda name: SHEET_TITLES.get(name, name),
+        format_func=lambda name: _sheet_label(name, by_sheet),
         horizontal=True,
         key=f"sheet_{family.kind}",
     )
@@ -225,6 +239,8 @@ def _editors(family: Family) -> None:
     elsewhere = [_sheet_label(s, by_sheet) for s in sheets if s != sheet and by_sheet.get(s)]
     if not family.draft[str(sheet)].equals(before[str(sheet)]):  # edited in this run
         problem, errors = validate_tables(family.draft)
+        if _problem_counts(errors, sheets) != {s: len(e) for s, e in by_sheet.items()}:
+            st.rerun()  # once: the picker's ⚠ counts above must count this edit too
     if errors:
         where = f" Also in: {', '.join(elsewhere)}." if elsewhere else ""
         st.warning(

@@ -67,7 +67,7 @@ def show_diagnosis(diagnosis: Any) -> None:
     """The infeasibility diagnosis: summary, conflicting rules and suggested relaxations."""
     st.error("No roster satisfies every hard rule.")
     if diagnosis is None:
-        st.write("The diagnosis is still running or not available.")
+        st.write("The diagnosis is not available: press Solve again to find out why.")
         return
     if not isinstance(diagnosis, dict):
         st.write(str(diagnosis))
@@ -136,12 +136,24 @@ def render() -> None:
         table = family.cached(
             "penalties", lambda: penalty_table(problem, penalty_breakdown(problem, roster))
         )
-        st.subheader(f"Penalty list ({len(table)} items, total {int(table['Cost'].sum())})")
-        rules = sorted(table["Rule"].unique())
-        chosen = st.multiselect("Rules", rules, default=rules, key="penalty_rules")
-        st.dataframe(
-            table[table["Rule"].isin(chosen)], hide_index=True, width="stretch", height=420
-        )
+        penalty_list(table, f"penalty_rules_{family.revision}")
+
+
+def penalty_list(table: pd.DataFrame, key: str) -> None:
+    """The penalty table filtered by rule; the heading counts what the table shows.
+
+    ``key`` changes with the result, so a new result starts with every rule shown.
+    """
+    heading = st.empty()  # above the filter, filled in once the filter is known
+    rules = sorted(table["Rule"].unique())
+    chosen = st.multiselect("Rules", rules, default=rules, key=key)
+    shown = table[table["Rule"].isin(chosen)]
+    count, total = f"{len(table)} items", f"total {int(table['Cost'].sum())}"
+    if len(shown) < len(table):
+        count = f"{len(shown)} of {len(table)} items"
+        total = f"total {int(shown['Cost'].sum())} of {int(table['Cost'].sum())}"
+    heading.subheader(f"Penalty list ({count}, {total})")
+    st.dataframe(shown, hide_index=True, width="stretch", height=420)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
