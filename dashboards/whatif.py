@@ -8,6 +8,7 @@ changes as little as possible. ``*_changes`` list exactly what moved.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,7 @@ from optimizer.model.roster import (
     Baseline,
     BaselineShift,
     CoverDemand,
+    Pin,
     RosterProblem,
     Unavailability,
 )
@@ -90,29 +92,71 @@ def with_extra_demand(
     skill: str | None,
     delta: int,
 ) -> tuple[RosterProblem, str]:
-    """``delta`` more staff (with ``skill``) needed on ``shift`` each day of the range."""
+    """``delta`` more staff (with ``skill``; any staff if None) needed on ``shift`` each day.
+
+    The demand row of that shift, day and skill is raised (or added). A change for any
+    staff to a shift whose cover is set per skill only is refused with a question (which
+    skill?): a new any-staff row there would change nothing the planner meant.
+    """
     a, b = _day(problem, first), _day(problem, last)
+    if b < a:
+        raise InputError("the last day is before the first day", field="last")
+    if delta == 0:
+        raise InputError("0 extra staff changes nothing", field="Extra staff")
     cover = list(problem.cover)
+    totals = []
     for day in range(a, b + 1):
-        index = next(
-            (
-                i
-                for i, c in enumerate(cover)
-                if c.day == day and c.shift == shift and c.skill == skill
-            ),
-            None,
-        )
-        if index is None:
-            cover.append(CoverDemand(day=day, shift=shift, skill=skill, required=max(0, delta)))
-        else:
-            old = cover[index]
-            cover[index] = old.model_copy(update={"required": max(0, old.required + delta)})
+        before, after = _raise_cover(problem, cover, day, shift, skill, delta)
+        totals.append((before, after))
     new = _rebuild(problem, cover=tuple(cover))
-    sign = f"+{delta}" if delta >= 0 else str(delta)
-    return new, (
-        f"{sign} {skill or 'staff'} on {problem.shift(shift).label} shifts, "
-        f"{first:%a %d %b}" + ("" if a == b else f" – {last:%a %d %b}")
-    )
+    who = skill or "staff"
+    span = f"{first:%a %d %b}" + ("" if a == b else f" – {last:%a %d %b}")
+    cover_text = f" (cover {totals[0][0]} → {totals[0][1]})" if a == b else ""
+    return new, f"{delta:+d} {who} on {problem.shift(shift).label} shifts, {span}{cover_text}"
+
+
+def _raise_cover(
+    problem: RosterProblem,
+    cover: list[CoverDemand],
+    day: int,
+    shift: str,
+    skill: str | None,
+    delta: int,
+) -> tuple[int, int]:
+    """Change ``cover`` in place for one day; returns the required count before and after."""
+    date = f"{problem.date_of(day):%a %d %b}"
+    label = problem.shift(shift).label
+    rows = [i for i, c in enumerate(cover) if c.day == day and c.shift == shift]
+    index = next((i for i in rows if cover[i].skill == skill), None)
+    if index is None and skill is None and rows:
+        per_skill = ", ".join(f"{cover[i].skill} {cover[i].required}" for i in rows)
+        raise InputError(
+            f"the {label} cover on {date} is set per skill ({per_skill}); pick the skill "
+            f"that needs {delta:+d}",
+            field="Skill",
+        )
+    if index is None and delta < 0:
+        who = f"{skill} staff" if skill else "staff"
+        raise InputError(
+            f"the {label} shift on {date} has no demand for {who} to lower", field="Extra staff"
+        )
+    before = 0 if index is None else cover[index].required
+    after = max(0, before + delta)
+    able = sum(1 for s in problem.staff if skill is None or skill in s.skills)
+    if after > max(able, before):
+        who = f"{able} staff with {skill}" if skill else f"{able} staff"
+        raise InputError(
+            f"a cover of {after} on the {label} shift of {date} needs more than the {who} "
+            "on the ward",
+            field="Extra staff",
+        )
+    if index is None:
+        cover.append(CoverDemand(day=day, shift=shift, skill=skill, required=after))
+    else:
+        old = cover[index]
+        update = {"required": after, "min_required": min(old.min_required, after)}
+        cover[index] = old.model_copy(update=update)
+    return before, after
 
 
 def baseline_roster(problem: RosterProblem, result: Result, weight: int = 10) -> RosterProblem:
@@ -125,10 +169,52 @@ def baseline_roster(problem: RosterProblem, result: Result, weight: int = 10) ->
     return _rebuild(problem, baseline=Baseline(assignments=shifts, change_weight=weight))
 
 
+DATED_PARTS = ("unavailability", "cover", "requests", "pins")
+"""The roster problem's parts whose records each belong to a day."""
+
+
+def first_changed_day(base: RosterProblem, changed: RosterProblem) -> int | None:
+    """The first day whose leave, cover, requests or pins differ; None if none do.
+
+    0 when anything without a day differs (staff, shifts, settings): every day may change.
+    """
+    for name in type(base).model_fields:
+        if name not in (*DATED_PARTS, "baseline") and getattr(base, name) != getattr(changed, name):
+            return 0
+    days: list[int] = []
+    for name in DATED_PARTS:
+        for record in set(getattr(base, name)) ^ set(getattr(changed, name)):
+            days.append(record.first_day if isinstance(record, Unavailability) else record.day)
+    return min(days, default=None)
+
+
+def keep_published_before(problem: RosterProblem, result: Result, day: int) -> RosterProblem:
+    """``problem`` with every staff-day before ``day`` pinned to ``result``'s roster.
+
+    Days off are pinned as days off; staff-days the problem pins already keep their pin.
+    """
+    if result.roster is None or day <= 0:
+        return problem
+    worked = result.roster.by_staff_day()
+    pinned = {(p.staff, p.day) for p in problem.pins}
+    kept = tuple(
+        Pin(staff=person.id, day=d, shift=worked.get((person.id, d)))
+        for d in range(min(day, problem.num_days))
+        for person in problem.staff
+        if (person.id, d) not in pinned
+    )
+    return _rebuild(problem, pins=(*problem.pins, *kept))
+
+
 def roster_changes(problem: RosterProblem, before: Result, after: Result) -> pd.DataFrame:
-    """Every staff-day whose shift changed: who, date, before, after."""
+    """Every staff-day whose shift changed: who, date, before, after (shift names)."""
     old = before.roster.by_staff_day() if before.roster else {}
     new = after.roster.by_staff_day() if after.roster else {}
+    names = {s.id: s.label for s in problem.shifts}
+
+    def shown(shift: str | None) -> str:
+        return "off" if shift is None else names.get(shift, shift)
+
     rows = []
     for staff, day in sorted(set(old) | set(new), key=lambda k: (k[1], k[0])):
         if old.get((staff, day)) == new.get((staff, day)):
@@ -137,15 +223,19 @@ def roster_changes(problem: RosterProblem, before: Result, after: Result) -> pd.
             {
                 "Date": problem.date_of(day).strftime("%a %d %b"),
                 "Who": problem.person(staff).label if staff in problem.staff_index else staff,
-                "Before": old.get((staff, day)) or "off",
-                "After": new.get((staff, day)) or "off",
+                "Before": shown(old.get((staff, day))),
+                "After": shown(new.get((staff, day))),
             }
         )
     return pd.DataFrame(rows, columns=["Date", "Who", "Before", "After"])
 
 
 def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> pd.DataFrame:
-    """Baseline and scenario KPIs side by side with the difference."""
+    """Baseline and scenario KPIs side by side with the difference.
+
+    "Changed assignments" counts the staff-days listed by ``roster_changes``; their
+    penalty is the separate "Cost of changes" row.
+    """
     from optimizer.explain.roster import roster_kpis
 
     def measures(result: Result) -> dict[str, float]:
@@ -159,23 +249,49 @@ def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> p
             "Shifts worked": k.shifts_worked,
             "Understaffing cost": terms.get("under_cover", 0),
             "Request cost": terms.get("shift_on_request", 0) + terms.get("shift_off_request", 0),
-            "Changes to published roster": terms.get("baseline_change", 0),
             "Nights max per person": k.nights.maximum,
             "Weekends max per person": k.weekends.maximum,
         }
 
-    return _side_by_side(measures(before), measures(after))
+    old, new = measures(before), measures(after)
+    if new:
+        old["Changed assignments"] = 0
+        new["Changed assignments"] = len(roster_changes(problem, before, after))
+        old["Cost of changes"] = 0
+        new["Cost of changes"] = after.terms.get("baseline_change", 0)
+    return _side_by_side(old, new)
 
 
 def _side_by_side(before: dict[str, float], after: dict[str, float]) -> pd.DataFrame:
+    """One row per measure; whole numbers shown whole, the others to one decimal."""
     rows = []
     for name in before.keys() | after.keys():
         a, b = before.get(name), after.get(name)
-        delta = None if a is None or b is None else round(b - a, 1)
-        rows.append({"Measure": name, "Baseline": a, "Scenario": b, "Δ": delta})
+        delta = None if a is None or b is None else b - a
+        rows.append(
+            {
+                "Measure": name,
+                "Baseline": _number(a),
+                "Scenario": _number(b),
+                "Δ": _number(delta, signed=True),
+            }
+        )
     order = list(before) + [n for n in after if n not in before]
     frame = pd.DataFrame(rows, columns=["Measure", "Baseline", "Scenario", "Δ"])
     return frame.set_index("Measure").loc[order].reset_index()
+
+
+def _number(value: float | None, *, signed: bool = False) -> str:
+    """``442``, ``97.3``, ``+5``, ``−1.5`` or ``—``."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        value = round(value, 1)
+    whole = isinstance(value, int) or float(value).is_integer()
+    text = f"{int(value):+d}" if whole and signed else f"{int(value)}" if whole else ""
+    if not whole:
+        text = f"{value:+.1f}" if signed else f"{value:.1f}"
+    return "0" if signed and value == 0 else text.replace("-", "−")
 
 
 # -- case scheduling -----------------------------------------------------------------
@@ -217,34 +333,172 @@ def with_added_case(
         )
     except ValidationError as exc:
         raise _form_error(exc, CASE_FORM_FIELDS) from None
-    new = _rebuild(problem, tasks=(*problem.tasks, task))
+    try:
+        new = _rebuild(problem, tasks=(*problem.tasks, task))
+    except InputError as exc:
+        raise _in_words(_with_task(problem, task), exc) from None
     when = "" if day is None else f" on {day:%a %d %b}"
     return new, f"added case {case_id}: {procedure}, {duration} min{when}"
 
 
+CLOSED = {"start": 0, "end": 1, "overtime": 0}
+"""A room with no openings is open all the time, so a room closed for every minute of
+the plan keeps this one-minute opening at minute 0, which no case fits."""
+
+
 def with_closed_room(problem: Any, room: str, day: dt.date | None) -> tuple[Any, str]:
-    """The room is closed on ``day`` (or for the whole horizon when None)."""
+    """The room is closed on ``day`` (or for the whole plan when None).
+
+    Every opening (with its overtime) is cut back to the minutes outside the closure.
+    Optional cases that then fit in no room are left out of the plan (the description
+    names them); a case that must be scheduled (mandatory or pinned) and can only use
+    the room then makes the change impossible (``InputError`` in names and dates).
+    """
     from optimizer.model.cases import Opening
 
     target = problem.room(room)
-    if day is None:
-        openings: tuple[Any, ...] = (Opening(start=0, end=1, overtime=0),)
-        what = "for the whole period"
-    else:
-        if problem.start is None:
-            raise InputError("this case problem has no calendar dates", field="day")
-        start = problem.minute_of(dt.datetime.combine(day, dt.time()))
-        end = start + 24 * 60
-        openings = tuple(
-            o for o in problem.openings_of(target) if o.hard_end <= start or o.start >= end
-        )
-        if not openings:
-            openings = (Opening(start=0, end=1, overtime=0),)
-        what = f"on {day:%a %d %b}"
+    start, end, what = _closure(problem, day)
+    kept = [part for o in problem.openings_of(target) for part in _outside(o, start, end)]
+    openings = tuple(kept) or (Opening(**CLOSED),)
     rooms = tuple(
         r.model_copy(update={"openings": openings}) if r.id == room else r for r in problem.rooms
     )
-    return _rebuild(problem, rooms=rooms), f"{target.label} closed {what}"
+    trial = problem.model_copy(update={"rooms": rooms})
+    stuck = [t for t in problem.tasks if not _still_fits(trial, t, room)]
+    forced = [t for t in stuck if trial.must_schedule(t)]
+    if forced:
+        raise InputError(
+            f"{target.label} cannot close {what}: only it can take "
+            + ", ".join(f"{t.label} ({_why_forced(trial, t)})" for t in forced)
+            + " then, and these cases must be scheduled. Close it on fewer days, or make "
+            "the cases optional (Data page, tasks)",
+            field="Closed on",
+        )
+    gone = {t.id for t in stuck}
+    new = _rebuild(trial, **_without(trial, gone))
+    text = f"{target.label} closed {what}"
+    if stuck:
+        text += f"; left out (only {target.label} could take them): " + _names(stuck)
+    return new, text
+
+
+def _closure(problem: Any, day: dt.date | None) -> tuple[int, int, str]:
+    """The closed minutes ``[start, end)`` of a closure on ``day`` and its wording."""
+    if day is None:
+        return 0, problem.horizon, "for the whole plan"
+    if problem.start is None:
+        raise InputError("this case problem has no calendar dates", field="Closed on")
+    start = problem.minute_of(dt.datetime.combine(day, dt.time()))
+    return start, start + 24 * 60, f"on {day:%a %d %b}"
+
+
+def _outside(opening: Any, start: int, end: int) -> list[Any]:
+    """The parts of an opening outside ``[start, end)`` (an overtime-only rest dropped)."""
+    from optimizer.model.cases import Opening
+
+    if opening.hard_end <= start or opening.start >= end:
+        return [opening]
+    parts = []
+    if opening.start < start:
+        regular_end = min(opening.end, start)
+        overtime = min(start, opening.hard_end) - regular_end
+        parts.append(Opening(start=opening.start, end=regular_end, overtime=overtime))
+    if end < opening.end:
+        parts.append(Opening(start=end, end=opening.end, overtime=opening.overtime))
+    return parts
+
+
+def _still_fits(problem: Any, task: Any, room: str) -> bool:
+    """Whether a task that may use ``room`` still fits some opening (its pin respected)."""
+    if not problem.needs_room(task):
+        return True
+    rooms = problem.eligible_rooms(task)
+    if room not in {r.id for r in rooms}:
+        return True
+    pin = problem.pin_of(task.id)
+    earliest, latest = task.release, problem.latest_end(task)
+    if pin is not None and pin.room is not None:
+        rooms = [r for r in rooms if r.id == pin.room]
+    if pin is not None and pin.start is not None:
+        earliest, latest = pin.start, pin.start + task.duration
+    return any(
+        min(o.hard_end, latest) - max(o.start, earliest) >= task.duration
+        for r in rooms
+        for o in problem.openings_of(r)
+    )
+
+
+def _why_forced(problem: Any, task: Any) -> str:
+    """Why a case must be scheduled, in words."""
+    from optimizer.explain.case_time import when
+
+    pin = problem.pin_of(task.id)
+    if pin is not None and pin.start is not None:
+        return f"fixed at {when(problem, pin.start)}"
+    if pin is not None:
+        return "fixed in the plan"
+    return "not optional"
+
+
+def _names(tasks: list[Any], limit: int = 6) -> str:
+    names = [t.label if t.label.startswith(t.id) else f"{t.label} ({t.id})" for t in tasks]
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+def _without(problem: Any, gone: set[str]) -> dict[str, Any]:
+    """The tasks, pins and precedences of ``problem`` without the tasks ``gone``."""
+    return {
+        "tasks": tuple(t for t in problem.tasks if t.id not in gone),
+        "pins": tuple(p for p in problem.pins if p.task not in gone),
+        "precedences": tuple(
+            p for p in problem.precedences if p.before not in gone and p.after not in gone
+        ),
+    }
+
+
+def with_case_overrun(
+    problem: Any, published: Result, task_id: str, minutes: int
+) -> tuple[Any, str]:
+    """A published case ran ``minutes`` past its planned end (``optimizer.replan``'s
+    ``CaseOverrun``): it is fixed where it ran, with its room and team kept on for it."""
+    from optimizer.explain.case_time import when
+    from optimizer.replan import CaseOverrun, replan_problem
+
+    schedule = _published(problem, published)
+    item = schedule.by_task().get(task_id)
+    if item is None or task_id not in problem.task_index:
+        raise InputError("pick a case of the published schedule", field="Case")
+    label = problem.task(task_id).label
+    if minutes < 1:
+        raise InputError("a case that ran long ran at least 1 minute over", field="Minutes over")
+    end = item.end + minutes
+    if end > problem.horizon:
+        raise InputError(
+            f"{label} would end {when(problem, end)}, after the plan ends "
+            f"({when(problem, problem.horizon)})",
+            field="Minutes over",
+        )
+    try:
+        planned, _fixed, dropped = replan_problem(
+            problem, schedule, [CaseOverrun(task=task_id, actual_end=end)]
+        )
+    except InputError as exc:
+        raise _in_words(problem, exc) from None
+    text = f"{label} ran {minutes} min over: ends {when(problem, end)}"
+    if dropped:
+        gone = [problem.task(t) for t in dropped]
+        text += "; left out (can no longer be placed): " + _names(gone)
+    return planned.model_copy(update={"baseline": None}), text
+
+
+def _published(problem: Any, result: Result) -> Any:
+    """``result``'s schedule restricted to the cases ``problem`` still has."""
+    if result.schedule is None:
+        raise InputError("there is no schedule to keep close to: solve the cases first")
+    return result.schedule.model_copy(
+        update={"tasks": tuple(t for t in result.schedule.tasks if t.task in problem.task_index)}
+    )
 
 
 def adopted_plan(problem: Any, result: Result) -> tuple[Any, Result]:
@@ -271,24 +525,66 @@ def adopted_plan(problem: Any, result: Result) -> tuple[Any, Result]:
     return adopted, costed
 
 
-def baseline_cases(problem: Any, result: Result) -> Any:
-    """The problem with ``result``'s schedule as the published baseline.
-
-    Uses ``optimizer.replan.replan_problem`` when present (it also pins started cases and
-    drops optional cases that can no longer be placed).
+def baseline_cases(
+    problem: Any, result: Result, now: int | None = None
+) -> tuple[Any, list[str], dict[str, str]]:
+    """The re-planning problem of ``optimizer.replan``: ``result``'s schedule as the
+    published baseline, cases it started before ``now`` pinned (start, room, team), no
+    other case starting before ``now``, and optional cases that can no longer be placed
+    taken out. Returns the problem, the pinned case ids and the left-out ids -> reason.
     """
-    from optimizer.model.cases import CaseBaseline
+    from optimizer.explain.case_time import when
+    from optimizer.replan import replan_problem
 
-    if result.schedule is None:
-        raise InputError("there is no schedule to keep close to: solve the cases first")
-    schedule = result.schedule.model_copy(
-        update={"tasks": tuple(t for t in result.schedule.tasks if t.task in problem.task_index)}
-    )
-    replan_problem = feature("optimizer.replan", "replan_problem")
-    if replan_problem is not None:
-        planned, _fixed, _dropped = replan_problem(problem, schedule)
-        return planned
-    return _rebuild(problem, baseline=CaseBaseline(schedule=schedule))
+    try:
+        return replan_problem(problem, _published(problem, result), now=now)
+    except InputError as exc:
+        if now:
+            exc = InputError(f"with Now at {when(problem, now)}, {exc.message}", field="Now")
+        raise _in_words(problem, exc) from None
+
+
+def _with_task(problem: Any, task: Any) -> Any:
+    """``problem`` with ``task`` added, unvalidated: only for naming it in a message."""
+    return problem.model_copy(update={"tasks": (*problem.tasks, task)})
+
+
+def _in_words(problem: Any, error: InputError) -> InputError:
+    """``error`` with the case, room and staff ids of ``problem`` as their names and
+    minute ranges as dates and times."""
+    from optimizer.explain.case_time import time_span
+
+    names = {p.id: p.label for p in problem.staff}
+    names.update({r.id: r.label for r in problem.rooms})
+    names.update({t.id: t.label for t in problem.tasks})
+
+    def span(match: re.Match[str]) -> str:
+        return time_span(problem, int(match[1]), int(match[2]))
+
+    def listed(match: re.Match[str]) -> str:
+        return "(" + ", ".join(names.get(i, i) for i in match[1].split(", ")) + ")"
+
+    text = re.sub(r"\[(\d+), (\d+)\]", span, error.message)
+    text = re.sub(r"'([^']+)'", lambda m: names.get(m[1], m[0]), text)
+    text = re.sub(r"\(([^()]*)\)", listed, text)
+    return InputError(text, file=error.file, line=error.line, field=error.field)
+
+
+def case_replan_notes(
+    problem: Any, fixed: list[str], dropped: dict[str, str], now: int | None
+) -> list[str]:
+    """What the re-planning set-up did, in words (``problem``: before it was applied)."""
+    from optimizer.explain.case_time import when
+
+    notes = []
+    if now:
+        notes.append(f"Now is {when(problem, now)}: no case starts earlier.")
+    if fixed:
+        started = _names([problem.task(t) for t in fixed])
+        notes.append(f"Started before now, so kept where they are: {started}.")
+    for task_id, why in dropped.items():
+        notes.append(f"Left out: {problem.task(task_id).label}: {why}.")
+    return notes
 
 
 def case_hint(planned: Any, result: Result) -> Any:
@@ -302,8 +598,22 @@ def case_hint(planned: Any, result: Result) -> Any:
         return result.schedule
 
 
-def case_changes(problem: Any, before: Result, after: Result) -> pd.DataFrame:
-    """Every case whose time, room or team changed, or that was added or dropped."""
+def _left_out(problem: Any, before: Result) -> list[str]:
+    """Cases of the published plan that the what-if problem no longer has."""
+    if before.schedule is None:
+        return []
+    ids = [t.task for t in before.schedule.tasks] + list(before.schedule.unscheduled)
+    return [t for t in dict.fromkeys(ids) if t not in problem.task_index]
+
+
+def case_changes(problem: Any, before: Result, after: Result, base: Any = None) -> pd.DataFrame:
+    """Every case whose time, room or team changed, or that was added, dropped or left out.
+
+    Rooms and people are named; ``base`` (the problem of ``before``) names the cases
+    that the what-if problem left out.
+    """
+    rooms = {r.id: r.label for r in problem.rooms}
+    people = {p.id: p.label for p in problem.staff}
 
     def clock(minute: int) -> str:
         when = problem.datetime_of(minute)
@@ -312,7 +622,9 @@ def case_changes(problem: Any, before: Result, after: Result) -> pd.DataFrame:
     def describe(placed: Any) -> str:
         if placed is None:
             return "not scheduled"
-        return f"{clock(placed.start)} {placed.room or ''} [{', '.join(placed.staff)}]"
+        room = rooms.get(placed.room, placed.room) if placed.room else ""
+        team = ", ".join(people.get(s, s) for s in placed.staff)
+        return f"{clock(placed.start)} {room} [{team}]".replace("  ", " ")
 
     old = before.schedule.by_task() if before.schedule else {}
     new = after.schedule.by_task() if after.schedule else {}
@@ -328,13 +640,29 @@ def case_changes(problem: Any, before: Result, after: Result) -> pd.DataFrame:
             rows.append(
                 {"Case": task.id, "Name": task.label, "Before": describe(a), "After": describe(b)}
             )
+    for task_id in _left_out(problem, before):
+        if task_id not in old:
+            continue  # unscheduled before and out now: no change
+        label = base.task(task_id).label if base is not None and task_id in base.task_index else ""
+        rows.append(
+            {
+                "Case": task_id,
+                "Name": label or task_id,
+                "Before": describe(old[task_id]),
+                "After": "left out (cannot be placed after the changes)",
+            }
+        )
     return pd.DataFrame(rows, columns=["Case", "Name", "Before", "After"])
 
 
-def case_kpi_table(problem: Any, before: Result, after: Result) -> pd.DataFrame:
-    """Baseline and scenario case KPIs side by side."""
+def case_kpi_table(problem: Any, before: Result, after: Result, base: Any = None) -> pd.DataFrame:
+    """Baseline and scenario case KPIs side by side.
 
-    def measures(result: Result) -> dict[str, float]:
+    Cases the what-if left out count as unscheduled; "Cases changed" counts the rows
+    of ``case_changes``, their penalty is the separate "Cost of moves" row.
+    """
+
+    def measures(result: Result, left_out: int) -> dict[str, float]:
         if result.schedule is None:
             return {}
         late = 0
@@ -345,14 +673,21 @@ def case_kpi_table(problem: Any, before: Result, after: Result) -> pd.DataFrame:
         terms = result.terms
         return {
             "Cases scheduled": len(result.schedule.tasks),
-            "Cases unscheduled": len(result.schedule.unscheduled),
+            "Cases unscheduled": len(result.schedule.unscheduled) + left_out,
             "Late cases": late,
             "Overtime cost": terms.get("overtime", 0),
-            "Moves from published schedule": terms.get("baseline_move", 0),
             "Penalty": result.objective or 0,
         }
 
-    return _side_by_side(measures(before), measures(after))
+    old, new = measures(before, 0), measures(after, len(_left_out(problem, before)))
+    if new:
+        old["Cases changed"] = 0
+        new["Cases changed"] = len(case_changes(problem, before, after, base))
+        old["Cost of moves"] = 0
+        new["Cost of moves"] = after.terms.get("baseline_move", 0) + after.terms.get(
+            "baseline_staff", 0
+        )
+    return _side_by_side(old, new)
 
 
 def compare(scenarios: list[Any]) -> pd.DataFrame:
@@ -372,7 +707,7 @@ def compare(scenarios: list[Any]) -> pd.DataFrame:
         if sc.kind == "roster":
             moved = len(roster_changes(sc.problem, sc.base_result, result))
         else:
-            moved = len(case_changes(sc.problem, sc.base_result, result))
+            moved = len(case_changes(sc.problem, sc.base_result, result, sc.base_problem))
         rows.append(
             {
                 "Scenario": sc.name,

@@ -12,7 +12,15 @@ from dashboards.jobs import SolveJob
 from dashboards.optional import feature
 from dashboards.state import LABELS, NOUNS, Family, Scenario, Workspace, workspace
 from optimizer.errors import InputError
+from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import RosterProblem
+
+EXTRAS = "scenario_extras"
+"""Session key: scenario name -> what the page knows beyond the ``Scenario`` record."""
+NO_PLAN = {
+    "roster": "No roster satisfies every hard rule after these changes.",
+    "cases": "No case schedule keeps every mandatory and pinned case after these changes.",
+}
 
 
 def _pending(ws: Workspace, family: Family) -> tuple[Any, list[str]]:
@@ -58,8 +66,14 @@ def _roster_forms(ws: Workspace, problem: RosterProblem) -> None:
         first = pair[0].date_input("From", first_day, min_value=first_day, max_value=last_day)
         last = pair[1].date_input("To", first_day, min_value=first_day, max_value=last_day)
         cols = st.columns(3)
-        shift = cols[0].selectbox("Shift", [s.id for s in problem.shifts])
-        skill = cols[1].selectbox("Skill", ["(any)", *problem.skills])
+        shifts = {s.id: s.label for s in problem.shifts}
+        shift = cols[0].selectbox("Shift", list(shifts), format_func=shifts.__getitem__)
+        skill = cols[1].selectbox(
+            "Skill",
+            ["(any)", *problem.skills],
+            help="(any): staff of any skill. Where a shift's cover is set per skill only, "
+            "pick the skill that needs the change.",
+        )
         delta = cols[2].number_input("Extra staff", min_value=-10, max_value=20, value=1)
         if st.form_submit_button("Add demand"):
             try:
@@ -77,14 +91,14 @@ def _roster_forms(ws: Workspace, problem: RosterProblem) -> None:
                 st.error(str(exc))
 
 
-def _case_forms(ws: Workspace, problem: Any) -> None:
+def _case_forms(ws: Workspace, problem: Any, published: Result) -> None:
     days: list[dt.date | None] = [None]
     if problem.start is not None:
         days += [
             (problem.start + dt.timedelta(days=d)).date()
             for d in range(max(1, problem.horizon // (24 * 60)))
         ]
-    case_tab, room_tab = st.tabs(["Added case", "Closed room"])
+    case_tab, room_tab, overrun_tab = st.tabs(["Added case", "Closed room", "Case ran long"])
     with case_tab, st.form("case_form"):
         cols = st.columns(3)
         case_id = cols[0].text_input("Case id", f"X{len(problem.tasks) + 1:03d}")
@@ -124,9 +138,51 @@ def _case_forms(ws: Workspace, problem: Any) -> None:
         day = pair[1].selectbox(
             "Closed on", days, format_func=lambda d: "all week" if d is None else f"{d:%a %d %b}"
         )
+        st.caption(
+            "Optional cases that only this room can take then are left out of the plan; "
+            "the change lists them."
+        )
         if st.form_submit_button("Close room"):
             try:
                 new, text = whatif.with_closed_room(problem, str(room), day)
+                _add_change(ws, "cases", new, [text])
+                st.rerun()
+            except InputError as exc:
+                st.error(str(exc))
+    with overrun_tab:
+        _overrun_form(ws, problem, published)
+
+
+def _overrun_form(ws: Workspace, problem: Any, published: Result) -> None:
+    """A published case ran long: it stays where it ran, with its actual end."""
+    from optimizer.explain.case_time import when
+
+    placed = sorted(
+        (t for t in published.schedule.tasks if t.task in problem.task_index)
+        if published.schedule
+        else (),
+        key=lambda t: (t.start, t.task),
+    )
+    if not placed:
+        st.caption("The published schedule has no case that could have run long.")
+        return
+    rooms = {r.id: r.label for r in problem.rooms}
+    shown = {
+        t.task: f"{when(problem, t.start)} · {rooms.get(t.room or '', t.room or 'no room')} · "
+        f"{problem.task(t.task).label}"
+        for t in placed
+    }
+    with st.form("overrun_form"):
+        cols = st.columns([3, 1])
+        task = cols[0].selectbox("Case", list(shown), format_func=shown.__getitem__)
+        minutes = cols[1].number_input("Minutes over", min_value=1, max_value=720, value=30)
+        st.caption(
+            "The case stays where it ran, with its room and team kept on until it ends; "
+            "the cases after it are re-planned."
+        )
+        if st.form_submit_button("Add overrun"):
+            try:
+                new, text = whatif.with_case_overrun(problem, published, str(task), int(minutes))
                 _add_change(ws, "cases", new, [text])
                 st.rerun()
             except InputError as exc:
@@ -159,10 +215,11 @@ def _free_text(ws: Workspace, family: Family) -> None:
         return
     st.subheader("Describe a change in words")
     problem, _ = _pending(ws, family)
+    key = f"free_text_{family.kind}"
+    if st.session_state.pop(f"clear_{key}", False):  # confirmed: the box starts empty
+        st.session_state[key] = ""
     text = st.text_area(
-        "For example: “Priya Patel is off sick Tuesday and Wednesday”",
-        key=f"free_text_{family.kind}",
-        height=80,
+        "For example: “Priya Patel is off sick Tuesday and Wednesday”", key=key, height=80
     )
     start = getattr(problem, "start_date", None) or getattr(problem, "start", None)
     default_today = start.date() if isinstance(start, dt.datetime) else start or dt.date.today()
@@ -171,24 +228,32 @@ def _free_text(ws: Workspace, family: Family) -> None:
         default_today,
         key=f"today_{family.kind}",
     )
-    if st.button("Understand", key=f"understand_{family.kind}") and text.strip():
-        try:
-            ws.proposal = (family.kind, propose(text, [problem], today))
-        except Exception as exc:  # the intake fails closed; show why
-            ws.proposal = None
-            st.error(f"Could not understand the text: {exc}")
+    if st.button("Understand", key=f"understand_{family.kind}"):
+        ws.proposal = None
+        if not text.strip():
+            st.warning("Type a change in the box first, e.g. “Jo Park is off sick on Tuesday”.")
+        else:
+            try:
+                ws.proposal = (family.kind, propose(text, [problem], today))
+            except Exception as exc:  # the intake fails closed; show why
+                st.error(f"Could not understand the text: {exc}")
     if ws.proposal is None or ws.proposal[0] != family.kind:
         return
     proposal = ws.proposal[1]
-    st.info(proposal.summary or "I did not find a change I can apply.")
+    if proposal.requests:
+        st.info("I understood: " + "; ".join(_understood(problem, proposal.requests)) + ".")
     for item in proposal.unparsed:
         st.warning(f"Not understood: “{item.text}” — {item.reason}")
+    if not proposal.requests and not proposal.unparsed:
+        st.info("I did not find a change I can apply.")
     cols = st.columns(2)
     if proposal.requests and cols[0].button("Confirm and add", key=f"confirm_{family.kind}"):
         try:
             applied = apply_requests(problem, list(proposal.requests))
-            _add_change(ws, family.kind, applied.problem, list(applied.changes))
+            texts = _with_reasons(problem, list(applied.changes), proposal.requests)
+            _add_change(ws, family.kind, applied.problem, texts)
             ws.proposal = None
+            st.session_state[f"clear_{key}"] = True
             st.rerun()
         except InputError as exc:
             st.error(str(exc))
@@ -197,19 +262,82 @@ def _free_text(ws: Workspace, family: Family) -> None:
         st.rerun()
 
 
-def _start_scenario(ws: Workspace, family: Family, limit: float) -> None:
+def _understood(problem: Any, requests: list[Any]) -> list[str]:
+    """Each understood request in words; an absence with its reason ("sickness")."""
+    summarize = feature("llm_intake.proposal", "summarize")
+    vocabulary = feature("llm_intake.vocabulary", "build_vocabulary")
+    if summarize is None or vocabulary is None:
+        return [str(r) for r in requests]
+    vocab = vocabulary([problem])
+    texts = []
+    for request in requests:
+        text = str(summarize([request], [], vocab)).removeprefix("I understood: ")
+        text = text.removesuffix(".")
+        reason = _reason(request)
+        if reason and reason not in text:
+            text = text.replace(" unavailable", f": {reason},", 1)
+        texts.append(text)
+    return texts
+
+
+def _reason(request: Any) -> str | None:
+    """Why someone is away (``Unavailable.reason``), for an absence request."""
+    if getattr(request, "kind", "") != "unavailable":
+        return None
+    reason = getattr(request, "reason", None)
+    return str(reason) if reason else None
+
+
+def _with_reasons(problem: Any, changes: list[str], requests: list[Any]) -> list[str]:
+    """The applied changes with "unavailable" replaced by each absence's reason."""
+    texts = list(changes)
+    for request in requests:
+        reason = _reason(request)
+        if reason is None or request.staff not in problem.staff_index:
+            continue
+        head = f"{problem.person(request.staff).label}: unavailable"
+        index = next((i for i, t in enumerate(texts) if t.startswith(head)), None)
+        if index is not None:
+            label = problem.person(request.staff).label
+            texts[index] = f"{label}: {reason}" + texts[index][len(head) :]
+    return texts
+
+
+def _extras(scenario: Scenario) -> dict[str, Any]:
+    """What the page knows about a scenario beyond its record: set-up notes, the
+    diagnosis of an infeasible re-plan, and the problem to adopt (when not its own)."""
+    table: dict[str, dict[str, Any]] = st.session_state.setdefault(EXTRAS, {})
+    entry = table.get(scenario.name)
+    if entry is None or entry.get("problem") is not scenario.problem:
+        entry = table[scenario.name] = {"problem": scenario.problem}
+    return entry
+
+
+def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None) -> bool:
+    """Start re-planning the changes being built; False (with an error shown) if refused."""
     problem, changes = ws.pending[family.kind]
     assert family.result is not None
+    notes: list[str] = []
+    adopt: Any = None
     try:
         if family.kind == "roster":
             planned = whatif.baseline_roster(problem, family.result)
+            first = whatif.first_changed_day(family.problem, problem)
+            if first:
+                planned = whatif.keep_published_before(planned, family.result, first)
+                adopt = problem  # adopting keeps the scenario, not these pins
+                notes.append(
+                    f"Days before {problem.date_of(first):%a %d %b} (the first day the changes "
+                    "touch) keep the published roster."
+                )
             hint: Any = family.result.roster
         else:
-            planned = whatif.baseline_cases(problem, family.result)
+            planned, fixed, dropped = whatif.baseline_cases(problem, family.result, now)
+            notes += whatif.case_replan_notes(problem, fixed, dropped, now)
             hint = whatif.case_hint(planned, family.result)
     except InputError as exc:
         st.error(str(exc))
-        return
+        return False
     scenario = Scenario(
         name=ws.next_scenario_name(),
         kind=family.kind,
@@ -218,11 +346,41 @@ def _start_scenario(ws: Workspace, family: Family, limit: float) -> None:
         base_result=family.result,
         problem=planned,
     )
+    _extras(scenario).update(notes=notes, adopt=adopt)
     scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=0, hint=hint)
     ws.record(f"re-plan the changes as {scenario.name}", [family.kind], scenario)
     ws.scenarios.append(scenario)
     ws.pending.pop(family.kind, None)
     st.session_state["scenario_choice"] = scenario.name
+    return True
+
+
+def _now_input(family: Family) -> int | None:
+    """The re-plan's "now" as a minute of the plan: cases started before it stay put."""
+    problem = family.problem
+    tip = (
+        "Cases the published schedule started before this stay where they are (time, room "
+        "and team); no other case starts earlier. The first minute of the plan re-plans "
+        "everything."
+    )
+    if problem.start is None:
+        minute = st.number_input(
+            "Now (minute of the plan)", 0, problem.horizon, 0, key="replan_now_minute", help=tip
+        )
+        return int(minute)
+    last = problem.datetime_of(problem.horizon)
+    moment = st.datetime_input(
+        "Now",
+        value=problem.start,
+        min_value=problem.start,
+        max_value=last,
+        step=dt.timedelta(minutes=5),
+        key=f"replan_now_{family.version}",
+        help=tip,
+    )
+    if moment is None:
+        return None
+    return min(max(problem.minute_of(moment), 0), problem.horizon)
 
 
 def _scenario_progress(name: str) -> None:
@@ -234,33 +392,97 @@ def _scenario_progress(name: str) -> None:
     snap = scenario.job.snapshot()
     if not snap.running:
         scenario.job = None
-        if snap.result is not None and snap.result.status.has_solution:
-            scenario.result = snap.result
-        else:
-            scenario.error = snap.error or "no solution within the time limit"
+        _finish(scenario, snap.result, snap.diagnosis, snap.cancelled, snap.error)
         st.rerun(scope="app")
-    best = snap.points[-1].objective if snap.points else "—"
     cols = st.columns([4, 1])
-    cols[0].info(f"Re-planning {name}… {snap.seconds:.0f} s · penalty {best}")
-    if cols[1].button("Cancel", key=f"cancel_{name}"):
+    if snap.result is not None:  # solved; the child is diagnosing an infeasible roster
+        cols[0].info(f"{NO_PLAN[scenario.kind]} Finding out why… {snap.seconds:.0f} s")
+    else:
+        best = snap.points[-1].objective if snap.points else "—"
+        cols[0].info(f"Re-planning {name}… {snap.seconds:.0f} s · penalty {best}")
+    if cols[1].button("Cancel", key=f"cancel_{name}", disabled=snap.cancelled):
         scenario.job.cancel()
+
+
+def _finish(
+    scenario: Scenario,
+    result: Result | None,
+    diagnosis: Any,
+    cancelled: bool,
+    error: str | None,
+) -> None:
+    """Keep a finished re-plan's result, or say why there is none."""
+    if result is not None and result.status.has_solution:
+        scenario.result = result
+        return
+    if result is not None and result.status is SolveStatus.INFEASIBLE:
+        scenario.error = NO_PLAN[scenario.kind]
+        extras = _extras(scenario)
+        extras["infeasible"] = True
+        if scenario.kind == "roster":
+            extras["diagnosis"] = _diagnosis(diagnosis, cancelled)
+        return
+    if cancelled:
+        scenario.error = "cancelled before a solution was found"
+    else:
+        scenario.error = error or "no solution within the time limit: try a longer limit"
+
+
+def _diagnosis(diagnosis: Any, cancelled: bool) -> Any:
+    """The roster diagnosis to show, or a note why there is none."""
+    undecided = not diagnosis or (
+        isinstance(diagnosis, dict)
+        and diagnosis.get("feasible", False) is None
+        and not diagnosis.get("conflicts")
+    )
+    if cancelled and undecided:
+        return {"summary": "The diagnosis was cancelled: re-plan again to find out why."}
+    return diagnosis or {"summary": "The diagnosis is not available."}
+
+
+def _show_infeasible(scenario: Scenario) -> None:
+    """Why an infeasible re-plan has no plan: the roster diagnosis, or the likely causes."""
+    extras = _extras(scenario)
+    if scenario.kind == "roster":
+        from dashboards.views.roster import show_diagnosis
+
+        show_diagnosis(extras.get("diagnosis"))
+        return
+    from optimizer.explain.diagnosis import case_conflict_hints
+
+    st.error(NO_PLAN["cases"])
+    hints = extras.setdefault("hints", case_conflict_hints(scenario.problem))
+    for hint in hints:
+        st.markdown(f"- Likely cause: {hint}")
+    if not hints:
+        st.markdown(
+            "No single case is impossible on its own: the cases that must be scheduled "
+            "compete for the same rooms, people, equipment or time after these changes. "
+            "Revisit the changes, or make some cases optional (Data page, tasks)."
+        )
 
 
 def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
     st.markdown("**Changes:** " + "; ".join(scenario.changes))
+    for note in _extras(scenario).get("notes", []):
+        st.caption(note)
     if scenario.job is not None:
         st.fragment(_scenario_progress, run_every=0.5)(scenario.name)
         return
     if scenario.result is None:
-        st.error(f"{scenario.name}: {scenario.error}")
+        if _extras(scenario).get("infeasible"):
+            _show_infeasible(scenario)
+        else:
+            st.error(f"{scenario.name}: {scenario.error}")
         return
+    base = scenario.base_result
     if scenario.kind == "roster":
-        kpis = whatif.roster_kpi_table(scenario.problem, scenario.base_result, scenario.result)
-        moved = whatif.roster_changes(scenario.problem, scenario.base_result, scenario.result)
+        kpis = whatif.roster_kpi_table(scenario.problem, base, scenario.result)
+        moved = whatif.roster_changes(scenario.problem, base, scenario.result)
         noun = "changed assignments"
     else:
-        kpis = whatif.case_kpi_table(scenario.problem, scenario.base_result, scenario.result)
-        moved = whatif.case_changes(scenario.problem, scenario.base_result, scenario.result)
+        kpis = whatif.case_kpi_table(scenario.problem, base, scenario.result, scenario.base_problem)
+        moved = whatif.case_changes(scenario.problem, base, scenario.result, scenario.base_problem)
         noun = "changed cases"
     cols = st.columns([2, 3])
     with cols[0]:
@@ -278,7 +500,11 @@ def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
 
 
 def adopt(ws: Workspace, scenario: Scenario) -> None:
-    """Make the scenario the current plan (one undo step); refused if it is stale."""
+    """Make the scenario the current plan (one undo step); refused if it is stale.
+
+    A roster re-plan that kept the published days before the changes adopts the
+    scenario's problem without those pins.
+    """
     family = ws.family(scenario.kind)
     notes = ws.notes.setdefault(scenario.kind, [])
     if scenario.base_problem is not family.problem or scenario.result is None:
@@ -288,7 +514,8 @@ def adopt(ws: Workspace, scenario: Scenario) -> None:
         )
         return
     ws.record(f"adopt {scenario.name}", [scenario.kind])
-    adopted, result = whatif.adopted_plan(scenario.problem, scenario.result)
+    problem = _extras(scenario).get("adopt") or scenario.problem
+    adopted, result = whatif.adopted_plan(problem, scenario.result)
     family.set_problem(adopted, record=False)
     family.set_result(result)
     ws.notes.setdefault(scenario.kind, []).append(f"{scenario.name} is now the current plan.")
@@ -298,33 +525,16 @@ def render() -> None:
     """Draw the changes / what-if page."""
     ws = workspace()
     st.title("Changes / what-if")
-    choice = st.radio("Plan", [LABELS["roster"], LABELS["cases"]], horizontal=True)
+    choice = st.radio(
+        "Plan", [LABELS["roster"], LABELS["cases"]], horizontal=True, key="plan_choice"
+    )
     family = ws.roster if choice == LABELS["roster"] else ws.cases
     for note in ws.notes.pop(family.kind, []):
         st.info(note)
     if family.problem is None or family.result is None or not family.result.status.has_solution:
         st.info("Solve this plan first (Roster or Cases page): changes are made against it.")
     else:
-        problem, changes = _pending(ws, family)
-        st.subheader("New scenario")
-        if family.kind == "roster":
-            _roster_forms(ws, problem)
-        else:
-            _case_forms(ws, problem)
-        _free_text(ws, family)
-        if changes:
-            st.markdown("**Changes in this scenario:**")
-            for change in changes:
-                st.markdown(f"- {change}")
-            cols = st.columns([1, 1, 2])
-            limit = cols[0].number_input("Time limit (s)", 1, 600, 15, key="scenario_limit")
-            if cols[1].button("Re-plan with minimal disruption", type="primary"):
-                _start_scenario(ws, family, float(limit))
-                st.rerun()
-            if cols[2].button("Discard changes"):
-                ws.record(f"discard {len(changes)} what-if change(s)", [family.kind])
-                ws.pending.pop(family.kind, None)
-                st.rerun()
+        _new_scenario(ws, family)
     scenarios = ws.usable_scenarios(family.kind)
     hidden = len(ws.stale_scenarios(family.kind))
     if hidden:
@@ -341,6 +551,33 @@ def render() -> None:
     chosen = st.radio("Scenario", names, horizontal=True, key="scenario_choice")
     scenario = next(s for s in scenarios if s.name == chosen)
     _show_scenario(ws, scenario)
+
+
+def _new_scenario(ws: Workspace, family: Family) -> None:
+    """The forms, the free-text box and the changes being built, with Re-plan."""
+    assert family.result is not None
+    problem, changes = _pending(ws, family)
+    st.subheader("New scenario")
+    if family.kind == "roster":
+        _roster_forms(ws, problem)
+    else:
+        _case_forms(ws, problem, family.result)
+    _free_text(ws, family)
+    if not changes:
+        return
+    st.markdown("**Changes in this scenario:**")
+    for change in changes:
+        st.markdown(f"- {change}")
+    now = _now_input(family) if family.kind == "cases" else None
+    cols = st.columns([1, 1, 2])
+    limit = cols[0].number_input("Time limit (s)", 1, 600, 15, key="scenario_limit")
+    replan = cols[1].button("Re-plan with minimal disruption", type="primary")
+    if replan and _start_scenario(ws, family, float(limit), now):
+        st.rerun()
+    if cols[2].button("Discard changes"):
+        ws.record(f"discard {len(changes)} what-if change(s)", [family.kind])
+        ws.pending.pop(family.kind, None)
+        st.rerun()
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
