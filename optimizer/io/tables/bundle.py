@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -12,9 +13,9 @@ import pandas as pd
 
 from optimizer.errors import InputError
 from optimizer.io.load import CSV_UTF8_HINT, decode_utf8
-from optimizer.io.tables.cells import short_text
+from optimizer.io.tables.cells import excel_error, short_text
 from optimizer.io.tables.reader import from_file
-from optimizer.io.tables.sheets import sheets_of
+from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS, sheets_of
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook, sheet_titles
 
@@ -29,6 +30,15 @@ Row = tuple[int, list[Any]]
 
 Sheet = tuple[str, str, list[Row]]
 """A sheet's title, where it is (for messages) and its rows."""
+
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+"""ZIP members read as sheets (Excel's "Text (Tab delimited)" export is ``.txt``)."""
+
+_BUNDLE_SHEETS = frozenset(ROSTER_SHEETS) | frozenset(CASE_SHEETS)
+
+
+class UnsavedFormula(str):
+    """An XLSX formula cell without a saved (cached) value: its formula text."""
 
 
 def _blank(value: object) -> bool:
@@ -105,7 +115,9 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
     lines: list[int] = []
     for line, cells in rows[1:]:
         for position, value in enumerate(cells, start=1):
-            if not _blank(value) and (position > len(names) or not names[position - 1]):
+            column = names[position - 1] if position <= len(names) else ""
+            _check_cell(value, where, line, column or None)
+            if not _blank(value) and not column:
                 raise InputError(
                     f"column {position} holds '{short_text(str(value).strip())}' but has no "
                     f"name in the header (line {header_line} must hold the column names)",
@@ -120,29 +132,91 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
     return frame
 
 
-def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
-    """(title, where, rows) of each sheet of an XLSX workbook (cached values of formulas)."""
-    from openpyxl import load_workbook
+def _check_cell(value: object, where: str, line: int, column: str | None) -> None:
+    """Refuse an Excel error value or a formula Excel never calculated (not data)."""
+    error = excel_error(value)
+    if error:
+        raise InputError(
+            f"holds the Excel error {error} (a formula failed); fix it in Excel or type the value",
+            file=where,
+            line=line,
+            field=column,
+        )
+    if isinstance(value, UnsavedFormula):
+        raise InputError(
+            f"the formula {short_text(value)} has no saved value; open the file in Excel "
+            "and save it (or type the value)",
+            file=where,
+            line=line,
+            field=column,
+        )
 
+
+def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
+    """(title, where, rows) of each sheet of an XLSX workbook (saved values of formulas)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [
-                (
-                    str(sheet.title),
-                    f"{name} [{sheet.title}]",
-                    [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), 1)],
-                )
-                for sheet in book.worksheets
-            ]
-        finally:
-            book.close()
+        values = _xlsx_cells(data, data_only=True)
+        formulas = _xlsx_cells(data, data_only=False) if _has_formulas(data) else {}
     except Exception as exc:  # openpyxl raises many types on a broken file
         raise InputError(f"not a readable XLSX workbook ({exc})", file=name) from None
+    sheets: list[Sheet] = []
+    for title, rows in values.items():
+        _mark_unsaved(rows, formulas.get(title, []))
+        sheets.append((title, f"{name} [{title}]", list(enumerate(rows, 1))))
+    return sheets
+
+
+def _xlsx_cells(data: bytes, data_only: bool) -> dict[str, list[list[Any]]]:
+    """Each shown sheet's rows of cell values (saved values, or formulas if not data_only).
+
+    The sheet's own size record is not trusted (some tools write it wrong: rows lost).
+    A hidden sheet is skipped unless it is named like a bundle sheet (its data is read).
+    """
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        cells: dict[str, list[list[Any]]] = {}
+        for sheet in book.worksheets:
+            title = str(sheet.title)
+            if sheet.sheet_state != "visible" and title.strip().lower() not in _BUNDLE_SHEETS:
+                continue
+            sheet.reset_dimensions()
+            cells[title] = [list(row) for row in sheet.iter_rows(values_only=True)]
+        return cells
+    finally:
+        book.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """True when some worksheet of the XLSX holds a formula (read it a second time then)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(
+            _FORMULA_TAG.search(archive.read(member))
+            for member in archive.namelist()
+            if member.startswith("xl/worksheets/") and member.endswith(".xml")
+        )
+
+
+def _mark_unsaved(rows: list[list[Any]], formulas: list[list[Any]]) -> None:
+    """Put ``UnsavedFormula`` where a cell is empty only because no value was saved."""
+    for row, formula_row in zip(rows, formulas, strict=False):
+        for position, formula in enumerate(formula_row[: len(row)]):
+            if row[position] is None and formula is not None:
+                text = str(getattr(formula, "text", formula))
+                if text.startswith("="):
+                    row[position] = UnsavedFormula(text)
 
 
 def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
-    """(title, where, rows) of every ``.csv`` in a ZIP (folders ignored, macOS extras skipped)."""
+    """(title, where, rows) of every ``.csv``, ``.txt`` or ``.tsv`` file in a ZIP.
+
+    Folders and macOS extras are skipped; a spreadsheet, or a file named like a sheet
+    that is not text (``leave.xlsx``), is refused rather than ignored.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -151,11 +225,13 @@ def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
     with archive:
         for member in archive.infolist():
             base = member.filename.rsplit("/", 1)[-1]
-            if member.is_dir() or not base.lower().endswith(".csv"):
-                continue
-            if member.filename.startswith("__MACOSX") or base.startswith("."):
+            if member.is_dir() or member.filename.startswith("__MACOSX") or base.startswith("."):
                 continue
             where = f"{name}/{member.filename}"
+            stem, dot, suffix = base.rpartition(".")
+            if not base.lower().endswith(TEXT_SUFFIXES):
+                _check_other_member(stem if dot else base, suffix.lower() if dot else "", where)
+                continue
             if member.file_size > MAX_SHEET_BYTES:
                 raise InputError(
                     f"the file is too large ({member.file_size:,} bytes; "
@@ -166,8 +242,21 @@ def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
                 raw = archive.read(member)
             except Exception as exc:  # zipfile raises several types on a damaged member
                 raise InputError(f"cannot be unpacked ({exc})", file=where) from None
-            sheets.append((base[:-4], where, _csv_rows(raw, where)))
+            sheets.append((stem, where, _csv_rows(raw, where)))
     return sheets
+
+
+_SPREADSHEETS = ("xlsx", "xlsm", "xls", "xlsb", "ods", "numbers")
+
+
+def _check_other_member(stem: str, suffix: str, where: str) -> None:
+    """A ZIP member that is not a text sheet: refused if it looks like one (else ignored)."""
+    if stem.strip().lower() in _BUNDLE_SHEETS or suffix in _SPREADSHEETS:
+        raise InputError(
+            "a ZIP bundle holds one CSV file per sheet and this file cannot be read as one; "
+            f"save {stem} as CSV ({stem}.csv), or upload the workbook itself as .xlsx",
+            file=where,
+        )
 
 
 def read_bundle_tables(name: str, data: bytes) -> dict[str, pd.DataFrame]:

@@ -88,6 +88,22 @@ def parse_text(value: object) -> str | None:
 
 
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0*)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+"""``2.000``: a European thousands separator, or three decimals? Refused as ambiguous."""
+
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+"""The error values Excel shows (and writes to CSV) in place of a failed formula's result."""
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error a cell holds (``#N/A``, ``#DIV/0!``, ...), alone or in a list."""
+    if not isinstance(value, str) or "#" not in value:
+        return None
+    parts = (part.strip().upper() for part in re.split(r"[;,]", value))
+    return next((part for part in parts if part in EXCEL_ERRORS), None)
 
 
 def parse_int(value: object) -> int | None:
@@ -103,6 +119,8 @@ def parse_int(value: object) -> int | None:
             raise BadCell(f"'{value}' must be a whole number")
         return int(value)
     text = str(value).strip()
+    if _GROUPED.fullmatch(text):
+        raise BadCell(_ambiguous(text))
     try:
         number = Decimal(text.split(".")[0] if _INTEGRAL.fullmatch(text) else text)
     except InvalidOperation:
@@ -114,6 +132,13 @@ def parse_int(value: object) -> int | None:
     if number != number.to_integral_value():
         raise BadCell(f"'{short_text(text)}' must be a whole number")
     return int(number)
+
+
+def _ambiguous(text: str) -> str:
+    """The message for ``2.000``: thousands or decimals? Both readings, when whole."""
+    grouped, decimal = int(text.replace(".", "")), Decimal(text)
+    other = f" (or {int(decimal)})" if decimal == decimal.to_integral_value() else ""
+    return f"'{text}' is ambiguous: a thousands separator or decimals? write {grouped}{other}"
 
 
 def short_text(text: str) -> str:
@@ -194,13 +219,17 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_moment(value: object, start: dt.datetime | None) -> int | None:
-    """Minutes from the horizon start: a whole number, or a date-time when start is set."""
+    """Minutes from the horizon start: a whole number, or a date-time when start is set.
+
+    A time-zone offset is converted to the start's; naive times are in the start's offset.
+    Seconds are refused (never cut): a time must fall on a whole minute.
+    """
     if is_blank(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return parse_int(value)
     text = str(value).strip()
-    if re.fullmatch(r"-?\d+(\.0+)?", text):
+    if re.fullmatch(r"-?\d+(\.0+)?", text) or _GROUPED.fullmatch(text):
         return parse_int(text)
     if start is None:
         raise BadCell(f"'{text}' must be minutes (the project has no start date-time)")
@@ -214,7 +243,17 @@ def parse_moment(value: object, start: dt.datetime | None) -> int | None:
             raise BadCell(
                 f"'{text}' must be minutes or a date-time like 2026-12-07 08:00"
             ) from None
-    return int((when.replace(tzinfo=None) - start).total_seconds() // 60)
+    if when.tzinfo is not None and start.tzinfo is None:
+        raise BadCell(
+            f"'{text}' has a time-zone offset but the setting 'start' has none; "
+            "remove the offset or give 'start' one too (like 2026-12-07 00:00+01:00)"
+        )
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=start.tzinfo)
+    seconds = round((when - start).total_seconds())
+    if seconds % 60:
+        raise BadCell(f"'{text}' must be a whole minute (no seconds; they are not rounded)")
+    return seconds // 60
 
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([ap])\.?\s*m\.?)?", re.IGNORECASE)

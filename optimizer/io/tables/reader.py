@@ -82,6 +82,8 @@ class TableReader:
     def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
         self.tables = tables
         self.errors: list[CellError] = []
+        self._record_rows: dict[str, list[int]] = {}
+        self._id_rows: dict[str, dict[str, int]] = {}
 
     def rows(self, sheet: str) -> Iterable[tuple[int, dict[str, Any]]]:
         """(number, values) of each non-blank row; see ``row_numbers`` for the number."""
@@ -95,9 +97,26 @@ class TableReader:
             yield number, values
 
     def row_of_record(self, sheet: str, position: int) -> int:
-        """The number of the row that made the ``position``-th record (0-based) of a sheet."""
-        numbers = [number for number, _ in self.rows(sheet)]
+        """The number of the row that made the ``position``-th record (0-based) of a sheet.
+
+        The numbers are found once per sheet: a file with many bad rows stays fast.
+        """
+        numbers = self._record_rows.get(sheet)
+        if numbers is None:
+            numbers = self._record_rows[sheet] = [number for number, _ in self.rows(sheet)]
         return numbers[position] if 0 <= position < len(numbers) else 0
+
+    def row_of_id(self, sheet: str, ident: str) -> int:
+        """The number of the first row whose ``id`` is ``ident`` (0: none)."""
+        rows = self._id_rows.get(sheet)
+        if rows is None:
+            frame = self.tables.get(sheet)
+            rows = {}
+            if frame is not None and "id" in frame.columns:
+                for number, value in zip(row_numbers(frame), frame["id"], strict=True):
+                    rows.setdefault(parse_text(value) or "", number)
+            self._id_rows[sheet] = rows
+        return rows.get(ident, 0)
 
     def cell(
         self,
@@ -181,11 +200,5 @@ def _locate(
         sheet = {"task": "tasks", "room": "rooms", "staff": "staff", "shift": "shifts"}[
             match.group(1)
         ]
-        frame = reader.tables.get(sheet)
-        if frame is not None and "id" in frame.columns:
-            ids = [parse_text(v) for v in frame["id"]]
-            if match.group(2) in ids:
-                row = row_numbers(frame)[ids.index(match.group(2))]
-                return CellError(sheet, row, None, message)
-        return CellError(sheet, 0, None, message)
+        return CellError(sheet, reader.row_of_id(sheet, match.group(2)), None, message)
     return CellError("settings", 0, None, message)

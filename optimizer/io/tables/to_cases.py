@@ -28,6 +28,27 @@ def _setting_int(reader: TableReader, settings: dict[str, str], key: str) -> int
         return None
 
 
+def _start(reader: TableReader, settings: dict[str, str]) -> dt.datetime | None:
+    """The ``start`` setting, on a whole minute; it may carry a time-zone offset.
+
+    Times in the cells are read in (or converted to) the start's offset; the problem
+    keeps the start's wall-clock time.
+    """
+    text = settings.get("start")
+    if not text:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(text)
+    except ValueError:
+        reader.errors.append(CellError("settings", 0, "start", f"'{text}' must be a date-time"))
+        return None
+    if start.second or start.microsecond:
+        message = f"'{text}' must be a whole minute (no seconds)"
+        reader.errors.append(CellError("settings", 0, "start", message))
+        return None
+    return start
+
+
 def case_from_tables(reader: TableReader) -> Any:
     from optimizer.model.cases import (
         CaseProblem,
@@ -43,14 +64,7 @@ def case_from_tables(reader: TableReader) -> Any:
 
     settings = reader.settings()
     missing_setting(reader, settings, "horizon")
-    start: dt.datetime | None = None
-    if settings.get("start"):
-        try:
-            start = dt.datetime.fromisoformat(settings["start"])
-        except ValueError:
-            reader.errors.append(
-                CellError("settings", 0, "start", f"'{settings['start']}' must be a date-time")
-            )
+    start = _start(reader, settings)
     horizon = _setting_int(reader, settings, "horizon")
     turnover = _setting_int(reader, settings, "turnover")
     weights = {
@@ -147,7 +161,7 @@ def case_from_tables(reader: TableReader) -> Any:
         return None
     whole = {
         "name": settings.get("name") or "cases",
-        "start": start,
+        "start": None if start is None else start.replace(tzinfo=None),
         "horizon": horizon,
         "turnover": turnover if turnover is not None else 0,
         "weights": case_weights,
