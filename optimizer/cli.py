@@ -65,15 +65,40 @@ def cli_message(exc: CareallocError) -> str:
     return str(exc)
 
 
+MAX_LISTED_ERRORS = 20
+"""At most this many problems of a table bundle are listed, then how many more there are."""
+
+
+def error_lines(exc: CareallocError) -> tuple[list[str], int]:
+    """The error as the CLI lists it, and how many problems are left out: each problem
+    of a table bundle (the first ``MAX_LISTED_ERRORS``, each with its place), else the
+    one message."""
+    from optimizer.io.tables.cells import TableErrors
+
+    if not isinstance(exc, TableErrors) or len(exc.errors) < 2:
+        return [cli_message(exc)], 0
+    shown = exc.errors[:MAX_LISTED_ERRORS]
+    return [str(error.as_input_error()) for error in shown], len(exc.errors) - len(shown)
+
+
+def print_error(exc: CareallocError) -> None:
+    """``error: …`` on stderr, one line per problem, then how many were not listed."""
+    lines, hidden = error_lines(exc)
+    for line in lines:
+        err.print(Text.assemble(("error:", "bold red"), f" {line}"))
+    if hidden:
+        err.print(f"(and {hidden} more problem(s))")
+
+
 def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn our own errors into one message on stderr and exit code 2."""
+    """Turn our own errors into messages on stderr and exit code 2."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except CareallocError as exc:
-            err.print(Text.assemble(("error:", "bold red"), f" {cli_message(exc)}"))
+            print_error(exc)
             raise typer.Exit(2) from None
         except OSError as exc:  # a file we were told to read or write
             where = f"{exc.filename}: " if exc.filename else ""

@@ -14,6 +14,7 @@ import pytest
 from icalendar import Calendar
 
 from dashboards.samples import small_theatre, small_ward
+from optimizer.errors import InputError
 from optimizer.io.excel_export import export_xlsx
 from optimizer.io.ics import roster_calendars, schedule_calendars
 from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
@@ -87,8 +88,16 @@ def test_formula_like_text_is_stored_as_text_in_the_readable_workbook() -> None:
     assert [hours.cell(row, 2).value for row in range(2, 6)] == TRICKY[:4]
 
 
+def _formula_like_ward() -> RosterProblem:
+    """The tricky ward without Excel error words, which the reader refuses (next test)."""
+    data = _tricky_ward().model_dump()
+    data["staff"][3]["name"] = "=N/A"
+    data["staff"][1]["grade"] = "=REF"
+    return RosterProblem.model_validate(data)
+
+
 def test_formula_like_text_survives_the_input_bundle_round_trip() -> None:
-    problem = _tricky_ward()
+    problem = _formula_like_ward()
     data = tables_to_xlsx(problem_tables(problem))
     assert [c.coordinate for c in _cells(_book(data)) if c.data_type in ("f", "e")] == []
     back = read_bundle("ward.xlsx", data)
@@ -96,22 +105,31 @@ def test_formula_like_text_survives_the_input_bundle_round_trip() -> None:
     assert back.name == "=Ward 7" and back.shifts[0].name == "=Day"
     assert [(p.name, p.grade) for p in back.staff][:2] == [
         ("=Smith, J", "=RN"),
-        (TRICKY[1], "#REF!"),
+        (TRICKY[1], "=REF"),
     ]
+
+
+def test_an_excel_error_word_comes_back_as_a_clear_refusal() -> None:
+    # Written as text, but on reading "#REF!" is what a failed formula leaves behind.
+    data = tables_to_xlsx(problem_tables(_tricky_ward()))
+    with pytest.raises(
+        InputError, match=r"\[staff\]:3, field 'grade': holds the Excel error #REF!"
+    ):
+        read_bundle("ward.xlsx", data)
 
 
 def test_formula_like_case_names_survive_the_input_bundle_round_trip() -> None:
     data = small_theatre().model_dump()
     data["tasks"][0]["name"] = "=Case 1"
     data["tasks"][0]["procedure"] = "=Hip"
-    data["rooms"][0]["name"] = "#N/A"
+    data["rooms"][0]["name"] = "@Theatre"
     problem = CaseProblem.model_validate(data)
     back = read_bundle("theatre.xlsx", tables_to_xlsx(problem_tables(problem)))
     assert back == problem
     assert (back.tasks[0].name, back.tasks[0].procedure, back.rooms[0].name) == (
         "=Case 1",
         "=Hip",
-        "#N/A",
+        "@Theatre",
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import CSV_UTF8_HINT, is_whole_number, read_text
+from optimizer.io.load import is_whole_number, read_bytes
 from optimizer.model.result import Assignment, RosterSolution
 
 HEADER = ("staff", "day", "shift")
@@ -33,16 +33,28 @@ def write_roster_csv(solution: RosterSolution, path: str | Path) -> None:
     Path(path).write_text(roster_to_csv(solution), encoding="utf-8")
 
 
+def read_csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """(line, cells) of each row of a CSV file separated by commas, semicolons or tabs,
+    with or without Excel's ``sep=`` first line (read as bundle CSVs are)."""
+    from optimizer.io.tables.bundle import _csv_rows
+
+    return [
+        (line, [str(cell) for cell in cells])
+        for line, cells in _csv_rows(read_bytes(path), str(path))
+    ]
+
+
 def read_roster_csv(path: str | Path) -> RosterSolution:
     """Read a ``staff,day,shift`` CSV; bad rows name the file and line."""
     path = Path(path)
-    rows = list(csv.reader(io.StringIO(read_text(path, CSV_UTF8_HINT))))
-    if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
+    rows = read_csv_rows(path)
+    if not rows or tuple(cell.strip().lower() for cell in rows[0][1]) != HEADER:
+        line = rows[0][0] if rows else 1
         raise InputError(
-            "the first line must be the header staff,day,shift", file=str(path), line=1
+            "the first line must be the header staff,day,shift", file=str(path), line=line
         )
     assignments = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 3:

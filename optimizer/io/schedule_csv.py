@@ -17,7 +17,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import CSV_UTF8_HINT, is_whole_number, read_text
+from optimizer.io.load import is_whole_number
+from optimizer.io.roster_csv import read_csv_rows
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -55,14 +56,16 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
     """Read a ``task,start,end,staff,resources`` CSV; bad rows name file and line."""
     path = Path(path)
     where = str(path)
-    rows = list(csv.reader(io.StringIO(read_text(path, CSV_UTF8_HINT))))
-    if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
+    rows = read_csv_rows(path)
+    if not rows or tuple(cell.strip().lower() for cell in rows[0][1]) != HEADER:
         raise InputError(
-            "the first line must be the header task,start,end,staff,resources", file=where, line=1
+            "the first line must be the header task,start,end,staff,resources",
+            file=where,
+            line=rows[0][0] if rows else 1,
         )
     placed: list[ScheduledTask] = []
     seen: set[str] = set()
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(HEADER):

@@ -328,7 +328,13 @@ class RosterProblem(Record):
 
         def day_ok(day: int, where: str) -> None:
             if day >= self.num_days:
-                errors.append(f"{where}: day {day} is outside the horizon 0–{self.num_days - 1}")
+                last = self.num_days - 1
+                try:
+                    dates = f" ({self.date_of(day)}) is outside the horizon 0–{last} "
+                    dates += f"({self.start_date} to {self.date_of(last)})"
+                except OverflowError:  # past year 9999: the days alone say it
+                    dates = f" is outside the horizon 0–{last}"
+                errors.append(f"{where}: day {day}{dates}")
 
         def shift_ok(shift: str | None, where: str) -> None:
             if shift is not None and shift not in known_shifts:

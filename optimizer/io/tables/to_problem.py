@@ -52,7 +52,10 @@ def layout_errors(tables: Mapping[str, pd.DataFrame], kind: str) -> list[CellErr
                 message = f"the column '{column}' appears {count} times; give each column once"
                 errors.append(CellError(sheet, 0, column, message))
         for column in dict.fromkeys(c for c in columns if c and c not in known):
-            errors.append(CellError(sheet, 0, column, f"unknown column '{column}'"))
+            message = (
+                f"unknown column '{column}'; the {sheet} sheet has the columns {', '.join(known)}"
+            )
+            errors.append(CellError(sheet, 0, column, message))
         if has_rows(frame):
             for column in REQUIRED_COLUMNS[kind].get(sheet, ()):
                 if column not in columns:
