@@ -35,8 +35,12 @@ KEPT_WIDGETS = (
     "data_family",
     "sheet_roster",
     "sheet_cases",
+    "scenario_limit",  # the Changes page's re-plan time limit
 )
 """The settings that survive a page switch (time limits, seeds, plan and table pickers)."""
+KEPT_PREFIXES = ("replan_now_",)
+"""Settings kept the same way whose key ends in a version: the case re-plan's "now" (its
+key names the plan's version, so a new plan starts over at its own first minute)."""
 
 
 def solve_controls(family: Family, default_limit: int = 20) -> None:
@@ -76,15 +80,19 @@ def _kept(key: str, default: Any) -> str:
     return key
 
 
-def keep_widget_values(keys: tuple[str, ...] = KEPT_WIDGETS) -> None:
-    """Carry the settings in ``keys`` over page switches (``app.py`` calls this every run).
+def keep_widget_values(
+    keys: tuple[str, ...] = KEPT_WIDGETS, prefixes: tuple[str, ...] = KEPT_PREFIXES
+) -> None:
+    """Carry the settings in ``keys`` or starting with one of ``prefixes`` over page
+    switches (``app.py`` calls this every run).
 
     Streamlit forgets the value of a widget that a run does not draw, so a setting made on
     one page would be back at its default after a visit to another. The last value of each
     widget is copied to a plain session key and put back while its widget is not drawn.
     """
     kept: dict[str, Any] = st.session_state.setdefault(KEPT, {})
-    for key in keys:
+    named = [str(key) for key in (*st.session_state.keys(), *kept)]
+    for key in dict.fromkeys((*keys, *(k for k in named if k.startswith(prefixes)))):
         if key in st.session_state:
             kept[key] = st.session_state[key]
         elif key in kept:

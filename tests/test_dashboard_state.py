@@ -3,6 +3,7 @@ the penalty filter per result, honest status lines and the cancelled diagnosis."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import time
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards import solver_child
+from dashboards import solver_child, whatif
 from dashboards.jobs import Snapshot
 from dashboards.samples import small_theatre, small_ward
 from dashboards.solver_child import DIAGNOSIS_CANCELLED
@@ -158,6 +159,28 @@ def test_solve_settings_and_pickers_survive_page_switches() -> None:
     }
     job.cancel()
     assert job.wait(TIMEOUT)
+
+
+def test_case_replan_now_and_time_limit_survive_page_switches() -> None:
+    ws = Workspace()
+    problem = small_theatre()
+    ws.cases.set_problem(problem)
+    result, _ = solve_verified(problem, time_limit=5)
+    ws.cases.set_result(result)
+    ws.pending["cases"] = whatif.with_closed_room(problem, "OR2", None)[0], ["OR2 closed"]
+    assert problem.start is not None
+    now = problem.start + dt.timedelta(hours=9, minutes=30)
+    at = go(app_test(ws), "changes")
+    at.radio(key="plan_choice").set_value("Case schedule").run()
+    key = f"replan_now_{ws.cases.version}"
+    at.datetime_input(key=key).set_value(now)
+    at.number_input(key="scenario_limit").set_value(7)
+    at.run()
+    at = go(at, "data")
+    at = go(at, "cases")
+    at = go(at, "changes")
+    assert at.datetime_input(key=key).value == now
+    assert at.number_input(key="scenario_limit").value == 7
 
 
 def penalty_view(at: AppTest) -> tuple[list[str], int, str]:

@@ -49,6 +49,23 @@ def _start(reader: TableReader, settings: dict[str, str]) -> dt.datetime | None:
     return start
 
 
+_UNREAD_START = dt.datetime(2000, 1, 1)
+"""Stands for a ``start`` that is there but unreadable, to check the cells that need none."""
+
+
+def _needs_start(value: object) -> bool:
+    """Whether a time cell is a date-time (not minutes), so reading it needs the start."""
+    try:
+        parse_moment(value, None)
+    except BadCell:
+        try:
+            dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 def case_from_tables(reader: TableReader) -> Any:
     from optimizer.model.cases import (
         CaseProblem,
@@ -65,6 +82,7 @@ def case_from_tables(reader: TableReader) -> Any:
     settings = reader.settings()
     missing_setting(reader, settings, "horizon")
     start = _start(reader, settings)
+    start_unread = start is None and bool(settings.get("start"))
     horizon = _setting_int(reader, settings, "horizon")
     turnover = _setting_int(reader, settings, "turnover")
     weights = {
@@ -73,8 +91,18 @@ def case_from_tables(reader: TableReader) -> Any:
     fields = {field: key for key, field in CASE_WEIGHT_SETTINGS.items()}
     case_weights = reader.record("settings", 0, CaseWeights, weights, fields)
 
+    unplaced: set[tuple[str, int]] = set()  # rows with a date-time while the start is unread
+
     def moment(sheet: str, row: int, v: dict[str, Any], column: str) -> int | None:
-        return reader.cell(sheet, row, v, column, lambda x: parse_moment(x, start))
+        if start_unread and _needs_start(v.get(column)):
+            unplaced.add((sheet, row))  # the start's own error is reported; don't repeat it
+            return None
+        known = _UNREAD_START if start_unread else start  # unread: only minutes get this far
+        return reader.cell(sheet, row, v, column, lambda x: parse_moment(x, known))
+
+    def checked(sheet: str, row: int, model: Any, data: dict[str, Any]) -> Any:
+        """The row's record; None when it is bad (reported) or waits for the unread start."""
+        return None if (sheet, row) in unplaced else reader.record(sheet, row, model, data, {})
 
     openings: dict[str, list[Any]] = {}
     for row, v in reader.rows("openings"):
@@ -84,7 +112,10 @@ def case_from_tables(reader: TableReader) -> Any:
             "end": moment("openings", row, v, "end"),
             "overtime": reader.cell("openings", row, v, "overtime", parse_int),
         }
-        openings.setdefault(room, []).append(reader.record("openings", row, Opening, data, {}))
+        opening = checked("openings", row, Opening, data)
+        kept = openings.setdefault(room, [])  # its room is checked even when the row is not kept
+        if opening is not None:  # a bad one is reported on its row, not again on its room
+            kept.append(opening)
     windows: dict[str, list[Any]] = {}
     for row, v in reader.rows("availability"):
         person = reader.cell("availability", row, v, "staff", parse_text) or ""
@@ -92,7 +123,10 @@ def case_from_tables(reader: TableReader) -> Any:
             "start": moment("availability", row, v, "start"),
             "end": moment("availability", row, v, "end"),
         }
-        windows.setdefault(person, []).append(reader.record("availability", row, Window, data, {}))
+        window = checked("availability", row, Window, data)
+        person_windows = windows.setdefault(person, [])
+        if window is not None:  # a bad one is reported on its row, not again on its staff
+            person_windows.append(window)
     tasks = []
     for row, v in reader.rows("tasks"):
         team = reader.cell("tasks", row, v, "team", parse_map) or {}
@@ -112,7 +146,7 @@ def case_from_tables(reader: TableReader) -> Any:
             "room_needs": reader.cell("tasks", row, v, "room_needs", parse_list),
             "resources": reader.cell("tasks", row, v, "resources", parse_map),
         }
-        tasks.append(reader.record("tasks", row, Task, data, {}))
+        tasks.append(checked("tasks", row, Task, data))
     rooms = []
     for row, v in reader.rows("rooms"):
         rid = reader.cell("rooms", row, v, "id", parse_text)
