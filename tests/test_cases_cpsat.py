@@ -291,3 +291,24 @@ def test_milp_backend_is_refused_for_case_scheduling() -> None:
     prob = CaseProblem(horizon=100, tasks=tasks(1))
     with pytest.raises(InputError, match="backend 'milp' does not do case scheduling; use cpsat"):
         solve(prob, backend="milp")
+
+
+def test_a_precedence_chain_through_a_task_left_out_does_not_keep_its_ends_apart() -> None:
+    # A -> B -> C with B optional (free to leave out): left out, B binds nothing, so A and
+    # C may run side by side, both on time (the redundant cliques once assumed otherwise
+    # and proved 10 "optimal").
+    problem = CaseProblem(
+        horizon=100,
+        weights=CaseWeights(unscheduled=0, tardiness=1, overtime=0, makespan=0),
+        tasks=[
+            Task(id="A", duration=10, due=10, resources={"X": 1}),
+            Task(id="B", duration=10, optional=True, unscheduled_penalty=0),
+            Task(id="C", duration=10, due=10),
+        ],
+        resources=[Resource(id="X", capacity=5)],
+        precedences=[Precedence(before="A", after="B"), Precedence(before="B", after="C")],
+    )
+    result, _ = solve_verified(problem, time_limit=20)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective == 0
+    assert result.schedule is not None and result.schedule.unscheduled == ("B",)

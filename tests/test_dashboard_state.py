@@ -21,23 +21,11 @@ from dashboards.state import Workspace, demo_roster
 from dashboards.widgets import _progress_text
 from optimizer.model.result import ProgressPoint, Result, SolveStatus
 from optimizer.model.roster import RosterProblem, ShiftRequest
+from tests.test_dashboard_roster import page_test
 from tests.verify import solve_verified, verify_result
 
 APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
 TIMEOUT = 60
-
-
-def page_script(page: str) -> None:
-    """The AppTest script: render one page over the session's workspace."""
-    import importlib
-
-    importlib.import_module(f"dashboards.views.{page}").render()
-
-
-def page_test(page: str, ws: Workspace) -> AppTest:
-    at = AppTest.from_function(page_script, kwargs={"page": page}, default_timeout=TIMEOUT)
-    at.session_state["workspace"] = ws
-    return at.run()
 
 
 def app_test(ws: Workspace) -> AppTest:

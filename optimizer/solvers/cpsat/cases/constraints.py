@@ -242,7 +242,8 @@ _MAX_CLIQUE_TASKS = 400
 
 
 def _never_overlap(cv: CaseVariables, active: list[int]) -> dict[int, set[int]]:
-    """For each task, the tasks it can never run beside (resources or precedence)."""
+    """For each task, the tasks it can never run beside (resources, or a chain of
+    precedences through tasks that are always placed)."""
     problem = cv.problem
     apart: dict[int, set[int]] = {i: set() for i in active}
     capacity = {r.id: r.capacity for r in problem.resources}
@@ -257,13 +258,18 @@ def _never_overlap(cv: CaseVariables, active: list[int]) -> dict[int, set[int]]:
     for prec in problem.precedences:
         if prec.min_lag >= 0:
             after[problem.task_index[prec.before]].append(problem.task_index[prec.after])
+    # A precedence binds only when both tasks are placed, so a chain reaches past a
+    # task only if that task is always placed (the chain's ends may be optional: their
+    # intervals are, and a no-overlap ignores an absent interval).
+    placed = [problem.must_schedule(t) for t in problem.tasks]
     for i in active:
         stack, reached = list(after[i]), set()
         while stack:
             j = stack.pop()
             if j not in reached:
                 reached.add(j)
-                stack.extend(after[j])
+                if placed[j]:
+                    stack.extend(after[j])
         for j in reached:
             if j in apart and j != i:
                 apart[i].add(j)
