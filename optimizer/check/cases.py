@@ -59,7 +59,14 @@ def _placed_tasks(
         else:
             placed[item.task] = item
     for task_id in schedule.unscheduled:
-        if task_id in placed:
+        if task_id not in problem.task_index:
+            _violate(
+                report,
+                "unknown_task",
+                f"unknown task '{task_id}' listed as unscheduled",
+                task=task_id,
+            )
+        elif task_id in placed:
             _violate(
                 report,
                 "duplicate",
@@ -100,6 +107,7 @@ def _check_task(problem: CaseProblem, task: Task, item: ScheduledTask, report: C
         )
     _check_room_choice(problem, task, item, report)
     _check_team(problem, task, item, report)
+    _check_listed_resources(problem, task, item, report)
     pin = problem.pin_of(tid)
     if pin is not None:
         if pin.start is not None and item.start != pin.start:
@@ -119,6 +127,48 @@ def _check_task(problem: CaseProblem, task: Task, item: ScheduledTask, report: C
                     task=tid,
                     staff=name,
                 )
+
+
+def _check_listed_resources(
+    problem: CaseProblem, task: Task, item: ScheduledTask, report: CheckReport
+) -> None:
+    """Listed resources, when any are listed, are known and exactly the task's own.
+
+    An empty list means "not listed" (warm starts and hand-made schedules leave it
+    out); capacity is always checked from the task's needs, never from the list.
+    """
+    tid = task.id
+    listed = list(item.resources)
+    if not listed:
+        return
+    if len(set(listed)) != len(listed):
+        _violate(report, "resources", f"task '{tid}' lists a resource twice", task=tid)
+    for rid in dict.fromkeys(listed):
+        if rid in problem.resource_index:
+            if rid not in task.resources:
+                _violate(
+                    report,
+                    "resources",
+                    f"task '{tid}' lists resource '{rid}' it does not use",
+                    task=tid,
+                )
+        elif rid in problem.room_index:
+            _violate(
+                report,
+                "resources",
+                f"task '{tid}' lists room '{rid}' among its resources (the room goes in 'room')",
+                task=tid,
+            )
+        else:
+            _violate(report, "resources", f"task '{tid}': unknown resource '{rid}'", task=tid)
+    for rid in task.resources:
+        if rid not in listed:
+            _violate(
+                report,
+                "resources",
+                f"task '{tid}' uses resource '{rid}' but does not list it",
+                task=tid,
+            )
 
 
 def _check_room_choice(
