@@ -113,18 +113,29 @@ class _RosterChecker:
                 )
 
     def check_successions(self) -> None:
+        """Next-day pairs, and rest rules that reach ``k >= 2`` days ahead."""
+        later: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for first, second, k in self.problem.forbidden_later_successions():
+            later[first].append((second, k))
         forbidden = self.problem.forbidden_successions()
         for (staff_id, day), shift in self.shift_of.items():
             following = self.shift_of.get((staff_id, day + 1))
             if following is not None and (shift, following) in forbidden:
-                self._violate(
-                    "succession",
-                    f"{self._name(staff_id)}: {self.problem.shift(following).label} on "
-                    f"{self._day(day + 1)} may not follow {self.problem.shift(shift).label}",
-                    staff=staff_id,
-                    days=(day, day + 1),
-                    shift=following,
-                )
+                self._succession(staff_id, day, shift, day + 1, following)
+            for second, k in later.get(shift, ()):
+                if self.shift_of.get((staff_id, day + k)) == second:
+                    self._succession(staff_id, day, shift, day + k, second)
+
+    def _succession(self, staff_id: str, day: int, shift: str, later: int, second: str) -> None:
+        self._violate(
+            "succession",
+            f"{self._name(staff_id)}: {self.problem.shift(second).label} on "
+            f"{self._day(later)} may not follow {self.problem.shift(shift).label} "
+            f"on {self._day(day)}",
+            staff=staff_id,
+            days=(day, later),
+            shift=second,
+        )
 
     def check_contracts(self) -> None:
         problem = self.problem

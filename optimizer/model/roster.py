@@ -84,6 +84,15 @@ class ShiftType(Record):
         return self.end > DAY_MINUTES + 60 or self.start >= 20 * 60
 
 
+def _breaks_rest(first: ShiftType, second: ShiftType, days_later: int) -> bool:
+    """True if ``second``, ``days_later`` days after ``first``, starts before ``first``
+    ends or within ``first``'s minimum rest."""
+    rest = days_later * DAY_MINUTES + second.start - first.end
+    if rest < 0:
+        return True
+    return first.min_rest_hours is not None and rest < first.min_rest_hours * 60
+
+
 class Contract(Record):
     """Working-time rules for one staff member (all hard)."""
 
@@ -298,16 +307,35 @@ class RosterProblem(Record):
         return [groups[key] for key in sorted(groups)]
 
     def forbidden_successions(self) -> set[tuple[str, str]]:
-        """(shift today, shift tomorrow) pairs that break a succession or rest rule."""
+        """(shift today, shift tomorrow) pairs that break a succession or rest rule.
+
+        Shifts that overlap across midnight always form such a pair, rest rule or not.
+        """
         pairs: set[tuple[str, str]] = set()
         for first in self.shifts:
             pairs.update((first.id, nxt) for nxt in first.forbidden_next)
-            if first.min_rest_hours is not None:
-                for second in self.shifts:
-                    rest = DAY_MINUTES + second.start - first.end
-                    if rest < first.min_rest_hours * 60:
-                        pairs.add((first.id, second.id))
+            for second in self.shifts:
+                if _breaks_rest(first, second, 1):
+                    pairs.add((first.id, second.id))
         return pairs
+
+    def forbidden_later_successions(self) -> set[tuple[str, str, int]]:
+        """(first shift, later shift, k) triples, k >= 2 days apart, that break a rest rule.
+
+        Only a ``min_rest_hours`` above about a day yields any; the next-day pairs are
+        :meth:`forbidden_successions`.
+        """
+        triples: set[tuple[str, str, int]] = set()
+        for first in self.shifts:
+            if first.min_rest_hours is None:
+                continue
+            k = 2
+            while k * DAY_MINUTES - first.end < first.min_rest_hours * 60:
+                for second in self.shifts:
+                    if _breaks_rest(first, second, k):
+                        triples.add((first.id, second.id, k))
+                k += 1
+        return triples
 
     def unavailable(self, staff_id: str, day: int, shift_id: str) -> bool:
         return any(u.staff == staff_id and u.covers(day, shift_id) for u in self.unavailability)
@@ -390,11 +418,19 @@ class RosterProblem(Record):
                         )
                         break
         if self.baseline is not None:
+            published: dict[tuple[str, int], str] = {}
             for i, worked in enumerate(self.baseline.assignments):
                 where = f"baseline[{i}] of '{worked.staff}' (day {worked.day})"
                 staff_ok(worked.staff, where)
                 day_ok(worked.day, where)
                 shift_ok(worked.shift, where)
+                earlier = published.get((worked.staff, worked.day))
+                if earlier is not None:
+                    errors.append(
+                        f"{where}: the day is in the baseline twice "
+                        f"(shifts '{earlier}' and '{worked.shift}')"
+                    )
+                published.setdefault((worked.staff, worked.day), worked.shift)
         if errors:
             raise ValueError("; ".join(errors))
         return self

@@ -63,13 +63,20 @@ class RosterConstraints:
                 self.model.add(var == 1)
 
     def _forbidden_successions(self) -> None:
-        """x[d, a] + sum_{b forbidden after a} x[d+1, b] <= 1 (valid: one shift a day).
+        """x[d, a] + sum_{b forbidden after a} x[d+k, b] <= 1 (valid: one shift a day).
 
-        Shifts with the same forbidden set share one 0/1 sum of the next day's
-        shifts, which keeps this rule small when many shifts forbid the same ones.
+        ``k`` is 1 for successions and next-day rest, 2 or more for long rests. Shifts
+        with the same forbidden set share one 0/1 sum of the later day's shifts, which
+        keeps this rule small when many shifts forbid the same ones.
         """
+        self._forbid_pairs(self.index.successions, 1)
+        for k, pairs in self.index.later_successions.items():
+            self._forbid_pairs(pairs, k)
+
+    def _forbid_pairs(self, pairs: list[tuple[int, int]], k: int) -> None:
+        """No shift ``a`` on day d followed by ``b`` on day d+k, for each (a, b)."""
         after: dict[int, list[int]] = {}
-        for a, b in self.index.successions:
+        for a, b in pairs:
             after.setdefault(a, []).append(b)
         groups: dict[tuple[int, ...], list[int]] = {}
         for a, blocked in after.items():
@@ -77,12 +84,12 @@ class RosterConstraints:
         model = self.model
         for e in range(self.index.num_staff):
             rows = self.rv.by_staff_day[e]
-            for d in range(self.index.num_days - 1):
+            for d in range(self.index.num_days - k):
                 today = dict(rows[d])
-                tomorrow = dict(rows[d + 1])
+                later = dict(rows[d + k])
                 for forbidden, firsts in groups.items():
                     present = [today[a] for a in firsts if a in today]
-                    nxt = [tomorrow[b] for b in forbidden if b in tomorrow]
+                    nxt = [later[b] for b in forbidden if b in later]
                     if not present or not nxt:
                         continue
                     if len(present) == 1 or len(nxt) == 1:

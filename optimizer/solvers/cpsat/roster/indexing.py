@@ -26,6 +26,8 @@ class RosterIndex:
     """(staff, shift) pairs a contract forbids (max shifts of that type is 0)."""
     pins: dict[tuple[int, int], int | None] = field(default_factory=dict)
     successions: list[tuple[int, int]] = field(default_factory=list)
+    later_successions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    """k -> (first, second) shift pairs that may not be worked k >= 2 days apart (rest)."""
     skills: list[set[str]] = field(default_factory=list)
 
     @classmethod
@@ -58,6 +60,8 @@ class RosterIndex:
         index.successions = sorted(
             (shift_of[a], shift_of[b]) for a, b in problem.forbidden_successions()
         )
+        for a, b, k in sorted(problem.forbidden_later_successions()):
+            index.later_successions.setdefault(k, []).append((shift_of[a], shift_of[b]))
         return index
 
     def may_work(self, e: int, d: int, s: int) -> bool:

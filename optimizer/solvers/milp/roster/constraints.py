@@ -87,17 +87,24 @@ class RosterConstraints:
                 self._add(self.v.x[p, pin.day, t] == 1, f"pin_{i}")
 
     def _forbidden_successions(self) -> None:
-        followers: dict[int, list[int]] = {}
+        """x[p, d, t] + sum of the forbidden followers on day d+k <= 1.
+
+        ``k`` is 1 for successions and next-day rest, 2 or more for long rests.
+        """
         index = self.problem.shift_index
+        followers: dict[tuple[int, int], list[int]] = {}
         for first, second in self.problem.forbidden_successions():
-            followers.setdefault(index[first], []).append(index[second])
+            followers.setdefault((1, index[first]), []).append(index[second])
+        for first, second, k in self.problem.forbidden_later_successions():
+            followers.setdefault((k, index[first]), []).append(index[second])
         x = self.v.x
         for p, d in self._staff_days():
-            if d + 1 >= self.v.num_days:
-                continue
-            for t, nexts in followers.items():
-                tomorrow = pulp.lpSum(x[p, d + 1, u] for u in nexts)
-                self._add(x[p, d, t] + tomorrow <= 1, f"succession_{p}_{d}_{t}")
+            for (k, t), nexts in sorted(followers.items()):
+                if d + k >= self.v.num_days:
+                    continue
+                later = pulp.lpSum(x[p, d + k, u] for u in nexts)
+                name = f"succession_{p}_{d}_{t}" if k == 1 else f"rest_{p}_{d}_{t}_{k}"
+                self._add(x[p, d, t] + later <= 1, name)
 
     def _max_shifts_per_type(self) -> None:
         for p, person in enumerate(self.problem.staff):
