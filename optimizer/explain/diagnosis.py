@@ -301,6 +301,9 @@ def _candidates(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iterat
             day = _day_span(problem, member.days)
             yield problem, frozenset([member]), f"unpin {who} on {day} ({label})"
     elif head.rule == "succession":
+        first, last = head.days[0], head.days[-1]
+        if last - first > 1:  # a long rest reaching beyond the next day
+            when = f"{problem.day_label(first)} and {problem.day_label(last)}"
         yield (
             problem,
             frozenset(group),

@@ -2,11 +2,12 @@
 literal per hard-rule instance, and an irreducible conflicting subset of them.
 
 Every rule instance (one person's contract limit, one pin, one day of one leave
-record, one hard cover minimum, one person's day-to-day succession) is enforced
-only when its literal is assumed. CP-SAT returns a set of assumptions sufficient
-for infeasibility; a deletion filter then removes every member whose removal
-leaves the rest infeasible, so the result is irreducible (when every check
-finished within the time limit). "One shift a day" is structural and always holds.
+record, one hard cover minimum, one person's succession or rest rule between two
+days, the next or a later one) is enforced only when its literal is assumed. CP-SAT
+returns a set of assumptions sufficient for infeasibility; a deletion filter then
+removes every member whose removal leaves the rest infeasible, so the result is
+irreducible (when every check finished within the time limit). "One shift a day" is
+structural and always holds.
 """
 
 from __future__ import annotations
@@ -113,20 +114,27 @@ class _FeasibilityModel:
                 self.model.add_implication(literal, self.x[p, pin.day, t])
 
     def _successions(self) -> None:
-        pairs = self.problem.forbidden_successions()
+        """One instance per person and pair of days a succession or rest rule links:
+        (d, d + 1) for next-day pairs, (d, d + k) for rests reaching k >= 2 days ahead."""
         index = self.problem.shift_index
+        by_gap: dict[int, list[tuple[str, str]]] = {}
+        if pairs := self.problem.forbidden_successions():
+            by_gap[1] = sorted(pairs)
+        for first, second, k in sorted(self.problem.forbidden_later_successions()):
+            by_gap.setdefault(k, []).append((first, second))
         for p, person in enumerate(self.problem.staff):
             for d in range(self.problem.num_days - 1):
-                if not pairs:
-                    break
-                literal = self._literal(RuleInstance("succession", person.id, (d, d + 1)))
-                for first, second in pairs:
-                    self.model.add_bool_or(
-                        [
-                            self.x[p, d, index[first]].negated(),
-                            self.x[p, d + 1, index[second]].negated(),
-                        ]
-                    ).only_enforce_if(literal)
+                for k, gap_pairs in sorted(by_gap.items()):
+                    if d + k >= self.problem.num_days:
+                        break
+                    literal = self._literal(RuleInstance("succession", person.id, (d, d + k)))
+                    for first, second in gap_pairs:
+                        self.model.add_bool_or(
+                            [
+                                self.x[p, d, index[first]].negated(),
+                                self.x[p, d + k, index[second]].negated(),
+                            ]
+                        ).only_enforce_if(literal)
 
     def _contracts(self) -> None:
         problem = self.problem

@@ -3,10 +3,11 @@
 Day by day, each person either must work (a run shorter than its minimum, a pin),
 must rest (a rest shorter than its minimum, the maximum run reached, a weekend
 over the limit), or may choose; free people take the shift with the most
-uncovered demand, while honouring unavailability, successions and per-type,
-shift-count and minute limits. People furthest below their minimum minutes
-choose first. The result is usually feasible and never takes more than a few
-milliseconds per staff-day; CP-SAT repairs whatever it breaks.
+uncovered demand, while honouring unavailability, successions, rests reaching
+two or more days ahead, and per-type, shift-count and minute limits. People
+furthest below their minimum minutes choose first. The result is usually feasible
+and never takes more than a few milliseconds per staff-day; CP-SAT repairs
+whatever it breaks.
 """
 
 from __future__ import annotations
@@ -50,12 +51,26 @@ def greedy_roster(index: RosterIndex) -> dict[tuple[int, int], int]:
             ),
         )
         for e in order:
-            choice = _choose(index, e, d, states[e], need, forbidden, weekend_of)
+            blocked = _blocked_by_rest(index, roster, e, d)
+            choice = _choose(index, e, d, states[e], need, forbidden, blocked, weekend_of)
             _advance(states[e], choice, index.lengths, weekend_of.get(d))
             if choice is not None:
                 roster[(e, d)] = choice
                 need[(d, choice)] = need.get((d, choice), 0) - 1
     return roster
+
+
+def _blocked_by_rest(
+    index: RosterIndex, roster: dict[tuple[int, int], int], e: int, d: int
+) -> set[int]:
+    """Shifts that person ``e`` may not work on day ``d`` because a rest over 24 h
+    after a shift ``k >= 2`` days earlier has not yet passed."""
+    return {
+        b
+        for k, pairs in index.later_successions.items()
+        for a, b in pairs
+        if roster.get((e, d - k)) == a
+    }
 
 
 def _choose(
@@ -65,6 +80,7 @@ def _choose(
     state: _State,
     need: dict[tuple[int, int], int],
     forbidden: set[tuple[int, int]],
+    blocked: set[int],
     weekend_of: dict[int, int],
 ) -> int | None:
     contract = index.problem.staff[e].contract
@@ -88,7 +104,7 @@ def _choose(
         return None
     options = []
     for s in range(index.num_shifts):
-        if not index.may_work(e, d, s) or (state.last, s) in forbidden:
+        if not index.may_work(e, d, s) or (state.last, s) in forbidden or s in blocked:
             continue
         limit = contract.max_shifts_per_type.get(index.problem.shifts[s].id)
         if limit is not None and state.per_type.get(s, 0) >= limit:
