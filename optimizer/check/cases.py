@@ -418,8 +418,8 @@ def _penalties(problem: CaseProblem, placed: dict[str, ScheduledTask], report: C
                 )
     if weights.overtime:
         _overtime(problem, placed, report)
-    if weights.makespan and placed:
-        end = max(item.end for item in placed.values())
+    end = max((item.end for item in placed.values()), default=0)
+    if weights.makespan and end > 0:  # like the other rules: no zero-cost penalty
         add(
             Penalty(
                 rule="makespan",

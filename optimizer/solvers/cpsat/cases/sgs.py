@@ -175,7 +175,7 @@ def rcpsp_starts(
     while tries == 0 or (
         time.perf_counter() < deadline
         and (max_tries is None or tries < max_tries)
-        and _makespan(inst, best or []) > lower
+        and (best is None or _makespan(inst, best) > lower)
     ):
         bias = 0.0 if tries == 0 else 0.3
         order = _random_order(inst, inst.latest_end, rng, bias)

@@ -210,7 +210,7 @@ def _room_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
             for o, opening in enumerate(problem.openings_of(room))
             if _fits(opening, cv.earliest[i], cv.latest_end[i], task.duration)
         ]
-        if not openings:
+        if not openings and task.duration > 0:  # a milestone takes no room time
             continue
         tv.rooms[r] = model.new_bool_var(f"room_{i}_{r}")
         span = task.duration + problem.turnover_of(room)

@@ -1,0 +1,324 @@
+"""Property-based tests of the CP-SAT case backend on tiny random instances.
+
+CP-SAT is the only case backend, so the cross-checks are internal: the redundant
+parts of the model (no-overlap cliques, room-count cumulative, the makespan block
+and energy bound, the pure-makespan horizon cut, the no-LP portfolio) never change
+the proven optimum, every solution passes the independent checker, and on the
+tiniest instances the optimum equals a brute-force enumeration scored by the checker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import product
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, reject, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import optimizer.solvers.cpsat.cases as cases_backend
+from optimizer import solve
+from optimizer.check import check
+from optimizer.model import (
+    CasePin,
+    CaseProblem,
+    CaseSchedule,
+    CaseWeights,
+    Opening,
+    Precedence,
+    Resource,
+    Result,
+    Room,
+    ScheduledTask,
+    SolveStatus,
+    Task,
+)
+from optimizer.solvers.cpsat.cases import constraints, objective
+from optimizer.solvers.cpsat.cases.variables import CaseVariables
+from tests.verify import verify_result
+
+PROPERTY_SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+TIME_LIMIT = 10.0
+BRUTE_FORCE_MAX = 3000
+"""Most candidate schedules the brute-force oracle enumerates for one instance."""
+
+Draw = st.DrawFn
+
+
+# -- instances --------------------------------------------------------------------
+
+
+def _openings(draw: Draw, horizon: int) -> tuple[Opening, ...]:
+    """0–2 disjoint openings (overtime included) starting inside the horizon."""
+    openings: list[Opening] = []
+    cursor = 0
+    for _ in range(draw(st.integers(0, 2))):
+        start = cursor + draw(st.integers(0, 3))
+        if start >= horizon:
+            break
+        end = start + draw(st.integers(max(1, horizon // 2), horizon))
+        overtime = draw(st.integers(0, 3))
+        openings.append(Opening(start=start, end=end, overtime=overtime))
+        cursor = end + overtime
+    return tuple(openings)
+
+
+def _rooms(draw: Draw, horizon: int, most: int) -> list[Room]:
+    return [
+        Room(
+            id=f"room{k}",
+            openings=_openings(draw, horizon),
+            turnover=draw(st.none() | st.integers(0, 2)),
+        )
+        for k in range(draw(st.integers(0, most)))
+    ]
+
+
+def _task(
+    draw: Draw,
+    i: int,
+    horizon: int,
+    longest: int,
+    resources: list[Resource],
+    rooms: list[Room],
+    project: bool,
+) -> Task:
+    duration = draw(st.integers(0, min(longest, horizon)))
+    release = draw(st.integers(0, horizon - duration))
+    deadline = draw(st.none() | st.integers(release + duration, horizon))
+    uses = {r.id: draw(st.integers(0, r.capacity)) for r in resources}
+    eligible = None
+    if len(rooms) > 1 and draw(st.booleans()):
+        eligible = tuple(draw(st.sets(st.sampled_from([r.id for r in rooms]), min_size=1)))
+    return Task(
+        id=f"t{i}",
+        duration=duration,
+        release=release,
+        deadline=deadline,
+        due=None if project else draw(st.none() | st.integers(0, horizon)),
+        priority=draw(st.integers(0, 3)),
+        optional=False if project else draw(st.booleans()),
+        unscheduled_penalty=draw(st.none() | st.integers(0, 30)),
+        needs_room=draw(st.sampled_from([None, None, False])) if rooms else None,
+        rooms=eligible,
+        resources=uses,
+    )
+
+
+def _precedences(draw: Draw, n: int, most_lag: int) -> list[Precedence]:
+    """Acyclic (earlier task first), at most one per pair, lags possibly negative."""
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1]),
+            max_size=n,
+            unique=True,
+        )
+    )
+    precedences = []
+    for a, b in pairs:
+        min_lag = draw(st.integers(-2, most_lag))
+        max_lag = draw(st.none() | st.integers(min_lag, min_lag + 4))
+        precedences.append(
+            Precedence(before=f"t{a}", after=f"t{b}", min_lag=min_lag, max_lag=max_lag)
+        )
+    return precedences
+
+
+@st.composite
+def case_problems(
+    draw: Draw,
+    tasks: tuple[int, int] = (3, 6),
+    horizon: tuple[int, int] = (8, 24),
+    longest: int = 6,
+    most_rooms: int = 2,
+    most_resources: int = 2,
+) -> CaseProblem:
+    """A small valid case problem: either a pure project (mandatory tasks, resources,
+    precedences, makespan only) or a mixed one (rooms, optional tasks, dues, pins)."""
+    project = draw(st.booleans())
+    end = draw(st.integers(*horizon))
+    n = draw(st.integers(*tasks))
+    resources = [
+        Resource(id=f"res{k}", capacity=draw(st.integers(1, 3)))
+        for k in range(draw(st.integers(1 if project else 0, most_resources)))
+    ]
+    rooms = [] if project else _rooms(draw, end, most_rooms)
+    pins: list[CasePin] = []
+    if project:
+        weights = CaseWeights(unscheduled=0, tardiness=0, overtime=0, makespan=1)
+    else:
+        weights = CaseWeights(
+            unscheduled=draw(st.integers(0, 20)),
+            tardiness=draw(st.integers(0, 3)),
+            overtime=draw(st.integers(0, 3)),
+            makespan=draw(st.integers(0, 2)),
+        )
+    drawn = [_task(draw, i, end, longest, resources, rooms, project) for i in range(n)]
+    if not project and draw(st.booleans()):
+        first = drawn[0]
+        latest = end if first.deadline is None else first.deadline
+        start = draw(st.integers(first.release, latest - first.duration))
+        pins = [CasePin(task=first.id, start=start)]
+    try:
+        return CaseProblem(
+            horizon=end,
+            tasks=tuple(drawn),
+            rooms=tuple(rooms),
+            resources=tuple(resources),
+            precedences=tuple(_precedences(draw, n, 3)),
+            turnover=draw(st.integers(0, 2)),
+            weights=weights,
+            pins=tuple(pins),
+        )
+    except ValidationError:
+        reject()
+
+
+# -- solving ----------------------------------------------------------------------
+
+
+def _solve(problem: CaseProblem, **params: Any) -> Result:
+    """One reproducible solve; a solution is always re-verified by the checker."""
+    result = solve(problem, time_limit=TIME_LIMIT, workers=1, seed=0, **params)
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE), (
+        f"{result.status}: {result.message}"
+    )
+    if result.status.has_solution:
+        verify_result(problem, result)
+    return result
+
+
+def _optimum(result: Result) -> int | None:
+    """The proven optimum, or None when infeasible."""
+    return result.objective if result.status is SolveStatus.OPTIMAL else None
+
+
+def _makespan_without_energy_bound(cv: CaseVariables) -> Any:
+    """``objective._makespan`` minus its redundant energy bound."""
+    weight = cv.problem.weights.makespan
+    return 0 if not weight or cv.makespan is None else weight * cv.makespan
+
+
+def _solve_bare(problem: CaseProblem) -> Result:
+    """Solve with every redundant part of the model switched off."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(constraints, "_MAX_CLIQUE_TASKS", 0)
+        mp.setattr(constraints.CaseConstraints, "_redundant_room_capacity", lambda self: None)
+        mp.setattr(
+            constraints.CaseConstraints,
+            "_with_makespan_block",
+            lambda self, intervals, demands, capacity: (intervals, demands),
+        )
+        mp.setattr(objective, "_makespan", _makespan_without_energy_bound)
+        # Not pure makespan: no horizon cut to the heuristic's makespan, no no-LP portfolio.
+        mp.setattr(cases_backend, "_pure_makespan", lambda problem, options: False)
+        return _solve(problem)
+
+
+# -- brute force ------------------------------------------------------------------
+
+
+def _placements(problem: CaseProblem, task: Task) -> list[ScheduledTask | None]:
+    """Every integer start × room of the task (None: left out, if it may be)."""
+    rooms: list[str | None] = [r.id for r in problem.eligible_rooms(task)]
+    if not problem.needs_room(task):
+        rooms = [None]
+    options: list[ScheduledTask | None] = [
+        ScheduledTask(task=task.id, start=start, end=start + task.duration, room=room)
+        for start in range(task.release, problem.latest_end(task) - task.duration + 1)
+        for room in rooms
+    ]
+    if not problem.must_schedule(task):
+        options.append(None)
+    return options
+
+
+def _all_schedules(problem: CaseProblem) -> Iterator[CaseSchedule]:
+    choices = [_placements(problem, task) for task in problem.tasks]
+    for combo in product(*choices):
+        yield CaseSchedule(
+            tasks=tuple(item for item in combo if item is not None),
+            unscheduled=tuple(
+                t.id for t, item in zip(problem.tasks, combo, strict=True) if item is None
+            ),
+        )
+
+
+def _brute_force_optimum(problem: CaseProblem) -> int | None:
+    """The least checker objective over all checker-feasible schedules (None: none)."""
+    best: int | None = None
+    for schedule in _all_schedules(problem):
+        report = check(problem, schedule)
+        if report.feasible and (best is None or report.objective < best):
+            best = report.objective
+    return best
+
+
+def _candidate_count(problem: CaseProblem) -> int:
+    count = 1
+    for task in problem.tasks:
+        count *= len(_placements(problem, task))
+    return count
+
+
+# -- shrunk counterexamples found by these properties (kept as explicit examples) --
+
+MAKESPAN = CaseWeights(unscheduled=0, tardiness=0, overtime=0, makespan=1)
+OVERFULL_PROJECT = CaseProblem(
+    horizon=3,
+    tasks=(
+        Task(id="a", duration=2, resources={"r": 1}),
+        Task(id="b", duration=2, resources={"r": 1}),
+    ),
+    resources=(Resource(id="r", capacity=1),),
+    weights=MAKESPAN,
+)
+"""Infeasible (4 minutes of a 1-unit resource in 3): the answer is INFEASIBLE."""
+ONLY_MILESTONES = CaseProblem(horizon=3, tasks=(Task(id="a", duration=0),), weights=MAKESPAN)
+"""Optimum 0: the milestone ends at 0, so the makespan costs 0."""
+PINNED_MILESTONE_BEFORE_OPENING = CaseProblem(
+    horizon=3,
+    tasks=(Task(id="a", duration=0),),
+    rooms=(Room(id="room0", openings=(Opening(start=1, end=2),)),),
+    weights=CaseWeights(unscheduled=0, tardiness=0, overtime=0),
+    pins=(CasePin(task="a", start=0),),
+)
+"""Optimum 0: a milestone uses no room time, so it may sit outside the openings."""
+
+
+# -- properties -------------------------------------------------------------------
+
+
+@PROPERTY_SETTINGS
+@given(problem=case_problems())
+@example(problem=OVERFULL_PROJECT)
+@example(problem=ONLY_MILESTONES)
+def test_redundant_constraints_keep_the_optimum(problem: CaseProblem) -> None:
+    """Default model, the default with cliques forced on (``subsolvers=[]`` leaves the
+    no-LP portfolio), and the bare model all prove the same optimum (or infeasibility)."""
+    default = _optimum(_solve(problem))
+    with_cliques = _optimum(_solve(problem, subsolvers=[]))
+    bare = _optimum(_solve_bare(problem))
+    assert default == bare, f"default optimum {default} != bare model optimum {bare}"
+    assert with_cliques == bare, f"optimum with cliques {with_cliques} != bare {bare}"
+
+
+@PROPERTY_SETTINGS
+@given(
+    problem=case_problems(tasks=(2, 4), horizon=(3, 8), longest=3, most_rooms=1, most_resources=1)
+)
+@example(problem=PINNED_MILESTONE_BEFORE_OPENING)
+def test_optimum_matches_brute_force(problem: CaseProblem) -> None:
+    """On the tiniest instances CP-SAT's proven optimum is the least checker objective
+    over every integer start, room and leave-out choice."""
+    assume(_candidate_count(problem) <= BRUTE_FORCE_MAX)
+    expected = _brute_force_optimum(problem)
+    found = _optimum(_solve(problem))
+    assert found == expected, f"CP-SAT optimum {found} != brute-force optimum {expected}"
