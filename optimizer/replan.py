@@ -435,7 +435,8 @@ def replan_problem(
 
 def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
     """A feasible start for the new problem: pinned tasks, then published placements
-    that still fit, then every other task at its earliest free slot."""
+    that still fit, then every other task at its earliest free slot (a task the
+    published plan left out stays out unless it must now be placed)."""
     occ = Occupancy(problem)
     old = published.by_task()
     for pin in problem.pins:
@@ -451,7 +452,14 @@ def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
             occ.add(item)
         else:
             rest.append(item.task)
-    rest += [t.id for t in problem.tasks if t.id not in occ.placed and t.id not in rest]
+    left_out = set(published.unscheduled)  # stays out unless it must now be placed
+    rest += [
+        t.id
+        for t in problem.tasks
+        if t.id not in occ.placed
+        and t.id not in rest
+        and (t.id not in left_out or problem.must_schedule(t))
+    ]
     for task_id in rest:
         slot = find_slot(problem, problem.task(task_id), occ)
         if slot is not None:
