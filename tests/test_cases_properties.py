@@ -3,14 +3,15 @@
 CP-SAT is the only case backend, so the cross-checks are internal: the redundant
 parts of the model (no-overlap cliques, room-count cumulative, the makespan block
 and energy bound, the pure-makespan horizon cut, the no-LP portfolio) never change
-the proven optimum, every solution passes the independent checker, and on the
-tiniest instances the optimum equals a brute-force enumeration scored by the checker.
+the proven optimum, every solution passes the independent checker, on the tiniest
+instances (with or without staff) the optimum equals a brute-force enumeration
+scored by the checker, and the large neighbourhood search never beats the optimum.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import product
+from itertools import combinations, product
 from typing import Any
 
 import pytest
@@ -33,7 +34,10 @@ from optimizer.model import (
     Room,
     ScheduledTask,
     SolveStatus,
+    StaffMember,
     Task,
+    TeamRequirement,
+    Window,
 )
 from optimizer.solvers.cpsat.cases import constraints, objective
 from optimizer.solvers.cpsat.cases.variables import CaseVariables
@@ -48,6 +52,7 @@ PROPERTY_SETTINGS = settings(
 TIME_LIMIT = 10.0
 BRUTE_FORCE_MAX = 3000
 """Most candidate schedules the brute-force oracle enumerates for one instance."""
+ROLES = ("nurse", "surgeon")
 
 Draw = st.DrawFn
 
@@ -81,6 +86,55 @@ def _rooms(draw: Draw, horizon: int, most: int) -> list[Room]:
     ]
 
 
+def _windows(draw: Draw, horizon: int) -> tuple[Window, ...]:
+    """1–2 on-duty windows inside the horizon (they may overlap or touch)."""
+    windows = []
+    for _ in range(draw(st.integers(1, 2))):
+        start = draw(st.integers(0, horizon - 1))
+        windows.append(Window(start=start, end=draw(st.integers(start + 1, horizon))))
+    return tuple(windows)
+
+
+def _staff(draw: Draw, horizon: int, count: tuple[int, int]) -> list[StaffMember]:
+    """People with 0–2 roles, maybe on-duty windows, maybe a cap on task minutes."""
+    return [
+        StaffMember(
+            id=f"p{k}",
+            roles=tuple(sorted(draw(st.sets(st.sampled_from(ROLES))))),
+            available=None if draw(st.booleans()) else _windows(draw, horizon),
+            max_minutes=draw(st.none() | st.integers(0, horizon)),
+        )
+        for k in range(draw(st.integers(*count)))
+    ]
+
+
+def _team(
+    draw: Draw, staff: list[StaffMember]
+) -> tuple[tuple[TeamRequirement, ...], tuple[str, ...]]:
+    """A task's named people and team requirements by role (count 1–2, at most the
+    number of other people holding the role)."""
+    if not staff:
+        return (), ()
+    named = tuple(sorted(draw(st.sets(st.sampled_from([p.id for p in staff]), max_size=2))))
+    team = []
+    for role in ROLES:
+        holders = sum(role in p.roles and p.id not in named for p in staff)
+        count = draw(st.integers(0, min(2, holders)))
+        if count:
+            team.append(TeamRequirement(role=role, count=count))
+    return tuple(team), named
+
+
+def _pinned_staff(draw: Draw, task: Task, staff: list[StaffMember]) -> tuple[str, ...]:
+    """Some of the people who could be on the task, at most its team size."""
+    roles = {need.role for need in task.team}
+    could = [p.id for p in staff if p.id in task.staff or roles & set(p.roles)]
+    if not could or not task.team_size:
+        return ()
+    chosen = draw(st.sets(st.sampled_from(could), max_size=min(len(could), task.team_size)))
+    return tuple(sorted(chosen))
+
+
 def _task(
     draw: Draw,
     i: int,
@@ -89,6 +143,7 @@ def _task(
     resources: list[Resource],
     rooms: list[Room],
     project: bool,
+    staff: list[StaffMember] | None = None,
 ) -> Task:
     duration = draw(st.integers(0, min(longest, horizon)))
     release = draw(st.integers(0, horizon - duration))
@@ -97,6 +152,7 @@ def _task(
     eligible = None
     if len(rooms) > 1 and draw(st.booleans()):
         eligible = tuple(draw(st.sets(st.sampled_from([r.id for r in rooms]), min_size=1)))
+    team, named = _team(draw, staff or [])
     return Task(
         id=f"t{i}",
         duration=duration,
@@ -109,6 +165,8 @@ def _task(
         needs_room=draw(st.sampled_from([None, None, False])) if rooms else None,
         rooms=eligible,
         resources=uses,
+        team=team,
+        staff=named,
     )
 
 
@@ -139,9 +197,13 @@ def case_problems(
     longest: int = 6,
     most_rooms: int = 2,
     most_resources: int = 2,
+    staff: tuple[int, int] = (0, 0),
 ) -> CaseProblem:
     """A small valid case problem: either a pure project (mandatory tasks, resources,
-    precedences, makespan only) or a mixed one (rooms, optional tasks, dues, pins)."""
+    precedences, makespan only) or a mixed one (rooms, optional tasks, dues, pins).
+
+    ``staff`` (least, most) people; with some, tasks draw team requirements and
+    named people, and a pin may fix part of a team."""
     project = draw(st.booleans())
     end = draw(st.integers(*horizon))
     n = draw(st.integers(*tasks))
@@ -150,6 +212,7 @@ def case_problems(
         for k in range(draw(st.integers(1 if project else 0, most_resources)))
     ]
     rooms = [] if project else _rooms(draw, end, most_rooms)
+    people = _staff(draw, end, staff) if staff[1] else []
     pins: list[CasePin] = []
     if project:
         weights = CaseWeights(unscheduled=0, tardiness=0, overtime=0, makespan=1)
@@ -160,18 +223,19 @@ def case_problems(
             overtime=draw(st.integers(0, 3)),
             makespan=draw(st.integers(0, 2)),
         )
-    drawn = [_task(draw, i, end, longest, resources, rooms, project) for i in range(n)]
+    drawn = [_task(draw, i, end, longest, resources, rooms, project, people) for i in range(n)]
     if not project and draw(st.booleans()):
         first = drawn[0]
         latest = end if first.deadline is None else first.deadline
         start = draw(st.integers(first.release, latest - first.duration))
-        pins = [CasePin(task=first.id, start=start)]
+        pins = [CasePin(task=first.id, start=start, staff=_pinned_staff(draw, first, people))]
     try:
         return CaseProblem(
             horizon=end,
             tasks=tuple(drawn),
             rooms=tuple(rooms),
             resources=tuple(resources),
+            staff=tuple(people),
             precedences=tuple(_precedences(draw, n, 3)),
             turnover=draw(st.integers(0, 2)),
             weights=weights,
@@ -225,15 +289,25 @@ def _solve_bare(problem: CaseProblem) -> Result:
 # -- brute force ------------------------------------------------------------------
 
 
+def _teams(problem: CaseProblem, task: Task) -> list[tuple[str, ...]]:
+    """Every candidate team: the named people plus any set of the right size of the
+    others holding a needed role (the checker judges who fills which slot)."""
+    others = [p.id for p in problem.candidates(task) if p.id not in task.staff]
+    return [
+        (*task.staff, *chosen) for chosen in combinations(others, task.team_size - len(task.staff))
+    ]
+
+
 def _placements(problem: CaseProblem, task: Task) -> list[ScheduledTask | None]:
-    """Every integer start × room of the task (None: left out, if it may be)."""
+    """Every integer start × room × team of the task (None: left out, if it may be)."""
     rooms: list[str | None] = [r.id for r in problem.eligible_rooms(task)]
     if not problem.needs_room(task):
         rooms = [None]
     options: list[ScheduledTask | None] = [
-        ScheduledTask(task=task.id, start=start, end=start + task.duration, room=room)
+        ScheduledTask(task=task.id, start=start, end=start + task.duration, room=room, staff=team)
         for start in range(task.release, problem.latest_end(task) - task.duration + 1)
         for room in rooms
+        for team in _teams(problem, task)
     ]
     if not problem.must_schedule(task):
         options.append(None)
@@ -322,3 +396,76 @@ def test_optimum_matches_brute_force(problem: CaseProblem) -> None:
     expected = _brute_force_optimum(problem)
     found = _optimum(_solve(problem))
     assert found == expected, f"CP-SAT optimum {found} != brute-force optimum {expected}"
+
+
+@PROPERTY_SETTINGS
+@given(
+    problem=case_problems(
+        tasks=(2, 3), horizon=(3, 8), longest=3, most_rooms=1, most_resources=1, staff=(1, 3)
+    )
+)
+def test_optimum_with_staff_matches_brute_force(problem: CaseProblem) -> None:
+    """With people too, CP-SAT's proven optimum is the least checker objective over
+    every start, room, team and leave-out choice."""
+    assume(_candidate_count(problem) <= BRUTE_FORCE_MAX)
+    expected = _brute_force_optimum(problem)
+    found = _optimum(_solve(problem))
+    assert found == expected, f"CP-SAT optimum {found} != brute-force optimum {expected}"
+
+
+def _solve_lns(problem: CaseProblem, hint: CaseSchedule | None = None) -> Result:
+    """The large-neighbourhood-search path (from ``hint`` if given); a solution is
+    re-verified by the checker, and the checker confirms the search's last improvement."""
+    result = solve(problem, time_limit=TIME_LIMIT, workers=1, seed=0, case_lns=True, hint=hint)
+    if result.status.has_solution:
+        verify_result(problem, result)
+        last = result.progress[-1].objective if result.progress else result.objective
+        assert result.objective == last, (
+            f"returned objective {result.objective} != last improvement {last}"
+        )
+    return result
+
+
+def _mandatory_part(problem: CaseProblem, schedule: CaseSchedule) -> CaseSchedule:
+    """``schedule`` with its optional tasks left out: still feasible, maybe worse."""
+    kept = tuple(item for item in schedule.tasks if problem.must_schedule(problem.task(item.task)))
+    placed = {item.task for item in kept}
+    return CaseSchedule(
+        tasks=kept, unscheduled=tuple(t.id for t in problem.tasks if t.id not in placed)
+    )
+
+
+def _assert_not_below(found: Result, optimum: int) -> None:
+    assert found.objective is not None
+    assert found.objective >= optimum, f"LNS objective {found.objective} < optimum {optimum}"
+    if found.bound is not None:
+        assert found.bound <= optimum, f"LNS bound {found.bound} > optimum {optimum}"
+    if found.status is SolveStatus.OPTIMAL:
+        assert found.objective == optimum, f"LNS 'optimal' {found.objective} != {optimum}"
+
+
+@PROPERTY_SETTINGS
+@given(problem=case_problems(tasks=(4, 8), horizon=(8, 24), staff=(0, 3)))
+def test_lns_never_beats_the_optimum(problem: CaseProblem) -> None:
+    """LNS (from greedy, and from the optimum with its optional tasks left out) finds
+    a schedule iff one exists, never a better one than the proven optimum, never a
+    worse one than its start; its bound (if any) is at most the optimum, and a
+    claimed optimum is the optimum."""
+    exact = _solve(problem)
+    found = _solve_lns(problem)
+    assert found.status.has_solution == exact.status.has_solution, (
+        f"LNS {found.status} ({found.message}) but exact {exact.status}"
+    )
+    optimum = _optimum(exact)
+    if optimum is None or exact.schedule is None:
+        return
+    _assert_not_below(found, optimum)
+    start = _mandatory_part(problem, exact.schedule)
+    report = check(problem, start)
+    assert report.feasible, f"optimum without its optional tasks: {report.violations[:3]}"
+    from_start = _solve_lns(problem, start)
+    _assert_not_below(from_start, optimum)
+    assert from_start.objective is not None
+    assert from_start.objective <= report.objective, (
+        f"LNS from a start of {report.objective} returned {from_start.objective}"
+    )
