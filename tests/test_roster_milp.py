@@ -686,3 +686,17 @@ def _terms(**costs: int) -> dict[str, int]:
     )
     base.update(costs)
     return base
+
+
+def test_cbc_gets_a_fixed_seed_and_no_thread_switch_on_one_worker() -> None:
+    from optimizer.solvers.options import SEED_LIMIT, SolveOptions
+
+    one = runner.cbc_command(SolveOptions(time_limit=3, workers=1, seed=0), None)
+    # CBC reads seed 0 as "from the time of day", and "threads 1" starts its threaded
+    # search, whose one worker sometimes never ran (a 0.4 s proof ran into the limit).
+    assert "randomCbcSeed 1" in one.options
+    assert one.optionsDict.get("threads") is None
+    two = runner.cbc_command(SolveOptions(time_limit=3, workers=2, seed=SEED_LIMIT - 1), None)
+    assert two.optionsDict["threads"] == 2
+    assert "randomCbcSeed 1" in two.options
+    assert [runner.cbc_seed(s) for s in (0, 1, SEED_LIMIT - 2)] == [1, 2, SEED_LIMIT - 1]
