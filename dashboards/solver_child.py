@@ -54,7 +54,7 @@ CANCELLED = {
     "start": "cancelled before the solver started",
     "solve": "cancelled before the solver found a solution",
 }
-DIAGNOSIS_CANCELLED = "The diagnosis was cancelled: press Solve again to find out why."
+DIAGNOSIS_CANCELLED = "The diagnosis was cancelled: solve again to find out why."
 
 
 def run(job: dict[str, Any], out: IO[str]) -> None:

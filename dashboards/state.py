@@ -148,7 +148,7 @@ class Family:
         if self.result is not None:
             self.remember(f"new {NOUNS[self.kind]} solve")
         if result.status is SolveStatus.INFEASIBLE and self.kind == "roster":
-            diagnosis = _diagnosis_shown(diagnosis, cancelled=cancelled, error=error)
+            diagnosis = diagnosis_shown(diagnosis, cancelled=cancelled, error=error)
         self.set_result(result, diagnosis)
         stopped_early = cancelled and result.status is SolveStatus.FEASIBLE
         self.message = "Stopped early: showing the best solution found." if stopped_early else ""
@@ -214,7 +214,7 @@ class Family:
         return f"change to the {NOUNS[self.kind]} data"
 
 
-def _diagnosis_shown(diagnosis: Any, *, cancelled: bool, error: str | None) -> Any:
+def diagnosis_shown(diagnosis: Any, *, cancelled: bool, error: str | None = None) -> Any:
     """The diagnosis of an infeasible roster, or one note saying why there is none.
 
     A cancel stops the diagnosis's own solves, which then look undecided ("could not
@@ -243,6 +243,16 @@ class Scenario:
     result: Result | None = None
     job: SolveJob | None = None
     error: str = ""
+    notes: list[str] = field(default_factory=list)
+    """Set-up notes: days kept, cases started before "now", cases left out."""
+    adopt: Any = None
+    """The problem to adopt when it is not ``problem`` (a roster re-plan's kept days)."""
+    infeasible: bool = False
+    """The re-plan proved that no plan satisfies the hard rules."""
+    diagnosis: Any = None
+    """Why, for an infeasible roster re-plan (``diagnosis_shown``)."""
+    hints: list[str] = field(default_factory=list)
+    """Likely causes, for an infeasible case re-plan (``case_conflict_hints``)."""
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dashboards.samples import small_ward
 from dashboards.state import Workspace
 from optimizer.check import check
 from optimizer.model.result import Result, SolveStatus
-from optimizer.model.roster import CoverDemand
+from optimizer.model.roster import RosterProblem
 
 TIMEOUT = 60
 
@@ -92,17 +92,21 @@ def test_cancel_stops_the_solver_process() -> None:
     assert ws.roster.message  # the page says what happened
 
 
-def test_infeasible_solve_runs_the_diagnosis_in_the_background() -> None:
+def infeasible_ward() -> RosterProblem:
+    """Three days; a hard floor of 3 RNs on Monday's early shift, but only 2 RNs exist."""
     problem = small_ward(days=3)
-    # hard floor: 3 RNs on Monday's early shift, but only 2 RNs exist
     cover = tuple(
         c.model_copy(update={"min_required": 3, "required": 3})
         if (c.day, c.shift, c.skill) == (0, "E", "RN")
         else c
         for c in problem.cover
     )
+    return problem.model_copy(update={"cover": cover})
+
+
+def test_infeasible_solve_runs_the_diagnosis_in_the_background() -> None:
     ws = Workspace()
-    ws.roster.set_problem(problem.model_copy(update={"cover": cover}))
+    ws.roster.set_problem(infeasible_ward())
     at = page_test("roster", ws)
     at.number_input(key="limit_roster").set_value(5)
     at.number_input(key="workers_roster").set_value(1)
@@ -117,17 +121,8 @@ def test_infeasible_solve_runs_the_diagnosis_in_the_background() -> None:
 
 
 def test_infeasible_roster_shows_diagnosis() -> None:
-    problem = small_ward(days=3)
-    # a hard floor of 3 RNs on day 0's early shift: only 2 RNs exist
-    cover = tuple(
-        c.model_copy(update={"min_required": 3, "required": 3})
-        if (c.day, c.shift, c.skill) == (0, "E", "RN")
-        else c
-        for c in problem.cover
-    )
-    assert isinstance(cover[0], CoverDemand)
     ws = Workspace()
-    ws.roster.set_problem(problem.model_copy(update={"cover": cover}))
+    ws.roster.set_problem(infeasible_ward())
     ws.roster.set_result(
         Result(status=SolveStatus.INFEASIBLE),
         {"summary": "Early Mon 7 Dec needs 3 RNs; only 2 exist", "relaxations": ["hire agency"]},

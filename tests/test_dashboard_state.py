@@ -21,7 +21,7 @@ from dashboards.state import Workspace, demo_roster
 from dashboards.widgets import _progress_text
 from optimizer.model.result import ProgressPoint, Result, SolveStatus
 from optimizer.model.roster import RosterProblem, ShiftRequest
-from tests.test_dashboard_roster import page_test
+from tests.test_dashboard_roster import infeasible_ward, page_test
 from tests.verify import solve_verified, verify_result
 
 APP = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
@@ -246,18 +246,6 @@ class FinishedJob:
 
     def cancel(self) -> None:
         raise AssertionError("a finished job is never cancelled")
-
-
-def infeasible_ward() -> RosterProblem:
-    """Three days; a hard floor of 3 RNs on Monday's early shift, but only 2 RNs exist."""
-    problem = small_ward(days=3)
-    cover = tuple(
-        c.model_copy(update={"min_required": 3, "required": 3})
-        if (c.day, c.shift, c.skill) == (0, "E", "RN")
-        else c
-        for c in problem.cover
-    )
-    return problem.model_copy(update={"cover": cover})
 
 
 @pytest.mark.parametrize(

@@ -10,16 +10,13 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
-import openpyxl
 import pytest
 
 from optimizer.io.load import load_problem
 from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.cells import CellError, TableErrors
-
-Sheets = dict[str, list[list[Any]]]
+from tests.test_import_hospital_files import Sheets, xlsx
 
 
 def theatre(start: str) -> Sheets:
@@ -122,14 +119,7 @@ def test_a_bad_start_with_xlsx_date_time_cells_is_reported_once(tmp_path: Path) 
     sheets = theatre("2026-12-07 00:00:30")
     sheets["tasks"][1][2] = dt.datetime(2026, 12, 7, 9, 15)
     sheets["openings"][1][1:3] = [dt.datetime(2026, 12, 7, 8), dt.datetime(2026, 12, 7, 17)]
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(tmp_path / "theatre.xlsx")
     with pytest.raises(TableErrors) as caught:
-        load_problem(tmp_path / "theatre.xlsx")
+        load_problem(xlsx(tmp_path / "theatre.xlsx", sheets))
     assert [(e.line, e.field) for e in caught.value.errors] == [(3, "start")]
     assert str(caught.value.errors[0].file).endswith("[settings]")

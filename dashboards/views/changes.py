@@ -10,12 +10,19 @@ import streamlit as st
 from dashboards import whatif
 from dashboards.jobs import SolveJob
 from dashboards.optional import feature
-from dashboards.state import LABELS, NOUNS, Family, Scenario, Workspace, workspace
+from dashboards.state import (
+    LABELS,
+    NOUNS,
+    Family,
+    Scenario,
+    Workspace,
+    diagnosis_shown,
+    workspace,
+)
 from optimizer.errors import InputError
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import RosterProblem
 
-EXTRAS = "scenario_extras"
 """Session key: scenario name -> what the page knows beyond the ``Scenario`` record."""
 NO_PLAN = {
     "roster": "No roster satisfies every hard rule after these changes.",
@@ -303,16 +310,6 @@ def _with_reasons(problem: Any, changes: list[str], requests: list[Any]) -> list
     return texts
 
 
-def _extras(scenario: Scenario) -> dict[str, Any]:
-    """What the page knows about a scenario beyond its record: set-up notes, the
-    diagnosis of an infeasible re-plan, and the problem to adopt (when not its own)."""
-    table: dict[str, dict[str, Any]] = st.session_state.setdefault(EXTRAS, {})
-    entry = table.get(scenario.name)
-    if entry is None or entry.get("problem") is not scenario.problem:
-        entry = table[scenario.name] = {"problem": scenario.problem}
-    return entry
-
-
 def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None) -> bool:
     """Start re-planning the changes being built; False (with an error shown) if refused."""
     problem, changes = ws.pending[family.kind]
@@ -345,8 +342,9 @@ def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None
         base_problem=family.problem,
         base_result=family.result,
         problem=planned,
+        notes=notes,
+        adopt=adopt,
     )
-    _extras(scenario).update(notes=notes, adopt=adopt)
     scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=0, hint=hint)
     ws.record(f"re-plan the changes as {scenario.name}", [family.kind], scenario)
     ws.scenarios.append(scenario)
@@ -417,10 +415,13 @@ def _finish(
         return
     if result is not None and result.status is SolveStatus.INFEASIBLE:
         scenario.error = NO_PLAN[scenario.kind]
-        extras = _extras(scenario)
-        extras["infeasible"] = True
+        scenario.infeasible = True
         if scenario.kind == "roster":
-            extras["diagnosis"] = _diagnosis(diagnosis, cancelled)
+            scenario.diagnosis = diagnosis_shown(diagnosis, cancelled=cancelled)
+        else:
+            from optimizer.explain.diagnosis import case_conflict_hints
+
+            scenario.hints = case_conflict_hints(scenario.problem)
         return
     if cancelled:
         scenario.error = "cancelled before a solution was found"
@@ -428,33 +429,17 @@ def _finish(
         scenario.error = error or "no solution within the time limit: try a longer limit"
 
 
-def _diagnosis(diagnosis: Any, cancelled: bool) -> Any:
-    """The roster diagnosis to show, or a note why there is none."""
-    undecided = not diagnosis or (
-        isinstance(diagnosis, dict)
-        and diagnosis.get("feasible", False) is None
-        and not diagnosis.get("conflicts")
-    )
-    if cancelled and undecided:
-        return {"summary": "The diagnosis was cancelled: re-plan again to find out why."}
-    return diagnosis or {"summary": "The diagnosis is not available."}
-
-
 def _show_infeasible(scenario: Scenario) -> None:
     """Why an infeasible re-plan has no plan: the roster diagnosis, or the likely causes."""
-    extras = _extras(scenario)
     if scenario.kind == "roster":
         from dashboards.views.roster import show_diagnosis
 
-        show_diagnosis(extras.get("diagnosis"))
+        show_diagnosis(scenario.diagnosis)
         return
-    from optimizer.explain.diagnosis import case_conflict_hints
-
     st.error(NO_PLAN["cases"])
-    hints = extras.setdefault("hints", case_conflict_hints(scenario.problem))
-    for hint in hints:
+    for hint in scenario.hints:
         st.markdown(f"- Likely cause: {hint}")
-    if not hints:
+    if not scenario.hints:
         st.markdown(
             "No single case is impossible on its own: the cases that must be scheduled "
             "compete for the same rooms, people, equipment or time after these changes. "
@@ -464,13 +449,13 @@ def _show_infeasible(scenario: Scenario) -> None:
 
 def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
     st.markdown("**Changes:** " + "; ".join(scenario.changes))
-    for note in _extras(scenario).get("notes", []):
+    for note in scenario.notes:
         st.caption(note)
     if scenario.job is not None:
         st.fragment(_scenario_progress, run_every=0.5)(scenario.name)
         return
     if scenario.result is None:
-        if _extras(scenario).get("infeasible"):
+        if scenario.infeasible:
             _show_infeasible(scenario)
         else:
             st.error(f"{scenario.name}: {scenario.error}")
@@ -514,7 +499,7 @@ def adopt(ws: Workspace, scenario: Scenario) -> None:
         )
         return
     ws.record(f"adopt {scenario.name}", [scenario.kind])
-    problem = _extras(scenario).get("adopt") or scenario.problem
+    problem = scenario.adopt or scenario.problem
     adopted, result = whatif.adopted_plan(problem, scenario.result)
     family.set_problem(adopted, record=False)
     family.set_result(result)

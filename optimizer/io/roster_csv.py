@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
 from optimizer.io.load import is_whole_number, read_bytes
+from optimizer.io.tables.bundle import csv_rows
 from optimizer.model.result import Assignment, RosterSolution
 
 HEADER = ("staff", "day", "shift")
@@ -36,11 +37,9 @@ def write_roster_csv(solution: RosterSolution, path: str | Path) -> None:
 def read_csv_rows(path: Path) -> list[tuple[int, list[str]]]:
     """(line, cells) of each row of a CSV file separated by commas, semicolons or tabs,
     with or without Excel's ``sep=`` first line (read as bundle CSVs are)."""
-    from optimizer.io.tables.bundle import _csv_rows
-
     return [
         (line, [str(cell) for cell in cells])
-        for line, cells in _csv_rows(read_bytes(path), str(path))
+        for line, cells in csv_rows(read_bytes(path), str(path))
     ]
 
 

@@ -52,7 +52,7 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
 
 
-def _csv_rows(data: bytes, where: str) -> list[Row]:
+def csv_rows(data: bytes, where: str) -> list[Row]:
     """The rows of a CSV file (comma, semicolon or tab separated); errors name the line."""
     text = decode_utf8(data, where, CSV_UTF8_HINT)
     first, _, rest = text.partition("\n")
@@ -242,7 +242,7 @@ def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
                 raw = archive.read(member)
             except Exception as exc:  # zipfile raises several types on a damaged member
                 raise InputError(f"cannot be unpacked ({exc})", file=where) from None
-            sheets.append((stem, where, _csv_rows(raw, where)))
+            sheets.append((stem, where, csv_rows(raw, where)))
     return sheets
 
 
