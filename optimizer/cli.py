@@ -187,6 +187,31 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
     out.print(table)
 
 
+def _print_case_reasons(problem: Any, result: Result, top: int) -> None:
+    """The costliest ``top`` cases left out or ending late, each with its reasons."""
+    from optimizer.explain.case_reasons import explain_task
+
+    if result.schedule is None:
+        return
+    placed = result.schedule.by_task()
+    costs: dict[str, int] = {}
+    for task in problem.tasks:
+        item = placed.get(task.id)
+        if item is None:
+            costs[task.id] = problem.unscheduled_cost(task)
+        elif task.due is not None and item.end > task.due:
+            costs[task.id] = problem.weights.tardiness * task.priority * (item.end - task.due)
+    if not costs:
+        return
+    ranked = sorted(costs, key=lambda task_id: -costs[task_id])
+    shown = f"{min(top, len(ranked))} of {len(ranked)}"
+    out.print(f"Cases left out or late ({shown}, costliest first):")
+    for task_id in ranked[:top]:
+        found = explain_task(problem, result.schedule, task_id)
+        if found is not None:
+            out.print(f"  • {found.message} (cost {costs[task_id]})")
+
+
 def _infeasibility_lines(problem: Any, result: Result) -> list[str]:
     """Why there is no solution: the roster diagnosis, or for case problems what the
     solver reported and the likely causes the data shows."""
@@ -320,6 +345,10 @@ def solve_command(
             write_solution(result, out_path)
         if not quiet and isinstance(problem, RosterProblem):
             _print_roster_summary(problem, result, top=10)
+        elif not quiet:
+            if problem.rooms:
+                _print_cases_summary(problem, result)
+            _print_case_reasons(problem, result, top=10)
     else:
         _print_no_solution(problem, result)
     out.print(result.summary_line())

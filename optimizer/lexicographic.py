@@ -1,19 +1,21 @@
 """Lexicographic priorities instead of weights: optimise one group of penalty rules
 at a time and keep each stage's result as a hard cap for the later ones.
 
-Default stages: (1) uncovered demand, (2) over-staffing, (3) requests and changes
-to the published roster. Within a stage the rules' own weights still apply
-(``under_weight`` per missing person, request weights, ...), multiplied by the
-stage's multiplier. Each stage runs until proven optimal or its time box ends;
-its value (the best found) becomes the cap ``sum(multiplier * cost) <= value``.
+Default stages (rosters): (1) uncovered demand, (2) over-staffing, (3) requests
+and changes to the published roster. Case problems have no default: give stages of
+case rules (``unscheduled``, ``tardiness``, ...). Within a stage the rules' own
+weights still apply (``under_weight`` per missing person, request weights, ...),
+multiplied by the stage's multiplier. Each stage runs until proven optimal or its
+time box ends; its value (the best found) becomes the cap
+``sum(multiplier * cost) <= value``.
 
 The returned Result is on the plain weighted scale, so the independent checker
 agrees with it: ``objective`` = sum of the plain cost per rule (``terms``) of the
-final roster. ``bound`` is None (a lexicographic optimum bounds nothing on the
-weighted scale); ``status`` is OPTIMAL only when every stage was proven optimal
-(the roster is then lexicographically optimal), FEASIBLE otherwise. ``message``
-lists each stage's value and status; ``progress`` holds one point per stage
-(cumulative seconds, plain objective), and ``on_solution`` is called with it.
+final roster (or schedule). ``bound`` is None (a lexicographic optimum bounds
+nothing on the weighted scale); ``status`` is OPTIMAL only when every stage was
+proven optimal (the result is then lexicographically optimal), FEASIBLE otherwise.
+``message`` lists each stage's value and status; ``progress`` holds one point per
+stage (cumulative seconds, plain objective), and ``on_solution`` is called with it.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from optimizer.errors import InputError
+from optimizer.model.cases import CaseProblem
 from optimizer.model.result import ProgressPoint, Result, SolveStatus
-from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
-from optimizer.solve import solve
+from optimizer.model.roster import RosterProblem
+from optimizer.solve import penalty_rules, problem_family, solve
 
 DEFAULT_STAGES: tuple[dict[str, int], ...] = (
     {"under_cover": 1},
@@ -34,7 +37,9 @@ DEFAULT_STAGES: tuple[dict[str, int], ...] = (
 """Uncovered demand first, then over-staffing, then requests and re-planning changes."""
 
 
-def _check_stages(stages: Sequence[Mapping[str, int]]) -> list[dict[str, int]]:
+def _check_stages(stages: Sequence[Mapping[str, int]], family: str) -> list[dict[str, int]]:
+    """The stages as dicts; ``InputError`` on a rule outside ``family``'s penalty rules."""
+    known = penalty_rules(family)
     if not stages:
         raise InputError("give at least one lexicographic stage", field="stages")
     checked = []
@@ -43,9 +48,9 @@ def _check_stages(stages: Sequence[Mapping[str, int]]) -> list[dict[str, int]]:
         if not stage:
             raise InputError("a lexicographic stage needs at least one rule", field=where)
         for rule, multiplier in stage.items():
-            if rule not in ROSTER_PENALTY_RULES:
+            if rule not in known:
                 raise InputError(
-                    f"unknown penalty rule '{rule}'; known: {', '.join(ROSTER_PENALTY_RULES)}",
+                    f"unknown penalty rule '{rule}'; known: {', '.join(known)}",
                     field=where,
                 )
             if not isinstance(multiplier, int) or multiplier <= 0:
@@ -63,7 +68,7 @@ def _describe(stage: Mapping[str, int], value: int | None, status: SolveStatus) 
 
 
 def solve_lexicographic(
-    problem: RosterProblem,
+    problem: RosterProblem | CaseProblem,
     stages: Sequence[Mapping[str, int]] | None = None,
     *,
     backend: str = "cpsat",
@@ -82,7 +87,15 @@ def solve_lexicographic(
                 "(use time_limit_per_stage for the time box)",
                 field=reserved,
             )
-    checked = _check_stages(DEFAULT_STAGES if stages is None else stages)
+    family = problem_family(problem)
+    if stages is None and family != "roster":
+        rules = ", ".join(penalty_rules(family))
+        raise InputError(
+            "case problems have no default lexicographic stages; give them, e.g. "
+            f"[{{'unscheduled': 1}}, {{'tardiness': 1}}] (rules: {rules})",
+            field="stages",
+        )
+    checked = _check_stages(DEFAULT_STAGES if stages is None else stages, family)
     on_solution = solve_kwargs.pop("on_solution", None)
     caps: list[tuple[dict[str, int], int]] = []
     best: Result | None = None
@@ -91,8 +104,8 @@ def solve_lexicographic(
     seconds = 0.0
     all_optimal = True
     for stage in checked:
-        if best is not None and best.roster is not None:
-            solve_kwargs["hint"] = best.roster
+        if best is not None:  # the previous stage's roster or schedule
+            solve_kwargs["hint"] = best.roster if best.roster is not None else best.schedule
         result = solve(
             problem,
             backend=backend,
@@ -125,6 +138,7 @@ def solve_lexicographic(
         seconds=round(seconds, 3),
         backend=best.backend,
         roster=best.roster,
+        schedule=best.schedule,
         progress=progress,
         terms=dict(best.terms),
         message="lexicographic: " + "; ".join(notes),

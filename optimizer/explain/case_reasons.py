@@ -291,7 +291,40 @@ def explain_task(
 
 
 def static_reasons(problem: CaseProblem, task: Task) -> list[Reason]:
-    """Why ``task`` can never be placed whatever the other tasks do (empty: it can)."""
+    """Why ``task`` can never be placed whatever the other tasks do (empty: it can),
+    its pin (start, room, people) included."""
     latest = problem.latest_end(task)
     starts = candidate_starts(problem, task, task.release, latest, None, grid=False)
-    return _static_reasons(problem, task, latest, starts)
+    return _static_reasons(problem, task, latest, starts) or _pin_reasons(problem, task, starts)
+
+
+def _pin_reasons(problem: CaseProblem, task: Task, starts: list[int]) -> list[Reason]:
+    """The task's pin, if no start passing the static stages also honours it."""
+    pin = problem.pin_of(task.id)
+    if pin is None:
+        return []
+    if pin.start is not None:
+        starts = [pin.start]
+    end = task.duration
+    for start in starts:
+        if task.duration and not (
+            static_ok(problem, task, start)
+            and all(on_duty(problem, name, start, start + end) for name in pin.staff)
+        ):
+            continue
+        rooms = [cand.room for cand in room_candidates(problem, task, start)]
+        if not problem.needs_room(task) or (pin.room is None and rooms) or pin.room in rooms:
+            return []
+    parts = [f"at {when(problem, pin.start)}"] if pin.start is not None else []
+    if pin.room is not None:
+        parts.append(f"in room {problem.room(pin.room).label}")
+    if pin.staff:
+        parts.append("with " + ", ".join(problem.person(name).label for name in pin.staff))
+    opening = "a room opening holds it and " if problem.needs_room(task) else ""
+    return [
+        Reason(
+            code="pin",
+            message=f"its pin ({' '.join(parts)}) leaves no time when {opening}the whole "
+            "team is on duty for the case",
+        )
+    ]

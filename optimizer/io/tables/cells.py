@@ -253,6 +253,9 @@ def parse_moment(value: object, start: dt.datetime | None) -> int | None:
     seconds = round((when - start).total_seconds())
     if seconds % 60:
         raise BadCell(f"'{text}' must be a whole minute (no seconds; they are not rounded)")
+    if seconds < 0:
+        shown = start.isoformat(sep=" ", timespec="minutes")
+        raise BadCell(f"'{text}' is before the plan's start ({shown}, the setting 'start')")
     return seconds // 60
 
 

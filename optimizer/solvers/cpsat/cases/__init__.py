@@ -54,8 +54,13 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         if impossible
         else heuristic_schedule(problem, earliest, latest, budget, options.seed or 0, tries)
     )
-    if heuristic is not None and _pure_makespan(problem, options):
-        # Any optimum ends no later than the heuristic schedule: shrink every window.
+    if (
+        heuristic is not None
+        and _pure_makespan(problem, options)
+        and checked(problem, heuristic, options) is not None
+    ):
+        # Any optimum ends no later than the (checker-approved) heuristic schedule:
+        # shrink every window.
         last_end = max(item.end for item in heuristic.tasks)
         latest = [min(end, last_end) for end in latest]
     cv = build_variables(model, problem, (earliest, latest, impossible))

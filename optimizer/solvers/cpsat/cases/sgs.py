@@ -8,6 +8,7 @@ Pure Python, no solver objects.
 
 from __future__ import annotations
 
+import heapq
 import random
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class _Instance:
     succs: list[list[tuple[int, int]]]
     earliest: list[int]
     latest_end: list[int]
+    rank: list[int]  # task -> position in a topological order of the precedences
 
     def mirror(self, horizon: int) -> _Instance:
         return _Instance(
@@ -36,6 +38,7 @@ class _Instance:
             self.preds,
             [max(0, horizon - end) for end in self.latest_end],
             [horizon - start for start in self.earliest],
+            [-rank for rank in self.rank],
         )
 
 
@@ -64,7 +67,27 @@ def _instance(problem: CaseProblem, earliest: list[int], latest_end: list[int]) 
         succs=succs,
         earliest=list(earliest),
         latest_end=list(latest_end),
+        rank=_topological_rank(succs, [len(p) for p in preds]),
     )
+
+
+def _topological_rank(succs: list[list[tuple[int, int]]], missing: list[int]) -> list[int]:
+    """Each task's position in the topological order that takes the lowest ready index
+    first (the identity when tasks are listed in precedence order, as in PSPLIB);
+    tasks on a cycle come last."""
+    n = len(succs)
+    rank = [n + i for i in range(n)]
+    ready = [i for i in range(n) if missing[i] == 0]
+    position = 0
+    while ready:
+        i = heapq.heappop(ready)
+        rank[i] = position
+        position += 1
+        for b, _ in succs[i]:
+            missing[b] -= 1
+            if missing[b] == 0:
+                heapq.heappush(ready, b)
+    return rank
 
 
 def _serial(inst: _Instance, order: list[int], horizon: int) -> list[int] | None:
@@ -101,18 +124,27 @@ def _makespan(inst: _Instance, start: list[int]) -> int:
 
 
 def _justify(inst: _Instance, start: list[int], horizon: int) -> list[int]:
-    """Forward–backward improvement until the makespan stops shrinking."""
+    """Forward–backward improvement until the makespan stops shrinking.
+
+    Ties break by topological rank: a zero-duration task can tie with its successor
+    (and, backwards, with its predecessor), which must still be placed after it.
+    """
     best = start
     while True:
         span = _makespan(inst, best)
         ends = [s + d for s, d in zip(best, inst.dur, strict=True)]
         mirror = inst.mirror(span)
-        back_order = sorted(range(len(best)), key=lambda i: (-ends[i], -best[i]))
+        # Equal (end, start) holds only among tasks of one duration: milestones at one
+        # time go successors first, other tasks by index as before.
+        back_order = sorted(
+            range(len(best)),
+            key=lambda i: (-ends[i], -best[i], -inst.rank[i] if inst.dur[i] == 0 else i),
+        )
         back = _serial(mirror, back_order, span)
         if back is None:
             return best
         right = [span - s - d for s, d in zip(back, inst.dur, strict=True)]
-        fwd_order = sorted(range(len(best)), key=lambda i: (right[i], i))
+        fwd_order = sorted(range(len(best)), key=lambda i: (right[i], inst.rank[i]))
         fwd = _serial(inst, fwd_order, horizon)
         if fwd is None or _makespan(inst, fwd) >= span:
             return best
