@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, example, given, reject, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
 import optimizer.solvers.cpsat.cases as cases_backend
@@ -40,7 +41,7 @@ from optimizer.model import (
     Window,
 )
 from optimizer.solvers.cpsat.cases import constraints, objective
-from optimizer.solvers.cpsat.cases.variables import CaseVariables
+from optimizer.solvers.cpsat.cases.variables import CaseVariables, build_variables
 from tests.verify import verify_result
 
 PROPERTY_SETTINGS = settings(
@@ -75,14 +76,14 @@ def _openings(draw: Draw, horizon: int) -> tuple[Opening, ...]:
     return tuple(openings)
 
 
-def _rooms(draw: Draw, horizon: int, most: int) -> list[Room]:
+def _rooms(draw: Draw, horizon: int, most: int, least: int = 0) -> list[Room]:
     return [
         Room(
             id=f"room{k}",
             openings=_openings(draw, horizon),
             turnover=draw(st.none() | st.integers(0, 2)),
         )
-        for k in range(draw(st.integers(0, most)))
+        for k in range(draw(st.integers(least, most)))
     ]
 
 
@@ -96,13 +97,15 @@ def _windows(draw: Draw, horizon: int) -> tuple[Window, ...]:
 
 
 def _staff(draw: Draw, horizon: int, count: tuple[int, int]) -> list[StaffMember]:
-    """People with 0–2 roles, maybe on-duty windows, maybe a cap on task minutes."""
+    """People with 0–2 roles, maybe on-duty windows (with 0–3 minutes of overtime),
+    maybe a cap on task minutes."""
     return [
         StaffMember(
             id=f"p{k}",
             roles=tuple(sorted(draw(st.sets(st.sampled_from(ROLES))))),
             available=None if draw(st.booleans()) else _windows(draw, horizon),
             max_minutes=draw(st.none() | st.integers(0, horizon)),
+            overtime=draw(st.integers(0, 3)),
         )
         for k in range(draw(st.integers(*count)))
     ]
@@ -198,20 +201,22 @@ def case_problems(
     most_rooms: int = 2,
     most_resources: int = 2,
     staff: tuple[int, int] = (0, 0),
+    least_rooms: int = 0,
 ) -> CaseProblem:
     """A small valid case problem: either a pure project (mandatory tasks, resources,
     precedences, makespan only) or a mixed one (rooms, optional tasks, dues, pins).
 
     ``staff`` (least, most) people; with some, tasks draw team requirements and
-    named people, and a pin may fix part of a team."""
-    project = draw(st.booleans())
+    named people, and a pin may fix part of a team. ``least_rooms`` > 0 asks for a
+    mixed problem with at least that many rooms."""
+    project = False if least_rooms else draw(st.booleans())
     end = draw(st.integers(*horizon))
     n = draw(st.integers(*tasks))
     resources = [
         Resource(id=f"res{k}", capacity=draw(st.integers(1, 3)))
         for k in range(draw(st.integers(1 if project else 0, most_resources)))
     ]
-    rooms = [] if project else _rooms(draw, end, most_rooms)
+    rooms = [] if project else _rooms(draw, end, most_rooms, least_rooms)
     people = _staff(draw, end, staff) if staff[1] else []
     pins: list[CasePin] = []
     if project:
@@ -221,6 +226,8 @@ def case_problems(
             unscheduled=draw(st.integers(0, 20)),
             tardiness=draw(st.integers(0, 3)),
             overtime=draw(st.integers(0, 3)),
+            staff_overtime=draw(st.integers(0, 3)),
+            idle=draw(st.integers(0, 2)),
             makespan=draw(st.integers(0, 2)),
         )
     drawn = [_task(draw, i, end, longest, resources, rooms, project, people) for i in range(n)]
@@ -469,3 +476,64 @@ def test_lns_never_beats_the_optimum(problem: CaseProblem) -> None:
     assert from_start.objective <= report.objective, (
         f"LNS from a start of {report.objective} returned {from_start.objective}"
     )
+
+
+FIXED_SCHEDULES = 20
+"""Feasible schedules per instance whose model costs are compared with the checker's."""
+
+
+def _model_costs(problem: CaseProblem, schedule: CaseSchedule) -> dict[str, int] | None:
+    """Each rule's cost expression in the CP-SAT model with every decision of
+    ``schedule`` fixed (None if the model refuses the schedule)."""
+    model = cp_model.CpModel()
+    cv = build_variables(model, problem)
+    constraints.CaseConstraints(cv).add_constraints()
+    costs = objective.build_costs(cv)
+    placed = {item.task: item for item in schedule.tasks}
+    for tv in cv.tasks:
+        item = placed.get(tv.task.id)
+        model.add(tv.present == int(item is not None))
+        if item is None:
+            continue
+        model.add(tv.start == item.start)
+        for r, lit in tv.rooms.items():
+            model.add(lit == int(problem.rooms[r].id == item.room))
+        for s, lit in tv.staff.items():
+            model.add(lit == int(problem.staff[s].id in item.staff))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = TIME_LIMIT
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {rule: int(solver.value(cost)) for rule, cost in costs.items()}
+
+
+@PROPERTY_SETTINGS
+@given(
+    problem=case_problems(
+        tasks=(2, 3),
+        horizon=(4, 9),
+        longest=3,
+        most_rooms=1,
+        most_resources=1,
+        staff=(0, 2),
+        least_rooms=1,
+    )
+)
+def test_model_costs_equal_the_checkers(problem: CaseProblem) -> None:
+    """On schedules the checker accepts (spread over all of them), the model accepts
+    the schedule too and each rule's cost expression equals the checker's cost —
+    idle gaps and staff overtime included (the makespan variable is only a bound)."""
+    assume(_candidate_count(problem) <= BRUTE_FORCE_MAX)
+    feasible = [(s, check(problem, s)) for s in _all_schedules(problem)]
+    feasible = [(s, report) for s, report in feasible if report.feasible]
+    step = max(1, len(feasible) // FIXED_SCHEDULES)
+    for schedule, report in feasible[::step]:
+        found = _model_costs(problem, schedule)
+        assert found is not None, f"the model refuses a schedule the checker accepts: {schedule}"
+        expected = report.cost_by_rule()
+        for rule, cost in found.items():
+            if rule != "makespan":
+                assert cost == expected.get(rule, 0), (
+                    f"{rule}: model {cost} != checker {expected.get(rule, 0)} for {schedule}"
+                )

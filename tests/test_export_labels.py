@@ -75,6 +75,7 @@ def test_rooms_sheet_counts_the_overtime_used_as_open_time() -> None:
             "Case hours": 2,
             "Open hours": 9,
             "Overtime min": 60,
+            "Idle min": 0,
             "Utilisation %": 20,
         },
         {
@@ -83,6 +84,7 @@ def test_rooms_sheet_counts_the_overtime_used_as_open_time() -> None:
             "Case hours": 1,
             "Open hours": 5,
             "Overtime min": 0,
+            "Idle min": 0,
             "Utilisation %": 20,
         },
     ]

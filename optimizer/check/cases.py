@@ -10,7 +10,7 @@ from collections import defaultdict
 from itertools import pairwise
 
 from optimizer.check.report import CheckReport, Penalty, Violation
-from optimizer.model.cases import CaseProblem, Opening, Task
+from optimizer.model.cases import CaseProblem, Opening, Task, merge_windows
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
 
@@ -299,7 +299,7 @@ def _check_staff(
                 by_person[name].append(item)
     for name, items in by_person.items():
         person = problem.person(name)
-        windows = problem.windows_of(person)
+        windows = merge_windows(problem.work_windows_of(person))  # duty plus overtime
         items.sort(key=lambda it: (it.start, it.end))
         for prev, nxt in pairwise(items):
             if nxt.start < prev.end:
@@ -418,6 +418,10 @@ def _penalties(problem: CaseProblem, placed: dict[str, ScheduledTask], report: C
                 )
     if weights.overtime:
         _overtime(problem, placed, report)
+    if weights.staff_overtime:
+        _staff_overtime(problem, placed, report)
+    if weights.idle:
+        _idle(problem, placed, report)
     end = max((item.end for item in placed.values()), default=0)
     if weights.makespan and end > 0:  # like the other rules: no zero-cost penalty
         add(
@@ -451,6 +455,64 @@ def _overtime(problem: CaseProblem, placed: dict[str, ScheduledTask], report: Ch
                 amount=minutes,
                 message=f"room '{room_id}': {minutes} min overtime after "
                 f"{_when(problem, end)} ({cost})",
+            )
+        )
+
+
+def _staff_overtime(
+    problem: CaseProblem, placed: dict[str, ScheduledTask], report: CheckReport
+) -> None:
+    """Per person and on-duty window: the last task started in it, past its end."""
+    for person in problem.staff:
+        if not person.overtime:
+            continue
+        ends = [
+            (item.start, item.end)
+            for item in placed.values()
+            if person.id in item.staff and problem.task(item.task).duration > 0
+        ]
+        duty = problem.windows_of(person)
+        for window, (_, work_end) in zip(duty, problem.work_windows_of(person), strict=True):
+            last = max((end for start, end in ends if window.start <= start < work_end), default=0)
+            if last <= window.end:
+                continue
+            minutes = last - window.end
+            cost = problem.weights.staff_overtime * minutes
+            report.penalties.append(
+                Penalty(
+                    rule="staff_overtime",
+                    cost=cost,
+                    staff=person.id,
+                    amount=minutes,
+                    message=f"{person.label}: {minutes} min overtime after "
+                    f"{_when(problem, window.end)} ({cost})",
+                )
+            )
+
+
+def _idle(problem: CaseProblem, placed: dict[str, ScheduledTask], report: CheckReport) -> None:
+    """Per room opening: minutes empty between consecutive cases beyond the turnover."""
+    by_opening: dict[tuple[str, int], list[ScheduledTask]] = defaultdict(list)
+    for item in placed.values():
+        if item.room not in problem.room_index or problem.task(item.task).duration == 0:
+            continue
+        opening = _opening_of(problem, item.room, item)
+        if opening is not None:
+            by_opening[(item.room, opening.start)].append(item)
+    for (room_id, opened), items in sorted(by_opening.items()):
+        turnover = problem.turnover_of(problem.room(room_id))
+        items.sort(key=lambda it: (it.start, it.end))
+        minutes = sum(max(0, b.start - a.end - turnover) for a, b in pairwise(items))
+        if not minutes:
+            continue
+        cost = problem.weights.idle * minutes
+        report.penalties.append(
+            Penalty(
+                rule="idle",
+                cost=cost,
+                amount=minutes,
+                message=f"room '{room_id}': {minutes} min idle between cases in the opening "
+                f"from {_when(problem, opened)} ({cost})",
             )
         )
 

@@ -1,13 +1,15 @@
 """How busy rooms and people are in a case schedule.
 
 Per room, booked task minutes / (open minutes + overtime minutes used), so that a
-feasible schedule never exceeds 100 % (the overtime is also reported on its own); per
-person, booked task minutes / on-duty minutes.
+feasible schedule never exceeds 100 % (the overtime is also reported on its own), and
+the idle minutes between cases beyond the turnover; per person, booked task minutes /
+on-duty minutes, and the overtime worked past the on-duty windows.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from optimizer.explain.case_time import hours_minutes, when
 from optimizer.model.cases import CaseProblem, Opening
@@ -25,6 +27,8 @@ class RoomUtilisation(Record):
     turnover_minutes: int
     open_minutes: int
     overtime_minutes: int
+    idle_minutes: int = 0
+    """Minutes empty between consecutive cases of one opening, beyond the turnover."""
     first_start: int | None = None
     last_end: int | None = None
 
@@ -48,6 +52,8 @@ class StaffUtilisation(Record):
     tasks: int
     booked_minutes: int
     on_duty_minutes: int
+    overtime_minutes: int = 0
+    """Minutes worked past the end of on-duty windows (the last case started in each)."""
 
     @property
     def utilisation(self) -> float:
@@ -64,6 +70,7 @@ class RoomSummaryRow(Record):
     open: str
     utilisation_pct: float
     overtime_minutes: int
+    idle_minutes: int
     first_start: str
     last_end: str
 
@@ -79,6 +86,7 @@ def room_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[RoomU
         open_minutes = sum(max(0, min(o.end, problem.horizon) - o.start) for o in openings)
         overtime = _overtime(problem, openings, items)
         turnover = problem.turnover_of(room)
+        idle = _idle(problem, openings, items, turnover)
         rows.append(
             RoomUtilisation(
                 room=room.id,
@@ -88,6 +96,7 @@ def room_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[RoomU
                 turnover_minutes=turnover * max(0, len(items) - 1),
                 open_minutes=open_minutes,
                 overtime_minutes=overtime,
+                idle_minutes=idle,
                 first_start=min((it.start for it in items), default=None),
                 last_end=max((it.end for it in items), default=None),
             )
@@ -110,16 +119,49 @@ def _overtime(problem: CaseProblem, openings: list[Opening], items: list[Schedul
     return sum(max(0, end - openings[i].end) for i, end in last.items())
 
 
+def _idle(
+    problem: CaseProblem, openings: list[Opening], items: list[ScheduledTask], turnover: int
+) -> int:
+    """Minutes empty between consecutive cases of each opening, beyond the turnover."""
+    by_opening: dict[int, list[ScheduledTask]] = {}
+    for item in items:
+        if problem.task(item.task).duration == 0:
+            continue
+        for i, opening in enumerate(openings):
+            if opening.start <= item.start and item.end <= opening.hard_end:
+                by_opening.setdefault(i, []).append(item)
+                break
+    return sum(
+        max(0, b.start - a.end - turnover)
+        for cases in by_opening.values()
+        for a, b in pairwise(sorted(cases, key=lambda it: (it.start, it.end)))
+    )
+
+
+def _staff_overtime(problem: CaseProblem, person_id: str, spans: list[tuple[int, int]]) -> int:
+    """Per on-duty window, how far the person's last case started in it runs past it."""
+    person = problem.person(person_id)
+    duty = problem.windows_of(person)
+    total = 0
+    for window, (_, work_end) in zip(duty, problem.work_windows_of(person), strict=True):
+        last = max((end for start, end in spans if window.start <= start < work_end), default=0)
+        total += max(0, last - window.end)
+    return total
+
+
 def staff_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[StaffUtilisation]:
     """Booked task minutes vs on-duty minutes per person (each person once per case)."""
     booked: Counter[str] = Counter()
     count: Counter[str] = Counter()
+    spans: dict[str, list[tuple[int, int]]] = {}
     for item in schedule.tasks:
         if item.task not in problem.task_index:
             continue
         for name in dict.fromkeys(item.staff):
             booked[name] += item.end - item.start
             count[name] += 1
+            if item.end > item.start:
+                spans.setdefault(name, []).append((item.start, item.end))
     return [
         StaffUtilisation(
             staff=p.id,
@@ -130,6 +172,7 @@ def staff_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[Staf
             on_duty_minutes=sum(
                 max(0, min(w.end, problem.horizon) - w.start) for w in problem.windows_of(p)
             ),
+            overtime_minutes=_staff_overtime(problem, p.id, spans.get(p.id, [])),
         )
         for p in problem.staff
     ]
@@ -157,6 +200,7 @@ def room_summary(problem: CaseProblem, solution: Result | CaseSchedule) -> list[
                 open=hours_minutes(util.open_minutes),
                 utilisation_pct=round(100 * util.utilisation, 1),
                 overtime_minutes=util.overtime_minutes,
+                idle_minutes=util.idle_minutes,
                 first_start="-" if util.first_start is None else when(problem, util.first_start),
                 last_end="-" if util.last_end is None else when(problem, util.last_end),
             )

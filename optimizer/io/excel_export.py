@@ -215,7 +215,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
 
 
 def _rooms_sheet(problem: Any, schedule: CaseSchedule, rooms: dict[str, str]) -> pd.DataFrame:
-    """Per room: cases, case / open hours, overtime used and utilisation, the numbers of
+    """Per room: cases, case / open hours, overtime and idle minutes and utilisation, the numbers of
     ``optimizer.explain.case_utilisation`` (as on the Cases page), rounded only here."""
     return pd.DataFrame(
         [
@@ -225,11 +225,20 @@ def _rooms_sheet(problem: Any, schedule: CaseSchedule, rooms: dict[str, str]) ->
                 "Case hours": round(util.booked_minutes / 60, 1),
                 "Open hours": round(util.open_minutes / 60, 1),
                 "Overtime min": util.overtime_minutes,
+                "Idle min": util.idle_minutes,
                 "Utilisation %": round(100 * util.utilisation, 1),
             }
             for util in room_utilisation(problem, schedule)
         ],
-        columns=["Room", "Cases", "Case hours", "Open hours", "Overtime min", "Utilisation %"],
+        columns=[
+            "Room",
+            "Cases",
+            "Case hours",
+            "Open hours",
+            "Overtime min",
+            "Idle min",
+            "Utilisation %",
+        ],
     )
 
 

@@ -20,7 +20,9 @@ Semantics (the contract shared by every backend and the checker):
   ``overtime`` minutes. Consecutive tasks in a room are at least the room's
   turnover apart.
 * **Staff** work one task at a time, wholly inside one of their (merged)
-  availability windows, and at most ``max_minutes`` task minutes in total.
+  availability windows, possibly into the person's ``overtime`` minutes after a
+  window's end (never into the next window's off-duty gap beyond it: the extension
+  stops at the next window's start), and at most ``max_minutes`` task minutes in total.
 * **Resources** (equipment, PSPLIB renewable resources): at every minute the
   units used by running tasks are at most the capacity.
 * **Precedences** apply when both tasks are placed:
@@ -35,6 +37,10 @@ Soft rules (``CASE_PENALTY_RULES``; ``Result.terms`` keys), each an integer cost
 * ``tardiness``: ``weights.tardiness * priority * max(0, end - due)`` per task;
 * ``overtime``: ``weights.overtime`` per minute a room's last task in an opening
   ends after that opening's ``end``;
+* ``staff_overtime``: ``weights.staff_overtime`` per minute a person's last task
+  starting in an on-duty window ends after that window's ``end``;
+* ``idle``: ``weights.idle`` per minute a room stands empty between two consecutive
+  cases of one opening, beyond the room's turnover (milestones do not count);
 * ``makespan``: ``weights.makespan * max(end of placed tasks)`` (0 if none);
 * ``baseline_move``: ``baseline.move_weight`` per baseline task now unscheduled
   or placed at another start or room;
@@ -68,6 +74,8 @@ CASE_PENALTY_RULES = (
     "unscheduled",
     "tardiness",
     "overtime",
+    "staff_overtime",
+    "idle",
     "makespan",
     "baseline_move",
     "baseline_staff",
@@ -254,6 +262,12 @@ class StaffMember(Record):
     max_minutes: Int | None = Field(
         default=None, ge=0, le=MAX_MINUTES, description="most task minutes in total"
     )
+    overtime: Int = Field(
+        default=0,
+        ge=0,
+        le=MAX_MINUTES,
+        description="minutes the person may work past the end of an on-duty window, at a cost",
+    )
 
     @property
     def label(self) -> str:
@@ -314,6 +328,12 @@ class CaseWeights(Record):
     tardiness: Int = Field(default=1, ge=0, le=MAX_WEIGHT, description="per minute late × priority")
     overtime: Int = Field(
         default=1, ge=0, le=MAX_WEIGHT, description="per room-minute past opening end"
+    )
+    staff_overtime: Int = Field(
+        default=1, ge=0, le=MAX_WEIGHT, description="per person-minute past an on-duty window"
+    )
+    idle: Int = Field(
+        default=0, ge=0, le=MAX_WEIGHT, description="per minute a room stands empty between cases"
     )
     makespan: Int = Field(default=0, ge=0, le=MAX_WEIGHT, description="per minute of the last end")
 
@@ -428,6 +448,16 @@ class CaseProblem(Record):
             return [Window(start=0, end=self.horizon)]
         return merge_windows([(w.start, w.end) for w in person.available])
 
+    def work_windows_of(self, person: StaffMember) -> list[tuple[int, int]]:
+        """Where the person may work: each on-duty window ``(start, end + overtime)``,
+        the overtime cut at the next window's start (the windows of ``windows_of``)."""
+        windows = self.windows_of(person)
+        following = [w.start for w in windows[1:]] + [self.horizon]
+        return [
+            (w.start, max(w.end, min(w.end + person.overtime, following[k])))
+            for k, w in enumerate(windows)
+        ]
+
     def unscheduled_cost(self, task: Task) -> int:
         if task.unscheduled_penalty is not None:
             return task.unscheduled_penalty
@@ -463,6 +493,7 @@ class CaseProblem(Record):
             for dup, count in Counter(ids).items():
                 if count > 1:
                     errors.append(f"{kind} id '{dup}' is used {count} times")
+        errors += self._check_room_resource_ids()
         if errors:
             raise ValueError("; ".join(errors))
         for room in self.rooms:
@@ -475,6 +506,16 @@ class CaseProblem(Record):
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+    def _check_room_resource_ids(self) -> list[str]:
+        """A room and a resource may not share an id (a schedule lists both by id)."""
+        resources = {resource.id for resource in self.resources}
+        return [
+            f"room '{room.id}' and resource '{room.id}' share an id: give one of them another "
+            "id (schedules list rooms and resources by id)"
+            for room in self.rooms
+            if room.id in resources
+        ]
 
     def _check_room(self, room: Room) -> list[str]:
         errors = []
@@ -519,7 +560,7 @@ class CaseProblem(Record):
         def can_work(person: StaffMember) -> bool:
             if person.max_minutes is not None and task.duration > person.max_minutes:
                 return False
-            return task.duration == 0 or fits([(w.start, w.end) for w in self.windows_of(person)])
+            return task.duration == 0 or fits(self.work_windows_of(person))
 
         if self.needs_room(task):
             rooms = self.eligible_rooms(task)
@@ -583,28 +624,81 @@ class CaseProblem(Record):
                 errors.append(f"{where}: the task is pinned twice")
             seen.add(pin.task)
             task = self.task(pin.task)
+            found: list[str] = []
             if pin.start is not None and not (
                 task.release <= pin.start and pin.start + task.duration <= self.latest_end(task)
             ):
-                errors.append(
+                found.append(
                     f"{where}: start {pin.start} is outside the task's window "
                     f"[{task.release}, {self.latest_end(task)}]"
                 )
             if pin.room is not None:
                 if pin.room not in self.room_index:
-                    errors.append(f"{where}: unknown room '{pin.room}'")
+                    found.append(f"{where}: unknown room '{pin.room}'")
                 elif pin.room not in {r.id for r in self.eligible_rooms(task)}:
-                    errors.append(f"{where}: room '{pin.room}' is not eligible for the task")
+                    found.append(f"{where}: room '{pin.room}' is not eligible for the task")
             candidates = {p.id for p in self.candidates(task)}
             for name in pin.staff:
                 if name not in self.staff_index:
-                    errors.append(f"{where}: unknown staff '{name}'")
+                    found.append(f"{where}: unknown staff '{name}'")
                 elif name not in candidates:
-                    errors.append(f"{where}: staff '{name}' is not qualified for the task")
+                    found.append(f"{where}: staff '{name}' is not qualified for the task")
             if len(set(pin.staff)) > task.team_size:
-                errors.append(
+                found.append(
                     f"{where}: {len(set(pin.staff))} people pinned to a team of {task.team_size}"
                 )
+            if not found and task.duration > 0:
+                found += self._check_pin_room(where, pin, task)
+                found += self._check_pin_staff(where, pin, task)
+            errors += found
+        return errors
+
+    def _check_pin_room(self, where: str, pin: CasePin, task: Task) -> list[str]:
+        """A pinned start and/or room must leave an opening (overtime included) for the task."""
+        if not self.needs_room(task) or (pin.start is None and pin.room is None):
+            return []
+        rooms = [self.room(pin.room)] if pin.room is not None else self.eligible_rooms(task)
+        if pin.start is None:
+            earliest, latest = task.release, self.latest_end(task)
+        else:
+            earliest, latest = pin.start, pin.start + task.duration
+        for room in rooms:
+            for opening in self.openings_of(room):
+                if min(opening.hard_end, latest) - max(opening.start, earliest) >= task.duration:
+                    return []
+        names = ", ".join(f"'{r.id}'" for r in rooms)
+        which = f"room {names}" if pin.room is not None else f"its eligible rooms ({names})"
+        if pin.start is None:
+            return [
+                f"{where}: no opening of {which} (overtime included) holds its "
+                f"{task.duration} minutes within [{earliest}, {latest}]"
+            ]
+        return [
+            f"{where}: at start {pin.start} its {task.duration} minutes [{earliest}, {latest}) "
+            f"fit in no opening of {which} (overtime included)"
+        ]
+
+    def _check_pin_staff(self, where: str, pin: CasePin, task: Task) -> list[str]:
+        """Named and pinned people must be on duty (overtime included) for the whole
+        pinned case."""
+        errors: list[str] = []
+        if pin.start is not None:
+            earliest, latest = pin.start, pin.start + task.duration
+        else:
+            earliest, latest = task.release, self.latest_end(task)
+        for name in dict.fromkeys([*task.staff, *pin.staff]):
+            if pin.start is None and name in task.staff:
+                continue  # the task's own check covers named staff without a pinned start
+            windows = self.work_windows_of(self.person(name))
+            if any(min(b, latest) - max(a, earliest) >= task.duration for a, b in windows):
+                continue
+            kind = "named" if name in task.staff else "pinned"
+            span = (
+                f"for the whole of [{earliest}, {latest})"
+                if pin.start is not None
+                else f"for {task.duration} minutes within [{earliest}, {latest}]"
+            )
+            errors.append(f"{where}: {kind} staff '{name}' is not on duty {span}")
         return errors
 
     def _check_baseline(self) -> list[str]:

@@ -171,7 +171,13 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         for o in r.openings
     ]
     staff = [
-        {"id": p.id, "name": p.name, "roles": _join(p.roles), "max_minutes": p.max_minutes}
+        {
+            "id": p.id,
+            "name": p.name,
+            "roles": _join(p.roles),
+            "max_minutes": p.max_minutes,
+            "overtime": p.overtime,
+        }
         for p in problem.staff
     ]
     availability = [

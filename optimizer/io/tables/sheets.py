@@ -62,7 +62,7 @@ CASE_SHEETS: dict[str, tuple[str, ...]] = {
     ),
     "rooms": ("id", "name", "type", "capabilities", "turnover"),
     "openings": ("room", "start", "end", "overtime"),
-    "staff": ("id", "name", "roles", "max_minutes"),
+    "staff": ("id", "name", "roles", "max_minutes", "overtime"),
     "availability": ("staff", "start", "end"),
     "resources": ("id", "name", "capacity"),
     "precedences": ("before", "after", "min_lag", "max_lag"),
@@ -99,6 +99,8 @@ CASE_WEIGHT_SETTINGS: dict[str, str] = {
     "unscheduled_weight": "unscheduled",
     "tardiness_weight": "tardiness",
     "overtime_weight": "overtime",
+    "staff_overtime_weight": "staff_overtime",
+    "idle_weight": "idle",
     "makespan_weight": "makespan",
 }
 """Settings key -> ``CaseWeights`` field."""

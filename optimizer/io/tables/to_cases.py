@@ -169,6 +169,7 @@ def case_from_tables(reader: TableReader) -> Any:
             "name": reader.cell("staff", row, v, "name", parse_text),
             "roles": reader.cell("staff", row, v, "roles", parse_list),
             "max_minutes": reader.cell("staff", row, v, "max_minutes", parse_int),
+            "overtime": reader.cell("staff", row, v, "overtime", parse_int),
             "available": windows.pop(sid or "", None),
         }
         staff.append(reader.record("staff", row, StaffMember, data, {"available": ""}))

@@ -100,7 +100,7 @@ class CaseConstraints:
                 self.model.add_implication(lit, tv.present)
 
     def _staff_no_overlap_and_availability(self) -> None:
-        """A person does one task at a time, only inside their on-duty windows."""
+        """A person does one task at a time, only inside their on-duty windows (and overtime)."""
         by_person: dict[int, list[cp_model.IntervalVar]] = defaultdict(list)
         for tv in self.cv.tasks:
             for s, interval in tv.staff_intervals.items():
@@ -109,10 +109,10 @@ class CaseConstraints:
             person = self.problem.staff[s]
             gaps = []
             cursor = 0
-            for window in self.problem.windows_of(person):
-                if window.start > cursor:
-                    gaps.append((cursor, window.start))
-                cursor = max(cursor, window.end)
+            for start, end in self.problem.work_windows_of(person):
+                if start > cursor:
+                    gaps.append((cursor, start))
+                cursor = max(cursor, end)
             if cursor < self.problem.horizon:
                 gaps.append((cursor, self.problem.horizon))
             fixed = [

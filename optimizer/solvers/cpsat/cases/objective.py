@@ -22,6 +22,8 @@ def build_costs(cv: CaseVariables) -> dict[str, Expr]:
         "unscheduled": _unscheduled(cv),
         "tardiness": _tardiness(cv),
         "overtime": _overtime(cv),
+        "staff_overtime": _staff_overtime(cv),
+        "idle": _idle(cv),
         "makespan": _makespan(cv),
         "baseline_move": 0,
         "baseline_staff": 0,
@@ -90,6 +92,103 @@ def _overtime(cv: CaseVariables) -> Expr:
         overtime = cv.model.new_int_var(0, opening.overtime, f"overtime_{r}_{o}")
         cv.model.add_max_equality(overtime, [0, *overrun])
         terms.append(weight * overtime)
+    return sum(terms)
+
+
+def _staff_overtime(cv: CaseVariables) -> Expr:
+    """Per person and on-duty window: minutes the last task started in it ends past it."""
+    weight = cv.problem.weights.staff_overtime
+    if not weight:
+        return 0
+    by_person: dict[int, list[tuple[int, TaskVars]]] = {}
+    for i, tv in enumerate(cv.tasks):
+        for s in tv.staff_intervals:
+            by_person.setdefault(s, []).append((i, tv))
+    terms = []
+    for s, jobs in sorted(by_person.items()):
+        person = cv.problem.staff[s]
+        if not person.overtime:
+            continue
+        duty = cv.problem.windows_of(person)
+        for w, (_, work_end) in zip(duty, cv.problem.work_windows_of(person), strict=True):
+            if work_end > w.end:
+                found = (_run_past(cv, i, tv, s, w.end, work_end) for i, tv in jobs)
+                runs = [run for run in found if run is not None]
+                if runs:
+                    most = max(cv.latest_end) - w.end
+                    overtime = cv.model.new_int_var(0, max(0, most), f"staff_ot_{s}_{w.start}")
+                    cv.model.add_max_equality(overtime, [0, *runs])
+                    terms.append(weight * overtime)
+    return sum(terms)
+
+
+def _run_past(
+    cv: CaseVariables, i: int, tv: TaskVars, s: int, end: int, work_end: int
+) -> cp_model.IntVar | None:
+    """``tv.end - end`` if person ``s`` is on the task and it starts before ``work_end``
+    (so in this window or an earlier one, where the value is negative), else 0; None
+    when the task can never end past ``end`` from this window."""
+    duration = tv.task.duration
+    if cv.latest_end[i] <= end or cv.earliest[i] >= work_end:
+        return None
+    model, on_task = cv.model, tv.staff[s]
+    counted = on_task
+    if cv.latest_end[i] - duration >= work_end:  # it may also start in a later window
+        early = model.new_bool_var(f"early_{i}_{s}_{end}")
+        model.add(tv.start < work_end).only_enforce_if(early)
+        model.add(tv.start >= work_end).only_enforce_if(~early)
+        counted = model.new_bool_var(f"past_{i}_{s}_{end}")
+        model.add_bool_and([on_task, early]).only_enforce_if(counted)
+        model.add_bool_or([~on_task, ~early]).only_enforce_if(~counted)
+    lo, hi = cv.earliest[i] + duration - end, cv.latest_end[i] - end
+    run = model.new_int_var(min(0, lo), max(0, hi), f"run_{i}_{s}_{end}")
+    model.add(run == tv.end - end).only_enforce_if(counted)
+    model.add(run == 0).only_enforce_if(~counted)
+    return run
+
+
+def _idle(cv: CaseVariables) -> Expr:
+    """Per room opening: its span from first start to last end, less the cases and
+    the turnovers between them (0 when the opening is unused)."""
+    weight = cv.problem.weights.idle
+    if not weight:
+        return 0
+    problem, model = cv.problem, cv.model
+    users: dict[tuple[int, int], list[tuple[TaskVars, cp_model.IntVar]]] = {}
+    for tv in cv.tasks:
+        if tv.task.duration == 0:
+            continue
+        for r, lit in tv.rooms.items():
+            if not problem.rooms[r].openings:
+                users.setdefault((r, 0), []).append((tv, lit))
+        for (r, o), lit in tv.openings.items():
+            users.setdefault((r, o), []).append((tv, lit))
+    terms = []
+    for (r, o), cases in sorted(users.items(), key=lambda item: item[0]):
+        if len(cases) < 2:
+            continue
+        room = problem.rooms[r]
+        opening = problem.openings_of(room)[o]
+        turnover = problem.turnover_of(room)
+        first, last = opening.start, opening.hard_end + turnover  # "none" sentinels
+        starts, ends = [], []
+        for k, (tv, lit) in enumerate(cases):
+            start = model.new_int_var(first, last, f"idle_s_{r}_{o}_{k}")
+            model.add(start == tv.start).only_enforce_if(lit)
+            model.add(start == last).only_enforce_if(~lit)
+            end = model.new_int_var(first, last, f"idle_e_{r}_{o}_{k}")
+            model.add(end == tv.end).only_enforce_if(lit)
+            model.add(end == first).only_enforce_if(~lit)
+            starts.append(start)
+            ends.append(end)
+        span_start = model.new_int_var(first, last, f"idle_first_{r}_{o}")
+        model.add_min_equality(span_start, starts)
+        span_end = model.new_int_var(first, last, f"idle_last_{r}_{o}")
+        model.add_max_equality(span_end, ends)
+        busy = sum((tv.task.duration + turnover) * lit for tv, lit in cases)
+        idle = model.new_int_var(0, opening.hard_end - opening.start, f"idle_{r}_{o}")
+        model.add_max_equality(idle, [0, span_end - span_start + turnover - busy])
+        terms.append(weight * idle)
     return sum(terms)
 
 

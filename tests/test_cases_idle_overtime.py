@@ -1,0 +1,194 @@
+"""Idle gaps in rooms and staff overtime past on-duty windows: hand-worked optima,
+the checker's wording, bad input and the table bundle round trip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from optimizer import solve
+from optimizer.check import check
+from optimizer.explain.case_utilisation import room_summary, room_utilisation, staff_utilisation
+from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
+from optimizer.io.tables.from_problem import problem_tables
+from optimizer.model import (
+    CaseProblem,
+    CaseSchedule,
+    CaseWeights,
+    Opening,
+    Room,
+    ScheduledTask,
+    SolveStatus,
+    StaffMember,
+    Task,
+    TeamRequirement,
+    Window,
+)
+from tests.verify import solve_verified
+
+ONLY_IDLE = CaseWeights(unscheduled=0, tardiness=0, overtime=0, idle=1)
+NURSE = (TeamRequirement(role="nurse"),)
+
+
+def _optimum(problem: CaseProblem) -> tuple[int, dict[str, int]]:
+    result, report = solve_verified(problem, time_limit=20)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective is not None
+    return result.objective, report.cost_by_rule()
+
+
+def _idle_problem(**weights: Any) -> CaseProblem:
+    """a must end by 20, b must run 50–70: one room, turnover 10."""
+    return CaseProblem(
+        horizon=200,
+        turnover=10,
+        rooms=(Room(id="R"),),
+        tasks=(
+            Task(id="a", duration=20, deadline=20),
+            Task(id="b", duration=20, release=50, deadline=70),
+            Task(id="c", duration=15, optional=True, unscheduled_penalty=100),
+        ),
+        weights=ONLY_IDLE.model_copy(update=weights),
+    )
+
+
+def test_idle_gap_is_the_empty_time_beyond_turnover() -> None:
+    # a 0–20, b from 50: the gap of 30 is 10 turnover + 20 idle. The optional c
+    # does not fit the gap (20 + 10 + 15 + 10 = 55 > 50), so it runs after b.
+    cost, terms = _optimum(_idle_problem())
+    assert cost == 20
+    assert terms == {"idle": 20}
+
+
+def test_idle_gap_is_free_without_its_weight() -> None:
+    cost, terms = _optimum(_idle_problem(idle=0))
+    assert cost == 0
+    assert terms == {}
+
+
+def test_idle_weight_moves_a_case_into_the_gap() -> None:
+    # With b at 55–75 instead, c fits the gap: a 0–20, c 30–45, b 55–75, no idle.
+    problem = _idle_problem()
+    later = problem.tasks[1].model_copy(update={"release": 55, "deadline": 75})
+    problem = problem.model_copy(update={"tasks": (problem.tasks[0], later, problem.tasks[2])})
+    problem = CaseProblem.model_validate(problem.model_dump())
+    cost, _ = _optimum(problem)
+    assert cost == 0
+
+
+def test_idle_counts_per_opening_not_across_the_closed_time() -> None:
+    room = Room(id="R", openings=(Opening(start=0, end=30), Opening(start=100, end=130)))
+    problem = CaseProblem(
+        horizon=200,
+        rooms=(room,),
+        tasks=(Task(id="a", duration=30), Task(id="b", duration=30)),
+        weights=ONLY_IDLE,
+    )
+    cost, _ = _optimum(problem)
+    assert cost == 0  # one case per opening: the closed time 30–100 is not idle
+
+
+def _overtime_problem(overtime: int) -> CaseProblem:
+    """Nurse N on duty 0–200 and 400–600; B (100 min) cannot start before 150."""
+    return CaseProblem(
+        horizon=600,
+        turnover=10,
+        rooms=(Room(id="R", openings=(Opening(start=0, end=300, overtime=60),)),),
+        staff=(
+            StaffMember(
+                id="N",
+                name="Nurse Ames",
+                roles=("nurse",),
+                available=(Window(start=0, end=200), Window(start=400, end=600)),
+                overtime=overtime,
+            ),
+        ),
+        tasks=(
+            Task(id="A", duration=100, team=NURSE),
+            Task(id="B", duration=100, release=150, team=NURSE),
+        ),
+        weights=CaseWeights(unscheduled=100, tardiness=0, overtime=1, staff_overtime=2),
+    )
+
+
+def test_staff_overtime_costs_each_minute_past_the_window() -> None:
+    # B runs 150–250: 50 minutes past the nurse's 200, at 2 per minute.
+    cost, terms = _optimum(_overtime_problem(overtime=50))
+    assert cost == 100
+    assert terms == {"staff_overtime": 100}
+    _, report = solve_verified(_overtime_problem(overtime=50), time_limit=20)
+    message = next(p.message for p in report.penalties if p.rule == "staff_overtime")
+    assert message.startswith("Nurse Ames: 50 min overtime after t=200")
+
+
+def test_staff_overtime_allowance_is_a_hard_limit() -> None:
+    # With 40 minutes allowed, B (which needs 50) cannot run in the first window,
+    # and the room is closed by the second.
+    result = solve(_overtime_problem(overtime=40), time_limit=20, workers=1, seed=0)
+    assert result.status is SolveStatus.INFEASIBLE
+
+
+def test_a_negative_allowance_is_refused() -> None:
+    with pytest.raises(ValidationError, match="overtime"):
+        StaffMember(id="N", overtime=-5)
+
+
+def test_work_windows_stop_at_the_next_window() -> None:
+    person = StaffMember(
+        id="N", available=(Window(start=0, end=100), Window(start=130, end=200)), overtime=60
+    )
+    problem = CaseProblem(horizon=300, staff=(person,), tasks=(Task(id="t", duration=10),))
+    assert problem.work_windows_of(person) == [(0, 130), (130, 260)]
+
+
+def test_checker_reports_staff_overtime_and_work_outside_it() -> None:
+    problem = _overtime_problem(overtime=50)
+    within = CaseSchedule(
+        tasks=(
+            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
+            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
+        )
+    )
+    report = check(problem, within)
+    assert report.feasible
+    assert report.cost_by_rule() == {"staff_overtime": 100}
+    beyond = CaseSchedule(
+        tasks=(
+            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
+            ScheduledTask(task="B", start=160, end=260, room="R", staff=("N",)),
+        )
+    )
+    assert [v.rule for v in check(problem, beyond).violations] == ["availability"]
+
+
+def test_bundle_round_trip_keeps_overtime_and_weights() -> None:
+    problem = _overtime_problem(overtime=50).model_copy(
+        update={"weights": CaseWeights(staff_overtime=3, idle=2)}
+    )
+    again = read_bundle("cases.xlsx", tables_to_xlsx(problem_tables(problem)))
+    assert isinstance(again, CaseProblem)
+    assert again.staff[0].overtime == 50
+    assert (again.weights.staff_overtime, again.weights.idle) == (3, 2)
+
+
+def test_utilisation_reports_idle_and_staff_overtime_minutes() -> None:
+    problem = _overtime_problem(overtime=50)
+    schedule = CaseSchedule(
+        tasks=(
+            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
+            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
+        )
+    )
+    (room,) = room_utilisation(problem, schedule)
+    assert room.idle_minutes == 40  # 50 minutes apart, turnover 10
+    (nurse,) = staff_utilisation(problem, schedule)
+    assert nurse.overtime_minutes == 50
+    assert room_summary(problem, schedule)[0].idle_minutes == 40
+
+
+def test_someone_never_on_duty_has_no_work_windows() -> None:
+    person = StaffMember(id="N", available=(), overtime=30)
+    problem = CaseProblem(horizon=100, staff=(person,), tasks=(Task(id="t", duration=10),))
+    assert problem.work_windows_of(person) == []
