@@ -12,6 +12,7 @@ from optimizer.explain.cases import explain_schedule
 from optimizer.model.cases import (
     CasePin,
     CaseProblem,
+    CaseWeights,
     Opening,
     Resource,
     Room,
@@ -142,6 +143,28 @@ def test_a_free_slot_is_reported_when_the_schedule_left_one() -> None:
     assert found is not None and found.reasons[0].code == "free_slot"
     assert found.free_slot is not None and found.free_slot.start == H8
     assert "a slot was free at Mon 07 Dec 08:00" in found.message
+
+
+def test_a_free_slot_in_overtime_says_what_it_would_cost() -> None:
+    # Room open 0–100 (+100 overtime at 10 a minute); A fills the regular hours, so B
+    # (optional, 200 if left out) would run 100–150 in overtime: 500 - 200 = 300 more.
+    problem = CaseProblem(
+        horizon=300,
+        rooms=(Room(id="R", openings=(Opening(start=0, end=100, overtime=100),)),),
+        tasks=(
+            Task(id="A", duration=100),
+            Task(id="B", duration=50, optional=True, unscheduled_penalty=200),
+        ),
+        weights=CaseWeights(tardiness=0, overtime=10),
+    )
+    result, _ = solve_verified(problem, time_limit=10)
+    assert result.objective == 200 and result.schedule is not None
+    found = explain_task(problem, result.schedule, "B")
+    assert found is not None and found.reasons[0].code == "free_slot"
+    assert "using it would cost 300 more (room overtime +500, left-out cases -200)" in (
+        found.message
+    )
+    assert "time limit" not in found.message
 
 
 def test_scheduled_on_time_tasks_need_no_explanation() -> None:

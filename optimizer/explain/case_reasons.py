@@ -12,7 +12,8 @@ its due time) is examined in stages:
    free qualified people, equipment at capacity, a person's max minutes, or a
    precedence. The reasons list each blocker with the share of candidate times it
    blocks. If some start is blocked by nothing, the explanation says so: the slot
-   was free and the solver did not use it (time limit or a costlier trade-off).
+   was free and the solver did not use it: what using it would cost, by rule (the
+   checker scores the schedule with the task moved there), or the time limit.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from optimizer.check.cases import check_cases
 from optimizer.construct.occupancy import Occupancy
 from optimizer.construct.slots import (
     blockers,
@@ -267,15 +269,15 @@ def explain_task(
             codes, _ = blockers(problem, task, cand, occ, prec)
             if not codes:
                 slot = find_slot(problem, task, occ, latest)
+                where = f"a slot was free at {when(problem, start)}" + (
+                    f" in {cand.room}" if cand.room else ""
+                )
                 return TaskExplanation(
                     **base,
                     reasons=(
                         Reason(
                             code="free_slot",
-                            message=f"a slot was free at {when(problem, start)}"
-                            + (f" in {cand.room}" if cand.room else "")
-                            + " — the solver did not use it (time limit or a costlier "
-                            "trade-off elsewhere)",
+                            message=f"{where} — {_why_unused(problem, schedule, task, slot)}",
                             share=0.0,
                         ),
                     ),
@@ -288,6 +290,52 @@ def explain_task(
         for code, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     return TaskExplanation(**base, reasons=tuple(reasons))
+
+
+def _why_unused(
+    problem: CaseProblem, schedule: CaseSchedule, task: Task, slot: ScheduledTask | None
+) -> str:
+    """Why the solver left a free slot unused: what using it would cost, by rule, as
+    the checker scores the schedule with the task moved there."""
+    unclear = "the solver did not use it (time limit or a costlier trade-off elsewhere)"
+    before = check_cases(problem, schedule)
+    if slot is None or not before.feasible:
+        return unclear
+    others = tuple(item for item in schedule.tasks if item.task != task.id)
+    moved = CaseSchedule(
+        tasks=(*others, slot),
+        unscheduled=tuple(t for t in schedule.unscheduled if t != task.id),
+    )
+    after = check_cases(problem, moved)
+    if not after.feasible:
+        return unclear
+    before_costs, after_costs = before.cost_by_rule(), after.cost_by_rule()
+    changes = {
+        rule: after_costs.get(rule, 0) - before_costs.get(rule, 0)
+        for rule in dict.fromkeys([*before_costs, *after_costs])
+    }
+    delta = sum(changes.values())
+    if delta <= 0:
+        return "the solver did not use it (time limit)"
+    parts = ", ".join(
+        f"{RULE_WORDS.get(rule, rule)} {change:+d}"
+        for rule, change in sorted(changes.items(), key=lambda kv: -abs(kv[1]))
+        if change
+    )
+    return f"using it would cost {delta} more ({parts})"
+
+
+RULE_WORDS = {
+    "unscheduled": "left-out cases",
+    "tardiness": "lateness",
+    "overtime": "room overtime",
+    "staff_overtime": "staff overtime",
+    "idle": "idle room time",
+    "makespan": "last finish",
+    "baseline_move": "moved cases",
+    "baseline_staff": "people moved",
+}
+"""The planner's words for the case penalty rules."""
 
 
 def static_reasons(problem: CaseProblem, task: Task) -> list[Reason]:
