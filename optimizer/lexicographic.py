@@ -2,8 +2,9 @@
 at a time and keep each stage's result as a hard cap for the later ones.
 
 Default stages (rosters): (1) uncovered demand, (2) over-staffing, (3) requests
-and changes to the published roster. Case problems have no default: give stages of
-case rules (``unscheduled``, ``tardiness``, ...). Within a stage the rules' own
+and changes to the published roster; (cases): (1) cases left out, (2) lateness,
+(3) room and staff overtime, (4) idle room time, the last finish and changes to the
+published schedule. Within a stage the rules' own
 weights still apply (``under_weight`` per missing person, request weights, ...),
 multiplied by the stage's multiplier. Each stage runs until proven optimal or its
 time box ends; its value (the best found) becomes the cap
@@ -35,6 +36,14 @@ DEFAULT_STAGES: tuple[dict[str, int], ...] = (
     {"shift_on_request": 1, "shift_off_request": 1, "baseline_change": 1},
 )
 """Uncovered demand first, then over-staffing, then requests and re-planning changes."""
+
+DEFAULT_CASE_STAGES: tuple[dict[str, int], ...] = (
+    {"unscheduled": 1},
+    {"tardiness": 1},
+    {"overtime": 1, "staff_overtime": 1},
+    {"idle": 1, "makespan": 1, "baseline_move": 1, "baseline_staff": 1},
+)
+"""Every case that can be done first, then on time, then within hours, then the rest."""
 
 
 def _check_stages(stages: Sequence[Mapping[str, int]], family: str) -> list[dict[str, int]]:
@@ -88,14 +97,9 @@ def solve_lexicographic(
                 field=reserved,
             )
     family = problem_family(problem)
-    if stages is None and family != "roster":
-        rules = ", ".join(penalty_rules(family))
-        raise InputError(
-            "case problems have no default lexicographic stages; give them, e.g. "
-            f"[{{'unscheduled': 1}}, {{'tardiness': 1}}] (rules: {rules})",
-            field="stages",
-        )
-    checked = _check_stages(DEFAULT_STAGES if stages is None else stages, family)
+    if stages is None:
+        stages = DEFAULT_STAGES if family == "roster" else DEFAULT_CASE_STAGES
+    checked = _check_stages(stages, family)
     on_solution = solve_kwargs.pop("on_solution", None)
     caps: list[tuple[dict[str, int], int]] = []
     best: Result | None = None

@@ -278,8 +278,17 @@ def test_lexicographic_stages_take_case_rules_and_hand_on_the_schedule(
 def test_lexicographic_names_the_case_rules_when_one_is_unknown() -> None:
     with pytest.raises(InputError, match=r"unknown penalty rule 'under_cover'; known: unscheduled"):
         solve_lexicographic(traded(), [{"under_cover": 1}])
-    with pytest.raises(InputError, match="case problems have no default lexicographic stages"):
-        solve_lexicographic(traded())
+
+
+def test_lexicographic_default_case_stages_put_left_out_cases_first() -> None:
+    # Stage 1 (cases left out) places C, so A ends 300 late in stage 2.
+    problem = traded()
+    result = solve_lexicographic(problem, workers=1, seed=0)
+    verify_result(problem, result)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms["unscheduled"] == 0 and result.terms["tardiness"] == 300
+    assert result.message is not None
+    assert result.message.startswith("lexicographic: unscheduled=0 (OPTIMAL); tardiness=300")
 
 
 # -- 7. a bundle date-time before the plan's start -------------------------------------------
