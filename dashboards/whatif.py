@@ -675,7 +675,7 @@ def case_kpi_table(problem: Any, before: Result, after: Result, base: Any = None
             "Cases scheduled": len(result.schedule.tasks),
             "Cases unscheduled": len(result.schedule.unscheduled) + left_out,
             "Late cases": late,
-            "Overtime cost": terms.get("overtime", 0),
+            "Overtime cost": terms.get("overtime", 0) + terms.get("staff_overtime", 0),
             "Penalty": result.objective or 0,
         }
 

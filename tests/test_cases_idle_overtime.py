@@ -192,3 +192,13 @@ def test_someone_never_on_duty_has_no_work_windows() -> None:
     person = StaffMember(id="N", available=(), overtime=30)
     problem = CaseProblem(horizon=100, staff=(person,), tasks=(Task(id="t", duration=10),))
     assert problem.work_windows_of(person) == []
+
+
+def test_what_if_overtime_cost_counts_staff_overtime() -> None:
+    from dashboards.whatif import case_kpi_table
+
+    problem = _overtime_problem(overtime=50)
+    result, _ = solve_verified(problem, time_limit=20)
+    table = case_kpi_table(problem, result, result)
+    row = table[table["Measure"] == "Overtime cost"].iloc[0]
+    assert str(row["Baseline"]) == "100"
