@@ -101,6 +101,7 @@ def staff_from_roster(
     horizon: int | None = None,
     max_minutes: int | None = None,
     keep_unmapped: bool = False,
+    overtime: int = 0,
 ) -> tuple[StaffMember, ...]:
     """Case-scheduling staff built from a roster.
 
@@ -112,6 +113,8 @@ def staff_from_roster(
         max_minutes: a cap on task minutes for everybody (None: no cap).
         keep_unmapped: keep people none of whose grade/skills map to a role
             (they can then only be named on tasks); by default they are left out.
+        overtime: minutes everybody may stay past the end of a rostered shift, each
+            minute at the case problem's ``staff_overtime`` weight (default 0: none).
     """
     duty = roster_to_availability(problem, roster, start=start, horizon=horizon)
     members = []
@@ -126,6 +129,7 @@ def staff_from_roster(
                 roles=held,
                 available=tuple(Window(start=a, end=b) for a, b in duty[person.id]),
                 max_minutes=max_minutes,
+                overtime=overtime,
             )
         )
     return tuple(members)

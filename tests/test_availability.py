@@ -80,10 +80,11 @@ def test_staff_from_roster_maps_skills_and_grades_to_roles() -> None:
         _roster(),
         roles={"scrub": ["scrub_nurse"], "ortho": ["scrub_ortho"]},
         max_minutes=600,
+        overtime=45,
     )
-    assert [(p.id, p.roles, p.max_minutes) for p in staff] == [
-        ("ana", ("scrub_nurse",), 600),
-        ("jo", ("scrub_nurse", "scrub_ortho"), 600),
+    assert [(p.id, p.roles, p.max_minutes, p.overtime) for p in staff] == [
+        ("ana", ("scrub_nurse",), 600, 45),
+        ("jo", ("scrub_nurse", "scrub_ortho"), 600, 45),
     ]  # Sam (HCA, no mapped skill) is left out
     assert staff[0].available is not None and staff[0].available[0].start == 420
     kept = staff_from_roster(_roster_problem(), _roster(), roles={}, keep_unmapped=True)
