@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from optimizer import solve
 from optimizer.check import check
+from optimizer.construct.greedy_cases import greedy_schedule
 from optimizer.explain.case_utilisation import room_summary, room_utilisation, staff_utilisation
 from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
 from optimizer.io.tables.from_problem import problem_tables
@@ -202,3 +203,12 @@ def test_what_if_overtime_cost_counts_staff_overtime() -> None:
     table = case_kpi_table(problem, result, result)
     row = table[table["Measure"] == "Overtime cost"].iloc[0]
     assert str(row["Baseline"]) == "100"
+
+
+def test_greedy_start_and_explanations_see_the_overtime_allowance() -> None:
+    # B fits only by running 50 minutes into the nurse's overtime: the greedy warm
+    # start places it there, and nothing calls the nurse off duty.
+    problem = _overtime_problem(overtime=50)
+    schedule = greedy_schedule(problem)
+    assert check(problem, schedule).feasible
+    assert {item.task for item in schedule.tasks} == {"A", "B"}

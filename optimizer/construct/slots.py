@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from optimizer.construct.occupancy import Occupancy
-from optimizer.model.cases import CaseProblem, Opening, Room, StaffMember, Task
+from optimizer.model.cases import CaseProblem, Opening, Room, StaffMember, Task, merge_windows
 from optimizer.model.result import ScheduledTask
 
 GRID_MINUTES = 5
@@ -52,8 +52,8 @@ class _Lookup:
         return lookup
 
     def windows(self, name: str) -> tuple[list[int], list[int]]:
-        if name not in self.duty:
-            windows = self.problem.windows_of(self.problem.person(name))
+        if name not in self.duty:  # where the person may work: on duty or in overtime
+            windows = merge_windows(self.problem.work_windows_of(self.problem.person(name)))
             self.duty[name] = ([w.start for w in windows], [w.end for w in windows])
         return self.duty[name]
 
