@@ -1,8 +1,9 @@
 """``carealloc intake``: free text → proposal (printed), optionally applied to a new file.
 
-Exit codes: 1 the LLM gave no valid answer (fail closed) or ``--apply`` found nothing
-to apply; 2 bad input; 0 otherwise (without ``--apply`` also when nothing was
-understood: the proposal's ``unparsed`` says so).
+Exit codes: 1 the LLM gave no valid answer (fail closed), ``--apply`` found nothing
+to apply, or ``--apply`` wrote the understood part while some text was not
+understood (listed on stderr); 2 bad input; 0 otherwise (without ``--apply`` also
+when nothing was understood: the proposal's ``unparsed`` says so).
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from typing import Any
 from llm_intake.proposal import Proposal, make_proposal
 from llm_intake.requests import Unparsed
 from optimizer.errors import InputError
+from optimizer.io.load import BUNDLE_SUFFIXES
 from optimizer.io.solution import check_output_path
+
+NOT_JSON_SUFFIXES = (*BUNDLE_SUFFIXES, ".txt", ".sm")
+"""Problem files other commands read but intake does not (bundles, benchmark files)."""
 
 
 def parse_today(value: str) -> dt.date:
@@ -24,6 +29,18 @@ def parse_today(value: str) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"'{value}' is not a date; use YYYY-MM-DD", field="--today") from None
+
+
+def check_problem_file(path: Path) -> None:
+    """Refuse a table bundle or benchmark file: intake reads project JSON only."""
+    if path.suffix.lower() in NOT_JSON_SUFFIXES:
+        raise InputError(
+            "intake reads project JSON only, not a table bundle or benchmark file; save the "
+            "problem as project JSON first (in the dashboard: load it on the Data page, then "
+            "Export → Project (.json))",
+            file=str(path),
+            field="--problem",
+        )
 
 
 def run_intake(
@@ -59,6 +76,8 @@ def run_intake(
     if not text.strip():
         raise InputError("the text is empty", field="TEXT")
     reference = parse_today(today)
+    for path in problem_files:
+        check_problem_file(path)
     problems = [load_project(path) for path in problem_files]
     llm_config = None
     if parser == "llm":
@@ -100,7 +119,21 @@ def run_intake(
     save_project(applied.problem, out)
     if not as_json:
         print(f"applied {len(proposal.requests)} request(s); new problem written to {out}")
+    if proposal.unparsed:
+        _warn_partial(proposal, out)
+        return 1
     return 0
+
+
+def _warn_partial(proposal: Proposal, out: Path) -> None:
+    """Say on stderr which text was not understood and so not applied."""
+    lines = [
+        f"warning: only the part understood was applied ({len(proposal.requests)} "
+        f"request(s), written to {out}); the following was NOT applied:"
+    ]
+    lines += [f"  • “{u.text}” ({u.reason})" for u in proposal.unparsed]
+    lines.append("Re-phrase it and run intake on the new file, or make the change by hand.")
+    print("\n".join(lines), file=sys.stderr)
 
 
 def _print(proposal: Proposal, as_json: bool, applying: bool) -> None:

@@ -87,7 +87,16 @@ class _Describer:
         self.vocab = vocab
 
     def who(self, person_id: str | None) -> str:
-        return self.vocab.label(person_id) if person_id else "someone"
+        """The person's name; with the id and problem when someone else has the same name."""
+        if not person_id:
+            return "someone"
+        label = self.vocab.label(person_id)
+        if sum(1 for p in self.vocab.people if (p.name or p.id) == label) < 2:
+            return label
+        where = (
+            "on the ward" if self.vocab.family_of(person_id) == "roster" else "in the case schedule"
+        )
+        return f"{label} ({person_id}, {where})"
 
     def shift(self, shift_id: str | None) -> str:
         for shift in self.vocab.shifts:

@@ -366,6 +366,18 @@ class Resolver:
     def describe(self, ids: tuple[str, ...]) -> str:
         return " or ".join(f"{self.vocab.label(i)} ({i})" for i in ids)
 
+    def which_one(self, name: str, ids: tuple[str, ...]) -> str:
+        """The question for an ambiguous name; names each candidate's problem if they differ."""
+        question = f"'{name}' could be {self.describe(ids)}; which one?"
+        ward = [i for i in ids if self.vocab.family_of(i) == "roster"]
+        cases = [i for i in ids if self.vocab.family_of(i) == "cases"]
+        if not (ward and cases):
+            return question
+        return (
+            f"{question} ({', '.join(ward)} on the ward, {', '.join(cases)} in the case "
+            "schedule; name a shift for the ward, or the theatre)"
+        )
+
     # -- shifts ----------------------------------------------------------------------
 
     @cached_property
@@ -505,6 +517,54 @@ class Resolver:
         return spans
 
 
+_WARD_WORDS = re.compile(r"\b(?:ward|rota|shifts?)\b", re.IGNORECASE)
+"""Words that place an absence on the ward (shift words are found by the resolver)."""
+_CASE_WORDS = re.compile(
+    r"\b(?:theat(?:re|er)s?|operating|scrub(?:bing)?|surgeons?|cases|an(?:a?e)sthe\w*)\b",
+    re.IGNORECASE,
+)
+"""Words that place an absence in the case schedule (rooms and roles are found too)."""
+
+
+def same_name_case_staff(
+    vocab: Vocabulary, name: str, first: dt.date, last: dt.date
+) -> tuple[str, ...] | None:
+    """Case staff with the full name of a ward member, on duty some day ``first``–``last``.
+
+    None when ``name`` is no ward member's full name. Someone off duty on all those days
+    is left out: their absence would change nothing in the case schedule.
+    """
+    words = tuple(w for w in fold(name).split() if w not in TITLES)
+    if not any(p.tokens == words for p in vocab.roster_staff):
+        return None
+    return tuple(
+        p.id for p in vocab.case_staff if p.tokens == words and vocab.on_duty(p.id, first, last)
+    )
+
+
+def settle_families(
+    resolver: Resolver, ids: tuple[str, ...], text: str | None, shifts: bool
+) -> tuple[str, ...]:
+    """Candidates for an absence from both problems, narrowed by what the text says.
+
+    A shift (``shifts``) or "ward"/"rota" keeps the ward's people; a theatre, room,
+    role, "surgeon" or "cases" the case schedule's; neither or both keeps them all
+    (the caller asks which one).
+    """
+    vocab = resolver.vocab
+    if len({vocab.family_of(i) for i in ids}) < 2:
+        return ids
+    ward = shifts or bool(text and _WARD_WORDS.search(text))
+    cases = bool(
+        text
+        and (_CASE_WORDS.search(text) or resolver.find_rooms(text) or resolver.find_roles(text))
+    )
+    if ward == cases:
+        return ids
+    family = "roster" if ward else "cases"
+    return tuple(i for i in ids if vocab.family_of(i) == family)
+
+
 SKILL_SYNONYMS = {
     "rn": ("nurse", "registered nurse", "staff nurse", "qualified nurse", "trained nurse"),
     "hca": (
@@ -594,8 +654,10 @@ def resolve_request(
     vocab = resolver.vocab
     aliases = aliases or {}
 
-    def person(name: str, family: str | None) -> str:
-        ids = _staff_candidates(name, family, resolver, aliases)
+    def person(
+        name: str, family: str | None, absence: tuple[dt.date, dt.date, bool] | None = None
+    ) -> str:
+        ids = _staff_candidates(name, family, resolver, aliases, absence)
         if (
             not ids
             and family is not None
@@ -606,7 +668,7 @@ def resolve_request(
         if not ids:
             raise Unresolved(f"no staff member called '{name}'")
         if len(ids) > 1:
-            raise Unresolved(f"'{name}' could be {resolver.describe(ids)}; which one?")
+            raise Unresolved(resolver.which_one(name, ids))
         return ids[0]
 
     def shift(word: str) -> str:
@@ -657,7 +719,8 @@ def resolve_request(
         in_plan(request.date, request.date, vocab.roster_start, vocab.roster_days)
         return request.model_copy(update=update)
     if isinstance(request, Unavailable):
-        update["staff"] = staff_id = person(request.staff, None)
+        absence = (request.from_, request.to, request.shifts is not None)
+        update["staff"] = staff_id = person(request.staff, None, absence)
         if vocab.family_of(staff_id) == "cases":
             if request.shifts is not None:
                 raise Unresolved(
@@ -677,23 +740,32 @@ def resolve_request(
 
 
 def _staff_candidates(
-    name: str, family: str | None, resolver: Resolver, aliases: dict[str, tuple[str, ...]]
+    name: str,
+    family: str | None,
+    resolver: Resolver,
+    aliases: dict[str, tuple[str, ...]],
+    absence: tuple[dt.date, dt.date, bool] | None = None,
 ) -> tuple[str, ...]:
     """People ``name`` (or a pseudonym) may denote within ``family`` (None: anyone).
 
-    With ``family`` None (an absence, which may be from the ward or the case schedule)
-    a name that fits people in both problems is ambiguous ("Mr Okafor": nurse Grace
-    Okafor or surgeon Daniel Okafor) — except a ward member's full name, which stays
-    theirs, as in the rule parser (the demo has nurses on both lists).
+    With ``family`` None (an absence ``(from, to, with shifts)``, which may be from the
+    ward or the case schedule) a name that fits people in both problems is ambiguous
+    ("Mr Okafor": nurse Grace Okafor or surgeon Daniel Okafor) unless shifts are named
+    (the ward); a ward member's full name stays theirs only when no case staff member of
+    that name is on duty on those days (``same_name_case_staff``).
     """
     vocab = resolver.vocab
+    shifts = absence is not None and absence[2]
     ids = aliases.get(name.strip())
     if ids:
-        return tuple(i for i in ids if family is None or vocab.family_of(i) == family)
+        found = tuple(i for i in ids if family is None or vocab.family_of(i) == family)
+        return settle_families(resolver, found, None, shifts) if family is None else found
     if family is not None:
         return resolver.staff(name, family)
     ward = resolver.staff(name, "roster")
-    words = tuple(w for w in fold(name).split() if w not in TITLES)
-    if any(vocab.person(i).tokens == words for i in ward):
-        return ward
-    return tuple(dict.fromkeys((*ward, *resolver.staff(name, "cases"))))
+    same = same_name_case_staff(vocab, name, absence[0], absence[1]) if absence else None
+    if same is not None and ward:
+        found = tuple(dict.fromkeys((*ward, *same)))
+    else:
+        found = tuple(dict.fromkeys((*ward, *resolver.staff(name, "cases"))))
+    return settle_families(resolver, found, None, shifts)

@@ -28,7 +28,14 @@ from llm_intake.requests import (
     Unavailable,
     Unparsed,
 )
-from llm_intake.resolver import Mention, Resolver, Span, cover_count_error
+from llm_intake.resolver import (
+    Mention,
+    Resolver,
+    Span,
+    cover_count_error,
+    same_name_case_staff,
+    settle_families,
+)
 from llm_intake.vocabulary import TITLES, fold
 
 _I = re.IGNORECASE
@@ -524,6 +531,9 @@ class RuleParser:
         if intent == "cover_change":
             return self._cover(clause)
         staff = self._staff(clause, self._subjects(clause))
+        if clause.family == "roster" and any(self.vocab.family_of(s) == "cases" for s in staff):
+            # a name on both lists, placed in the case schedule by a theatre word
+            self._check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
         if clause.family == "cases" and (intent != "unavailable" or shifts):
             raise _NotUnderstood(
@@ -603,22 +613,24 @@ class RuleParser:
                 raise _NotUnderstood(f"no staff member called '{mention.text}'")
             found = mention.ids
             if clause.intent == "unavailable" and clause.family == "roster":
-                found = (*found, *self._case_staff_named(mention.text))
+                found = (*found, *self._case_staff_named(mention.text, clause.dates))
+                found = settle_families(self.resolver, found, clause.text, bool(clause.shifts))
             if len(found) > 1:
-                raise _NotUnderstood(
-                    f"'{mention.text}' could be {self.resolver.describe(found)}; which one?"
-                )
+                raise _NotUnderstood(self.resolver.which_one(mention.text, found))
             ids.append(found[0])
         return list(dict.fromkeys(ids))
 
-    def _case_staff_named(self, name: str) -> tuple[str, ...]:
+    def _case_staff_named(self, name: str, dates: list[DateHit]) -> tuple[str, ...]:
         """Case staff the whole of ``name`` also fits ("Daniel": a nurse or a surgeon?).
 
-        A ward member's full name stays theirs (the demo has nurses on both lists).
+        For a ward member's full name, only case staff of that very name on duty on one
+        of the days (see ``same_name_case_staff``).
         """
         words = tuple(w for w in fold(name).split() if w not in TITLES)
         if any(p.tokens == words for p in self.vocab.roster_staff):
-            return ()
+            spans = [(hit.first, hit.last) for hit in dates if hit.first and hit.last]
+            same = (same_name_case_staff(self.vocab, name, a, b) or () for a, b in spans)
+            return tuple(dict.fromkeys(i for ids in same for i in ids))
         return tuple(
             i
             for m in self.resolver.find_people(name, "cases")

@@ -38,6 +38,8 @@ class Person:
     roles: tuple[str, ...] = ()
     family: str = "roster"
     skills: tuple[str, ...] = ()
+    duty: tuple[tuple[int, int], ...] | None = None
+    """Case staff: on-duty windows in minutes from the case plan's start (None: always)."""
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -125,6 +127,15 @@ class Vocabulary:
         found = [p.family for p in self.people if p.id == person_id]
         return found[0] if found else "roster"
 
+    def on_duty(self, person_id: str, first: dt.date, last: dt.date) -> bool:
+        """Whether the person may work on some day ``first``–``last`` (ward staff: always)."""
+        person = self.person(person_id)
+        if person.family != "cases" or person.duty is None or self.case_start is None:
+            return True
+        low = (first - self.case_start).days * 24 * 60
+        high = ((last - self.case_start).days + 1) * 24 * 60
+        return any(start < high and low < end for start, end in person.duty)
+
     def ward_size(self, skill: str | None) -> int:
         """Roster staff holding ``skill`` (everyone if None)."""
         return sum(1 for p in self.roster_staff if skill is None or skill in p.skills)
@@ -157,6 +168,13 @@ def _add_roster(vocab: Vocabulary, problem: RosterProblem) -> None:
     vocab.roster_days = problem.num_days
 
 
+def _duty(person: Any) -> tuple[tuple[int, int], ...] | None:
+    windows = _attr(person, "available")
+    if windows is None:
+        return None
+    return tuple((int(_attr(w, "start")), int(_attr(w, "end"))) for w in windows)
+
+
 def _add_cases(vocab: Vocabulary, problem: Any) -> None:
     known = {p.id for p in vocab.people}
     for person in _attr(problem, "staff", default=()) or ():
@@ -167,7 +185,7 @@ def _add_cases(vocab: Vocabulary, problem: Any) -> None:
             roles = (str(role), *roles)
         if pid not in known:
             name = str(_attr(person, "name", default="") or pid)
-            vocab.people.append(Person(pid, name, roles, "cases"))
+            vocab.people.append(Person(pid, name, roles, "cases", duty=_duty(person)))
             known.add(pid)
         for r in roles:
             if r not in vocab.roles:

@@ -136,7 +136,8 @@ def test_cli_json_is_exactly_one_object_and_apply_writes_a_new_version(
     done = run_cli(
         text, "--problem", str(ward_file), "--today", "2026-12-09", "--apply", "--out", str(out)
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # part of the text was not understood
+    assert "NOT applied" in done.stderr
     assert load_project(out).unavailability[0].staff == "s5"
     assert load_project(ward_file).unavailability == ()  # the input file is unchanged
 

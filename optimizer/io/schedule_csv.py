@@ -5,7 +5,9 @@ One row per placed task; ``start``/``end`` are minutes from the horizon start;
 is the first entry of ``resources``, written ``room:ID`` (ids never contain
 ``:``), followed by the task's equipment/resources. Given the problem, the reader
 also accepts a bare room id and checks every id; tasks of the problem missing
-from the file are then listed as unscheduled.
+from the file are then listed as unscheduled. ``carealloc check`` reads with
+``strict=False``: ids the problem lacks are kept as written, and the checker
+reports them as violations, as for a Result JSON.
 """
 
 from __future__ import annotations
@@ -52,8 +54,15 @@ def _ids(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
-def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> CaseSchedule:
-    """Read a ``task,start,end,staff,resources`` CSV; bad rows name file and line."""
+def read_schedule_csv(
+    path: str | Path, problem: CaseProblem | None = None, *, strict: bool = True
+) -> CaseSchedule:
+    """Read a ``task,start,end,staff,resources`` CSV; bad rows name file and line.
+
+    With ``problem`` and ``strict``, an id the problem lacks is refused too; with
+    ``strict=False`` only the layout is (header, fields, numbers, a task given twice)
+    and unknown ids are left for the checker to report.
+    """
     path = Path(path)
     where = str(path)
     rows = read_csv_rows(path)
@@ -75,7 +84,7 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
                 line=line,
             )
         task_id, start, end, staff, used = (cell.strip() for cell in row)
-        if problem is not None and task_id not in problem.task_index:
+        if strict and problem is not None and task_id not in problem.task_index:
             raise InputError(f"unknown task '{task_id}'", file=where, line=line, field="task")
         if task_id in seen:
             raise InputError(f"task '{task_id}' appears twice", file=where, line=line, field="task")
@@ -89,7 +98,7 @@ def read_schedule_csv(path: str | Path, problem: CaseProblem | None = None) -> C
                     field=name,
                 )
         room, resources = _split_room(_ids(used), problem)
-        if problem is not None:
+        if strict and problem is not None:
             for rid in resources:
                 if rid not in problem.resource_index:
                     raise InputError(

@@ -103,4 +103,5 @@ def read_solution(path: str | Path, problem: Any) -> RosterSolution | CaseSchedu
         return read_roster_csv(path)
     from optimizer.io.schedule_csv import read_schedule_csv
 
-    return read_schedule_csv(path, problem)
+    # unknown ids become the checker's violations, as in a Result JSON
+    return read_schedule_csv(path, problem, strict=False)

@@ -68,6 +68,17 @@ class ShiftType(Record):
             return parse_clock(value)
         return value
 
+    @field_validator("min_rest_hours", mode="before")
+    @classmethod
+    def _rest_not_bool(cls, value: object) -> object:
+        # the shared refusal says "whole number"; rest is hours and may be decimal
+        if isinstance(value, bool) or type(value).__name__ == "bool_":
+            raise ValueError(
+                f"Input should be a number of hours (decimals allowed, e.g. 11 or 10.5), "
+                f"not {str(value).lower()}"
+            )
+        return value
+
     @property
     def label(self) -> str:
         return self.name or self.id
