@@ -32,14 +32,15 @@ def _hint_class(kind: str) -> Any:
 
 
 def _diagnose(problem: Any, time_limit: float) -> Any:
-    """The infeasibility diagnosis as plain data, or a note why there is none."""
+    """The infeasibility diagnosis of a roster the solve reported INFEASIBLE, as plain
+    data, or a note why there is none."""
     from dashboards.optional import feature
 
     diagnose_roster = feature("optimizer.explain.diagnosis", "diagnose_roster")
     if diagnose_roster is None:
         return {"summary": "infeasibility diagnosis is not available in this installation"}
     try:
-        diagnosis = diagnose_roster(problem, time_limit=time_limit)
+        diagnosis = diagnose_roster(problem, time_limit=time_limit, proven_infeasible=True)
     except Exception as exc:
         return {"summary": f"the diagnosis failed: {exc}"}
     if hasattr(diagnosis, "model_dump"):

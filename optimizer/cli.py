@@ -171,7 +171,18 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
     from optimizer.explain.case_utilisation import room_summary
 
     table = Table(title=f"{getattr(problem, 'name', 'cases')}: rooms")
-    for column in ("room", "cases", "booked", "open", "utilisation", "overtime", "first", "last"):
+    columns = (
+        "room",
+        "cases",
+        "booked",
+        "open",
+        "utilisation",
+        "overtime",
+        "idle",
+        "first",
+        "last",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "room" else "right")
     for row in room_summary(problem, result):
         table.add_row(
@@ -181,6 +192,7 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
             row.open,
             f"{row.utilisation_pct:.1f} %",
             f"{row.overtime_minutes} min",
+            f"{row.idle_minutes} min",
             row.first_start,
             row.last_end,
         )
@@ -212,13 +224,31 @@ def _print_case_reasons(problem: Any, result: Result, top: int) -> None:
             out.print(f"  • {found.message} (cost {costs[task_id]})")
 
 
-def _infeasibility_lines(problem: Any, result: Result) -> list[str]:
-    """Why there is no solution: the roster diagnosis, or for case problems what the
-    solver reported and the likely causes the data shows."""
+CANNOT_HOLD = "The hard rules cannot all hold"
+"""Heading of the reasons an INFEASIBLE solve prints."""
+
+DIAGNOSIS_SECONDS = 60.0
+"""The diagnosis's time limit when ``solve`` has none (it runs until done otherwise)."""
+
+
+def diagnosis_seconds(time_limit: float | None) -> float:
+    """The infeasibility diagnosis gets the solve's ``--time-limit`` (per stage with
+    ``--lexicographic``), or ``DIAGNOSIS_SECONDS`` without one."""
+    return DIAGNOSIS_SECONDS if time_limit is None else time_limit
+
+
+def _infeasibility_lines(
+    problem: Any, result: Result, time_limit: float | None
+) -> tuple[str, list[str]]:
+    """Why there is no solution, as a heading and lines: the roster diagnosis, or for case
+    problems what the solver reported and the likely causes the data shows."""
     if isinstance(problem, RosterProblem):
         from optimizer.explain.diagnosis import diagnose_roster
 
-        return diagnose_roster(problem).messages()
+        diagnosis = diagnose_roster(problem, diagnosis_seconds(time_limit), proven_infeasible=True)
+        if diagnosis.feasible is True:  # the solver stopped early: never "cannot all hold"
+            return diagnosis.summary, []
+        return CANNOT_HOLD, diagnosis.messages()
     from optimizer.explain.diagnosis import case_conflict_hints
     from optimizer.solvers.messages import INFEASIBLE
 
@@ -237,7 +267,14 @@ def _infeasibility_lines(problem: Any, result: Result) -> list[str]:
         "the rule-by-rule diagnosis (smallest conflicting set, relaxations) covers rosters "
         "only; see docs/diagnosis.md"
     )
-    return lines
+    return CANNOT_HOLD, lines
+
+
+NO_LIMIT_NOTE = (
+    "note: no --time-limit: the solve runs until the result is proven optimal, which can "
+    "take very long (Ctrl+C stops it)"
+)
+"""Printed on stderr by ``solve`` without ``--time-limit`` (unless ``--quiet``)."""
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -301,7 +338,13 @@ def solve_command(
     input_file: Annotated[Path, typer.Argument(metavar="INPUT", help=INPUT_HELP)],
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
     backend: Annotated[str, typer.Option(help="cpsat | milp")] = "cpsat",
-    time_limit: Annotated[float | None, typer.Option(help="seconds")] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            help="seconds (default: none, the solve runs until proven optimal); an "
+            "infeasibility diagnosis gets as long again (60 s without a limit)"
+        ),
+    ] = None,
     workers: Annotated[int | None, typer.Option(help="search workers (default: all cores)")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
     out_path: Annotated[
@@ -330,6 +373,8 @@ def solve_command(
         check_not_input(out_path, [input_file], "--out")
         check_output_path(out_path, "--out", SOLUTION_SUFFIXES)
     problem = load_problem(input_file, fmt)
+    if time_limit is None and not quiet:
+        err.print(NO_LIMIT_NOTE)
     result = _run_solve(
         problem,
         backend=backend,
@@ -350,16 +395,16 @@ def solve_command(
                 _print_cases_summary(problem, result)
             _print_case_reasons(problem, result, top=10)
     else:
-        _print_no_solution(problem, result)
+        _print_no_solution(problem, result, time_limit)
     out.print(result.summary_line())
     raise typer.Exit(0 if result.status.has_solution else 1)
 
 
-def _print_no_solution(problem: Any, result: Result) -> None:
+def _print_no_solution(problem: Any, result: Result, time_limit: float | None) -> None:
     """Why a solve has no solution: the hard rules that clash, or the time limit."""
     if result.status.value == "INFEASIBLE":
-        lines = _infeasibility_lines(problem, result)
-        out.print("The hard rules cannot all hold" + (":" if lines else "."))
+        heading, lines = _infeasibility_lines(problem, result, time_limit)
+        out.print(heading + (":" if lines else "" if heading.endswith(".") else "."))
         for line in lines:
             out.print(f"  • {line}")
     else:
@@ -418,7 +463,7 @@ def demo_command(
     if result.status.has_solution:
         _print_roster_summary(ward, result, top=10)
     else:
-        _print_no_solution(ward, result)
+        _print_no_solution(ward, result, time_limit)
     out.print(result.summary_line())
     code = 0 if result.status.has_solution else 1
 
@@ -432,7 +477,7 @@ def demo_command(
     if cases.status.has_solution:
         _print_cases_summary(surgery, cases)
     else:
-        _print_no_solution(surgery, cases)
+        _print_no_solution(surgery, cases, time_limit)
     out.print(cases.summary_line())
     code = max(code, 0 if cases.status.has_solution else 1)
     raise typer.Exit(code)
@@ -466,6 +511,7 @@ def bench_command(
         CSV_COLUMNS,
         check_settings,
         check_suite,
+        find_instances,
         read_best_known,
         row_cells,
         run_bench,
@@ -479,6 +525,7 @@ def bench_command(
     check_settings(backend, time_limit, workers)
     check_suite(suite_dir)
     read_best_known(suite_dir / "best_known.csv")
+    find_instances(suite_dir / "instances", instances)
     for path, option in ((out_md, "--out-md"), (out_csv, "--out-csv")):
         if path is not None:
             check_not_input(path, [suite_dir / "best_known.csv"], option)

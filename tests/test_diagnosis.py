@@ -123,7 +123,10 @@ def test_pins_that_break_a_forbidden_succession() -> None:
         ("succession", (0, 1)),
     ]
     assert diagnosis.relaxations[0] == "unpin Sam Lee on Mon 14 Dec (Night)"
-    assert "waive the rest rule once for Sam Lee between 14–15 Dec" in diagnosis.relaxations
+    assert (
+        "waive the forbidden succession once for Sam Lee: Early on Tue 15 Dec after Night "
+        "on Mon 14 Dec" in diagnosis.relaxations
+    )
 
 
 def test_min_minutes_unreachable_because_of_leave() -> None:
@@ -190,7 +193,10 @@ def test_nights_need_agency_cover_or_a_longer_run() -> None:
     assert len(nights.days) == 4  # any 4 Nights in a row
     # agency cover for one Night breaks the run (Sam works 3, off 1, works 3)
     assert diagnosis.relaxations[0].startswith("allow agency cover: 1 ICU-skilled nurse")
-    assert "relax Sam Lee's max consecutive working days from 3 to 7" in diagnosis.relaxations
+    assert any(
+        r.startswith("relax Sam Lee's max consecutive working days from 3 to 7 (less is not")
+        for r in diagnosis.relaxations
+    )
 
 
 def _sam(**contract: Any) -> tuple[Staff, ...]:

@@ -111,5 +111,4 @@ def test_baseline_with_two_shifts_on_one_day_is_refused() -> None:
     with pytest.raises(InputError) as info:
         problem_from_data(data, "p.json")
     message = str(info.value)
-    assert "baseline[1] of 'A' (day 1): the day is in the baseline twice" in message
-    assert "shifts 'E' and 'N'" in message
+    assert "baseline[1] of 'A' (Tue 2 Jan): the day is in the baseline twice (E and N)" in message

@@ -4,8 +4,10 @@
 hold (CP-SAT with one assumption per instance, then a deletion filter; see
 ``optimizer.solvers.cpsat.diagnose``), names it with people, shifts and dates, and
 tries single relaxations of its members — lower a hard cover minimum (agency
-cover), loosen one contract limit step by step, drop a pin, waive one rest rule,
-move leave — keeping those that make the whole problem feasible again.
+cover), loosen one contract limit, drop a pin, waive one succession or rest rule,
+move leave — keeping those that make the whole problem feasible again. A change
+with steps (a limit, a number of agency nurses) is searched for its smallest step
+that works: steps grow by doubling, then a bisection finds the smallest.
 
 Case problems have no such diagnosis: ``case_conflict_hints`` names the likely causes
 that show in the data alone (a case that fits nowhere, an overbooked person, a person
@@ -18,13 +20,14 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.explain.case_time import when
 from optimizer.model.cases import CaseProblem, StaffMember, Task, merge_windows
-from optimizer.model.roster import Contract, RosterProblem
+from optimizer.model.roster import Contract, CoverDemand, RosterProblem, Staff, Unavailability
 
 if TYPE_CHECKING:
     from optimizer.solvers.cpsat.diagnose import RuleInstance
@@ -51,6 +54,24 @@ _LEAD = {**_ORDER, "succession": 2, "pin": 3}
 _FIXED_ABSENCE = re.compile(r"\bsick", re.IGNORECASE)
 """Absence reasons a planner cannot ask to move (sickness, sick leave)."""
 
+OTHERS_REMAIN = " (other conflicts remain; diagnose again after)"
+"""Appended to a change that resolves the named conflict but, proven, not the whole roster."""
+
+NOT_CONFIRMED = (
+    " (not confirmed: it resolves the rules named here, but checking the whole roster ran "
+    "out of time)"
+)
+"""Appended to a change whose whole-roster check ran out of time."""
+
+FEASIBLE_BUT_NO_ROSTER = (
+    "No roster was found, yet the hard rules can all hold together: the solver stopped "
+    "without a roster, and its time limit may be too short. Solve again with a longer one."
+)
+"""Summary when the solver reported INFEASIBLE but the diagnosis finds a roster exists."""
+
+_AWAY_SHOWN = 5
+"""At most this many people on leave are named when a cover minimum cannot be met."""
+
 
 class Conflict(BaseModel):
     """One member of the conflicting set, in the planner's terms."""
@@ -69,7 +90,8 @@ class Diagnosis(BaseModel):
 
     ``feasible``: True if the hard rules can all hold, False if they cannot (then
     ``conflicts`` is a set of rules that cannot hold together and ``minimal`` says
-    whether it was proven irreducible), None if the time ran out first.
+    whether it was proven irreducible), None if the time ran out first. ``notes`` say
+    what the time limit left unchecked.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -79,12 +101,14 @@ class Diagnosis(BaseModel):
     relaxations: list[str] = Field(default_factory=list)
     minimal: bool = False
     summary: str = ""
+    notes: list[str] = Field(default_factory=list)
 
     def messages(self) -> list[str]:
-        """The explanation as lines: summary, each conflicting rule, each option."""
+        """The explanation as lines: summary, each conflicting rule, each option, notes."""
         lines = [self.summary] if self.summary else []
         lines += [f"conflicting rule: {conflict.message}" for conflict in self.conflicts]
         lines += [f"option: {relaxation}" for relaxation in self.relaxations]
+        lines += [f"note: {note}" for note in self.notes]
         return lines
 
 
@@ -93,17 +117,8 @@ class Diagnosis(BaseModel):
 
 def _day_span(problem: RosterProblem, days: Sequence[int]) -> str:
     """``"Mon 14 Dec"``, ``"14–15 Dec"`` or ``"Mon 14 Dec, Thu 17 Dec"``."""
-    days = sorted(set(days))
-    if not days:
-        return ""
-    runs: list[tuple[int, int]] = []
-    for day in days:
-        if runs and day == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
     parts = []
-    for first, last in runs:
+    for first, last in _runs(sorted(set(days))):
         if first == last:
             parts.append(problem.day_label(first))
             continue
@@ -128,75 +143,204 @@ def _hours(minutes: int) -> str:
     return f"{hours} h" if rest == 0 else f"{hours} h {rest:02d} min"
 
 
-def _minute_steps(problem: RosterProblem, now: int, down: bool) -> list[int]:
-    """Candidate minute limits beyond ``now``, mildest first: multiples of the shift
-    lengths' common divisor (the only totals a roster can reach), 1–6 steps away, then
-    in growing jumps."""
-    unit = math.gcd(*(s.length_minutes for s in problem.shifts))
-    steps = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48)
-    if down:
-        first = (now - 1) // unit * unit
-        values = [first - (k - 1) * unit for k in steps]
-        return sorted({max(0, v) for v in values}, reverse=True)
-    first = now // unit * unit + unit
-    return [first + (k - 1) * unit for k in steps]
+def _count(number: int, noun: str) -> str:
+    """``"1 shift"``, ``"2 shifts"``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _either(words: Sequence[str]) -> str:
+    """``"Early"``, ``"Early or Late"``, ``"Early, Late or Night"``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _leave_shifts(problem: RosterProblem, record: Unavailability) -> str:
+    """``" for Night"`` when the leave covers some shifts only, else ``""``."""
+    if record.shifts is None:
+        return ""
+    return " for " + " and ".join(_shift(problem, s) for s in record.shifts)
+
+
+def _unavailable(problem: RosterProblem, ref: int, days: Sequence[int]) -> str:
+    record = problem.unavailability[ref]
+    return (
+        f"{_name(problem, record.staff)} is unavailable ({record.reason})"
+        f"{_leave_shifts(problem, record)} on {_day_span(problem, days)}"
+    )
+
+
+# -- successions ----------------------------------------------------------------------------
+
+
+def _succession_pairs(problem: RosterProblem, staff: str | None, first: int, last: int,
+                      core: Sequence[RuleInstance]) -> list[tuple[str, str]]:  # fmt: skip
+    """The shift pairs (on ``first``, on ``last``) the rule forbids, narrowed to the shifts
+    the other rules of ``core`` point at (pins of the person, hard minimums that day)."""
+    gap = last - first
+    if gap == 1:
+        pairs = problem.forbidden_successions()
+    else:
+        pairs = {(a, b) for a, b, k in problem.forbidden_later_successions() if k == gap}
+
+    def pointed_at(day: int) -> set[str | None]:
+        pinned = {
+            m.shift for m in core if m.rule == "pin" and m.staff == staff and m.days == (day,)
+        }
+        return pinned or {m.shift for m in core if m.rule == "min_cover" and m.days == (day,)}
+
+    before, after = pointed_at(first), pointed_at(last)
+    narrowed = [
+        (a, b) for a, b in pairs if (not before or a in before) and (not after or b in after)
+    ]
+    order = problem.shift_index
+    return sorted(narrowed or pairs, key=lambda pair: (order[pair[0]], order[pair[1]]))
+
+
+def _overlap(problem: RosterProblem, first: str, second: str, gap: int) -> bool:
+    """True if ``second``, ``gap`` days after ``first``, starts before ``first`` ends."""
+    return gap * 24 * 60 + problem.shift(second).start - problem.shift(first).end < 0
+
+
+def _pair_kind(problem: RosterProblem, first: str, second: str, gap: int) -> str:
+    """Which rule forbids ``second`` ``gap`` days after ``first``."""
+    shift = problem.shift(first)
+    if gap == 1 and second in shift.forbidden_next:
+        return "forbidden succession"
+    overlap = _overlap(problem, first, second, gap)
+    if shift.min_rest_hours is None:
+        return "overlapping shifts"
+    rest = f"rest rule: {shift.min_rest_hours:g} h after {shift.label}"
+    return f"{rest}; the shifts overlap" if overlap else rest
+
+
+def _succession(problem: RosterProblem, staff: str | None, days: Sequence[int],
+                core: Sequence[RuleInstance]) -> tuple[str, list[str], bool]:  # fmt: skip
+    """(``"Early on Tue 15 Dec after Night on Mon 14 Dec"``, the rules that forbid it,
+    whether the shifts overlap so that no waiver can allow them)."""
+    first, last = days[0], days[-1]
+    pairs = _succession_pairs(problem, staff, first, last, core)
+    if not pairs:
+        when = f"{problem.day_label(last)} after {problem.day_label(first)}"
+        return f"these shifts on {when}", ["rest rule"], False
+    gap = last - first
+    kinds = list(dict.fromkeys(_pair_kind(problem, a, b, gap) for a, b in pairs))
+    overlap = all(_overlap(problem, a, b, gap) for a, b in pairs)
+    before, after = problem.day_label(first), problem.day_label(last)
+    firsts = list(dict.fromkeys(_shift(problem, a) for a, _ in pairs))
+    seconds = list(dict.fromkeys(_shift(problem, b) for _, b in pairs))
+    if len(firsts) == 1 or len(seconds) == 1:
+        return f"{_either(seconds)} on {after} after {_either(firsts)} on {before}", kinds, overlap
+    each = _either([f"{_shift(problem, b)} after {_shift(problem, a)}" for a, b in pairs])
+    return f"{each} ({before} then {after})", kinds, overlap
+
+
+def _waived_rule(kinds: Sequence[str]) -> str:
+    if all(kind == "forbidden succession" for kind in kinds):
+        return "forbidden succession"
+    if all(kind.startswith("rest rule") for kind in kinds):
+        return "rest rule"
+    return "succession and rest rules"
+
+
+# -- conflict members -------------------------------------------------------------------------
+
+
+def _contract_text(problem: RosterProblem, rule: str, who: str, contract: Contract,
+                   shift: str | None) -> str:  # fmt: skip
+    """A contract limit as a sentence."""
+    if rule == "max_shifts_per_type":
+        limit = contract.max_shifts_per_type.get(shift or "", 0)
+        label = _shift(problem, shift)
+        if limit == 0:
+            return f"{who} may not work {label} shifts"
+        return f"{who} may work at most {_count(limit, label + ' shift')}"
+    if rule == "max_shifts":
+        if not contract.max_shifts:
+            return f"{who} may not work any shifts"
+        return f"{who} may work at most {_count(contract.max_shifts, 'shift')}"
+    if rule == "max_weekends":
+        if not contract.max_weekends:
+            return f"{who} may not work at weekends"
+        return f"{who} may work at most {_count(contract.max_weekends, 'weekend')}"
+    texts: dict[str, Callable[[], str]] = {
+        "min_minutes": lambda: f"{who} must work at least {_hours(contract.min_minutes)}",
+        "max_minutes": lambda: f"{who} may work at most {_hours(contract.max_minutes or 0)}",
+        "max_consecutive_work": lambda: (
+            f"{who} may work at most {_count(contract.max_consecutive_work or 0, 'day')} in a row"
+        ),
+        "min_consecutive_work": lambda: (
+            f"{who} must work at least {_count(contract.min_consecutive_work, 'day')} in a row"
+        ),
+        "min_consecutive_off": lambda: (
+            f"{who} needs at least {_count(contract.min_consecutive_off, 'day')} off in a row"
+        ),
+    }
+    return texts[rule]() if rule in texts else f"{rule} ({who})"
+
+
 def _describe(problem: RosterProblem, rule: str, staff: str | None, days: Sequence[int],
-              shift: str | None, ref: int | None) -> str:  # fmt: skip
-    """One conflict member as a sentence."""
+              shift: str | None, ref: int | None,
+              core: Sequence[RuleInstance] = ()) -> str:  # fmt: skip
+    """One conflict member as a sentence (``core``: the set it belongs to)."""
     who = _name(problem, staff)
-    when = _day_span(problem, days)
-    contract = problem.person(staff).contract if staff is not None else Contract()
+    span = _day_span(problem, days)
     if rule == "min_cover" and ref is not None:
         demand = problem.cover[ref]
         skilled = f"{demand.skill}-skilled staff" if demand.skill else "staff"
         if len(days) > 1:
             return (
-                f"{_shift(problem, shift)} shifts {when} need at least {demand.min_required} "
+                f"{_shift(problem, shift)} shifts {span} need at least {demand.min_required} "
                 f"{skilled} each (hard minimum)"
             )
         return (
-            f"{_shift(problem, shift)} shift {when} needs at least {demand.min_required} "
+            f"{_shift(problem, shift)} shift {span} needs at least {demand.min_required} "
             f"{skilled} (hard minimum)"
         )
     if rule == "unavailable" and ref is not None:
-        return f"{who} is unavailable ({problem.unavailability[ref].reason}) on {when}"
+        return _unavailable(problem, ref, days)
     if rule == "pin":
-        return f"{who} is pinned to {_shift(problem, shift)} on {when}"
+        return f"{who} is pinned to {_shift(problem, shift)} on {span}"
     if rule == "succession":
-        first, second = problem.day_label(days[0]), problem.day_label(days[-1])
-        return f"{who}'s shift on {second} may not follow the one on {first} (rest rule)"
-    texts: dict[str, Callable[[], str]] = {
-        "max_shifts_per_type": lambda: (
-            f"{who} may work at most {contract.max_shifts_per_type.get(shift or '', 0)} "
-            f"{_shift(problem, shift)} shifts"
-        ),
-        "max_shifts": lambda: f"{who} may work at most {contract.max_shifts} shifts",
-        "min_minutes": lambda: f"{who} must work at least {_hours(contract.min_minutes)}",
-        "max_minutes": lambda: f"{who} may work at most {_hours(contract.max_minutes or 0)}",
-        "max_consecutive_work": lambda: (
-            f"{who} may work at most {contract.max_consecutive_work} days in a row"
-        ),
-        "min_consecutive_work": lambda: (
-            f"{who} must work at least {contract.min_consecutive_work} days in a row"
-        ),
-        "min_consecutive_off": lambda: (
-            f"{who} needs at least {contract.min_consecutive_off} days off in a row"
-        ),
-        "max_weekends": lambda: f"{who} may work at most {contract.max_weekends} weekends",
-    }
-    return texts[rule]() if rule in texts else f"{rule} ({who} {when})".strip()
+        shifts, kinds, _overlaps = _succession(problem, staff, days, core)
+        return f"{who} may not work {shifts} ({'; '.join(kinds)})"
+    if staff is None:
+        return f"{rule} ({span})".strip()
+    return _contract_text(problem, rule, who, problem.person(staff).contract, shift)
+
+
+def _available(problem: RosterProblem, demand: CoverDemand) -> tuple[int, list[tuple[Staff, int]]]:
+    """(how many staff can work the demand's shift, the qualified staff away and the index
+    of the leave record that keeps each away)."""
+    qualified = [p for p in problem.staff if demand.skill is None or demand.skill in p.skills]
+    away = []
+    for person in qualified:
+        for ref, record in enumerate(problem.unavailability):
+            if record.staff == person.id and record.covers(demand.day, demand.shift):
+                away.append((person, ref))
+                break
+    return len(qualified) - len(away), away
 
 
 # -- relaxations ----------------------------------------------------------------------------
 
 Candidate = tuple[RosterProblem, frozenset["RuleInstance"], str]
 """(edited problem, instances switched off, what the planner would do)."""
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """Ever stronger steps of one change, mildest first: when a step restores feasibility
+    every later one does too (a higher limit, more agency nurses)."""
+
+    size: int
+    step: Callable[[int], Candidate]
+
+
+def _chain(candidates: Sequence[Candidate]) -> _Chain:
+    return _Chain(len(candidates), lambda i: candidates[i])
 
 
 def _with_contract(problem: RosterProblem, staff: str, **changes: object) -> RosterProblem:
@@ -209,114 +353,375 @@ def _with_contract(problem: RosterProblem, staff: str, **changes: object) -> Ros
     return problem.model_copy(update={"staff": people})
 
 
-def _contract_candidates(problem: RosterProblem, rule: str, staff: str,
-                         shift: str | None) -> Iterator[tuple[RosterProblem, str]]:  # fmt: skip
-    who = _possessive(_name(problem, staff))
+def _minute_values(problem: RosterProblem, now: int, down: bool) -> list[int]:
+    """Minute limits beyond ``now``, mildest first: multiples of the shift lengths' common
+    divisor (the only totals a roster can reach), down to 0 or up to every day worked
+    on the longest shift."""
+    unit = math.gcd(*(s.length_minutes for s in problem.shifts))
+    if down:
+        return list(range((now - 1) // unit * unit, -1, -unit))
+    first = now // unit * unit + unit
+    most = problem.num_days * max(s.length_minutes for s in problem.shifts)
+    return list(range(first, max(first, most) + 1, unit))
+
+
+def _contract_steps(problem: RosterProblem, rule: str, staff: str,
+                    shift: str | None) -> list[tuple[object, str]]:  # fmt: skip
+    """Every loosening of one contract limit, mildest first: (new field value, wording)."""
+    who, name = _possessive(_name(problem, staff)), _name(problem, staff)
     contract = problem.person(staff).contract
+    days = problem.num_days
     if rule == "max_consecutive_work" and contract.max_consecutive_work is not None:
         now = contract.max_consecutive_work
-        for new in range(now + 1, min(now + 5, problem.num_days) + 1):
-            edited = _with_contract(problem, staff, max_consecutive_work=new)
-            yield edited, f"relax {who} max consecutive working days from {now} to {new}"
-    elif rule == "min_consecutive_work":
-        now = contract.min_consecutive_work
-        for new in range(now - 1, 0, -1):
-            edited = _with_contract(problem, staff, min_consecutive_work=new)
-            yield edited, f"relax {who} min consecutive working days from {now} to {new}"
-    elif rule == "min_consecutive_off":
-        now = contract.min_consecutive_off
-        for new in range(now - 1, 0, -1):
-            edited = _with_contract(problem, staff, min_consecutive_off=new)
-            yield edited, f"relax {who} min consecutive days off from {now} to {new}"
-    elif rule == "max_shifts_per_type" and shift is not None:
+        return [
+            (new, f"relax {who} max consecutive working days from {now} to {new}")
+            for new in range(now + 1, days + 1)
+        ]
+    if rule in ("min_consecutive_work", "min_consecutive_off"):
+        now = getattr(contract, rule)
+        what = "working days" if rule == "min_consecutive_work" else "days off"
+        return [
+            (new, f"relax {who} min consecutive {what} from {now} to {new}")
+            for new in range(now - 1, 0, -1)
+        ]
+    if rule == "max_shifts_per_type" and shift is not None:
         now = contract.max_shifts_per_type.get(shift, 0)
-        for new in range(now + 1, min(now + 5, problem.num_days) + 1):
-            limits = {**contract.max_shifts_per_type, shift: new}
-            edited = _with_contract(problem, staff, max_shifts_per_type=limits)
-            label = _shift(problem, shift)
-            yield edited, f"allow {_name(problem, staff)} up to {new} {label} shifts (now {now})"
-    elif rule == "max_shifts" and contract.max_shifts is not None:
+        label = _shift(problem, shift) + " shift"
+        return [
+            (
+                {**contract.max_shifts_per_type, shift: new},
+                f"allow {name} up to {_count(new, label)} (now {now})",
+            )
+            for new in range(now + 1, days + 1)
+        ]
+    if rule == "max_shifts" and contract.max_shifts is not None:
         now = contract.max_shifts
-        for new in range(now + 1, min(now + 5, problem.num_days) + 1):
-            edited = _with_contract(problem, staff, max_shifts=new)
-            yield edited, f"allow {_name(problem, staff)} up to {new} shifts (now {now})"
-    elif rule == "min_minutes":
+        return [
+            (new, f"allow {name} up to {_count(new, 'shift')} (now {now})")
+            for new in range(now + 1, days + 1)
+        ]
+    if rule == "min_minutes":
         now = contract.min_minutes
-        for new in _minute_steps(problem, now, down=True):
-            yield (
-                _with_contract(problem, staff, min_minutes=new),
-                f"lower {who} minimum hours from {_hours(now)} to {_hours(new)}",
-            )
-    elif rule == "max_minutes" and contract.max_minutes is not None:
+        return [
+            (new, f"lower {who} minimum hours from {_hours(now)} to {_hours(new)}")
+            for new in _minute_values(problem, now, down=True)
+        ]
+    if rule == "max_minutes" and contract.max_minutes is not None:
         now = contract.max_minutes
-        for new in _minute_steps(problem, now, down=False):
-            yield (
-                _with_contract(problem, staff, max_minutes=new),
-                f"raise {who} maximum hours from {_hours(now)} to {_hours(new)}",
-            )
-    elif rule == "max_weekends" and contract.max_weekends is not None:
+        return [
+            (new, f"raise {who} maximum hours from {_hours(now)} to {_hours(new)}")
+            for new in _minute_values(problem, now, down=False)
+        ]
+    if rule == "max_weekends" and contract.max_weekends is not None:
         now = contract.max_weekends
-        for new in range(now + 1, len(problem.weekends) + 1):
-            edited = _with_contract(problem, staff, max_weekends=new)
-            weekends = "weekend" if new == 1 else "weekends"
-            yield edited, f"allow {_name(problem, staff)} {new} working {weekends} (now {now})"
+        return [
+            (new, f"allow {name} {_count(new, 'working weekend')} (now {now})")
+            for new in range(now + 1, len(problem.weekends) + 1)
+        ]
+    return []
 
 
-def _candidates(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iterator[Candidate]:
-    """Single relaxations of one conflict, mildest first."""
+def _contract_chain(problem: RosterProblem, rule: str, staff: str,
+                    shift: str | None) -> _Chain | None:  # fmt: skip
+    steps = _contract_steps(problem, rule, staff, shift)
+    nothing: frozenset[RuleInstance] = frozenset()
+
+    def step(i: int) -> Candidate:
+        value, text = steps[i]
+        return _with_contract(problem, staff, **{rule: value}), nothing, text
+
+    return _Chain(len(steps), step) if steps else None
+
+
+def _cover_chains(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iterator[_Chain]:
+    """Agency cover for one day of the group or for all its days: from the shortfall the
+    day already has (qualified staff not on leave) up to the whole hard minimum."""
+    head = group[0]
+    assert head.ref is not None
+    demand = problem.cover[head.ref]
+    floor = demand.min_required
+    skilled = f"{demand.skill}-skilled " if demand.skill else ""
+    subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
+    for subset in subsets:
+        refs = [member.ref for member in subset if member.ref is not None]
+        shortfall = max(
+            problem.cover[r].min_required - _available(problem, problem.cover[r])[0] for r in refs
+        )
+        span = _day_span(problem, [d for member in subset for d in member.days])
+        agency = list(range(max(1, shortfall), floor + 1))
+
+        def step(i: int, refs: list[int] = refs, span: str = span,
+                 agency: list[int] = agency) -> Candidate:  # fmt: skip
+            k = agency[i]
+            cover = list(problem.cover)
+            for r in refs:
+                cover[r] = cover[r].model_copy(update={"min_required": floor - k})
+            nurses = "nurse" if k == 1 else "nurses"
+            text = (
+                f"allow agency cover: {k} {skilled}{nurses} from outside the team on "
+                f"{_shift(problem, head.shift)} {span} (or lower the hard minimum from {floor} "
+                f"to {floor - k})"
+            )
+            return problem.model_copy(update={"cover": tuple(cover)}), frozenset(), text
+
+        if agency:
+            yield _Chain(len(agency), step)
+
+
+def _chains(problem: RosterProblem, group: Sequence[RuleInstance],
+            core: Sequence[RuleInstance]) -> Iterator[_Chain]:  # fmt: skip
+    """Single relaxations of one conflict, mildest first, as chains of steps."""
     head = group[0]
     who = _name(problem, head.staff)
-    when = _day_span(problem, [d for member in group for d in member.days])
-    nothing: frozenset[RuleInstance] = frozenset()
     if head.rule == "min_cover" and head.ref is not None:
-        floor = problem.cover[head.ref].min_required
-        skilled = (
-            f"{problem.cover[head.ref].skill}-skilled" if problem.cover[head.ref].skill else ""
-        )
-        for k in range(1, floor + 1):
-            subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
-            for subset in subsets:
-                cover = list(problem.cover)
-                for member in subset:
-                    assert member.ref is not None
-                    cover[member.ref] = cover[member.ref].model_copy(
-                        update={"min_required": floor - k}
-                    )
-                edited = problem.model_copy(update={"cover": tuple(cover)})
-                span = _day_span(problem, [d for member in subset for d in member.days])
-                yield (
-                    edited,
-                    nothing,
-                    f"allow agency cover: {k} {skilled} {'nurse' if k == 1 else 'nurses'} from "
-                    f"outside the team on {_shift(problem, head.shift)} {span} (or lower the "
-                    f"hard minimum from {floor} to {floor - k})".replace("  ", " "),
-                )
-        return
+        yield from _cover_chains(problem, group)
     elif head.rule in _ORDER and _ORDER[head.rule] == 1 and head.staff is not None:
-        for edited, text in _contract_candidates(problem, head.rule, head.staff, head.shift):
-            yield edited, nothing, text
+        chain = _contract_chain(problem, head.rule, head.staff, head.shift)
+        if chain is not None:
+            yield chain
     elif head.rule == "pin":
         label = "day off" if head.shift is None else _shift(problem, head.shift)
         for member in group:
             day = _day_span(problem, member.days)
-            yield problem, frozenset([member]), f"unpin {who} on {day} ({label})"
+            yield _chain([(problem, frozenset([member]), f"unpin {who} on {day} ({label})")])
     elif head.rule == "succession":
-        first, last = head.days[0], head.days[-1]
-        if last - first > 1:  # a long rest reaching beyond the next day
-            when = f"{problem.day_label(first)} and {problem.day_label(last)}"
-        yield (
-            problem,
-            frozenset(group),
-            f"waive the rest rule once for {who} between {when}",
-        )
+        shifts, kinds, overlaps = _succession(problem, head.staff, head.days, core)
+        if overlaps:
+            return  # nobody can work two shifts at once
+        text = f"waive the {_waived_rule(kinds)} once for {who}: {shifts}"
+        yield _chain([(problem, frozenset(group), text)])
     elif head.rule == "unavailable" and head.ref is not None:
-        reason = problem.unavailability[head.ref].reason
-        if _FIXED_ABSENCE.search(reason):
+        record = problem.unavailability[head.ref]
+        if _FIXED_ABSENCE.search(record.reason):
             return  # nobody can be asked to move a sickness
+        what = f"{record.reason}{_leave_shifts(problem, record)}"
         subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
         for subset in subsets:
             span = _day_span(problem, [d for member in subset for d in member.days])
-            yield problem, frozenset(subset), f"ask {who} to move the {reason} on {span}"
+            text = f"ask {who} to move the {what} on {span}"
+            yield _chain([(problem, frozenset(subset), text)])
+
+
+def _without(problem: RosterProblem, disabled: frozenset[RuleInstance]) -> RosterProblem:
+    """``problem`` without the disabled pins and leave days (successions stay)."""
+    pins = {m.ref for m in disabled if m.rule == "pin"}
+    days_off: dict[int, set[int]] = {}
+    for member in disabled:
+        if member.rule == "unavailable" and member.ref is not None:
+            days_off.setdefault(member.ref, set()).update(member.days)
+    if not pins and not days_off:
+        return problem
+    leave: list[Unavailability] = []
+    for ref, record in enumerate(problem.unavailability):
+        kept = [
+            d
+            for d in range(record.first_day, record.last_day + 1)
+            if d not in days_off.get(ref, set())
+        ]
+        for first, last in _runs(kept):
+            leave.append(record.model_copy(update={"first_day": first, "last_day": last}))
+    return problem.model_copy(
+        update={
+            "pins": tuple(pin for i, pin in enumerate(problem.pins) if i not in pins),
+            "unavailability": tuple(leave),
+        }
+    )
+
+
+def _runs(days: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted days as (first, last) runs of consecutive days."""
+    runs: list[tuple[int, int]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _has_roster(problem: RosterProblem, time_limit: float) -> bool | None:
+    """Whether the hard rules of ``problem`` can all hold, by the full CP-SAT roster model
+    (much faster at finding a roster than the assumption model), stopped at its first
+    roster; the roster is re-checked. Soft rules are dropped: they cannot make it fail.
+
+    One worker and a fixed seed: the answer does not depend on the machine's load."""
+    from optimizer.check.roster import check_roster
+    from optimizer.model.result import SolveStatus
+    from optimizer.solve import solve
+
+    hard = problem.model_copy(
+        update={
+            "cover": tuple(
+                c.model_copy(update={"under_weight": 0, "over_weight": 0}) for c in problem.cover
+            ),
+            "requests": (),
+            "baseline": None,
+        }
+    )
+    result = solve(
+        hard,
+        backend="cpsat",
+        time_limit=max(0.05, time_limit),
+        workers=1,
+        seed=0,
+        roster_staffwise=False,
+        stop_after_first_solution=True,
+    )
+    if result.status is SolveStatus.INFEASIBLE:
+        return False
+    if result.roster is not None and check_roster(hard, result.roster).feasible:
+        return True
+    return None
+
+
+class _Clock:
+    """The diagnosis's time: a deadline shared fairly by the conflict's groups."""
+
+    def __init__(self, deadline: float, groups: int) -> None:
+        self.deadline = deadline
+        self.groups_left = max(1, groups)
+        self.group_deadline = deadline
+
+    def next_group(self) -> None:
+        """Start the next group: its share is what is left over the groups still to test."""
+        now = time.monotonic()
+        self.group_deadline = now + max(0.0, self.deadline - now) / self.groups_left
+        self.groups_left = max(1, self.groups_left - 1)
+
+    def left(self) -> float:
+        """Seconds left for the current group."""
+        return self.group_deadline - time.monotonic()
+
+
+@dataclass
+class _Search:
+    """Smallest passing step of a chain: ``found`` passes, every step up to ``failed``
+    fails; ``timed_out`` when a check ran out of time first."""
+
+    found: int | None = None
+    failed: int = -1
+    timed_out: bool = False
+
+
+def _smallest(size: int, test: Callable[[int], bool | None], start: int = 0) -> _Search:
+    """Smallest step ``i >= start`` with ``test(i)`` True, for a ``test`` that is False
+    up to some step and True from there: steps ``start``, +1, +3, +7, … then bisection."""
+    out = _Search(failed=start - 1)
+    probe, jump = start, 1
+    while out.found is None:
+        verdict = test(probe)
+        if verdict is None:
+            out.timed_out = True
+            return out
+        if verdict:
+            out.found = probe
+        else:
+            out.failed = probe
+            if probe >= size - 1:
+                return out
+            probe, jump = min(size - 1, probe + jump), 2 * jump
+    while out.found - out.failed > 1:
+        middle = (out.failed + out.found) // 2
+        verdict = test(middle)
+        if verdict is None:
+            out.timed_out = True  # `found` still passes; a milder step may too
+            return out
+        if verdict:
+            out.found = middle
+        else:
+            out.failed = middle
+    return out
+
+
+@dataclass
+class _Option:
+    """What one chain offers: ``kind`` is ``whole`` (the roster works), ``unconfirmed``
+    (the whole-roster check ran out of time), ``local`` (proven: other conflicts remain)
+    or ``untested`` (no time to test it)."""
+
+    kind: str
+    text: str
+
+
+class _Relaxer:
+    """Tests the chains of each conflict group against the named conflict, then the
+    whole problem."""
+
+    def __init__(self, problem: RosterProblem, core: Sequence[RuleInstance], clock: _Clock) -> None:
+        self.problem = problem
+        self.core = list(core)
+        self.clock = clock
+
+    def local(self, candidate: Candidate) -> bool | None:
+        from optimizer.solvers.cpsat.diagnose import is_feasible
+
+        edited, disabled, _text = candidate
+        if self.clock.left() <= 0:
+            return None
+        return is_feasible(edited, disabled, only=self.core, time_limit=self.clock.left())
+
+    def whole(self, candidate: Candidate) -> bool | None:
+        from optimizer.solvers.cpsat.diagnose import is_feasible
+
+        edited, disabled, _text = candidate
+        if self.clock.left() <= 0:
+            return None
+        if any(member.rule == "succession" for member in disabled):
+            # one waived succession has no RosterProblem form: the assumption model
+            return is_feasible(edited, disabled, time_limit=self.clock.left())
+        return _has_roster(_without(edited, disabled), self.clock.left())
+
+    def chain(self, chain: _Chain) -> _Option | None:
+        """The chain's mildest step that restores the whole roster, else what is known."""
+        local = _smallest(chain.size, lambda i: self.local(chain.step(i)))
+        if local.found is None:  # no step resolves the named conflict, or no time to see
+            return _Option("untested", "") if local.timed_out else None
+        whole = _smallest(chain.size, lambda i: self.whole(chain.step(i)), start=local.found)
+        if whole.found is not None:
+            text = chain.step(whole.found)[2]
+            if whole.found > local.found:
+                text += self.why_more(chain.step(whole.failed))
+            return _Option("whole", text)
+        if whole.timed_out:
+            return _Option("unconfirmed", chain.step(whole.failed + 1)[2] + NOT_CONFIRMED)
+        return _Option("local", chain.step(local.found)[2] + OTHERS_REMAIN)
+
+    def why_more(self, milder: Candidate) -> str:
+        """Why the step just milder than the one offered is not enough: rules outside the
+        named conflict that still clash with it."""
+        from optimizer.solvers.cpsat.diagnose import find_core
+
+        edited = _without(milder[0], milder[1])
+        core = find_core(edited, self.clock.left()).core if self.clock.left() > 0 else []
+        extra = [member for member in core if member not in set(self.core)]
+        if not extra:
+            return " (less resolves the rules named here, not the whole roster)"
+        reasons = [
+            _describe(edited, g[0].rule, g[0].staff, _days(g), g[0].shift, g[0].ref, core)
+            for g in _groups(edited, extra)[:2]
+        ]
+        return " (less is not enough because " + _and(reasons) + ")"
+
+    def group(self, group: Sequence[RuleInstance]) -> _Option | None:
+        """The best option of one conflict group (one per group)."""
+        self.clock.next_group()
+        best: _Option | None = None
+        for chain in _chains(self.problem, group, self.core):
+            option = self.chain(chain)
+            if option is None:
+                continue
+            if option.kind == "whole":
+                return option  # chains come mildest first
+            if best is None or _KINDS.index(option.kind) < _KINDS.index(best.kind):
+                best = option
+        return best
+
+
+_KINDS = ("whole", "unconfirmed", "local", "untested")
+
+
+def _days(group: Sequence[RuleInstance]) -> list[int]:
+    return sorted({d for member in group for d in member.days})
 
 
 def _groups(problem: RosterProblem, core: Sequence[RuleInstance]) -> list[list[RuleInstance]]:
@@ -337,102 +742,136 @@ def _groups(problem: RosterProblem, core: Sequence[RuleInstance]) -> list[list[R
     return sorted(groups.values(), key=lambda g: (_ORDER.get(g[0].rule, 9), g[0]))
 
 
+def _cover_reason(problem: RosterProblem, head: RuleInstance, lead: Conflict,
+                  others: list[Conflict]) -> tuple[str, list[Conflict]]:  # fmt: skip
+    """How many can work a hard minimum's shift, naming everyone on leave the count
+    reflects, and the other members still to name."""
+    assert head.ref is not None
+    demand = problem.cover[head.ref]
+    available, away = _available(problem, demand)
+    if len(lead.days) > 1 or available >= demand.min_required:
+        them = "them all" if len(lead.days) > 1 else "it"
+        return f"; the {available} qualified staff not on leave cannot cover {them}", others
+    text = f"; only {available} {'is' if available == 1 else 'are'} available"
+    if not away:
+        return text, others
+    named = [_unavailable(problem, ref, [demand.day]) for _person, ref in away[:_AWAY_SHOWN]]
+    if len(away) > _AWAY_SHOWN:
+        more = len(away) - _AWAY_SHOWN
+        named.append(f"{more} more {'person is' if more == 1 else 'people are'} on leave")
+    gone = {person.id for person, _ref in away}
+    rest = [
+        c
+        for c in others
+        if not (c.rule == "unavailable" and c.staff in gone and demand.day in c.days)
+    ]
+    return f"{text} because {_and(named)}", rest
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _summary(problem: RosterProblem, conflicts: Sequence[Conflict], options: Sequence[str],
-             groups: Sequence[Sequence[RuleInstance]]) -> str:  # fmt: skip
+             groups: Sequence[Sequence[RuleInstance]], complete: bool) -> str:  # fmt: skip
     order = sorted(range(len(conflicts)), key=lambda i: _LEAD.get(conflicts[i].rule, 9))
     lead, others = conflicts[order[0]], [conflicts[i] for i in order[1:]]
     text = lead.message
     head = groups[order[0]][0]
+    joiner = " because "
     if head.rule == "min_cover" and head.ref is not None:
-        demand = problem.cover[head.ref]
-        qualified = [
-            p
-            for p in problem.staff
-            if (demand.skill is None or demand.skill in p.skills)
-            and not problem.unavailable(p.id, demand.day, demand.shift)
-        ]
-        verb = "is" if len(qualified) == 1 else "are"
-        if len(qualified) < demand.min_required:
-            text += f"; only {len(qualified)} {verb} available"
-        else:
-            them = "them all" if len(lead.days) > 1 else "it"
-            text += f"; the {len(qualified)} qualified staff not on leave cannot cover {them}"
+        reason, others = _cover_reason(problem, head, lead, others)
+        text += reason
+        joiner = " and " if " because " in reason else joiner
     if others:
         shown = [c.message for c in others[:3]]
         if len(others) > 3:
-            shown.append(f"{len(others) - 3} more rules")
-        text += (
-            " because " + ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
-        )
+            shown.append(f"{_count(len(others) - 3, 'more rule')}")
+        text += joiner + _and(shown)
     if options:
         text += ": " + ", or ".join(options[:2])
-    else:
+    elif complete:
         text += ": no single change resolves it; relax several of these rules together"
+    else:
+        text += ": no single change was confirmed in time; try a longer time limit"
     return text
 
 
-def diagnose_roster(problem: RosterProblem, time_limit: float = 20.0) -> Diagnosis:
+def diagnose_roster(
+    problem: RosterProblem, time_limit: float = 20.0, *, proven_infeasible: bool = False
+) -> Diagnosis:
     """Name a smallest conflicting set of hard rules and relaxations that restore feasibility.
 
     About 60 % of ``time_limit`` goes to finding and minimising the conflict, the rest
-    to testing relaxations (each tested on the whole problem).
+    to testing relaxations (each tested on the whole problem); a check that runs out of
+    time is reported as not confirmed, never as failed. ``proven_infeasible``: the
+    caller's solve reported INFEASIBLE (the wording then never contradicts it).
     """
-    from optimizer.solvers.cpsat.diagnose import find_core, is_feasible
+    from optimizer.solvers.cpsat.diagnose import find_core
 
-    deadline = time.monotonic() + time_limit
+    started = time.monotonic()
     found = find_core(problem, 0.6 * time_limit)
     if found.feasible is True:
-        return Diagnosis(feasible=True, summary="The hard rules can all hold together.")
-    if found.feasible is None:
-        return Diagnosis(
-            feasible=None,
-            summary=f"Could not decide within {time_limit:g} s whether the hard rules can all "
-            "hold; try a longer time limit.",
+        summary = (
+            FEASIBLE_BUT_NO_ROSTER if proven_infeasible else "The hard rules can all hold together."
         )
+        return Diagnosis(feasible=True, summary=summary)
+    if found.feasible is None:
+        spent = f"{time.monotonic() - started:.0f} s"
+        summary = (
+            f"Which hard rules clash could not be found within {spent}; try a longer time limit."
+            if proven_infeasible
+            else f"Could not decide within {spent} whether the hard rules can all hold; "
+            "try a longer time limit."
+        )
+        return Diagnosis(feasible=None, summary=summary)
     groups = _groups(problem, found.core)
     conflicts = [
         Conflict(
             rule=group[0].rule,
             staff=group[0].staff,
-            days=tuple(sorted({d for member in group for d in member.days})),
+            days=tuple(_days(group)),
             shift=group[0].shift,
             message=_describe(
                 problem,
                 group[0].rule,
                 group[0].staff,
-                sorted({d for member in group for d in member.days}),
+                _days(group),
                 group[0].shift,
                 group[0].ref,
+                found.core,
             ),
         )
         for group in groups
     ]
-    scope = set(found.core)
-    whole: list[str] = []  # restore the whole problem
-    local: list[str] = []  # resolve this conflict only
-    for group in groups:
-        fixes_conflict: str | None = None
-        for edited, disabled, text in _candidates(problem, group):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            # cheap test first: does the change resolve the named conflict at all?
-            if not is_feasible(edited, disabled, only=scope, time_limit=min(remaining, 5.0)):
-                continue
-            fixes_conflict = fixes_conflict or text
-            remaining = deadline - time.monotonic()
-            if remaining > 0 and is_feasible(edited, disabled, time_limit=min(remaining, 5.0)):
-                whole.append(text)
-                break
-        if fixes_conflict is not None:
-            local.append(fixes_conflict)
-    options = whole or [f"{text} (other conflicts remain; diagnose again after)" for text in local]
+    relaxer = _Relaxer(problem, found.core, _Clock(started + time_limit, len(groups)))
+    chosen = [relaxer.group(group) for group in groups]
+    by_kind = {
+        kind: [o.text for o in chosen if o is not None and o.kind == kind] for kind in _KINDS
+    }
+    options = by_kind["whole"] + by_kind["unconfirmed"]
+    if not by_kind["whole"]:
+        options += by_kind["local"]
+    notes = []
+    if not found.minimal:
+        notes.append(
+            "not every check finished in time: these rules cannot all hold, but a smaller "
+            "conflicting set may exist"
+        )
+    untested = len(by_kind["untested"])
+    if untested:
+        notes.append(
+            f"{_count(untested, 'conflicting rule')} could not be tested for a fix in time; "
+            "a longer time limit may show more options"
+        )
+    complete = not untested and not by_kind["unconfirmed"]
     return Diagnosis(
         feasible=False,
         conflicts=conflicts,
         relaxations=options,
         minimal=found.minimal,
-        summary=_summary(problem, conflicts, options, groups),
+        summary=_summary(problem, conflicts, options, groups, complete),
+        notes=notes,
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from optimizer.check.report import Penalty
 from optimizer.check.roster import check_roster
 from optimizer.model.result import RosterSolution
-from optimizer.model.roster import RosterProblem
+from optimizer.model.roster import RosterProblem, ShiftRequest
 
 RULE_LABELS = {
     "under_cover": "Understaffed shifts",
@@ -56,6 +56,7 @@ class RosterKpis(BaseModel):
     coverage_met_pct: float
     """Required staff-shifts filled (capped at the requirement), over all demand."""
     requests_granted_pct: float
+    """Requests the roster grants, over all requests (weight 0 included)."""
     shifts_worked: int
     cost_by_rule: dict[str, int]
     staff: list[StaffLoad]
@@ -80,6 +81,14 @@ def _spread(values: list[int]) -> Spread:
     )
 
 
+def _granted(request: ShiftRequest, shift_of: dict[tuple[str, int], str]) -> bool:
+    """Whether the roster grants the request (as the checker decides; a refused request
+    of weight 0 costs nothing but is still refused)."""
+    actual = shift_of.get((request.staff, request.day))
+    matches = actual is not None and (request.shift is None or actual == request.shift)
+    return request.want == matches
+
+
 def roster_kpis(problem: RosterProblem, solution: RosterSolution) -> RosterKpis:
     """Coverage met, requests granted, minutes against contract, spread of nights/weekends."""
     shift_of = solution.by_staff_day()
@@ -95,7 +104,7 @@ def roster_kpis(problem: RosterProblem, solution: RosterSolution) -> RosterKpis:
     required = sum(d.required for d in problem.cover)
     filled = sum(min(d.required, on_shift[(d.day, d.shift, d.skill)]) for d in problem.cover)
 
-    refused = sum(1 for p in report.penalties if p.rule.endswith("_request"))
+    refused = sum(1 for request in problem.requests if not _granted(request, shift_of))
     total_requests = len(problem.requests)
 
     weekend_days = [set(days) for days in problem.weekends]

@@ -364,6 +364,22 @@ class RosterProblem(Record):
                     errors.append(f"{kind} id '{dup}' is used {count} times")
         known_shifts, known_staff = set(shift_ids), set(staff_ids)
         skills = {s for p in self.staff for s in p.skills}
+        names = {p.id: p.name for p in self.staff if p.name}
+        labels = {s.id: s.label for s in self.shifts}
+
+        def who(staff: str) -> str:
+            """``Jo Park ('n1')``, or ``'n1'`` for a person without a name."""
+            return f"{names[staff]} ('{staff}')" if staff in names else f"'{staff}'"
+
+        def on(day: int) -> str:
+            """The day as the planner reads it (``Tue 15 Dec``)."""
+            try:
+                return self.day_label(day)
+            except OverflowError:  # past year 9999: day_ok says what is wrong
+                return f"day {day}"
+
+        def shift_name(shift: str | None) -> str:
+            return "a day off" if shift is None else labels.get(shift, f"'{shift}'")
 
         def day_ok(day: int, where: str) -> None:
             if day >= self.num_days:
@@ -391,7 +407,7 @@ class RosterProblem(Record):
                 shift_ok(shift_id, f"staff '{person.id}' contract max_shifts_per_type")
         seen_cover: set[tuple[int, str, str | None]] = set()
         for i, demand in enumerate(self.cover):
-            where = f"cover[{i}] (day {demand.day}, shift '{demand.shift}')"
+            where = f"cover[{i}] ({shift_name(demand.shift)} on {on(demand.day)})"
             day_ok(demand.day, where)
             shift_ok(demand.shift, where)
             if demand.skill is not None and demand.skill not in skills:
@@ -401,37 +417,39 @@ class RosterProblem(Record):
                 errors.append(f"{where}: duplicate demand for skill '{demand.skill}'")
             seen_cover.add(key)
         for i, unav in enumerate(self.unavailability):
-            where = f"unavailability[{i}] of '{unav.staff}'"
+            where = f"unavailability[{i}] of {who(unav.staff)}"
             staff_ok(unav.staff, where)
             day_ok(unav.last_day, where)
             for shift_id in unav.shifts or ():
                 shift_ok(shift_id, where)
         for i, req in enumerate(self.requests):
-            where = f"requests[{i}] of '{req.staff}' (day {req.day})"
+            where = f"requests[{i}] of {who(req.staff)} ({on(req.day)})"
             staff_ok(req.staff, where)
             day_ok(req.day, where)
             shift_ok(req.shift, where)
-        pinned: set[tuple[str, int]] = set()
+        pinned: dict[tuple[str, int], str | None] = {}
         for i, pin in enumerate(self.pins):
-            where = f"pins[{i}] of '{pin.staff}' (day {pin.day})"
+            where = f"pins[{i}] of {who(pin.staff)} ({on(pin.day)})"
             staff_ok(pin.staff, where)
             day_ok(pin.day, where)
             shift_ok(pin.shift, where)
             if (pin.staff, pin.day) in pinned:
-                errors.append(f"{where}: the day is pinned twice")
-            pinned.add((pin.staff, pin.day))
+                first, second = shift_name(pinned[(pin.staff, pin.day)]), shift_name(pin.shift)
+                both = f"{first} both times" if first == second else f"{first} and {second}"
+                errors.append(f"{where}: the day is pinned twice ({both})")
+            pinned.setdefault((pin.staff, pin.day), pin.shift)
             if pin.shift is not None and pin.staff in known_staff and pin.shift in known_shifts:
                 for unav in self.unavailability:
                     if unav.staff == pin.staff and unav.covers(pin.day, pin.shift):
                         errors.append(
-                            f"{where}: pinned to shift '{pin.shift}' on a day the person "
-                            f"is unavailable ({unav.reason})"
+                            f"{where}: pinned to {shift_name(pin.shift)} on a day "
+                            f"{names.get(pin.staff, 'the person')} is unavailable ({unav.reason})"
                         )
                         break
         if self.baseline is not None:
             published: dict[tuple[str, int], str] = {}
             for i, worked in enumerate(self.baseline.assignments):
-                where = f"baseline[{i}] of '{worked.staff}' (day {worked.day})"
+                where = f"baseline[{i}] of {who(worked.staff)} ({on(worked.day)})"
                 staff_ok(worked.staff, where)
                 day_ok(worked.day, where)
                 shift_ok(worked.shift, where)
@@ -439,7 +457,7 @@ class RosterProblem(Record):
                 if earlier is not None:
                     errors.append(
                         f"{where}: the day is in the baseline twice "
-                        f"(shifts '{earlier}' and '{worked.shift}')"
+                        f"({shift_name(earlier)} and {shift_name(worked.shift)})"
                     )
                 published.setdefault((worked.staff, worked.day), worked.shift)
         if errors:
