@@ -308,10 +308,6 @@ def _run_solve(
         if lexicographic:
             from optimizer.lexicographic import solve_lexicographic
 
-            if not isinstance(problem, RosterProblem):
-                raise InputError(
-                    "--lexicographic applies to roster problems", field="--lexicographic"
-                )
             return solve_lexicographic(
                 problem,
                 backend=backend,
@@ -353,7 +349,10 @@ def solve_command(
     quiet: Annotated[bool, typer.Option(help="no live progress, no summary")] = False,
     lexicographic: Annotated[
         bool,
-        typer.Option(help="roster: cover, then over-staffing, then requests (limit per stage)"),
+        typer.Option(
+            help="priorities, not weights (limit per stage): roster: cover, then "
+            "over-staffing, then requests; cases: left out, late, overtime, then the rest"
+        ),
     ] = False,
     param: Annotated[
         list[str] | None,

@@ -291,6 +291,21 @@ def test_lexicographic_default_case_stages_put_left_out_cases_first() -> None:
     assert result.message.startswith("lexicographic: unscheduled=0 (OPTIMAL); tardiness=300")
 
 
+def test_cli_lexicographic_solves_a_case_problem(tmp_path: Path) -> None:
+    path = tmp_path / "traded.json"
+    path.write_text(traded().model_dump_json())
+    out = tmp_path / "schedule.json"
+    outcome = runner.invoke(
+        app, ["solve", str(path), "--lexicographic", "--time-limit", "5", "--workers", "1",
+              "--seed", "0", "--quiet", "--out", str(out)],
+    )  # fmt: skip
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.strip().splitlines()[-1].startswith("status=OPTIMAL objective=300")
+    result = load_result(out)
+    verify_result(traded(), result)
+    assert result.terms["unscheduled"] == 0
+
+
 # -- 7. a bundle date-time before the plan's start -------------------------------------------
 
 
