@@ -411,7 +411,7 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
     The days are taken out of the person's on-duty windows; pins that fix them on a
     case starting in those days go (pins at other times, or without a time, stay).
     """
-    from optimizer.model.cases import merge_windows
+    from optimizer.model.cases import Window, merge_windows
 
     person = next((p for p in problem.staff if p.id == req.staff), None)
     if person is None:
@@ -433,8 +433,11 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
             kept.append((window.start, min(window.end, off_start)))
         if window.end > off_end:
             kept.append((max(window.start, off_end), window.end))
+    away = (*person.unavailable, Window(start=off_start, end=off_end))  # no overtime into it
     staff = tuple(
-        p.model_copy(update={"available": tuple(merge_windows(kept))}) if p is person else p
+        p.model_copy(update={"available": tuple(merge_windows(kept)), "unavailable": away})
+        if p is person
+        else p
         for p in problem.staff
     )
 

@@ -199,6 +199,24 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
     out.print(table)
 
 
+def _print_case_costs(problem: Any, result: Result) -> None:
+    """The cost per rule in the planner's words, and who works overtime."""
+    from optimizer.explain.case_reasons import RULE_WORDS
+    from optimizer.explain.case_utilisation import staff_utilisation
+
+    costs = [f"{RULE_WORDS.get(rule, rule)} {cost}" for rule, cost in result.terms.items() if cost]
+    if costs:
+        out.print("Costs: " + ", ".join(costs))
+    if result.schedule is not None:
+        overtime = [
+            f"{person.name} {person.overtime_minutes} min"
+            for person in staff_utilisation(problem, result.schedule)
+            if person.overtime_minutes
+        ]
+        if overtime:
+            out.print("Staff overtime: " + ", ".join(overtime))
+
+
 def _print_case_reasons(problem: Any, result: Result, top: int) -> None:
     """The costliest ``top`` cases left out or ending late, each with its reasons."""
     from optimizer.explain.case_reasons import explain_task
@@ -392,7 +410,10 @@ def solve_command(
         elif not quiet:
             if problem.rooms:
                 _print_cases_summary(problem, result)
+            _print_case_costs(problem, result)
             _print_case_reasons(problem, result, top=10)
+        if lexicographic and not quiet and result.message:
+            out.print(f"Stages: {result.message.removeprefix('lexicographic: ')}")
     else:
         _print_no_solution(problem, result, time_limit)
     out.print(result.summary_line())

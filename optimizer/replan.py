@@ -203,6 +203,7 @@ class _Draft:
         self.windows: dict[str, list[tuple[int, int]]] = {
             p.id: [(w.start, w.end) for w in problem.windows_of(p)] for p in problem.staff
         }
+        self.away: dict[str, list[Window]] = {p.id: list(p.unavailable) for p in problem.staff}
         self.pins: dict[str, CasePin] = {pin.task: pin for pin in problem.pins}
         self.fixed: dict[str, ScheduledTask] = {}
         self.ends: dict[str, int] = {}
@@ -260,6 +261,7 @@ class _Draft:
                     field="start",
                 )
         self.windows[change.staff] = _subtract(self.windows[change.staff], change.start, change.end)
+        self.away[change.staff].append(Window(start=change.start, end=change.end))
 
     def _room_closed(self, change: RoomClosed) -> None:
         if change.room not in self.rooms:
@@ -306,10 +308,7 @@ class _Draft:
         self.ends[change.task] = change.actual_end
         for name in item.staff:
             if name in self.windows:
-                self.windows[name] = [
-                    (w.start, w.end)
-                    for w in merge_windows([*self.windows[name], (item.start, change.actual_end)])
-                ]
+                self._keep_on(name, item.start, change.actual_end)
         if item.room is not None and item.room in self.rooms:
             room = self.rooms[item.room]
             if room.openings:
@@ -341,7 +340,8 @@ class _Draft:
                 update={
                     "available": None
                     if p.available is None and self._whole(p)
-                    else tuple(Window(start=a, end=b) for a, b in self.windows[p.id])
+                    else tuple(Window(start=a, end=b) for a, b in self.windows[p.id]),
+                    "unavailable": tuple(self.away[p.id]),
                 }
             )
             for p in self.problem.staff
@@ -360,6 +360,19 @@ class _Draft:
             return CaseProblem.model_validate({k: _dump(v) for k, v in data.items()})
         except ValidationError as exc:
             raise from_validation_error(exc) from None
+
+    def _keep_on(self, name: str, start: int, end: int) -> None:
+        """Keep ``name`` on an overrunning case until ``end``: within their overtime
+        allowance nothing changes (the overrun costs staff overtime); beyond it the
+        on-duty window is stretched just enough that the allowance reaches ``end``."""
+        person = self.problem.person(name)
+        windows = [(a, b) for a, b in self.windows[name]]
+        reach = max((b + person.overtime for a, b in windows if a <= start < b), default=start)
+        if end <= reach and any(a <= start < b for a, b in windows):
+            return
+        stretched = max(start + 1, end - person.overtime)
+        merged = merge_windows([*windows, (start, stretched)])
+        self.windows[name] = [(w.start, w.end) for w in merged]
 
     def _whole(self, person: StaffMember) -> bool:
         return self.windows[person.id] == [(0, self.problem.horizon)]

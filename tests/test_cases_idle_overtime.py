@@ -11,10 +11,12 @@ from pydantic import ValidationError
 from optimizer import solve
 from optimizer.check import check
 from optimizer.construct.greedy_cases import greedy_schedule
+from optimizer.explain.case_reasons import explain_task
 from optimizer.explain.case_utilisation import room_summary, room_utilisation, staff_utilisation
 from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.model import (
+    CasePin,
     CaseProblem,
     CaseSchedule,
     CaseWeights,
@@ -27,7 +29,8 @@ from optimizer.model import (
     TeamRequirement,
     Window,
 )
-from tests.verify import solve_verified
+from optimizer.replan import CaseOverrun, StaffUnavailable, replan
+from tests.verify import solve_verified, verify_result
 
 ONLY_IDLE = CaseWeights(unscheduled=0, tardiness=0, overtime=0, idle=1)
 NURSE = (TeamRequirement(role="nurse"),)
@@ -212,3 +215,134 @@ def test_greedy_start_and_explanations_see_the_overtime_allowance() -> None:
     schedule = greedy_schedule(problem)
     assert check(problem, schedule).feasible
     assert {item.task for item in schedule.tasks} == {"A", "B"}
+
+
+# -- overtime against leave, overruns and breaks ----------------------------------------
+
+
+def _surgeons(ann_overtime: int = 60) -> tuple[StaffMember, ...]:
+    """Ann on duty 08:00–16:00 with an overtime allowance; Bob on duty all day."""
+    return (
+        StaffMember(
+            id="ann",
+            roles=("surgeon",),
+            available=(Window(start=480, end=960),),
+            overtime=ann_overtime,
+        ),
+        StaffMember(id="bob", roles=("surgeon",)),
+    )
+
+
+def test_unavailable_time_is_never_worked_even_in_overtime() -> None:
+    person = StaffMember(
+        id="ann",
+        available=(Window(start=480, end=960),),
+        unavailable=(Window(start=720, end=780),),
+        overtime=60,
+    )
+    problem = CaseProblem(horizon=1440, staff=(person,), tasks=(Task(id="t", duration=10),))
+    assert [(w.start, w.end) for w in problem.windows_of(person)] == [(480, 720), (780, 960)]
+    assert problem.work_windows_of(person) == [(480, 720), (780, 1020)]
+
+
+def test_replan_never_books_someone_in_their_sick_leave() -> None:
+    # Ann goes home sick at 12:00: her case at 12:00 must move to Bob, not into her
+    # overtime after the (shortened) morning window.
+    problem = CaseProblem(
+        horizon=1440,
+        rooms=(Room(id="OR1", openings=(Opening(start=480, end=960),)),),
+        staff=_surgeons(),
+        tasks=(
+            Task(id="a", duration=240, team=(TeamRequirement(role="surgeon"),)),
+            Task(id="b", duration=60, team=(TeamRequirement(role="surgeon"),)),
+        ),
+    )
+    published = CaseSchedule(
+        tasks=(
+            ScheduledTask(task="a", start=480, end=720, room="OR1", staff=("ann",)),
+            ScheduledTask(task="b", start=720, end=780, room="OR1", staff=("ann",)),
+        )
+    )
+    sick = StaffUnavailable(staff="ann", start=720, end=960, reason="sick")
+    outcome = replan(problem, published, [sick], now=600, time_limit=10, workers=1, seed=0)
+    verify_result(outcome.problem, outcome.result)
+    assert outcome.result.schedule is not None
+    b = outcome.result.schedule.by_task()["b"]
+    assert b.staff == ("bob",)
+    assert outcome.problem.person("ann").unavailable == (Window(start=720, end=960),)
+
+
+def test_an_overrun_within_the_allowance_costs_staff_overtime() -> None:
+    # Ann's case overruns to 16:20: within her 60 minutes, so her shift still ends at
+    # 16:00 and the 20 minutes past it are staff overtime.
+    problem = CaseProblem(
+        horizon=1440,
+        rooms=(Room(id="OR1"),),
+        staff=_surgeons(),
+        tasks=(Task(id="a", duration=420, staff=("ann",)),),
+        weights=CaseWeights(tardiness=0, overtime=0, staff_overtime=1),
+    )
+    published = CaseSchedule(
+        tasks=(ScheduledTask(task="a", start=480, end=900, room="OR1", staff=("ann",)),)
+    )
+    outcome = replan(
+        problem,
+        published,
+        [CaseOverrun(task="a", actual_end=980)],
+        now=600,
+        time_limit=10,
+        workers=1,
+        seed=0,
+    )
+    verify_result(outcome.problem, outcome.result)
+    assert outcome.problem.windows_of(outcome.problem.person("ann")) == [Window(start=480, end=960)]
+    assert outcome.result.terms["staff_overtime"] == 20
+
+
+def _break_problem(duration: int) -> CaseProblem:
+    """Ann on duty 08:00–12:00 and 12:30–17:00, 60 minutes of overtime allowed."""
+    ann = StaffMember(
+        id="ann",
+        available=(Window(start=480, end=720), Window(start=750, end=1020)),
+        overtime=60,
+    )
+    return CaseProblem(
+        horizon=1440,
+        staff=(ann,),
+        tasks=(Task(id="a", duration=duration, staff=("ann",), release=480),),
+        weights=CaseWeights(tardiness=0, overtime=0),
+    )
+
+
+def test_a_case_across_a_short_break_costs_only_the_break() -> None:
+    # 11:00–13:00: only 12:00–12:30 is off duty.
+    problem = _break_problem(120).model_copy(update={"pins": (CasePin(task="a", start=660),)})
+    problem = CaseProblem.model_validate(problem.model_dump())
+    result, report = solve_verified(problem, time_limit=10)
+    assert result.terms["staff_overtime"] == 30 == report.cost_by_rule()["staff_overtime"]
+    (ann,) = staff_utilisation(problem, result.schedule or CaseSchedule())
+    assert ann.overtime_minutes == 30 and ann.utilisation <= 1.0
+
+
+def test_a_case_through_the_break_is_accepted_as_the_checker_accepts_it() -> None:
+    problem = _break_problem(540)  # 08:00–17:00 straight through
+    result, _ = solve_verified(problem, time_limit=10)
+    assert result.status is SolveStatus.OPTIMAL
+
+
+def test_a_free_slot_that_costs_the_same_is_called_a_tie() -> None:
+    problem = CaseProblem(
+        horizon=1440,
+        rooms=(Room(id="OR1", openings=(Opening(start=480, end=600, overtime=60),)),),
+        tasks=(
+            Task(id="a", duration=90),
+            Task(id="b", duration=90, optional=True, unscheduled_penalty=60),
+        ),
+        weights=CaseWeights(tardiness=0, overtime=1),
+    )
+    left_out = CaseSchedule(
+        tasks=(ScheduledTask(task="a", start=480, end=570, room="OR1"),), unscheduled=("b",)
+    )
+    found = explain_task(problem, left_out, "b")
+    assert found is not None
+    assert "using it would cost the same (a tie)" in found.message

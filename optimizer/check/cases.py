@@ -10,7 +10,7 @@ from collections import defaultdict
 from itertools import pairwise
 
 from optimizer.check.report import CheckReport, Penalty, Violation
-from optimizer.model.cases import CaseProblem, Opening, Task, merge_windows
+from optimizer.model.cases import CaseProblem, Opening, Task
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
 
@@ -299,7 +299,7 @@ def _check_staff(
                 by_person[name].append(item)
     for name, items in by_person.items():
         person = problem.person(name)
-        windows = merge_windows(problem.work_windows_of(person))  # duty plus overtime
+        windows = problem.working_windows_of(person)  # on duty or in overtime
         items.sort(key=lambda it: (it.start, it.end))
         for prev, nxt in pairwise(items):
             if nxt.start < prev.end:
@@ -462,7 +462,8 @@ def _overtime(problem: CaseProblem, placed: dict[str, ScheduledTask], report: Ch
 def _staff_overtime(
     problem: CaseProblem, placed: dict[str, ScheduledTask], report: CheckReport
 ) -> None:
-    """Per person and on-duty window: the last task started in it, past its end."""
+    """Per person and on-duty window: the last task started in it, past its end (up to
+    the window's overtime end: a task running on into the next window is on duty there)."""
     for person in problem.staff:
         if not person.overtime:
             continue
@@ -473,7 +474,10 @@ def _staff_overtime(
         ]
         duty = problem.windows_of(person)
         for window, (_, work_end) in zip(duty, problem.work_windows_of(person), strict=True):
-            last = max((end for start, end in ends if window.start <= start < work_end), default=0)
+            last = max(
+                (min(end, work_end) for start, end in ends if window.start <= start < work_end),
+                default=0,
+            )
             if last <= window.end:
                 continue
             minutes = last - window.end

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from optimizer.construct.occupancy import Occupancy
-from optimizer.model.cases import CaseProblem, Opening, Room, StaffMember, Task, merge_windows
+from optimizer.model.cases import CaseProblem, Opening, Room, StaffMember, Task
 from optimizer.model.result import ScheduledTask
 
 GRID_MINUTES = 5
@@ -53,7 +53,7 @@ class _Lookup:
 
     def windows(self, name: str) -> tuple[list[int], list[int]]:
         if name not in self.duty:  # where the person may work: on duty or in overtime
-            windows = merge_windows(self.problem.work_windows_of(self.problem.person(name)))
+            windows = self.problem.working_windows_of(self.problem.person(name))
             self.duty[name] = ([w.start for w in windows], [w.end for w in windows])
         return self.duty[name]
 

@@ -315,8 +315,10 @@ def _why_unused(
         for rule in dict.fromkeys([*before_costs, *after_costs])
     }
     delta = sum(changes.values())
-    if delta <= 0:
+    if delta < 0:
         return "the solver did not use it (time limit)"
+    if delta == 0:
+        return "using it would cost the same (a tie)"
     parts = ", ".join(
         f"{RULE_WORDS.get(rule, rule)} {change:+d}"
         for rule, change in sorted(changes.items(), key=lambda kv: -abs(kv[1]))

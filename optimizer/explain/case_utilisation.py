@@ -57,7 +57,9 @@ class StaffUtilisation(Record):
 
     @property
     def utilisation(self) -> float:
-        return self.booked_minutes / self.on_duty_minutes if self.on_duty_minutes else 0.0
+        """Booked / (on duty + overtime worked): at most 1 for a feasible schedule."""
+        available = self.on_duty_minutes + self.overtime_minutes
+        return self.booked_minutes / available if available else 0.0
 
 
 class RoomSummaryRow(Record):
@@ -144,7 +146,10 @@ def _staff_overtime(problem: CaseProblem, person_id: str, spans: list[tuple[int,
     duty = problem.windows_of(person)
     total = 0
     for window, (_, work_end) in zip(duty, problem.work_windows_of(person), strict=True):
-        last = max((end for start, end in spans if window.start <= start < work_end), default=0)
+        last = max(
+            (min(end, work_end) for start, end in spans if window.start <= start < work_end),
+            default=0,
+        )
         total += max(0, last - window.end)
     return total
 

@@ -21,8 +21,8 @@ Semantics (the contract shared by every backend and the checker):
   turnover apart.
 * **Staff** work one task at a time, wholly inside one of their (merged)
   availability windows, possibly into the person's ``overtime`` minutes after a
-  window's end (never into the next window's off-duty gap beyond it: the extension
-  stops at the next window's start), and at most ``max_minutes`` task minutes in total.
+  window's end (the extension stops at the next window's start and at the person's
+  ``unavailable`` times), and at most ``max_minutes`` task minutes in total.
 * **Resources** (equipment, PSPLIB renewable resources): at every minute the
   units used by running tasks are at most the capacity.
 * **Precedences** apply when both tasks are placed:
@@ -38,7 +38,8 @@ Soft rules (``CASE_PENALTY_RULES``; ``Result.terms`` keys), each an integer cost
 * ``overtime``: ``weights.overtime`` per minute a room's last task in an opening
   ends after that opening's ``end``;
 * ``staff_overtime``: ``weights.staff_overtime`` per minute a person's last task
-  starting in an on-duty window ends after that window's ``end``;
+  starting in an on-duty window ends after that window's ``end`` (up to where the
+  overtime stops: a task running on into the next window is on duty there);
 * ``idle``: ``weights.idle`` per minute a room stands empty between two consecutive
   cases of one opening, beyond the room's turnover (milestones do not count);
 * ``makespan``: ``weights.makespan * max(end of placed tasks)`` (0 if none);
@@ -268,6 +269,11 @@ class StaffMember(Record):
         le=MAX_MINUTES,
         description="minutes the person may work past the end of an on-duty window, at a cost",
     )
+    unavailable: tuple[Window, ...] = Field(
+        default=(),
+        description="times off whatever the on-duty windows say (leave, sickness): "
+        "no case then, and overtime never reaches into them",
+    )
 
     @property
     def label(self) -> str:
@@ -443,20 +449,35 @@ class CaseProblem(Record):
         return sorted(room.openings, key=lambda o: o.start)
 
     def windows_of(self, person: StaffMember) -> list[Window]:
-        """The person's merged on-duty windows (the whole horizon if not given)."""
+        """The person's merged on-duty windows (the whole horizon if not given), less
+        their ``unavailable`` times."""
         if person.available is None:
-            return [Window(start=0, end=self.horizon)]
-        return merge_windows([(w.start, w.end) for w in person.available])
+            windows = [Window(start=0, end=self.horizon)]
+        else:
+            windows = merge_windows([(w.start, w.end) for w in person.available])
+        for off in person.unavailable:
+            windows = [
+                Window(start=a, end=b)
+                for w in windows
+                for a, b in ((w.start, min(w.end, off.start)), (max(w.start, off.end), w.end))
+                if a < b
+            ]
+        return windows
 
     def work_windows_of(self, person: StaffMember) -> list[tuple[int, int]]:
-        """Where the person may work: each on-duty window ``(start, end + overtime)``,
-        the overtime cut at the next window's start (the windows of ``windows_of``)."""
+        """Per on-duty window of ``windows_of``: ``(start, end + overtime)``, the
+        overtime cut at the next window's start and at the next unavailable time."""
         windows = self.windows_of(person)
-        following = [w.start for w in windows[1:]] + [self.horizon]
-        return [
-            (w.start, max(w.end, min(w.end + person.overtime, following[k])))
-            for k, w in enumerate(windows)
-        ]
+        stops = sorted([w.start for w in windows[1:]] + [u.start for u in person.unavailable])
+        ends = []
+        for w in windows:
+            limit = min([s for s in stops if s >= w.end] + [self.horizon])
+            ends.append(max(w.end, min(w.end + person.overtime, limit)))
+        return [(w.start, end) for w, end in zip(windows, ends, strict=True)]
+
+    def working_windows_of(self, person: StaffMember) -> list[Window]:
+        """Where the person may work at all: on duty or in overtime, merged."""
+        return merge_windows(self.work_windows_of(person))
 
     def unscheduled_cost(self, task: Task) -> int:
         if task.unscheduled_penalty is not None:
@@ -560,7 +581,9 @@ class CaseProblem(Record):
         def can_work(person: StaffMember) -> bool:
             if person.max_minutes is not None and task.duration > person.max_minutes:
                 return False
-            return task.duration == 0 or fits(self.work_windows_of(person))
+            return task.duration == 0 or fits(
+                [(w.start, w.end) for w in self.working_windows_of(person)]
+            )
 
         if self.needs_room(task):
             rooms = self.eligible_rooms(task)
@@ -689,8 +712,8 @@ class CaseProblem(Record):
         for name in dict.fromkeys([*task.staff, *pin.staff]):
             if pin.start is None and name in task.staff:
                 continue  # the task's own check covers named staff without a pinned start
-            windows = self.work_windows_of(self.person(name))
-            if any(min(b, latest) - max(a, earliest) >= task.duration for a, b in windows):
+            windows = self.working_windows_of(self.person(name))
+            if any(min(w.end, latest) - max(w.start, earliest) >= task.duration for w in windows):
                 continue
             kind = "named" if name in task.staff else "pinned"
             span = (

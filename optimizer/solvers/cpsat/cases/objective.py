@@ -96,7 +96,8 @@ def _overtime(cv: CaseVariables) -> Expr:
 
 
 def _staff_overtime(cv: CaseVariables) -> Expr:
-    """Per person and on-duty window: minutes the last task started in it ends past it."""
+    """Per person and on-duty window: minutes the last task started in it ends past it
+    (up to the window's overtime end: beyond it the next window is on duty)."""
     weight = cv.problem.weights.staff_overtime
     if not weight:
         return 0
@@ -125,9 +126,9 @@ def _staff_overtime(cv: CaseVariables) -> Expr:
 def _run_past(
     cv: CaseVariables, i: int, tv: TaskVars, s: int, end: int, work_end: int
 ) -> cp_model.IntVar | None:
-    """``tv.end - end`` if person ``s`` is on the task and it starts before ``work_end``
-    (so in this window or an earlier one, where the value is negative), else 0; None
-    when the task can never end past ``end`` from this window."""
+    """``min(tv.end, work_end) - end`` if person ``s`` is on the task and it starts
+    before ``work_end`` (so in this window or an earlier one, where the value is
+    negative), else 0; None when the task can never end past ``end`` from this window."""
     duration = tv.task.duration
     if cv.latest_end[i] <= end or cv.earliest[i] >= work_end:
         return None
@@ -140,9 +141,16 @@ def _run_past(
         counted = model.new_bool_var(f"past_{i}_{s}_{end}")
         model.add_bool_and([on_task, early]).only_enforce_if(counted)
         model.add_bool_or([~on_task, ~early]).only_enforce_if(~counted)
-    lo, hi = cv.earliest[i] + duration - end, cv.latest_end[i] - end
+    lo, hi = cv.earliest[i] + duration - end, min(cv.latest_end[i], work_end) - end
+    finish: cp_model.LinearExprT = tv.end
+    if cv.latest_end[i] > work_end:  # it may run on into the next window (on duty)
+        least = min(cv.earliest[i] + duration, work_end)
+        capped = model.new_int_var(least, work_end, f"cap_{i}_{s}_{end}")
+        model.add_min_equality(capped, [tv.end, work_end])
+        finish = capped
+        lo = least - end
     run = model.new_int_var(min(0, lo), max(0, hi), f"run_{i}_{s}_{end}")
-    model.add(run == tv.end - end).only_enforce_if(counted)
+    model.add(run == finish - end).only_enforce_if(counted)
     model.add(run == 0).only_enforce_if(~counted)
     return run
 

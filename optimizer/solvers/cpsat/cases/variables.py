@@ -260,6 +260,6 @@ def _can_work(cv: CaseVariables, i: int, staff_id: str) -> bool:
     if task.duration == 0:
         return True
     return any(
-        min(end, cv.latest_end[i]) - max(start, cv.earliest[i]) >= task.duration
-        for start, end in problem.work_windows_of(person)
+        min(w.end, cv.latest_end[i]) - max(w.start, cv.earliest[i]) >= task.duration
+        for w in problem.working_windows_of(person)
     )
