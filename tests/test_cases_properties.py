@@ -98,7 +98,7 @@ def _windows(draw: Draw, horizon: int) -> tuple[Window, ...]:
 
 def _staff(draw: Draw, horizon: int, count: tuple[int, int]) -> list[StaffMember]:
     """People with 0–2 roles, maybe on-duty windows (with 0–3 minutes of overtime),
-    maybe a cap on task minutes."""
+    maybe a time off, maybe a cap on task minutes."""
     return [
         StaffMember(
             id=f"p{k}",
@@ -106,6 +106,7 @@ def _staff(draw: Draw, horizon: int, count: tuple[int, int]) -> list[StaffMember
             available=None if draw(st.booleans()) else _windows(draw, horizon),
             max_minutes=draw(st.none() | st.integers(0, horizon)),
             overtime=draw(st.integers(0, 3)),
+            unavailable=_windows(draw, horizon)[:1] if draw(st.booleans()) else (),
         )
         for k in range(draw(st.integers(*count)))
     ]
