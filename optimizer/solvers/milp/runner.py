@@ -1,21 +1,23 @@
 """Run a built PuLP model under our ``SolveOptions``: solver choice, limits, progress, status.
 
 Solvers: CBC (bundled with PuLP, the default) and HiGHS (through ``highspy``).
-``options.params`` may carry:
+``options.params`` may carry (checked in ``params.py``):
 
 * ``solver``: ``"auto"`` (default: HiGHS if ``highspy`` imports, else CBC),
   ``"cbc"`` or ``"highs"``; the ``CAREALLOC_MILP_SOLVER`` environment variable
   sets the default (useful from the CLI);
 * ``cbc_path``: a CBC binary to use instead of PuLP's bundled one (also read
   from the ``CAREALLOC_CBC_PATH`` environment variable);
-* ``gap_rel`` / ``gap_abs``: stop at this relative / absolute gap;
+* ``gap_rel`` / ``gap_abs``: stop at this relative (0 to 1) / absolute gap;
 * ``cbc_options``: extra CBC command-line options, e.g. ``["proximity on"]``;
 * ``highs_options``: extra HiGHS options by name, e.g. ``{"mip_heuristic_effort": 0.3}``;
 * ``phase_one``: rostering with CBC starts from a roster of the problem without
   cover (``roster/start.py``); False switches that off.
 
-CBC runs as a separate process; its log is followed while it runs so that each
-improving solution reaches ``options.on_solution`` as it is found.
+Both solvers run as separate processes, given the time left before the caller's
+deadline (``clock.py``) and stopped by a ``Watchdog`` if they overrun it. CBC's log is
+followed while it runs so that each improving solution reaches ``options.on_solution``
+as it is found; its verdict is read by ``cbc_outcome.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,18 +47,13 @@ import pulp
 
 from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.solvers.milp import clock
+from optimizer.solvers.milp.cbc_outcome import CbcOutcome, verdict
+from optimizer.solvers.milp.params import check_params
+from optimizer.solvers.milp.watchdog import Watchdog
 from optimizer.solvers.options import SEED_LIMIT, SolveOptions
 
 SOLVERS = ("cbc", "highs")
-KNOWN_PARAMS = (
-    "solver",
-    "cbc_path",
-    "gap_rel",
-    "gap_abs",
-    "cbc_options",
-    "highs_options",
-    "phase_one",
-)
 CBC_PATH_ENV = "CAREALLOC_CBC_PATH"
 SOLVER_ENV = "CAREALLOC_MILP_SOLVER"
 HIGHS_WORKER = Path(__file__).with_name("highs_worker.py")
@@ -63,6 +61,11 @@ _WORKER_PREFIX = "@@carealloc "
 INTEGRAL_GAP = 0.99
 """Default absolute gap: every objective coefficient is an integer, so a gap below 1
 already proves optimality."""
+INTEGRALITY_TOLERANCE = 1e-5
+TOO_LATE = "the time limit ended before the solver could start"
+WRAP_UP = 1.0
+"""A solver's own limit is the time left minus up to this (at most a tenth of it): CBC
+checks its clock rarely at the root, and either needs time to write its answer."""
 
 
 @dataclass
@@ -77,6 +80,23 @@ class MilpRun:
     also reported when no solution was found in time."""
     progress: list[ProgressPoint] = field(default_factory=list)
     message: str = ""
+    note: str = ""
+    """Why there is no answer when the run ended abnormally (a time-out's false
+    "infeasible", a crash, a stop by the watchdog); empty otherwise."""
+    failed: bool = False
+    """The solver crashed or failed, rather than running out of time."""
+
+
+@dataclass
+class _Answer:
+    """One solver's answer, before the common post-processing in ``run``."""
+
+    status: SolveStatus
+    bound: int | None = None
+    note: str = ""
+    failed: bool = False
+    detail: str = ""
+    """Appended to ``solver=NAME`` in the message (HiGHS's own status)."""
 
 
 def highs_available() -> bool:
@@ -84,32 +104,29 @@ def highs_available() -> bool:
     return importlib.util.find_spec("highspy") is not None
 
 
-def check_params(options: SolveOptions) -> None:
-    """Reject parameters this backend does not know (one clear message)."""
-    for name in options.params:
-        if name not in KNOWN_PARAMS:
-            raise InputError(
-                f"unknown MILP parameter '{name}'; known: {', '.join(KNOWN_PARAMS)}",
-                field=name,
-            )
-
-
 def choose_solver(options: SolveOptions) -> str:
     """``"cbc"`` or ``"highs"`` from ``params['solver']`` and what is installed."""
-    check_params(options)
-    default = os.environ.get(SOLVER_ENV) or "auto"
-    name = str(options.params.get("solver", default)).strip().lower()
+    check_params(options.params)
+    given = options.params.get("solver")
+    from_env = not given and bool(os.environ.get(SOLVER_ENV))
+    chosen = given or os.environ.get(SOLVER_ENV) or "auto"
+    name = str(chosen).strip().lower()
     if name not in ("auto", *SOLVERS):
-        raise InputError(
-            f"unsupported MILP solver '{name}'; choose auto, {' or '.join(SOLVERS)}",
-            field="solver",
-        )
+        choices = f"choose auto, {' or '.join(SOLVERS)}"
+        if from_env:
+            raise InputError(
+                f"unsupported MILP solver '{name}' in the {SOLVER_ENV} environment variable; "
+                f"{choices}, or unset it"
+            )
+        raise InputError(f"unsupported MILP solver '{name}'; {choices}", field="solver")
     if name == "auto":
         return "highs" if highs_available() else "cbc"
     if name == "highs" and not highs_available():
+        where = f" (by {SOLVER_ENV}=highs)" if from_env else ""
+        instead = f"set {SOLVER_ENV}=cbc or unset it" if from_env else "use solver='cbc'"
         raise SolverUnavailableError(
-            "the HiGHS solver was requested but the 'highspy' package is not installed; "
-            "install it with: pip install 'carealloc[highs]' (or use solver='cbc')"
+            f"the HiGHS solver was requested{where} but the 'highspy' package is not "
+            f"installed; install it with: pip install 'carealloc[highs]' (or {instead})"
         )
     return name
 
@@ -123,10 +140,15 @@ def cbc_seed(seed: int) -> int:
 def cbc_command(
     options: SolveOptions, log_path: str | None, warm_start: bool = False
 ) -> pulp.COIN_CMD:
-    """A CBC command for these options; raises when no CBC binary can run."""
-    path = options.params.get("cbc_path") or os.environ.get(CBC_PATH_ENV)
+    """A CBC command for these options; raises when no CBC binary can run.
+
+    Its time limit counts elapsed (wall-clock) time, as our deadline does.
+    """
+    path = options.params.get("cbc_path")
+    source = "" if path else f" (from {CBC_PATH_ENV})"
+    path = path or os.environ.get(CBC_PATH_ENV)
     if not path:
-        path = pulp.PULP_CBC_CMD.pulp_cbc_path
+        path, source = pulp.PULP_CBC_CMD.pulp_cbc_path, ""
     extra = options.params.get("cbc_options") or []
     extra = [extra] if isinstance(extra, str) else [str(option) for option in extra]
     if options.seed is not None:
@@ -140,14 +162,15 @@ def cbc_command(
         threads=options.num_workers if options.num_workers > 1 else None,
         gapRel=options.params.get("gap_rel"),
         gapAbs=options.params.get("gap_abs") or INTEGRAL_GAP,
+        timeMode="elapsed",
         options=extra,
         warmStart=warm_start,
         logPath=log_path,
     )
     if not command.available():
         raise SolverUnavailableError(
-            f"the CBC solver binary '{path}' is missing or not executable; reinstall PuLP "
-            f"(it bundles CBC), point {CBC_PATH_ENV} at a CBC binary, or install HiGHS "
+            f"the CBC solver binary '{path}'{source} is missing or not executable; reinstall "
+            f"PuLP (it bundles CBC), point {CBC_PATH_ENV} at a CBC binary, or install HiGHS "
             "with: pip install 'carealloc[highs]' and pass solver='highs'"
         )
     return command
@@ -158,6 +181,9 @@ def cbc_command(
 _CBC_SOLUTION = re.compile(r"Integer solution of (\S+) found.*?\(([\d.]+) seconds\)")
 _CBC_BOUND = re.compile(r"best possible (\S+)")
 _CBC_FINAL_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.MULTILINE)
+_CBC_FINISHING = re.compile(r"Cbc00(01|05|11|20)I|^Result - ")
+"""Log lines CBC writes once its search is over (search completed, partial search,
+exiting on the gap or on the time limit) and it is writing its answer."""
 
 
 class _CbcLogFollower(threading.Thread):
@@ -172,6 +198,17 @@ class _CbcLogFollower(threading.Thread):
         self._seen = 0
         self._best: int | None = None
         self._bound: int | None = None
+        self._finishing = False
+
+    @property
+    def has_solution(self) -> bool:
+        """True once CBC has logged an integer solution."""
+        return self._best is not None
+
+    @property
+    def finishing(self) -> bool:
+        """True once CBC has logged the end of its search."""
+        return self._finishing
 
     @property
     def bound(self) -> int | None:
@@ -198,6 +235,8 @@ class _CbcLogFollower(threading.Thread):
             self._seen = len(complete)
 
     def _read_line(self, line: str) -> None:
+        if _CBC_FINISHING.search(line):
+            self._finishing = True
         bound_match = _CBC_BOUND.search(line)
         if bound_match:
             with contextlib.suppress(ValueError):
@@ -237,26 +276,22 @@ def _final_cbc_bound(log_text: str, offset: float) -> int | None:
 
 # -- running ----------------------------------------------------------------------------
 
-_PULP_TO_STATUS = {
-    pulp.LpSolutionOptimal: SolveStatus.OPTIMAL,
-    pulp.LpSolutionIntegerFeasible: SolveStatus.FEASIBLE,
-    pulp.LpSolutionInfeasible: SolveStatus.INFEASIBLE,
-    pulp.LpSolutionNoSolutionFound: SolveStatus.UNKNOWN,
-    pulp.LpSolutionUnbounded: SolveStatus.UNKNOWN,
-}
-
 
 def run(
     lp: pulp.LpProblem,
     options: SolveOptions,
+    *,
+    deadline: float | None,
     warm_start: bool = False,
     seconds_offset: float = 0.0,
 ) -> MilpRun:
     """Solve ``lp`` (a minimisation with integer coefficients) and map the status to ours.
 
-    With ``warm_start`` the variables' initial values (``setInitialValue``) are passed
-    as a MIP start where the solver supports it (CBC; HiGHS ignores it).
-    ``seconds_offset`` (time already spent) is added to every progress point.
+    The solver gets the time left before ``deadline`` (``clock.py``; None: no limit,
+    ``options.time_limit`` is not read here). With ``warm_start`` the variables' initial
+    values (``setInitialValue``) are passed as a MIP start where the solver supports it
+    (CBC; HiGHS ignores it). ``seconds_offset`` (time already spent) is added to every
+    progress point.
     """
     solver = choose_solver(options)
     progress: list[ProgressPoint] = []
@@ -271,10 +306,11 @@ def run(
     offset = float(lp.objective.constant) if lp.objective is not None else 0.0
     start = time.perf_counter()
     if solver == "cbc":
-        status, bound, message = _run_cbc(lp, options, offset, record, warm_start)
+        answer = _run_cbc(lp, options, offset, record, warm_start, deadline)
     else:
-        status, bound, message = _run_highs(lp, options, offset, record)
+        answer = _run_highs(lp, options, offset, record, deadline)
     seconds = time.perf_counter() - start
+    status, bound = answer.status, answer.bound
     if status.has_solution:
         objective = round(pulp.value(lp.objective) or 0.0)
         gap_allowed = any(options.params.get(k) for k in ("gap_rel", "gap_abs"))
@@ -287,13 +323,45 @@ def run(
             bound = min(bound, objective)
         if not progress or progress[-1].objective != objective:
             record(ProgressPoint(seconds=round(seconds, 3), objective=objective, bound=bound))
-    return MilpRun(status, solver, seconds, bound, progress, message)
+    message = f"solver={solver}" + answer.detail
+    return MilpRun(status, solver, seconds, bound, progress, message, answer.note, answer.failed)
 
 
-def _pulp_status(lp: pulp.LpProblem) -> SolveStatus:
-    if lp.status == pulp.LpStatusInfeasible:
-        return SolveStatus.INFEASIBLE
-    return _PULP_TO_STATUS.get(lp.sol_status, SolveStatus.UNKNOWN)
+def _wrap_up(left: float) -> float:
+    """Seconds kept back from a solver's own limit (see ``WRAP_UP``)."""
+    return min(WRAP_UP, 0.1 * max(left, 0.0))
+
+
+# -- CBC ------------------------------------------------------------------------------
+
+
+_MODEL = "model.mps"
+
+
+@dataclass(frozen=True)
+class _CbcFiles:
+    """CBC's input and output files in one temporary folder, and PuLP's renaming."""
+
+    folder: Path
+    columns: list[pulp.LpVariable]
+    variable_names: dict[str, str]
+    constraint_names: dict[str, str]
+
+    @property
+    def model(self) -> Path:
+        return self.folder / _MODEL
+
+    @property
+    def start(self) -> Path:
+        return self.folder / "start.mst"
+
+    @property
+    def solution(self) -> Path:
+        return self.folder / "solution.txt"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "cbc.log"
 
 
 def _run_cbc(
@@ -302,29 +370,131 @@ def _run_cbc(
     offset: float,
     record: Callable[[ProgressPoint], None],
     warm_start: bool,
-) -> tuple[SolveStatus, int | None, str]:
+    deadline: float | None,
+) -> _Answer:
+    command = cbc_command(options, None, warm_start)
+    if clock.too_late(deadline):  # before writing the model, which takes a while
+        return _Answer(SolveStatus.UNKNOWN, note=TOO_LATE)
     with tempfile.TemporaryDirectory(prefix="carealloc-cbc-") as tmp:
-        log_path = Path(tmp) / "cbc.log"
-        log_path.touch()
-        command = cbc_command(options, str(log_path), warm_start)
-        follower = _CbcLogFollower(log_path, offset, record)
-        follower.start()
+        # as LpProblem.solve does: a constant objective gets a dummy variable
+        was_none, dummy = lp.fixObjective()
         try:
-            lp.solve(command)
-        except pulp.PulpSolverError as exc:
-            raise SolverUnavailableError(f"CBC failed to run: {exc}") from exc
+            files = _write_cbc_input(lp, command, Path(tmp), warm_start)
+            if clock.too_late(deadline):
+                return _Answer(SolveStatus.UNKNOWN, note=TOO_LATE)
+            outcome, follower = _cbc_process(
+                command, files, clock.seconds_left(deadline), offset, record
+            )
+            status, note = verdict(outcome)
+            if status.has_solution and not _read_cbc_solution(lp, command, files):
+                status, note = SolveStatus.UNKNOWN, "CBC's answer was not integral"
         finally:
-            follower.stop()
-        log_text = log_path.read_text(errors="replace")
+            lp.restoreObjective(was_none, dummy)
     if options.log:
-        print(log_text)
-    status = _pulp_status(lp)
+        print(outcome.log)
     bound = None
     if status is not SolveStatus.INFEASIBLE:
-        bound = _final_cbc_bound(log_text, offset)
+        bound = _final_cbc_bound(outcome.log, offset)
         if bound is None:
             bound = follower.bound
-    return status, bound, "solver=cbc"
+    failed = outcome.returncode != 0 and not outcome.stopped
+    return _Answer(status, bound, note, failed)
+
+
+def _write_cbc_input(
+    lp: pulp.LpProblem, command: pulp.COIN_CMD, folder: Path, warm_start: bool
+) -> _CbcFiles:
+    """The model as MPS (PuLP's renaming) and, for a warm start, the MIP start file."""
+    columns, variable_names, constraint_names, _ = lp.writeMPS(str(folder / _MODEL), rename=1)
+    files = _CbcFiles(folder, columns, variable_names, constraint_names)
+    if warm_start:
+        command.writesol(str(files.start), lp, columns, variable_names, constraint_names)
+    return files
+
+
+def _cbc_arguments(command: pulp.COIN_CMD, files: _CbcFiles, limit: float | None) -> list[str]:
+    """CBC's command line, as PuLP's ``COIN_CMD`` builds it, with ``limit`` as ``-sec``."""
+    args = [str(command.path), str(files.model)]
+    if command.optionsDict.get("warmStart"):
+        args += ["-mips", str(files.start)]
+    if limit is not None:
+        args += ["-sec", f"{max(limit, 0.001):.3f}"]
+    for option in [*command.options, *command.getOptions()]:
+        args += f"-{option}".split()
+    return [*args, "-solve", "-printingOptions", "all", "-solution", str(files.solution)]
+
+
+def _cbc_process(
+    command: pulp.COIN_CMD,
+    files: _CbcFiles,
+    left: float | None,
+    offset: float,
+    record: Callable[[ProgressPoint], None],
+) -> tuple[CbcOutcome, _CbcLogFollower]:
+    """Run CBC to the end (or until the watchdog stops it), following its log.
+
+    CBC buffers its log in blocks when it goes to a file; ``stdbuf -oL`` (where there
+    is one) makes it write line by line, so progress and its end are seen as they come.
+    """
+    limit = None if left is None else left - _wrap_up(left)
+    stdbuf = shutil.which("stdbuf")
+    args = [*([stdbuf, "-oL"] if stdbuf else []), *_cbc_arguments(command, files, limit)]
+    files.log.touch()
+    follower = _CbcLogFollower(files.log, offset, record)
+    follower.start()
+    began = time.perf_counter()
+    try:
+        with files.log.open("w") as log:
+            try:
+                process = subprocess.Popen(
+                    args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                )
+            except OSError as exc:
+                raise SolverUnavailableError(
+                    f"the CBC solver binary '{command.path}' could not be started: {exc}"
+                ) from exc
+            watchdog = Watchdog(
+                process, left, lambda: follower.has_solution, lambda: follower.finishing
+            )
+            with watchdog:
+                returncode = process.wait()
+    finally:
+        follower.stop()
+    seconds = time.perf_counter() - began
+    header = ""
+    with contextlib.suppress(OSError, IndexError):
+        header = files.solution.read_text(errors="replace").splitlines()[0].strip()
+    log_text = files.log.read_text(errors="replace")
+    outcome = CbcOutcome(returncode, seconds, limit, watchdog.stopped, header, log_text)
+    return outcome, follower
+
+
+def _read_cbc_solution(lp: pulp.LpProblem, command: pulp.COIN_CMD, files: _CbcFiles) -> bool:
+    """Load CBC's values into ``lp``; False unless every integer variable is integral."""
+    values = command.readsol_MPS(
+        str(files.solution), lp, files.columns, files.variable_names, files.constraint_names
+    )[1]
+    lp.assignVarsVals(values)
+    return all(
+        abs(value - round(value)) <= INTEGRALITY_TOLERANCE
+        for variable in files.columns
+        if variable.cat == pulp.LpInteger and (value := variable.value()) is not None
+    )
+
+
+# -- HiGHS ----------------------------------------------------------------------------
+
+
+def _highs_options(options: SolveOptions) -> dict[str, Any]:
+    """Our HiGHS options; the user's ``highs_options`` are applied after them."""
+    highs: dict[str, Any] = {
+        "threads": options.num_workers,
+        "mip_rel_gap": float(options.params.get("gap_rel") or 0.0),
+        "mip_abs_gap": float(options.params.get("gap_abs") or INTEGRAL_GAP),
+    }
+    if options.seed is not None:
+        highs["random_seed"] = max(0, options.seed)
+    return highs
 
 
 def _run_highs(
@@ -332,62 +502,95 @@ def _run_highs(
     options: SolveOptions,
     offset: float,
     record: Callable[[ProgressPoint], None],
-) -> tuple[SolveStatus, int | None, str]:
+    deadline: float | None,
+) -> _Answer:
     """HiGHS in a child process (see ``highs_worker.py`` for why), streaming progress."""
-    highs_options: dict[str, Any] = {
-        "threads": options.num_workers,
-        "mip_rel_gap": float(options.params.get("gap_rel") or 0.0),
-        "mip_abs_gap": float(options.params.get("gap_abs") or INTEGRAL_GAP),
-    }
-    if options.time_limit is not None:
-        highs_options["time_limit"] = float(options.time_limit)
-    if options.seed is not None:
-        highs_options["random_seed"] = max(0, options.seed)
-    highs_options.update(options.params.get("highs_options") or {})
+    if clock.too_late(deadline):  # before writing the model, which takes a while
+        return _Answer(SolveStatus.UNKNOWN, note=TOO_LATE)
     with tempfile.TemporaryDirectory(prefix="carealloc-highs-") as tmp:
         mps = Path(tmp) / "model.mps"
         lp.writeMPS(str(mps))
-        config = json.dumps({"log": options.log, "highs": highs_options})
+        if clock.too_late(deadline):
+            return _Answer(SolveStatus.UNKNOWN, note=TOO_LATE)
+        limit = clock.seconds_left(deadline)
+        search = None if limit is None else time.time() + limit - _wrap_up(limit)
+        config = json.dumps(
+            {
+                "log": options.log,
+                "highs": _highs_options(options),
+                "user": dict(options.params.get("highs_options") or {}),
+                "deadline": search,
+            }
+        )
         process = subprocess.Popen(
             [sys.executable, str(HIGHS_WORKER), str(mps), config],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        done: dict[str, Any] | None = None
-        best: int | None = None
-        assert process.stdout is not None
-        for line in process.stdout:
-            if not line.startswith(_WORKER_PREFIX):
-                if options.log:
-                    print(line, end="")
-                continue
-            event = json.loads(line[len(_WORKER_PREFIX) :])
-            if event["event"] == "done":
-                done = event
-                continue
-            objective = round(event["objective"] + offset)
-            if best is not None and objective >= best:
-                continue
-            best = objective
-            bound = None if event["bound"] is None else _ceil(event["bound"] + offset)
-            record(
-                ProgressPoint(
-                    seconds=event["seconds"],
-                    objective=objective,
-                    bound=bound if bound is not None and bound <= objective else None,
-                )
-            )
-        _out, err = process.communicate()
+        found: list[ProgressPoint] = []
+
+        def keep(point: ProgressPoint) -> None:
+            found.append(point)
+            record(point)
+
+        with Watchdog(process, limit, lambda: bool(found)) as watchdog:
+            done = _follow_highs(process, offset, keep, options.log)
+            _out, err = process.communicate()
     if done is None:
-        raise SolverUnavailableError(
-            f"HiGHS failed to run (exit code {process.returncode}): {err.strip()[-500:]}"
+        if watchdog.stopped:
+            return _Answer(SolveStatus.UNKNOWN, note="HiGHS ran past its time limit and was ended")
+        note = f"HiGHS failed (exit code {process.returncode}): {err.strip()[-500:]}"
+        return _Answer(SolveStatus.UNKNOWN, note=note, failed=True)
+    if done["event"] == "bad_option":
+        raise InputError(
+            f"HiGHS refused option '{done['name']}' = {done['value']!r} (an unknown name, "
+            "or a value of the wrong type or range)",
+            field="highs_options",
         )
+    return _highs_answer(lp, done, offset)
+
+
+def _follow_highs(
+    process: subprocess.Popen[str],
+    offset: float,
+    record: Callable[[ProgressPoint], None],
+    log: bool,
+) -> dict[str, Any] | None:
+    """Report each improving solution the worker sends; its final event, if any."""
+    done: dict[str, Any] | None = None
+    best: int | None = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        if not line.startswith(_WORKER_PREFIX):
+            if log:
+                print(line, end="")
+            continue
+        event = json.loads(line[len(_WORKER_PREFIX) :])
+        if event["event"] != "solution":
+            done = event
+            continue
+        objective = round(event["objective"] + offset)
+        if best is not None and objective >= best:
+            continue
+        best = objective
+        bound = None if event["bound"] is None else _ceil(event["bound"] + offset)
+        record(
+            ProgressPoint(
+                seconds=event["seconds"],
+                objective=objective,
+                bound=bound if bound is not None and bound <= objective else None,
+            )
+        )
+    return done
+
+
+def _highs_answer(lp: pulp.LpProblem, done: dict[str, Any], offset: float) -> _Answer:
     if done["infeasible"]:
-        return SolveStatus.INFEASIBLE, None, "solver=highs"
+        return _Answer(SolveStatus.INFEASIBLE)
     bound = None if done["bound"] is None else _ceil(done["bound"] + offset)
     if not done["has_solution"]:
-        return SolveStatus.UNKNOWN, bound, f"solver=highs ({done['status']})"
+        return _Answer(SolveStatus.UNKNOWN, bound, detail=f" ({done['status']})")
     lp.assignVarsVals(done["values"])
     status = SolveStatus.OPTIMAL if done["optimal"] else SolveStatus.FEASIBLE
-    return status, bound, "solver=highs"
+    return _Answer(status, bound)

@@ -4,6 +4,10 @@ An independent formulation of the rules in ``optimizer/model/roster.py``:
 binary ``x[staff, day, shift]``, linear cover with under/over slacks, window
 constraints for the consecutive-day rules and weekend indicators. It serves as
 the cross-check of the CP-SAT backend and as the baseline a PuLP user would write.
+
+``options.time_limit`` bounds the whole solve: model building, phase one and the
+solver share one deadline (``clock.py``). When the solver gives no roster of its own,
+a hint or phase-one roster that the checker accepts is returned (``fallback.py``).
 """
 
 from __future__ import annotations
@@ -16,13 +20,25 @@ import ortools.sat.python.cp_model  # noqa: F401
 import pulp
 
 from optimizer.errors import InputError
-from optimizer.model.result import Assignment, Result, RosterSolution, SolveStatus
+from optimizer.model.result import (
+    Assignment,
+    ProgressPoint,
+    Result,
+    RosterSolution,
+    SolveStatus,
+)
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
-from optimizer.solvers.milp import runner
-from optimizer.solvers.milp.roster import start
+from optimizer.solvers.milp import clock, runner
+from optimizer.solvers.milp.roster import fallback, start
 from optimizer.solvers.milp.roster.constraints import RosterConstraints
-from optimizer.solvers.milp.roster.objective import evaluate, objective, rule_costs, staged_value
+from optimizer.solvers.milp.roster.objective import (
+    Grid,
+    evaluate,
+    objective,
+    rule_costs,
+    staged_value,
+)
 from optimizer.solvers.milp.roster.variables import RosterVariables, make_variables
 from optimizer.solvers.options import SolveOptions
 
@@ -40,14 +56,18 @@ def _check_stage_rules(options: SolveOptions) -> None:
             )
 
 
-def build(problem: RosterProblem, options: SolveOptions) -> tuple[pulp.LpProblem, RosterVariables]:
-    """The PuLP model of ``problem`` under ``options`` (stage weights and caps)."""
+def build(
+    problem: RosterProblem, options: SolveOptions, deadline: float | None = None
+) -> tuple[pulp.LpProblem, RosterVariables]:
+    """The PuLP model of ``problem`` under ``options`` (stage weights and caps);
+    raises ``clock.OutOfTime`` once ``deadline`` passes."""
     _check_stage_rules(options)
     lp = pulp.LpProblem("roster", pulp.LpMinimize)
     variables = make_variables(lp, problem)
+    clock.check(deadline)
     costs = rule_costs(variables)
     lp += objective(costs, options.stage_weights)
-    RosterConstraints(lp, variables, costs, options.stage_caps).add_constraints()
+    RosterConstraints(lp, variables, costs, options.stage_caps, deadline).add_constraints()
     return lp, variables
 
 
@@ -68,22 +88,49 @@ def _read_grid(variables: RosterVariables) -> dict[tuple[int, int], int]:
 
 
 def _phase_one(problem: RosterProblem, options: SolveOptions) -> tuple[SolveOptions, str]:
-    """Options for the main solve after a phase-one start (see ``start.py``)."""
-    began = time.perf_counter()
+    """Options for the main solve after a phase-one start (see ``start.py``); the phase
+    one solve has its own share of the time limit."""
     first = solve(start.relaxed_problem(problem), start.phase_one_options(options))
     infeasible, roster = start.first_roster(first.status, first.roster)
     if infeasible:
         return options, "infeasible"
-    time_limit = options.time_limit
-    if time_limit is not None:
-        time_limit = max(0.5, time_limit - (time.perf_counter() - began))
-    return replace(options, hint=roster, time_limit=time_limit), "phase one"
+    return replace(options, hint=roster), "phase one"
+
+
+def _main_run(
+    problem: RosterProblem, options: SolveOptions, deadline: float | None, began: float
+) -> tuple[runner.MilpRun, RosterVariables | None]:
+    """Build and solve before ``deadline``; no variables when the build ran out of time."""
+    try:
+        lp, variables = build(problem, options, deadline)
+    except clock.OutOfTime:
+        solver = runner.choose_solver(options)
+        run = runner.MilpRun(
+            status=SolveStatus.UNKNOWN,
+            solver=solver,
+            seconds=0.0,
+            bound=None,
+            message=f"solver={solver}",
+            note="the time limit ended while the model was being built",
+        )
+        return run, None
+    warm = _apply_hint(variables, options)
+    run = runner.run(
+        lp,
+        options,
+        deadline=deadline,
+        warm_start=warm,
+        seconds_offset=time.perf_counter() - began,
+    )
+    return run, variables
 
 
 def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     """Build and solve the MILP; the Result's terms are recomputed from the roster."""
     began = time.perf_counter()
-    note = ""
+    deadline = clock.deadline_after(options.time_limit, began)
+    time_limit = options.time_limit
+    source = "hint"
     if start.applies(problem, options, runner.choose_solver(options)):
         options, note = _phase_one(problem, options)
         if note == "infeasible":
@@ -93,41 +140,83 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
                 backend="milp",
                 message=f"{INFEASIBLE}; solver=cbc",
             )
-    lp, variables = build(problem, options)
-    warm = _apply_hint(variables, options)
-    elapsed = time.perf_counter() - began
-    run = runner.run(lp, options, warm_start=warm, seconds_offset=elapsed)
-    result = Result(
-        status=run.status,
-        seconds=round(time.perf_counter() - began, 3),
-        backend="milp",
-        progress=run.progress,
-        message=run.message,
-    )
-    if not run.status.has_solution:
-        reason = (
-            INFEASIBLE
-            if run.status is SolveStatus.INFEASIBLE
-            else nothing_found(
-                "roster",
-                f"{len(problem.staff)} staff x {problem.num_days} days",
-                options.time_limit,
-                time.perf_counter() - began,
-            )
-        )
-        result.message = f"{reason}; {run.message}"
-        result.bound = run.bound
-        return result
-    grid = _read_grid(variables)
+        source = "phase-one start"
+    run, variables = _main_run(problem, options, deadline, began)
+    if run.status.has_solution:
+        assert variables is not None
+        return _result(problem, options, _read_grid(variables), run, run.message, began)
+    grid = fallback.checked_hint(problem, options)
+    if grid is None:
+        return _no_roster(problem, run, time_limit, began)
+    return _result(problem, options, grid, run, fallback.message(run, source), began)
+
+
+def _result(
+    problem: RosterProblem,
+    options: SolveOptions,
+    grid: Grid,
+    run: runner.MilpRun,
+    message: str,
+    began: float,
+) -> Result:
+    """The Result of a roster: terms and objective recomputed from it; OPTIMAL when the
+    solver's bound reaches that objective; progress ends on it."""
     terms = evaluate(problem, grid)
     value = staged_value(terms, options.stage_weights)
-    result.objective = value
-    result.bound = None if run.bound is None else min(run.bound, value)
-    result.terms = terms
-    result.roster = RosterSolution(
-        assignments=tuple(
-            Assignment(staff=problem.staff[p].id, day=d, shift=problem.shifts[t].id)
-            for (p, d), t in sorted(grid.items())
-        )
+    bound = None if run.bound is None else min(run.bound, value)
+    status = SolveStatus.OPTIMAL if bound == value else run.status
+    if not status.has_solution:
+        status = SolveStatus.FEASIBLE
+    progress = list(run.progress)
+    seconds = round(time.perf_counter() - began, 3)
+    if not progress or progress[-1].objective != value:
+        point = ProgressPoint(seconds=seconds, objective=value, bound=bound)
+        progress.append(point)
+        if options.on_solution is not None:
+            options.on_solution(point)
+    return Result(
+        status=status,
+        objective=value,
+        bound=bound,
+        seconds=seconds,
+        backend="milp",
+        roster=RosterSolution(
+            assignments=tuple(
+                Assignment(staff=problem.staff[p].id, day=d, shift=problem.shifts[t].id)
+                for (p, d), t in sorted(grid.items())
+            )
+        ),
+        progress=progress,
+        terms=terms,
+        message=message,
     )
-    return result
+
+
+def _no_roster(
+    problem: RosterProblem, run: runner.MilpRun, time_limit: float | None, began: float
+) -> Result:
+    """INFEASIBLE (proven) or UNKNOWN, with a message quoting the caller's time limit."""
+    seconds = time.perf_counter() - began
+    size = f"{len(problem.staff)} staff x {problem.num_days} days"
+    detail = run.message
+    if run.status is SolveStatus.INFEASIBLE:
+        reason = INFEASIBLE
+    elif run.failed:
+        other = "highs" if run.solver == "cbc" else "cbc"
+        reason = (
+            f"{run.note}, before any roster was found ({seconds:.1f} s spent on {size}); "
+            f"run it again, or use solver={other} or the cpsat backend"
+        )
+    else:
+        shown = None if time_limit is None else round(time_limit, 2) or time_limit
+        reason = nothing_found("roster", size, shown, seconds)
+        if run.note:
+            detail = f"{detail}: {run.note}"
+    return Result(
+        status=run.status,
+        seconds=round(seconds, 3),
+        backend="milp",
+        bound=run.bound,
+        progress=run.progress,
+        message=f"{reason}; {detail}",
+    )

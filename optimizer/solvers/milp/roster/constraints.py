@@ -18,11 +18,16 @@ from collections.abc import Mapping, Sequence
 import pulp
 
 from optimizer.model.roster import RosterProblem
+from optimizer.solvers.milp import clock
 from optimizer.solvers.milp.roster.variables import RosterVariables, new_variable
 
 
 class RosterConstraints:
-    """Adds every hard rule (and the stage caps) to a PuLP model."""
+    """Adds every hard rule (and the stage caps) to a PuLP model.
+
+    With a ``deadline`` (``clock.py``), raises ``clock.OutOfTime`` between rules once
+    it has passed: building a large model takes seconds of the time limit.
+    """
 
     def __init__(
         self,
@@ -30,29 +35,36 @@ class RosterConstraints:
         variables: RosterVariables,
         costs: Mapping[str, pulp.LpAffineExpression],
         stage_caps: Sequence[tuple[Mapping[str, int], int]] = (),
+        deadline: float | None = None,
     ) -> None:
         self.lp = lp
         self.v = variables
         self.problem: RosterProblem = variables.problem
         self.costs = costs
         self.stage_caps = stage_caps
+        self.deadline = deadline
 
     def add_constraints(self) -> None:
         """Every rule, in the order of the model's documentation."""
-        self._one_shift_per_day()
-        self._unavailability()
-        self._pins()
-        self._forbidden_successions()
-        self._max_shifts_per_type()
-        self._max_shifts()
-        self._total_minutes()
-        self._max_consecutive_work()
-        self._min_consecutive_work()
-        self._min_consecutive_off()
-        self._max_weekends()
-        self._min_required_cover()
-        self._cover_balance()
-        self._stage_caps()
+        rules = (
+            self._one_shift_per_day,
+            self._unavailability,
+            self._pins,
+            self._forbidden_successions,
+            self._max_shifts_per_type,
+            self._max_shifts,
+            self._total_minutes,
+            self._max_consecutive_work,
+            self._min_consecutive_work,
+            self._min_consecutive_off,
+            self._max_weekends,
+            self._min_required_cover,
+            self._cover_balance,
+            self._stage_caps,
+        )
+        for rule in rules:
+            clock.check(self.deadline)
+            rule()
 
     # -- helpers ----------------------------------------------------------------------
 

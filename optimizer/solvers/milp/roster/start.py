@@ -4,7 +4,8 @@ Without hard cover minimums, every hard rule concerns one person, so the problem
 without cover splits into independent per-person problems that CBC solves in
 seconds. Each person is rewarded (weight 1) for working shifts that have demand,
 and keeps their own requests. The result is feasible for the full problem and
-becomes its MIP start. If even this relaxation is infeasible, so is the problem.
+becomes its MIP start (and the answer, should CBC find nothing better in time). If
+even this relaxation is infeasible, so is the problem.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from optimizer.model.result import RosterSolution, SolveStatus
 from optimizer.model.roster import RosterProblem, ShiftRequest
 from optimizer.solvers.options import SolveOptions
 
-MIN_SECONDS = 1.0
+MIN_SECONDS = 1.5
 MAX_SECONDS = 15.0
 SHARE = 0.25
+MAX_FRACTION = 0.5
 """Phase one gets SHARE of the time limit, within [MIN_SECONDS, MAX_SECONDS] and never
-more than the whole limit."""
+more than MAX_FRACTION of it: the main solve needs time to build its model and start."""
 
 
 def applies(problem: RosterProblem, options: SolveOptions, solver: str) -> bool:
@@ -27,7 +29,7 @@ def applies(problem: RosterProblem, options: SolveOptions, solver: str) -> bool:
     return (
         solver == "cbc"
         and options.hint is None
-        and bool(options.params.get("phase_one", True))
+        and options.params.get("phase_one") is not False
         and not any(demand.min_required > 0 for demand in problem.cover)
     )
 
@@ -51,7 +53,7 @@ def budget(options: SolveOptions) -> float:
     if options.time_limit is None:
         return MAX_SECONDS
     share = max(MIN_SECONDS, min(MAX_SECONDS, SHARE * options.time_limit))
-    return min(share, options.time_limit)
+    return min(share, MAX_FRACTION * options.time_limit)
 
 
 def phase_one_options(options: SolveOptions) -> SolveOptions:

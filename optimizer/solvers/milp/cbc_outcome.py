@@ -1,0 +1,93 @@
+"""What a finished CBC run means: our status, and a note when it ended abnormally.
+
+Read from the first line of CBC's solution file, its log and how the process ended,
+not from PuLP's status, because CBC 2.10 misleads in three ways:
+
+* a time limit that ends during preprocessing is reported as "Integer infeasible"
+  ("Pre-processing says infeasible or unbounded"), so "infeasible" is a proof only
+  when CBC finished before its time limit could have stopped it;
+* a time limit that ends during the root LP, before branch and bound, is reported as
+  "Stopped on iterations - objective value ..." with the LP's fractional values,
+  which PuLP reads as an integer solution; a stop is a solution only when branch and
+  bound ran (its "Result - " summary is in the log) and found one;
+* it sometimes crashes (segmentation fault) on short limits: a solver failure, not bad
+  input.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+
+from optimizer.model.result import SolveStatus
+
+NO_INTEGER_SOLUTION = "no integer solution"
+BRANCH_AND_BOUND_SUMMARY = "Result - "
+
+
+@dataclass(frozen=True)
+class CbcOutcome:
+    """How a CBC process ended."""
+
+    returncode: int
+    seconds: float
+    """Wall-clock seconds around the process (never less than CBC's own clocks)."""
+    limit: float | None
+    """The time limit CBC was given (``-sec``, elapsed time), if any."""
+    stopped: bool
+    """Our watchdog had to stop it (it ran past its own limit)."""
+    header: str
+    """The first line of CBC's solution file; empty when it wrote none."""
+    log: str
+
+
+def verdict(outcome: CbcOutcome) -> tuple[SolveStatus, str]:
+    """Our status, and a note saying why there is no answer (empty for a normal run)."""
+    if outcome.returncode != 0:
+        return SolveStatus.UNKNOWN, _failure(outcome)
+    header = outcome.header
+    if not header:
+        return SolveStatus.UNKNOWN, "CBC wrote no solution" + _last_line(outcome.log)
+    if header.startswith("Optimal"):
+        return SolveStatus.OPTIMAL, ""
+    if header.startswith(("Infeasible", "Integer infeasible")):
+        if proof_possible(outcome):
+            return SolveStatus.INFEASIBLE, ""
+        return SolveStatus.UNKNOWN, (
+            f"CBC reported '{header.split(' - ')[0]}' only after reaching its time limit "
+            "(while preprocessing), which proves nothing"
+        )
+    if header.startswith("Stopped") and _has_solution(outcome):
+        return SolveStatus.FEASIBLE, ""
+    if outcome.stopped:
+        return SolveStatus.UNKNOWN, "CBC ran past its time limit and was stopped"
+    return SolveStatus.UNKNOWN, ""
+
+
+def proof_possible(outcome: CbcOutcome) -> bool:
+    """True when CBC ended before its time limit, so its verdict is not a time-out's."""
+    if outcome.limit is None:
+        return not outcome.stopped
+    return not outcome.stopped and outcome.seconds < outcome.limit
+
+
+def _has_solution(outcome: CbcOutcome) -> bool:
+    return NO_INTEGER_SOLUTION not in outcome.header and BRANCH_AND_BOUND_SUMMARY in outcome.log
+
+
+def _failure(outcome: CbcOutcome) -> str:
+    code = outcome.returncode
+    if outcome.stopped:
+        return "CBC ran past its time limit and was ended"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"CBC crashed ({name})" + _last_line(outcome.log)
+    return f"CBC failed (exit code {code})" + _last_line(outcome.log)
+
+
+def _last_line(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    return f"; its last words: {lines[-1][:200]!r}" if lines else ""
