@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -428,7 +429,12 @@ def _print_no_solution(problem: Any, result: Result, time_limit: float | None) -
         for line in lines:
             out.print(f"  • {line}")
     else:
-        out.print(f"No solution found within the time limit. {result.message}".strip())
+        message = (result.message or "").strip()
+        out.print(
+            message[:1].upper() + message[1:]
+            if message
+            else "No solution found within the time limit."
+        )
 
 
 @app.command("check")
@@ -686,8 +692,15 @@ def _check_port_free(address: str, port: int) -> None:
             ) from None
 
 
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM (``kill``, ``timeout``, service managers) ends the command like Ctrl-C,
+    so a solver subprocess is stopped and its temporary files removed."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         app()
     except KeyboardInterrupt:

@@ -10,6 +10,9 @@ each case; the script waits for CBC's ``-sec`` itself where the case needs it.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -27,6 +30,7 @@ from optimizer.model.result import ProgressPoint, Result, SolveStatus
 from optimizer.model.roster import CoverDemand, Pin, RosterProblem, ShiftType, Staff
 from optimizer.solvers.milp import runner
 from optimizer.solvers.milp.cbc_outcome import CbcOutcome, verdict
+from optimizer.solvers.milp.watchdog import Watchdog
 from tests.verify import solve_verified, verify_result
 
 FAKE_CBC = """#!{python}
@@ -325,6 +329,8 @@ def test_no_roster_message_quotes_the_callers_time_limit(tmp_path: Path) -> None
     [
         ("cbc_options", 42),
         ("cbc_options", ["cuts off", 3]),
+        ("cbc_options", ["sec 100"]),  # the time limit is the solve's own
+        ("cbc_options", "threads 4"),
         ("gap_rel", "abc"),
         ("gap_rel", 1.5),
         ("gap_rel", True),
@@ -433,3 +439,67 @@ def test_progress_ends_on_the_roster_objective_and_a_closed_gap_is_optimal(
     assert result.objective == result.bound == report.objective
     assert result.progress[-1].objective == result.objective
     assert seen[-1] == result.objective
+
+
+# -- stopping CBC from outside -----------------------------------------------------------
+
+ASK_TO_STOP = """
+import pathlib, signal, sys, time
+def stop(*_):
+    pathlib.Path(sys.argv[1]).write_text("asked")
+    sys.exit(0)
+signal.signal(signal.SIGINT, stop)
+time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize(("logged", "asked"), [(True, True), (False, False)])
+def test_the_watchdog_asks_before_it_kills_only_when_a_solution_may_be_lost(
+    tmp_path: Path, logged: bool, asked: bool
+) -> None:
+    # Without stdbuf CBC's log arrives only at its end, so the runner then always
+    # says "may have a solution": CBC is asked to stop (SIGINT), not killed at once.
+    marker = tmp_path / "marker"
+    process = subprocess.Popen([sys.executable, "-c", ASK_TO_STOP, str(marker)])
+    time.sleep(0.5)  # let it install its handler
+    with Watchdog(process, 0.1, lambda: logged):
+        process.wait(timeout=30)
+    assert marker.exists() is asked
+
+
+def test_sigterm_ends_the_cli_and_its_solver_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "ward.json"
+    save_project(_ward(), path)
+    cbc, marker = _fake_cbc(tmp_path, "hang")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [
+        *(sys.executable, "-m", "optimizer.cli", "solve", str(path), "--backend", "milp"),
+        *("--time-limit", "120", "--quiet", "--param", "solver=cbc"),
+        *("--param", f"cbc_path={cbc}", "--param", "phase_one=false"),
+    ]
+    run = subprocess.Popen(command, env={**os.environ, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 60
+    while not _calls(marker) and time.monotonic() < deadline:  # CBC has started
+        time.sleep(0.2)
+    assert _calls(marker), "the stand-in CBC never started"
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=30) == 130
+    assert list(scratch.iterdir()) == []  # CBC's temporary folder is gone
+
+
+def test_the_cli_says_once_that_no_roster_was_found(tmp_path: Path) -> None:
+    path = tmp_path / "ward.json"
+    save_project(_ward(), path)
+    cbc, _ = _fake_cbc(tmp_path, "no_solution")
+    outcome = CliRunner().invoke(
+        app,
+        [
+            *("solve", str(path), "--backend", "milp", "--time-limit", "5", "--quiet"),
+            *("--param", "solver=cbc", "--param", f"cbc_path={cbc}", "--param", "phase_one=false"),
+        ],
+    )
+    assert outcome.exit_code == 1, outcome.output
+    text = " ".join(outcome.output.split())
+    assert text.startswith("No roster found within the 5 s time limit"), text
+    assert "time limit. no roster" not in text

@@ -68,11 +68,25 @@ def _path(value: object) -> str:
     return "" if isinstance(value, str | os.PathLike) else "the path of a CBC binary"
 
 
+_CBC_OWN = ("sec", "seconds", "threads", "randomcbcseed", "ratio", "allow")
+"""CBC options set from the solve's own settings (time limit, workers, seed, gaps)."""
+
+
 def _options(value: object) -> str:
-    ok = isinstance(value, str) or (
-        isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
-    )
-    return "" if ok else 'a list of CBC options as text, e.g. ["proximity on"]'
+    if isinstance(value, str):
+        items = [value]
+    elif isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        items = [str(item) for item in value]
+    else:
+        return 'a list of CBC options as text, e.g. ["proximity on"]'
+    for item in items:
+        name = item.strip().lstrip("-").split(" ")[0].lower()
+        if name in _CBC_OWN:
+            return (
+                f"CBC options other than '{name}', which the solve sets itself (use the "
+                "time limit, workers, seed or gap_rel / gap_abs settings)"
+            )
+    return ""
 
 
 def _highs_options(value: object) -> str:

@@ -453,8 +453,13 @@ def _cbc_process(
                 raise SolverUnavailableError(
                     f"the CBC solver binary '{command.path}' could not be started: {exc}"
                 ) from exc
+            # Without stdbuf the log arrives only at the end, so "no solution logged"
+            # proves nothing: then CBC is always asked to stop first, never killed at once.
             watchdog = Watchdog(
-                process, left, lambda: follower.has_solution, lambda: follower.finishing
+                process,
+                left,
+                (lambda: follower.has_solution) if stdbuf else (lambda: True),
+                lambda: follower.finishing,
             )
             with watchdog:
                 returncode = process.wait()
