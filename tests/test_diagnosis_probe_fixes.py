@@ -426,3 +426,27 @@ def test_cases_summary_shows_idle_minutes(tmp_path: Path) -> None:
     row = next(line for line in outcome.output.splitlines() if line.lstrip("│ ").startswith("R1"))
     assert "130 min" in row
     assert check(problem, load_result(out)).feasible
+
+
+def test_a_shift_with_everyone_qualified_away_says_none_is_available() -> None:
+    problem = RosterProblem.model_validate(
+        {
+            "name": "two away",
+            "start_date": "2026-12-14",
+            "num_days": 3,
+            "shifts": [{"id": "N", "name": "Night", "start": "21:30", "length_minutes": 600}],
+            "staff": [
+                {"id": "n1", "name": "Jo Park", "skills": ["RN", "ICU"]},
+                {"id": "n2", "name": "Sam Lee", "skills": ["RN", "ICU"]},
+                {"id": "n3", "name": "Ana Silva", "skills": ["RN"]},
+            ],
+            "cover": [{"day": 1, "shift": "N", "skill": "ICU", "required": 2, "min_required": 2}],
+            "unavailability": [
+                {"staff": "n1", "first_day": 1, "last_day": 1, "reason": "annual leave"},
+                {"staff": "n2", "first_day": 1, "last_day": 1, "reason": "annual leave"},
+            ],
+        }
+    )
+    found = diagnose_roster(problem, time_limit=20)
+    text = " ".join(found.messages())
+    assert "none is available" in text and "only 0" not in text

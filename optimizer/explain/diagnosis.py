@@ -752,7 +752,11 @@ def _cover_reason(problem: RosterProblem, head: RuleInstance, lead: Conflict,
     if len(lead.days) > 1 or available >= demand.min_required:
         them = "them all" if len(lead.days) > 1 else "it"
         return f"; the {available} qualified staff not on leave cannot cover {them}", others
-    text = f"; only {available} {'is' if available == 1 else 'are'} available"
+    text = (
+        "; none is available"
+        if available == 0
+        else f"; only {available} {'is' if available == 1 else 'are'} available"
+    )
     if not away:
         return text, others
     named = [_unavailable(problem, ref, [demand.day]) for _person, ref in away[:_AWAY_SHOWN]]
