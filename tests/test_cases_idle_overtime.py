@@ -21,6 +21,7 @@ from optimizer.model import (
     CaseSchedule,
     CaseWeights,
     Opening,
+    Result,
     Room,
     ScheduledTask,
     SolveStatus,
@@ -346,3 +347,24 @@ def test_a_free_slot_that_costs_the_same_is_called_a_tie() -> None:
     found = explain_task(problem, left_out, "b")
     assert found is not None
     assert "using it would cost the same (a tie)" in found.message
+
+
+def test_the_cases_page_counts_overtime_and_idle_minutes() -> None:
+    from dashboards.state import Workspace
+    from dashboards.views.cases import overtime_and_idle
+
+    problem = _overtime_problem(overtime=50)
+    schedule = CaseSchedule(
+        tasks=(
+            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
+            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
+        )
+    )
+    report = check(problem, schedule)
+    assert report.feasible
+    result = Result(status=SolveStatus.FEASIBLE, objective=report.objective, schedule=schedule)
+    family = Workspace().cases
+    family.set_problem(problem)
+    family.set_result(result)
+    # Nurse N 50 min past 200; room R empty 40 min between A and B beyond its turnover.
+    assert overtime_and_idle(family) == (0, 50, 40)

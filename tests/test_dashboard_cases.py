@@ -10,6 +10,7 @@ from dashboards.samples import small_theatre
 from dashboards.state import Workspace
 from dashboards.views.cases import issues_table
 from optimizer.check import check
+from optimizer.explain.case_utilisation import room_utilisation
 from optimizer.model.result import CaseSchedule, Result, ScheduledTask, SolveStatus
 
 TIMEOUT = 60
@@ -44,6 +45,10 @@ def test_cases_page_solves_and_shows_gantts_and_utilisation() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cases scheduled"] == "5 / 5"
     assert metrics["Unscheduled"] == "0"
+    assert result.schedule is not None
+    rooms = room_utilisation(ws.cases.problem, result.schedule)
+    assert metrics["Idle"] == f"{sum(r.idle_minutes for r in rooms)} min"
+    assert metrics["Overtime"] == f"{sum(r.overtime_minutes for r in rooms)} min"  # no staff ot
     assert len(at.get("plotly_chart")) == 3  # by room, by staff, utilisation
     assert [t.label for t in at.tabs] == [
         "Gantt by room",

@@ -74,11 +74,33 @@ def kpi_row(family: Family, issues: pd.DataFrame) -> None:
     total = len(family.problem.tasks)
     placed = len(result.schedule.tasks)
     late = int((issues["Problem"] != "not scheduled").sum()) if len(issues) else 0
-    cols = st.columns(4)
+    rooms, staff, idle = family.cached("minutes", lambda: overtime_and_idle(family))
+    cols = st.columns(6)
     cols[0].metric("Cases scheduled", f"{placed} / {total}")
     cols[1].metric("Unscheduled", f"{len(result.schedule.unscheduled)}")
     cols[2].metric("Late", f"{late}")
-    cols[3].metric("Penalty", f"{result.objective}")
+    cols[3].metric(
+        "Overtime",
+        f"{rooms + staff} min",
+        help=f"rooms {rooms} min past their openings, staff {staff} min past their duty",
+    )
+    cols[4].metric("Idle", f"{idle} min", help="rooms empty between cases beyond turnover")
+    cols[5].metric("Penalty", f"{result.objective}")
+
+
+def overtime_and_idle(family: Family) -> tuple[int, int, int]:
+    """Minutes of room overtime, staff overtime and idle room time in the result."""
+    from optimizer.explain.case_utilisation import room_utilisation, staff_utilisation
+
+    result = family.result
+    assert result is not None and result.schedule is not None
+    rooms = room_utilisation(family.problem, result.schedule)
+    staff = staff_utilisation(family.problem, result.schedule)
+    return (
+        sum(r.overtime_minutes for r in rooms),
+        sum(p.overtime_minutes for p in staff),
+        sum(r.idle_minutes for r in rooms),
+    )
 
 
 def render() -> None:
