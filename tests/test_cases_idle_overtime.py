@@ -368,3 +368,26 @@ def test_the_cases_page_counts_overtime_and_idle_minutes() -> None:
     family.set_result(result)
     # Nurse N 50 min past 200; room R empty 40 min between A and B beyond its turnover.
     assert overtime_and_idle(family) == (0, 50, 40)
+
+
+def test_the_workbook_summary_has_overtime_and_idle_minutes() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from optimizer.io.excel_export import export_xlsx
+
+    problem = _overtime_problem(overtime=50)
+    schedule = CaseSchedule(
+        tasks=(
+            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
+            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
+        )
+    )
+    report = check(problem, schedule)
+    result = Result(status=SolveStatus.FEASIBLE, objective=report.objective, schedule=schedule)
+    book = load_workbook(io.BytesIO(export_xlsx(problem, result)))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["Room overtime (min)"] == 0
+    assert summary["Staff overtime (min)"] == 50
+    assert summary["Idle room time between cases (min)"] == 40

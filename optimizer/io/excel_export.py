@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.explain.case_utilisation import room_utilisation
+from optimizer.explain.case_utilisation import room_utilisation, staff_utilisation
 from optimizer.io.ics import room_names
 from optimizer.io.tables.bundle import tables_to_xlsx
 from optimizer.model.result import CaseSchedule, Result
@@ -208,10 +208,24 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
             ("Best bound", result.bound),
             ("Cases scheduled", len(placed)),
             ("Cases unscheduled", len(unscheduled)),
+            *_overtime_and_idle_rows(problem, schedule or CaseSchedule()),
         ],
         columns=["Measure", "Value"],
     )
     return sheets
+
+
+def _overtime_and_idle_rows(problem: Any, schedule: CaseSchedule) -> list[tuple[str, int]]:
+    """Minutes of room overtime, staff overtime and idle room time (as on the Cases page)."""
+    rooms = room_utilisation(problem, schedule)
+    return [
+        ("Room overtime (min)", sum(r.overtime_minutes for r in rooms)),
+        (
+            "Staff overtime (min)",
+            sum(p.overtime_minutes for p in staff_utilisation(problem, schedule)),
+        ),
+        ("Idle room time between cases (min)", sum(r.idle_minutes for r in rooms)),
+    ]
 
 
 def _rooms_sheet(problem: Any, schedule: CaseSchedule, rooms: dict[str, str]) -> pd.DataFrame:
