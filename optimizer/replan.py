@@ -366,9 +366,9 @@ class _Draft:
         allowance nothing changes (the overrun costs staff overtime); beyond it the
         on-duty window is stretched just enough that the allowance reaches ``end``."""
         person = self.problem.person(name)
-        windows = [(a, b) for a, b in self.windows[name]]
+        windows = self.windows[name]
         reach = max((b + person.overtime for a, b in windows if a <= start < b), default=start)
-        if end <= reach and any(a <= start < b for a, b in windows):
+        if end <= reach:  # (a case started off duty reaches only its start: never)
             return
         stretched = max(start + 1, end - person.overtime)
         merged = merge_windows([*windows, (start, stretched)])

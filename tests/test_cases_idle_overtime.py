@@ -118,6 +118,23 @@ def _overtime_problem(overtime: int) -> CaseProblem:
     )
 
 
+def _nurse_schedule(b_start: int = 150) -> CaseSchedule:
+    """Nurse N on A 0–100 and on B from ``b_start``, both in room R."""
+    return CaseSchedule(
+        tasks=(
+            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
+            ScheduledTask(task="B", start=b_start, end=b_start + 100, room="R", staff=("N",)),
+        )
+    )
+
+
+def _checked_result(problem: CaseProblem, schedule: CaseSchedule) -> Result:
+    """``schedule`` as a Result, its objective recomputed by the checker (which accepts it)."""
+    report = check(problem, schedule)
+    assert report.feasible, report.violations
+    return Result(status=SolveStatus.FEASIBLE, objective=report.objective, schedule=schedule)
+
+
 def test_staff_overtime_costs_each_minute_past_the_window() -> None:
     # B runs 150–250: 50 minutes past the nurse's 200, at 2 per minute.
     cost, terms = _optimum(_overtime_problem(overtime=50))
@@ -150,21 +167,11 @@ def test_work_windows_stop_at_the_next_window() -> None:
 
 def test_checker_reports_staff_overtime_and_work_outside_it() -> None:
     problem = _overtime_problem(overtime=50)
-    within = CaseSchedule(
-        tasks=(
-            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
-            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
-        )
-    )
+    within = _nurse_schedule()
     report = check(problem, within)
     assert report.feasible
     assert report.cost_by_rule() == {"staff_overtime": 100}
-    beyond = CaseSchedule(
-        tasks=(
-            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
-            ScheduledTask(task="B", start=160, end=260, room="R", staff=("N",)),
-        )
-    )
+    beyond = _nurse_schedule(b_start=160)
     assert [v.rule for v in check(problem, beyond).violations] == ["availability"]
 
 
@@ -180,12 +187,7 @@ def test_bundle_round_trip_keeps_overtime_and_weights() -> None:
 
 def test_utilisation_reports_idle_and_staff_overtime_minutes() -> None:
     problem = _overtime_problem(overtime=50)
-    schedule = CaseSchedule(
-        tasks=(
-            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
-            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
-        )
-    )
+    schedule = _nurse_schedule()
     (room,) = room_utilisation(problem, schedule)
     assert room.idle_minutes == 40  # 50 minutes apart, turnover 10
     (nurse,) = staff_utilisation(problem, schedule)
@@ -209,9 +211,9 @@ def test_what_if_overtime_cost_counts_staff_overtime() -> None:
     assert str(row["Baseline"]) == "100"
 
 
-def test_greedy_start_and_explanations_see_the_overtime_allowance() -> None:
+def test_the_greedy_start_uses_the_overtime_allowance() -> None:
     # B fits only by running 50 minutes into the nurse's overtime: the greedy warm
-    # start places it there, and nothing calls the nurse off duty.
+    # start places it there.
     problem = _overtime_problem(overtime=50)
     schedule = greedy_schedule(problem)
     assert check(problem, schedule).feasible
@@ -354,15 +356,8 @@ def test_the_cases_page_counts_overtime_and_idle_minutes() -> None:
     from dashboards.views.cases import overtime_and_idle
 
     problem = _overtime_problem(overtime=50)
-    schedule = CaseSchedule(
-        tasks=(
-            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
-            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
-        )
-    )
-    report = check(problem, schedule)
-    assert report.feasible
-    result = Result(status=SolveStatus.FEASIBLE, objective=report.objective, schedule=schedule)
+    schedule = _nurse_schedule()
+    result = _checked_result(problem, schedule)
     family = Workspace().cases
     family.set_problem(problem)
     family.set_result(result)
@@ -378,14 +373,8 @@ def test_the_workbook_summary_has_overtime_and_idle_minutes() -> None:
     from optimizer.io.excel_export import export_xlsx
 
     problem = _overtime_problem(overtime=50)
-    schedule = CaseSchedule(
-        tasks=(
-            ScheduledTask(task="A", start=0, end=100, room="R", staff=("N",)),
-            ScheduledTask(task="B", start=150, end=250, room="R", staff=("N",)),
-        )
-    )
-    report = check(problem, schedule)
-    result = Result(status=SolveStatus.FEASIBLE, objective=report.objective, schedule=schedule)
+    schedule = _nurse_schedule()
+    result = _checked_result(problem, schedule)
     book = load_workbook(io.BytesIO(export_xlsx(problem, result)))
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["Room overtime (min)"] == 0

@@ -299,7 +299,7 @@ def _check_staff(
                 by_person[name].append(item)
     for name, items in by_person.items():
         person = problem.person(name)
-        windows = problem.working_windows_of(person)  # on duty or in overtime
+        windows = problem.merged_work_windows_of(person)  # on duty or in overtime
         items.sort(key=lambda it: (it.start, it.end))
         for prev, nxt in pairwise(items):
             if nxt.start < prev.end:

@@ -53,7 +53,7 @@ class _Lookup:
 
     def windows(self, name: str) -> tuple[list[int], list[int]]:
         if name not in self.duty:  # where the person may work: on duty or in overtime
-            windows = self.problem.working_windows_of(self.problem.person(name))
+            windows = self.problem.merged_work_windows_of(self.problem.person(name))
             self.duty[name] = ([w.start for w in windows], [w.end for w in windows])
         return self.duty[name]
 

@@ -475,7 +475,7 @@ class CaseProblem(Record):
             ends.append(max(w.end, min(w.end + person.overtime, limit)))
         return [(w.start, end) for w, end in zip(windows, ends, strict=True)]
 
-    def working_windows_of(self, person: StaffMember) -> list[Window]:
+    def merged_work_windows_of(self, person: StaffMember) -> list[Window]:
         """Where the person may work at all: on duty or in overtime, merged."""
         return merge_windows(self.work_windows_of(person))
 
@@ -582,7 +582,7 @@ class CaseProblem(Record):
             if person.max_minutes is not None and task.duration > person.max_minutes:
                 return False
             return task.duration == 0 or fits(
-                [(w.start, w.end) for w in self.working_windows_of(person)]
+                [(w.start, w.end) for w in self.merged_work_windows_of(person)]
             )
 
         if self.needs_room(task):
@@ -712,7 +712,7 @@ class CaseProblem(Record):
         for name in dict.fromkeys([*task.staff, *pin.staff]):
             if pin.start is None and name in task.staff:
                 continue  # the task's own check covers named staff without a pinned start
-            windows = self.working_windows_of(self.person(name))
+            windows = self.merged_work_windows_of(self.person(name))
             if any(min(w.end, latest) - max(w.start, earliest) >= task.duration for w in windows):
                 continue
             kind = "named" if name in task.staff else "pinned"

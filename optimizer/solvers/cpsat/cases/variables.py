@@ -261,5 +261,5 @@ def _can_work(cv: CaseVariables, i: int, staff_id: str) -> bool:
         return True
     return any(
         min(w.end, cv.latest_end[i]) - max(w.start, cv.earliest[i]) >= task.duration
-        for w in problem.working_windows_of(person)
+        for w in problem.merged_work_windows_of(person)
     )
