@@ -33,12 +33,13 @@ EDITED_SHEETS = {
         "openings",
         "staff",
         "availability",
+        "time_off",
         "resources",
         "precedences",
         "settings",
     ),
 }
-SHEET_TITLES = {"cover": "demand (cover)", "leave": "leave / sickness"}
+SHEET_TITLES = {"cover": "demand (cover)", "leave": "leave / sickness", "time_off": "time off"}
 COLUMN_HELP = {
     "skills": "skill ids separated by ;",
     "roles": "role ids separated by ;",

@@ -185,6 +185,11 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         for p in problem.staff
         for w in p.available or ()
     ]
+    time_off = [
+        {"staff": p.id, "start": when(w.start), "end": when(w.end)}
+        for p in problem.staff
+        for w in p.unavailable
+    ]
     resources = [{"id": r.id, "name": r.name, "capacity": r.capacity} for r in problem.resources]
     precedences = [
         {"before": p.before, "after": p.after, "min_lag": p.min_lag, "max_lag": p.max_lag}
@@ -197,6 +202,7 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         "openings": openings,
         "staff": staff,
         "availability": availability,
+        "time_off": time_off,
         "resources": resources,
         "precedences": precedences,
     }

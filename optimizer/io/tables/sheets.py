@@ -64,6 +64,7 @@ CASE_SHEETS: dict[str, tuple[str, ...]] = {
     "openings": ("room", "start", "end", "overtime"),
     "staff": ("id", "name", "roles", "max_minutes", "overtime"),
     "availability": ("staff", "start", "end"),
+    "time_off": ("staff", "start", "end"),
     "resources": ("id", "name", "capacity"),
     "precedences": ("before", "after", "min_lag", "max_lag"),
 }
@@ -86,6 +87,7 @@ REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "openings": ("room", "start", "end"),
         "staff": ("id",),
         "availability": ("staff", "start", "end"),
+        "time_off": ("staff", "start", "end"),
         "resources": ("id", "capacity"),
         "precedences": ("before", "after"),
     },

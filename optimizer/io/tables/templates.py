@@ -97,7 +97,12 @@ def _example_cases() -> Any:
                 available=(Window(start=480, end=1080),),
             ),
             StaffMember(id="A1", name="Dr Lee", roles=("anaesthetist",)),
-            StaffMember(id="R1", name="Sam Cole", roles=("scrub",)),
+            StaffMember(
+                id="R1",
+                name="Sam Cole",
+                roles=("scrub",),
+                unavailable=(Window(start=720, end=780),),
+            ),
         ),
         resources=(Resource(id="carm", name="C-arm", capacity=1),),
     )

@@ -116,17 +116,21 @@ def case_from_tables(reader: TableReader) -> Any:
         kept = openings.setdefault(room, [])  # its room is checked even when the row is not kept
         if opening is not None:  # a bad one is reported on its row, not again on its room
             kept.append(opening)
-    windows: dict[str, list[Any]] = {}
-    for row, v in reader.rows("availability"):
-        person = reader.cell("availability", row, v, "staff", parse_text) or ""
-        data = {
-            "start": moment("availability", row, v, "start"),
-            "end": moment("availability", row, v, "end"),
-        }
-        window = checked("availability", row, Window, data)
-        person_windows = windows.setdefault(person, [])
-        if window is not None:  # a bad one is reported on its row, not again on its staff
-            person_windows.append(window)
+
+    def windows_by_staff(sheet: str) -> dict[str, list[Any]]:
+        """The sheet's windows per staff id (an id with only bad rows maps to [])."""
+        found: dict[str, list[Any]] = {}
+        for row, v in reader.rows(sheet):
+            person = reader.cell(sheet, row, v, "staff", parse_text) or ""
+            data = {"start": moment(sheet, row, v, "start"), "end": moment(sheet, row, v, "end")}
+            window = checked(sheet, row, Window, data)
+            person_windows = found.setdefault(person, [])
+            if window is not None:  # a bad one is reported on its row, not again on its staff
+                person_windows.append(window)
+        return found
+
+    windows = windows_by_staff("availability")
+    time_off = windows_by_staff("time_off")
     tasks = []
     for row, v in reader.rows("tasks"):
         team = reader.cell("tasks", row, v, "team", parse_map) or {}
@@ -171,10 +175,13 @@ def case_from_tables(reader: TableReader) -> Any:
             "max_minutes": reader.cell("staff", row, v, "max_minutes", parse_int),
             "overtime": reader.cell("staff", row, v, "overtime", parse_int),
             "available": windows.pop(sid or "", None),
+            "unavailable": time_off.pop(sid or "", []),
         }
-        staff.append(reader.record("staff", row, StaffMember, data, {"available": ""}))
-    for person in windows:
-        reader.errors.append(CellError("availability", 0, "staff", f"unknown staff '{person}'"))
+        fields = {"available": "", "unavailable": ""}
+        staff.append(reader.record("staff", row, StaffMember, data, fields))
+    for sheet, left in (("availability", windows), ("time_off", time_off)):
+        for person in left:
+            reader.errors.append(CellError(sheet, 0, "staff", f"unknown staff '{person}'"))
     resources = []
     for row, v in reader.rows("resources"):
         data = {
