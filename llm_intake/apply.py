@@ -408,10 +408,11 @@ def _duty_days(problem: Any, person: Any) -> str:
 def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
     """The case problem with ``req.staff`` off duty on whole days ``from``–``to``.
 
-    The days are taken out of the person's on-duty windows; pins that fix them on a
-    case starting in those days go (pins at other times, or without a time, stay).
+    The days become the person's ``unavailable`` time (no case, and no overtime reaching
+    into it); pins that fix them on a case in those days go (pins at other times, or
+    without a time, stay).
     """
-    from optimizer.model.cases import Window, merge_windows
+    from optimizer.model.cases import Window
 
     person = next((p for p in problem.staff if p.id == req.staff), None)
     if person is None:
@@ -426,20 +427,10 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
         raise InputError(f"{req.from_}–{req.to} is outside the case schedule", field="from")
     first, last = max(first, 0), min(last, days - 1)
     off_start, off_end = first * day, min((last + 1) * day, problem.horizon)
-    kept: list[tuple[int, int]] = []
-    windows = problem.windows_of(person)
-    for window in windows:
-        if window.start < off_start:
-            kept.append((window.start, min(window.end, off_start)))
-        if window.end > off_end:
-            kept.append((max(window.start, off_end), window.end))
-    away = (*person.unavailable, Window(start=off_start, end=off_end))  # no overtime into it
-    staff = tuple(
-        p.model_copy(update={"available": tuple(merge_windows(kept)), "unavailable": away})
-        if p is person
-        else p
-        for p in problem.staff
+    away = person.model_copy(
+        update={"unavailable": (*person.unavailable, Window(start=off_start, end=off_end))}
     )
+    staff = tuple(away if p is person else p for p in problem.staff)
 
     def clashes(pin: Any) -> bool:
         if req.staff not in pin.staff or pin.start is None:
@@ -454,7 +445,8 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
     start = problem.start.date()
     applied = (start + dt.timedelta(days=first), start + dt.timedelta(days=last))
     cut = _cut_text(req.from_, req.to, *applied, "case schedule")
-    if sum(b - a for a, b in kept) == sum(w.length for w in windows):
+    on_duty = [problem.windows_of(p) for p in (person, away)]
+    if sum(w.length for w in on_duty[0]) == sum(w.length for w in on_duty[1]):
         cut += " (already off duty then)"
     changes.append(f"{person.label}: unavailable, {_span_text(*applied)}{cut}")
     return problem.model_copy(update={"staff": staff, "pins": pins})

@@ -149,19 +149,6 @@ class ReplanOutcome(BaseModel):
 # -- interval arithmetic -------------------------------------------------------------
 
 
-def _subtract(windows: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in windows:
-        if b <= start or a >= end:
-            out.append((a, b))
-            continue
-        if a < start:
-            out.append((a, start))
-        if b > end:
-            out.append((end, b))
-    return out
-
-
 def _close_opening(opening: Opening, start: int, end: int) -> list[Opening]:
     """The parts of an opening outside ``[start, end)`` (overtime-only rests dropped)."""
     if opening.hard_end <= start or opening.start >= end:
@@ -200,8 +187,12 @@ class _Draft:
         self.published = published.by_task()
         self.tasks: dict[str, Task] = {t.id: t for t in problem.tasks}
         self.rooms: dict[str, Room] = {r.id: r for r in problem.rooms}
-        self.windows: dict[str, list[tuple[int, int]]] = {
-            p.id: [(w.start, w.end) for w in problem.windows_of(p)] for p in problem.staff
+        self.windows: dict[str, list[tuple[int, int]]] = {  # on duty, before any time off
+            p.id: [
+                (w.start, w.end)
+                for w in problem.windows_of(p.model_copy(update={"unavailable": ()}))
+            ]
+            for p in problem.staff
         }
         self.away: dict[str, list[Window]] = {p.id: list(p.unavailable) for p in problem.staff}
         self.pins: dict[str, CasePin] = {pin.task: pin for pin in problem.pins}
@@ -260,7 +251,6 @@ class _Draft:
                     f"unavailability; start it after the case ends ({when(self.problem, end)})",
                     field="start",
                 )
-        self.windows[change.staff] = _subtract(self.windows[change.staff], change.start, change.end)
         self.away[change.staff].append(Window(start=change.start, end=change.end))
 
     def _room_closed(self, change: RoomClosed) -> None:
@@ -367,7 +357,18 @@ class _Draft:
         on-duty window is stretched just enough that the allowance reaches ``end``."""
         person = self.problem.person(name)
         windows = self.windows[name]
-        reach = max((b + person.overtime for a, b in windows if a <= start < b), default=start)
+        now = person.model_copy(
+            update={
+                "available": [Window(start=a, end=b) for a, b in windows],
+                "unavailable": self.away[name],
+            }
+        )
+        duty = self.problem.windows_of(now)  # less time off, one entry per work window
+        work = self.problem.work_windows_of(now)
+        reach = max(
+            (e for w, (_, e) in zip(duty, work, strict=True) if w.start <= start < w.end),
+            default=start,
+        )
         if end <= reach:  # (a case started off duty reaches only its start: never)
             return
         stretched = max(start + 1, end - person.overtime)

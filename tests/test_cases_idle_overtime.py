@@ -275,6 +275,33 @@ def test_replan_never_books_someone_in_their_sick_leave() -> None:
     assert outcome.problem.person("ann").unavailable == (Window(start=720, end=960),)
 
 
+def test_an_absence_is_recorded_once_as_time_off() -> None:
+    # The on-duty windows stay as rostered; the absence is only time off, so a table
+    # bundle or the dashboard shows it once, in the time_off sheet.
+    problem = CaseProblem(
+        horizon=1440,
+        rooms=(Room(id="OR1"),),
+        staff=_surgeons(),
+        tasks=(Task(id="a", duration=60, team=(TeamRequirement(role="surgeon"),)),),
+    )
+    published = CaseSchedule(
+        tasks=(ScheduledTask(task="a", start=480, end=540, room="OR1", staff=("ann",)),)
+    )
+    changes = [
+        StaffUnavailable(staff="ann", start=600, end=660),
+        StaffUnavailable(staff="bob", start=0, end=540),
+    ]
+    outcome = replan(problem, published, changes, time_limit=10, workers=1, seed=0)
+    verify_result(outcome.problem, outcome.result)
+    ann, bob = outcome.problem.person("ann"), outcome.problem.person("bob")
+    assert ann.available == (Window(start=480, end=960),)
+    assert ann.unavailable == (Window(start=600, end=660),)
+    assert bob.available is None  # always on duty, less the time off
+    assert bob.unavailable == (Window(start=0, end=540),)
+    windows = [(w.start, w.end) for w in outcome.problem.windows_of(ann)]
+    assert windows == [(480, 600), (660, 960)]
+
+
 def test_an_overrun_within_the_allowance_costs_staff_overtime() -> None:
     # Ann's case overruns to 16:20: within her 60 minutes, so her shift still ends at
     # 16:00 and the 20 minutes past it are staff overtime.

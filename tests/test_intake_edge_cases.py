@@ -171,6 +171,9 @@ def test_case_staff_absence_moves_their_case_to_another_day() -> None:
     applied = apply_requests(small_theatres(), list(proposal.requests))
     (person,) = [p for p in applied.problem.staff if p.id == "d1"]
     assert [(w.start, w.end) for w in applied.problem.windows_of(person)] == [(4 * DAY, 5 * DAY)]
+    before = next(p for p in small_theatres().staff if p.id == "d1")
+    assert person.available == before.available  # recorded once: as time off
+    assert [(w.start, w.end) for w in person.unavailable] == [(0, 4 * DAY)]
     assert applied.changes == ["Helen Ward: unavailable, Mon 07 Dec – Thu 10 Dec"]
     result, _ = solve_verified(applied.problem, time_limit=10)
     assert result.schedule is not None
@@ -281,3 +284,12 @@ def test_a_dated_second_part_that_is_no_request_is_reported_not_merged(text: str
     proposal = propose(text, [small_ward()], TODAY)
     assert proposal.requests == [Unavailable(staff="s1", from_=d(9), to=d(9), shifts=None)]
     assert len(proposal.unparsed) == 1 and "10 Dec" in proposal.unparsed[0].text
+
+
+def test_a_repeated_case_staff_absence_says_they_are_already_off() -> None:
+    off = Unavailable(staff="d1", from_=d(7), to=d(7), shifts=None)
+    applied = apply_requests(small_theatres(), [off, off])
+    assert applied.changes == [
+        "Helen Ward: unavailable, Mon 07 Dec",
+        "Helen Ward: unavailable, Mon 07 Dec (already off duty then)",
+    ]
