@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -35,6 +36,18 @@ app = typer.Typer(
 # No markup: messages hold user text such as "carealloc[highs]" or "[ICU]".
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+PIPE_WIDTH = 160
+"""Table width when stdout is a file or pipe (rich would wrap tables at 80 columns)."""
+
+
+def widen_for_pipes(console: Console, environ: Mapping[str, str]) -> None:
+    """Give ``console`` ``PIPE_WIDTH`` columns when it writes to a file or pipe (a file
+    has no width) and ``COLUMNS`` does not set one."""
+    if not console.is_terminal and "COLUMNS" not in environ:
+        console.width = PIPE_WIDTH
+
+
+widen_for_pipes(out, os.environ)
 
 INPUT_HELP = (
     "project JSON (roster or case problem), table bundle (.xlsx, or .zip of CSVs, as the "
@@ -169,35 +182,48 @@ def _print_roster_summary(problem: RosterProblem, result: Result, top: int) -> N
 
 
 def _print_cases_summary(problem: Any, result: Result) -> None:
+    from rich import box
+
     from optimizer.explain.case_utilisation import room_summary
 
-    table = Table(title=f"{getattr(problem, 'name', 'cases')}: rooms")
-    columns = (
-        "room",
-        "cases",
-        "booked",
-        "open",
-        "utilisation",
-        "overtime",
-        "idle",
-        "first",
-        "last",
-    )
-    for column in columns:
-        table.add_column(column, justify="left" if column == "room" else "right")
+    week = problem.start is not None and problem.horizon <= 7 * 1440
+    header = ("room", "cases", "booked", "open", "use %", "overtime", "idle", "first", "last")
+    rows = []
     for row in room_summary(problem, result):
-        table.add_row(
-            row.name or row.room,
-            str(row.cases),
-            row.booked,
-            row.open,
-            f"{row.utilisation_pct:.1f} %",
-            f"{row.overtime_minutes} min",
-            f"{row.idle_minutes} min",
-            row.first_start,
-            row.last_end,
+        first, last = row.first_start, row.last_end
+        if week:  # within one week the weekday names the day: "Mon 08:00"
+            first, last = (_weekday_time(text) for text in (first, last))
+        rows.append(
+            (
+                row.name or row.room,
+                str(row.cases),
+                row.booked,
+                row.open,
+                f"{row.utilisation_pct:.1f}",
+                str(row.overtime_minutes),
+                str(row.idle_minutes),
+                first,
+                last,
+            )
         )
+    # Only the room names give way on a narrow terminal; the numbers stay whole.
+    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]
+    room_width = max(8, out.width - sum(widths[1:]) - 2 * len(header))
+    title = f"{getattr(problem, 'name', 'cases')}: rooms (overtime and idle in minutes)"
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, collapse_padding=True)
+    fits = room_width >= widths[0]
+    table.add_column("room", overflow="ellipsis", no_wrap=True, width=None if fits else room_width)
+    for column in header[1:]:
+        table.add_column(column, justify="right", no_wrap=True)
+    for cells in rows:
+        table.add_row(*cells)
     out.print(table)
+
+
+def _weekday_time(text: str) -> str:
+    """``Mon 07 Dec 08:00`` -> ``Mon 08:00`` (``-`` stays)."""
+    parts = text.split()
+    return f"{parts[0]} {parts[-1]}" if len(parts) == 4 else text
 
 
 def _print_case_costs(problem: Any, result: Result) -> None:
