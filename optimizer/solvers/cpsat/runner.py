@@ -55,14 +55,20 @@ class Clock:
 
     Normally the wall clock. In a reproducible run (``deterministic``) it is a work
     clock: it advances only when ``charge`` is called after a CP-SAT solve that ``limit``
-    bounded, by that solve's deterministic time (``WORK_PER_SECOND``) plus a set-up
+    bounded, by that solve's deterministic time (``work_per_second``) plus a set-up
     estimate, so every budget decided on it is the same whatever the machine's speed and
     load. Past ``WALL_CAP`` x the limit of wall-clock time it reads the wall clock again
     (every deadline has then passed) and each solve is stopped at that cap.
     """
 
-    def __init__(self, deterministic: bool = False, limit: float | None = None) -> None:
+    def __init__(
+        self,
+        deterministic: bool = False,
+        limit: float | None = None,
+        work_per_second: float = WORK_PER_SECOND,
+    ) -> None:
         self.deterministic = deterministic
+        self.work_per_second = work_per_second
         self.start = time.perf_counter()
         self.cap = math.inf if limit is None else self.start + WALL_CAP * limit
         self._work = 0.0
@@ -88,7 +94,7 @@ class Clock:
                 params.max_time_in_seconds = seconds
             return
         if seconds is not None:
-            params.max_deterministic_time = max(0.0, seconds) * WORK_PER_SECOND
+            params.max_deterministic_time = max(0.0, seconds) * self.work_per_second
         if math.isfinite(self.cap):
             params.max_time_in_seconds = max(0.05, self.cap - time.perf_counter())
 
@@ -98,7 +104,7 @@ class Clock:
             return
         setup = SOLVE_SETUP_SECONDS + SECONDS_PER_VARIABLE * len(model.proto.variables)
         with self._lock:
-            self._work += solver.deterministic_time / WORK_PER_SECOND + setup
+            self._work += solver.deterministic_time / self.work_per_second + setup
 
 
 @dataclass

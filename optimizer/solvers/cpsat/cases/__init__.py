@@ -21,7 +21,7 @@ from optimizer.solvers.cpsat.cases.extract import Scored, checked, scored_soluti
 from optimizer.solvers.cpsat.cases.hint import add_hint, heuristic_schedule
 from optimizer.solvers.cpsat.cases.objective import add_objective, build_costs
 from optimizer.solvers.cpsat.cases.variables import build_variables, time_bounds
-from optimizer.solvers.cpsat.runner import run
+from optimizer.solvers.cpsat.runner import Clock, reproducible, run
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.options import SolveOptions
 
@@ -29,6 +29,10 @@ _GREEDY_MAX = 600
 """Largest room/staff problem that gets the greedy list-insertion warm start."""
 _DETERMINISTIC_TRIES = 50
 """Heuristic samples when a seeded one-worker run must be reproducible."""
+CASE_WORK_VARIABLES = 50.0
+"""Reproducible runs: CP-SAT deterministic time per second ~ this / model variables…"""
+CASE_WORK_MAX = 0.35
+"""…but at most this (small project models)."""
 LNS_MIN_TASKS = 250
 """With ``case_lns="auto"``, room/staff problems above this many tasks use ``lns``."""
 
@@ -47,7 +51,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
     if options.time_limit is not None:
         budget = min(budget, 0.05 * options.time_limit)
     tries = None
-    if options.seed is not None and options.num_workers == 1:
+    if reproducible(options):
         budget, tries = float("inf"), _DETERMINISTIC_TRIES  # same hint on any machine
     heuristic = (
         None
@@ -95,19 +99,20 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         # Probing in presolve can take tens of seconds of wall time on room/staff
         # models (measured on the demo week) for little gain: off unless asked for.
         options = replace(options, params={**options.params, "cp_model_probing_level": 0})
-    if options.time_limit is not None:
+    clock = _work_clock(model, options)
+    if options.time_limit is not None and clock is None:
         left = max(0.1, options.time_limit - (time.perf_counter() - began))
         options = replace(options, time_limit=left)
-    outcome = run(model, options)
+    outcome = run(model, options, clock=clock)
     if probing_off and outcome.status is SolveStatus.INFEASIBLE:
         # CP-SAT 9.15 with probing off has wrongly reported feasible models (LNS
         # sub-models of the 500-case instance) infeasible: confirm with probing on.
         params = {k: v for k, v in options.params.items() if k != "cp_model_probing_level"}
         confirm = replace(options, params=params)
         if options.time_limit is not None:
-            left = max(0.1, options.time_limit - outcome.seconds)
-            confirm = replace(confirm, time_limit=left)
-        outcome = run(model, confirm)
+            used = outcome.seconds if clock is None else clock.now() - clock.start
+            confirm = replace(confirm, time_limit=max(0.1, options.time_limit - used))
+        outcome = run(model, confirm, clock=clock)
     seconds = time.perf_counter() - began
     if not outcome.status.has_solution:
         if outcome.status is SolveStatus.UNKNOWN and hint is not None:
@@ -146,6 +151,20 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         progress=outcome.progress,
         terms=found.terms,
     )
+
+
+def _work_clock(model: cp_model.CpModel, options: SolveOptions) -> Clock | None:
+    """A work clock for a reproducible run (seed, one worker), else None (wall clock).
+
+    CP-SAT's deterministic time per second falls with the size of these models (about
+    0.04 at 1,500 variables, 0.006–0.017 at 9,500 on the demo week; 0.27–0.4 on PSPLIB
+    projects), so the rate is estimated from the variable count.
+    """
+    if not reproducible(options):
+        return None
+    variables = max(1, len(model.proto.variables))
+    rate = min(CASE_WORK_MAX, CASE_WORK_VARIABLES / variables)
+    return Clock(True, options.time_limit, work_per_second=rate)
 
 
 def _lns_switch(problem: CaseProblem, options: SolveOptions) -> tuple[bool, SolveOptions]:
