@@ -323,3 +323,13 @@ def test_cli_prints_the_diagnosis_without_traceback(tmp_path: Path) -> None:
     assert "only 1 is available because Jo Park is unavailable" in run.stdout
     assert "status=INFEASIBLE" in run.stdout.splitlines()[-1]
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_hours_no_mix_of_shifts_can_reach_are_explained() -> None:
+    # Early 8 h, Night 10 h: 33 h 20 min exactly is no sum of them.
+    contract = Contract(min_minutes=2000, max_minutes=2000)
+    problem = _problem(staff=(Staff(id="jo", name="Jo Park", contract=contract),))
+    diagnosis = diagnose_roster(problem, 20)
+    assert _rules(problem) == [("max_minutes", "jo", ()), ("min_minutes", "jo", ())]
+    assert "(no mix of Jo Park's 8 h and 10 h shifts adds up to 33 h 20 min)" in diagnosis.summary
+    assert "raise Jo Park's maximum hours from 33 h 20 min to 34 h" in diagnosis.relaxations

@@ -792,6 +792,7 @@ def _summary(problem: RosterProblem, conflicts: Sequence[Conflict], options: Seq
         if len(others) > 3:
             shown.append(f"{_count(len(others) - 3, 'more rule')}")
         text += joiner + _and(shown)
+    text += _no_mix_of_shifts(problem, [lead, *others])
     if options:
         text += ": " + ", or ".join(options[:2])
     elif complete:
@@ -799,6 +800,33 @@ def _summary(problem: RosterProblem, conflicts: Sequence[Conflict], options: Seq
     else:
         text += ": no single change was confirmed in time; try a longer time limit"
     return text
+
+
+def _no_mix_of_shifts(problem: RosterProblem, conflicts: Sequence[Conflict]) -> str:
+    """`` (no mix of Jo Park's 8 h and 10 h shifts adds up to 33 h 20 min)`` when a
+    person's minimum and maximum hours are both in the conflict and no number of their
+    shifts (at most one a day) totals between them; else ``""``."""
+
+    def staff_of(rule: str) -> set[str]:
+        return {c.staff for c in conflicts if c.rule == rule and c.staff is not None}
+
+    for person in map(problem.person, sorted(staff_of("min_minutes") & staff_of("max_minutes"))):
+        low, high = person.contract.min_minutes or 0, person.contract.max_minutes
+        if high is None or low > high:
+            continue
+        allowed = person.contract.max_shifts_per_type
+        lengths = sorted({t.length_minutes for t in problem.shifts if allowed.get(t.id) != 0})
+        totals = {0}
+        for _day in range(problem.num_days):
+            grown = totals | {t + n for t in totals for n in lengths if t + n <= high}
+            if grown == totals:
+                break
+            totals = grown
+        if lengths and not any(low <= t <= high for t in totals):
+            kinds = _and([_hours(n) for n in lengths])
+            span = _hours(low) if low == high else f"between {_hours(low)} and {_hours(high)}"
+            return f" (no mix of {person.label}'s {kinds} shifts adds up to {span})"
+    return ""
 
 
 def diagnose_roster(
