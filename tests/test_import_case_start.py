@@ -90,7 +90,7 @@ def test_other_cells_are_still_checked_while_the_start_is_bad() -> None:
         START_LINE,
         ("theatre.zip/tasks.csv", 2, "duration"),
         ("theatre.zip/tasks.csv", 3, "due"),
-        ("theatre.zip/openings.csv", 1, "room"),
+        ("theatre.zip/openings.csv", 3, "room"),  # the row naming the unknown room
     ]
     assert errors[2].message == "'noon' must be minutes or a date-time like 2026-12-07 08:00"
     assert errors[3].message == "unknown room 'OR9'"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import io
 import re
 import time
@@ -351,8 +352,10 @@ def test_case_times_with_offsets_are_converted(
     problem = load_problem(csv_zip(tmp_path / "c.zip", cases(start, release)))
     assert problem.tasks[0].release == minute
     assert problem.rooms[0].openings[0].start == 480
-    assert problem.start is not None and problem.start.tzinfo is None
-    assert problem.start.hour == 0
+    assert problem.start is not None and problem.start.hour == 0
+    # the start keeps its offset (none stays none), as in project JSON
+    written = dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
+    assert problem.start.utcoffset() == written.utcoffset()
 
 
 def test_offset_in_a_cell_without_one_in_start_is_refused(tmp_path: Path) -> None:

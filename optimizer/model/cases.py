@@ -495,9 +495,12 @@ class CaseProblem(Record):
         return None if self.start is None else self.start + dt.timedelta(minutes=minute)
 
     def minute_of(self, when: dt.datetime) -> int:
-        """Minutes from the horizon start to ``when`` (needs ``start``)."""
+        """Minutes from the horizon start to ``when`` (needs ``start``). A ``when``
+        without a time zone is read in the start's (a planner's wall-clock time)."""
         if self.start is None:
             raise ValueError("this problem has no start datetime")
+        if (when.tzinfo is None) != (self.start.tzinfo is None):
+            when = when.replace(tzinfo=self.start.tzinfo)
         return int((when - self.start).total_seconds() // 60)
 
     # -- validation --------------------------------------------------------------

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -28,8 +28,11 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 Row = tuple[int, list[Any]]
 """A file line (or XLSX row) number and its cells."""
 
-Sheet = tuple[str, str, list[Row]]
-"""A sheet's title, where it is (for messages) and its rows."""
+Merged = dict[tuple[int, int], str]
+"""Cells given the value of a merged range they lie in: (row, column) -> range (``C4:C6``)."""
+
+Sheet = tuple[str, str, list[Row], Merged]
+"""A sheet's title, where it is (for messages), its rows and its filled merged cells."""
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 """ZIP members read as sheets (Excel's "Text (Tab delimited)" export is ``.txt``)."""
@@ -89,22 +92,26 @@ def _csv_reason(reason: str) -> str:
     return reason
 
 
-def _frame(rows: list[Row], where: str) -> pd.DataFrame:
+def _frame(rows: list[Row], where: str, merged: Merged | None = None) -> pd.DataFrame:
     """A table from its rows: the first is the header; blank rows and unnamed empty columns go.
 
     The table keeps each row's file line (``reader.from_file``) so errors can name it.
+    ``merged`` (XLSX) names a header merged over several columns in its message; a merge
+    reaching into a column without a name (a wide note) is dropped with that column.
     """
     rows = [(line, cells) for line, cells in rows if not all(_blank(c) for c in cells)]
     if not rows:
         return pd.DataFrame(dtype=object)
     header_line, header = rows[0]
+    spread = merged or {}
     names = ["" if _blank(c) else str(c).strip().lower() for c in header]
     seen: dict[str, int] = {}
     for position, column in enumerate(names, start=1):
         if column in seen:
             raise InputError(
-                f"the column '{column}' appears twice (columns {seen[column]} and {position}); "
-                "give each column once",
+                _repeated_column(
+                    column, seen[column], position, spread.get((header_line, position))
+                ),
                 file=where,
                 line=header_line,
                 field=column,
@@ -117,7 +124,7 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
         for position, value in enumerate(cells, start=1):
             column = names[position - 1] if position <= len(names) else ""
             _check_cell(value, where, line, column or None)
-            if not _blank(value) and not column:
+            if not _blank(value) and not column and (line, position) not in spread:
                 raise InputError(
                     f"column {position} holds '{short_text(str(value).strip())}' but has no "
                     f"name in the header (line {header_line} must hold the column names)",
@@ -130,6 +137,18 @@ def _frame(rows: list[Row], where: str) -> pd.DataFrame:
     frame = pd.DataFrame(body, columns=[n for n in names if n], dtype=object)
     from_file(frame, where, header_line, lines)
     return frame
+
+
+def _repeated_column(column: str, first: int, again: int, merge: str | None) -> str:
+    """The message for a column name given twice (a header cell merged over columns, say so)."""
+    if merge:
+        return (
+            f"the header cell '{column}' is merged over several columns ({merge}); the header "
+            "row needs one name per column: unmerge it (or delete the row if it is a title)"
+        )
+    return (
+        f"the column '{column}' appears twice (columns {first} and {again}); give each column once"
+    )
 
 
 def _check_cell(value: object, where: str, line: int, column: str | None) -> None:
@@ -153,21 +172,29 @@ def _check_cell(value: object, where: str, line: int, column: str | None) -> Non
 
 
 def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
-    """(title, where, rows) of each sheet of an XLSX workbook (saved values of formulas)."""
+    """(title, where, rows, merged) of each sheet of an XLSX workbook.
+
+    Formulas give their saved values; a merged range gives its top-left value to each
+    of its cells, as Excel shows it ("RN" merged over three cover rows is RN in each).
+    """
     try:
         values = _xlsx_cells(data, data_only=True)
-        formulas = _xlsx_cells(data, data_only=False) if _has_formulas(data) else {}
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = {title: archive.read(part) for title, (part, _) in values.items()}
+        formulas = _xlsx_cells(data, data_only=False) if _has_formulas(xml.values()) else {}
     except Exception as exc:  # openpyxl raises many types on a broken file
         raise InputError(f"not a readable XLSX workbook ({exc})", file=name) from None
     sheets: list[Sheet] = []
-    for title, rows in values.items():
-        _mark_unsaved(rows, formulas.get(title, []))
-        sheets.append((title, f"{name} [{title}]", list(enumerate(rows, 1))))
+    for title, (_, rows) in values.items():
+        _mark_unsaved(rows, formulas.get(title, ("", []))[1], _empty_results(xml[title]))
+        merged = _fill_merged(rows, _MERGE_REF.findall(xml[title]))
+        sheets.append((title, f"{name} [{title}]", list(enumerate(rows, 1)), merged))
     return sheets
 
 
-def _xlsx_cells(data: bytes, data_only: bool) -> dict[str, list[list[Any]]]:
-    """Each shown sheet's rows of cell values (saved values, or formulas if not data_only).
+def _xlsx_cells(data: bytes, data_only: bool) -> dict[str, tuple[str, list[list[Any]]]]:
+    """Each shown sheet's part in the ZIP (``xl/worksheets/sheet1.xml``) and rows of cell
+    values (saved values, or formulas if not data_only).
 
     The sheet's own size record is not trusted (some tools write it wrong: rows lost).
     A hidden sheet is skipped unless it is named like a bundle sheet (its data is read).
@@ -176,13 +203,14 @@ def _xlsx_cells(data: bytes, data_only: bool) -> dict[str, list[list[Any]]]:
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        cells: dict[str, list[list[Any]]] = {}
+        cells: dict[str, tuple[str, list[list[Any]]]] = {}
         for sheet in book.worksheets:
             title = str(sheet.title)
             if sheet.sheet_state != "visible" and title.strip().lower() not in _BUNDLE_SHEETS:
                 continue
             sheet.reset_dimensions()
-            cells[title] = [list(row) for row in sheet.iter_rows(values_only=True)]
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            cells[title] = (str(sheet._worksheet_path), rows)  # read-only sheets keep their part
         return cells
     finally:
         book.close()
@@ -190,25 +218,88 @@ def _xlsx_cells(data: bytes, data_only: bool) -> dict[str, list[list[Any]]]:
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
 
+_MERGE_REF = re.compile(
+    rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)"'
+)
+"""A merged range in a sheet's XML (openpyxl's read-only sheets do not report them)."""
 
-def _has_formulas(data: bytes) -> bool:
-    """True when some worksheet of the XLSX holds a formula (read it a second time then)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(
-            _FORMULA_TAG.search(archive.read(member))
-            for member in archive.namelist()
-            if member.startswith("xl/worksheets/") and member.endswith(".xml")
-        )
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\s([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)"
+    rb"\s*<(?:\w+:)?v(?:\s[^>]*)?(?:/>|>\s*</(?:\w+:)?v>)"
+)
+"""A formula cell whose saved value is empty: ``<c r="C4" t="str"><f>..</f><v></v></c>``."""
+
+_STRING_TYPE = re.compile(rb'(?:^|\s)t="str"')
+_CELL_REF = re.compile(rb'(?:^|\s)r="([A-Za-z]+)([0-9]+)"')
 
 
-def _mark_unsaved(rows: list[list[Any]], formulas: list[list[Any]]) -> None:
-    """Put ``UnsavedFormula`` where a cell is empty only because no value was saved."""
-    for row, formula_row in zip(rows, formulas, strict=False):
+def _has_formulas(sheets_xml: Iterable[bytes]) -> bool:
+    """True when a worksheet's XML holds a formula (read the workbook a second time then)."""
+    return any(_FORMULA_TAG.search(xml) for xml in sheets_xml)
+
+
+def _empty_results(sheet_xml: bytes) -> set[tuple[int, int]]:
+    """(row, column) of each formula whose saved result is the empty string.
+
+    Excel and LibreOffice save ``=IF(A4="","",B4)`` as a string (``t="str"``) with an
+    empty value, which openpyxl reads as ``None``; a formula never calculated (written
+    by a library) has no such type, and stays refused.
+    """
+    from openpyxl.utils.cell import column_index_from_string
+
+    found: set[tuple[int, int]] = set()
+    for match in _FORMULA_CELL.finditer(sheet_xml):
+        attributes = match.group(1)
+        where = _CELL_REF.search(attributes)
+        if where and _STRING_TYPE.search(attributes):
+            found.add((int(where[2]), column_index_from_string(where[1].decode().upper())))
+    return found
+
+
+def _mark_unsaved(
+    rows: list[list[Any]], formulas: list[list[Any]], empty: set[tuple[int, int]]
+) -> None:
+    """Put ``UnsavedFormula`` where a cell is empty only because no value was saved.
+
+    ``empty`` holds the (row, column) of formulas whose saved result is "": blank cells.
+    """
+    for number, (row, formula_row) in enumerate(zip(rows, formulas, strict=False), start=1):
         for position, formula in enumerate(formula_row[: len(row)]):
             if row[position] is None and formula is not None:
                 text = str(getattr(formula, "text", formula))
-                if text.startswith("="):
+                if text.startswith("=") and (number, position + 1) not in empty:
                     row[position] = UnsavedFormula(text)
+
+
+def _fill_merged(rows: list[list[Any]], ranges: Iterable[bytes]) -> Merged:
+    """Give each cell of a merged range its top-left value; the cells filled, by range.
+
+    Only rows that hold something of their own are filled (a merge reaching into blank
+    rows below the table adds no rows), and no row grows wider than the widest row.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    width = max((len(row) for row in rows), default=0)
+    holds = [not all(_blank(cell) for cell in row) for row in rows]
+    merged: Merged = {}
+    for raw in ranges:
+        ref = raw.decode().upper()
+        first_col, first_row, last_col, last_row = range_boundaries(ref)
+        top = rows[first_row - 1] if first_row <= len(rows) else []
+        value = top[first_col - 1] if first_col <= len(top) else None
+        if _blank(value):
+            continue
+        last_col = min(last_col, width)
+        for number in range(first_row, min(last_row, len(rows)) + 1):
+            row = rows[number - 1]
+            if not holds[number - 1]:
+                continue
+            row.extend([None] * (last_col - len(row)))
+            for column in range(first_col, last_col + 1):
+                if (number, column) != (first_row, first_col):
+                    row[column - 1] = value
+                    merged[(number, column)] = ref
+    return merged
 
 
 def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
@@ -242,7 +333,7 @@ def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
                 raw = archive.read(member)
             except Exception as exc:  # zipfile raises several types on a damaged member
                 raise InputError(f"cannot be unpacked ({exc})", file=where) from None
-            sheets.append((stem, where, csv_rows(raw, where)))
+            sheets.append((stem, where, csv_rows(raw, where), {}))
     return sheets
 
 
@@ -277,14 +368,14 @@ def read_bundle_tables(name: str, data: bytes) -> dict[str, pd.DataFrame]:
         )
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, str] = {}
-    for title, where, rows in raw:
+    for title, where, rows, merged in raw:
         sheet = title.strip().lower()
         if sheet in tables:
             raise InputError(
                 f"two sheets are named '{sheet}' ({places[sheet]} and {where}); keep one",
                 file=name,
             )
-        tables[sheet], places[sheet] = _frame(rows, where), where
+        tables[sheet], places[sheet] = _frame(rows, where, merged), where
     if "settings" not in tables:
         raise InputError(
             "the bundle has no 'settings' sheet (see the template for the layout)", file=name

@@ -79,12 +79,18 @@ def is_blank(value: object) -> bool:
         return False
 
 
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+"""Spaces other than the plain one (no-break, narrow, thin, ideographic ...): pasted from
+web pages and HR systems they look like a space, so they are read as one."""
+
+
 def parse_text(value: object) -> str | None:
+    """Text without surrounding spaces; a no-break (or other odd) space becomes a plain one."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return _ODD_SPACES.sub(" ", str(value)).strip()
 
 
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0*)?")
@@ -151,13 +157,36 @@ def parse_float(value: object) -> float | None:
         return None
     if isinstance(value, bool):
         raise BadCell(f"'{value}' must be a number")
+    text = str(value).strip()
     try:
-        number = float(str(value).strip())
+        number = float(text)
     except ValueError:
-        raise BadCell(f"'{short_text(str(value).strip())}' must be a number") from None
+        raise BadCell(f"'{short_text(text)}' must be a number{_comma_hint(text)}") from None
     if not math.isfinite(number):
-        raise BadCell(f"'{short_text(str(value).strip())}' must be a finite number")
+        raise BadCell(f"'{short_text(text)}' must be a finite number")
     return number
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+_COMMA_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
+_EUROPEAN = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
+"""``1.234,5``: points group thousands, the comma is the decimal point."""
+
+
+def _comma_hint(text: str) -> str:
+    """How to write a number typed with a comma: ``11,5`` (decimal) or ``1,000``."""
+    plain, point = text.replace(",", ""), text.replace(",", ".")
+    if text.count(",") > 1 and _COMMA_GROUPED.fullmatch(text):
+        return f"; write {plain} (no thousands separator)"
+    if _COMMA_GROUPED.fullmatch(text):
+        return f"; write {plain} (no thousands separator) or {point} (a point for decimals)"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return f"; use a point: {point}"
+    if _EUROPEAN.fullmatch(text):
+        return (
+            f"; use a point and no thousands separator: {text.replace('.', '').replace(',', '.')}"
+        )
+    return ""
 
 
 _TRUE = {"true", "yes", "y", "1", "x", "✓"}
@@ -185,15 +214,19 @@ def parse_list(value: object) -> list[str]:
 
 
 def parse_map(value: object) -> dict[str, int]:
+    """``scrub=2;anaesthetist=1`` as a dict; a key given twice is refused (never summed)."""
     result: dict[str, int] = {}
     for part in parse_list(value):
         key, sep, number = part.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise BadCell(f"'{part}' must look like id=number")
         parsed = parse_int(number)
         if parsed is None:
             raise BadCell(f"'{part}' has no number after '='")
-        result[key.strip()] = parsed
+        if key in result:
+            raise BadCell(f"'{key}' is given twice; give each id once, with one number")
+        result[key] = parsed
     return result
 
 

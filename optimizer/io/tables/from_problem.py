@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -126,8 +127,8 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         {"key": "kind", "value": "cases"},
         {"key": "name", "value": problem.name},
         {
-            "key": "start",
-            "value": "" if problem.start is None else problem.start.strftime(_DATETIME),
+            "key": "start",  # with its UTC offset, when it has one
+            "value": "" if problem.start is None else _start_text(problem.start),
         },
         {"key": "horizon", "value": str(problem.horizon)},
         {"key": "turnover", "value": str(problem.turnover)},
@@ -180,11 +181,20 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         }
         for p in problem.staff
     ]
-    availability = [
-        {"staff": p.id, "start": when(w.start), "end": when(w.end)}
-        for p in problem.staff
-        for w in p.available or ()
-    ]
+
+    def on_duty(person: Any) -> list[dict[str, Any]]:
+        """A person's on-duty windows (none: always on duty); never on duty in this plan:
+        one row with no times."""
+        if person.available is None:
+            return []
+        if not person.available:
+            return [{"staff": person.id, "start": None, "end": None}]
+        return [
+            {"staff": person.id, "start": when(w.start), "end": when(w.end)}
+            for w in person.available
+        ]
+
+    availability = [row for p in problem.staff for row in on_duty(p)]
     time_off = [
         {"staff": p.id, "start": when(w.start), "end": when(w.end)}
         for p in problem.staff
@@ -207,6 +217,11 @@ def case_tables(problem: Any) -> dict[str, pd.DataFrame]:
         "precedences": precedences,
     }
     return {name: _frame(name, rows[name], cols) for name, cols in CASE_SHEETS.items()}
+
+
+def _start_text(start: dt.datetime) -> str:
+    """``2026-12-07 00:00``, or ``2026-12-07 00:00+01:00`` for a start with a UTC offset."""
+    return start.isoformat(sep=" ", timespec="minutes")
 
 
 def problem_tables(problem: Any) -> dict[str, pd.DataFrame]:

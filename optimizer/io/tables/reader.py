@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -139,9 +139,14 @@ class TableReader:
         model: type[BaseModel],
         data: dict[str, Any],
         fields: Mapping[str, str],
+        empty_means_none: Collection[str] = (),
     ) -> BaseModel | None:
-        """Validate one row's record; pydantic errors point at the row's column."""
-        clean = {k: v for k, v in data.items() if v is not None}
+        """Validate one row's record; pydantic errors point at the row's column.
+
+        An empty cell (None) takes the field's default, except in ``empty_means_none``:
+        there it is passed as None (a pin's empty shift is a day off, not "missing").
+        """
+        clean = {k: v for k, v in data.items() if v is not None or k in empty_means_none}
         try:
             return model.model_validate(clean)
         except ValidationError as exc:
@@ -183,14 +188,19 @@ def validate_whole(
         return None
 
 
+_RECORD_PATH = re.compile(r"(\w+)\[(\d+)\] ?(?:of )?")
+"""A model message's record path: ``pins[1] of ``, ``cover[2] `` (0-based, JSON names)."""
+
+
 def _locate(
     reader: TableReader, message: str, loc: list[str], paths: Mapping[str, str]
 ) -> CellError:
     """Sheet and row of a cross-reference message like ``requests[3] of 'N01' ...``."""
-    match = re.match(r"(\w+)\[(\d+)\]", message)
+    match = _RECORD_PATH.match(message)
     if match and match.group(1) in paths:
         sheet = paths[match.group(1)]
-        return CellError(sheet, reader.row_of_record(sheet, int(match.group(2))), None, message)
+        row = reader.row_of_record(sheet, int(match.group(2)))
+        return CellError(sheet, row, None, _in_sheet_terms(message, match) if row else message)
     if loc and loc[0] in paths:
         sheet = paths[loc[0]]
         row = reader.row_of_record(sheet, int(loc[1])) if len(loc) > 1 and loc[1].isdigit() else 0
@@ -202,3 +212,20 @@ def _locate(
         ]
         return CellError(sheet, reader.row_of_id(sheet, match.group(2)), None, message)
     return CellError("settings", 0, None, message)
+
+
+def _in_sheet_terms(message: str, path: re.Match[str]) -> str:
+    """``message`` without its record path, the sheet row saying which record it is.
+
+    ``pins[1] of Jo ('N02') (Tue 08 Dec): ...`` -> ``Jo ('N02') (Tue 08 Dec): ...``;
+    ``cover[2] (Early on Tue 08 Dec): ...`` -> ``Early on Tue 08 Dec: ...``;
+    ``unavailability[1] of 'N99': unknown staff 'N99'`` -> ``unknown staff 'N99'``.
+    """
+    head, colon, detail = message[path.end() :].partition(": ")
+    if not colon:
+        return message
+    if head.startswith("(") and head.endswith(")") and head.count("(") == 1:
+        head = head[1:-1]
+    if not head or (re.fullmatch(r"'[^']*'", head) and head in detail):
+        return detail
+    return f"{head}: {detail}"

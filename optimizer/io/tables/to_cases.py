@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from optimizer.io.tables.cells import (
     BadCell,
     CellError,
+    is_blank,
     parse_bool,
     parse_int,
     parse_list,
@@ -17,6 +19,12 @@ from optimizer.io.tables.cells import (
 )
 from optimizer.io.tables.reader import TableReader, missing_setting, validate_whole
 from optimizer.io.tables.sheets import CASE_WEIGHT_SETTINGS
+
+
+def off_duty_row(sheet: str, values: Mapping[str, Any]) -> bool:
+    """Whether a row says "not on duty in this plan": an ``availability`` row with an
+    empty ``start`` and ``end`` (the person gets no on-duty window at all)."""
+    return sheet == "availability" and all(is_blank(values.get(c)) for c in ("start", "end"))
 
 
 def _setting_int(reader: TableReader, settings: dict[str, str], key: str) -> int | None:
@@ -32,7 +40,7 @@ def _start(reader: TableReader, settings: dict[str, str]) -> dt.datetime | None:
     """The ``start`` setting, on a whole minute; it may carry a time-zone offset.
 
     Times in the cells are read in (or converted to) the start's offset; the problem
-    keeps the start's wall-clock time.
+    keeps the offset, as project JSON does (calendar exports place the times by it).
     """
     text = settings.get("start")
     if not text:
@@ -105,8 +113,10 @@ def case_from_tables(reader: TableReader) -> Any:
         return None if (sheet, row) in unplaced else reader.record(sheet, row, model, data, {})
 
     openings: dict[str, list[Any]] = {}
+    opening_rows: dict[str, int] = {}  # room -> its first row (an unknown room is named there)
     for row, v in reader.rows("openings"):
         room = reader.cell("openings", row, v, "room", parse_text) or ""
+        opening_rows.setdefault(room, row)
         data = {
             "start": moment("openings", row, v, "start"),
             "end": moment("openings", row, v, "end"),
@@ -117,16 +127,35 @@ def case_from_tables(reader: TableReader) -> Any:
         if opening is not None:  # a bad one is reported on its row, not again on its room
             kept.append(opening)
 
+    staff_rows: dict[tuple[str, str], int] = {}  # (sheet, staff id) -> the id's first row
+
     def windows_by_staff(sheet: str) -> dict[str, list[Any]]:
-        """The sheet's windows per staff id (an id with only bad rows maps to [])."""
+        """The sheet's windows per staff id (an id with only bad rows maps to []).
+
+        An ``off_duty_row`` maps its id to [] too: no window, not on duty in this plan.
+        """
         found: dict[str, list[Any]] = {}
+        off_duty: dict[str, int] = {}  # staff id -> its off-duty row
+        timed: set[str] = set()  # staff ids with a row that has times
         for row, v in reader.rows(sheet):
             person = reader.cell(sheet, row, v, "staff", parse_text) or ""
+            staff_rows.setdefault((sheet, person), row)
+            person_windows = found.setdefault(person, [])
+            if off_duty_row(sheet, v):
+                off_duty.setdefault(person, row)
+                continue
+            timed.add(person)
             data = {"start": moment(sheet, row, v, "start"), "end": moment(sheet, row, v, "end")}
             window = checked(sheet, row, Window, data)
-            person_windows = found.setdefault(person, [])
             if window is not None:  # a bad one is reported on its row, not again on its staff
                 person_windows.append(window)
+        for person, row in off_duty.items():
+            if person in timed:
+                message = (
+                    f"'{person}' has on-duty windows on other rows; an empty start and end "
+                    "means not on duty at all in this plan"
+                )
+                reader.errors.append(CellError(sheet, row, "start", message))
         return found
 
     windows = windows_by_staff("availability")
@@ -163,8 +192,9 @@ def case_from_tables(reader: TableReader) -> Any:
             "openings": openings.pop(rid or "", []),
         }
         rooms.append(reader.record("rooms", row, Room, data, {"openings": ""}))
-    for room in openings:
-        reader.errors.append(CellError("openings", 0, "room", f"unknown room '{room}'"))
+    for room in filter(None, openings):  # a blank room has its own error
+        message = f"unknown room '{room}'"
+        reader.errors.append(CellError("openings", opening_rows[room], "room", message))
     staff = []
     for row, v in reader.rows("staff"):
         sid = reader.cell("staff", row, v, "id", parse_text)
@@ -180,8 +210,9 @@ def case_from_tables(reader: TableReader) -> Any:
         fields = {"available": "", "unavailable": ""}
         staff.append(reader.record("staff", row, StaffMember, data, fields))
     for sheet, left in (("availability", windows), ("time_off", time_off)):
-        for person in left:
-            reader.errors.append(CellError(sheet, 0, "staff", f"unknown staff '{person}'"))
+        for person in filter(None, left):  # a blank staff cell has its own error
+            message = f"unknown staff '{person}'"
+            reader.errors.append(CellError(sheet, staff_rows[sheet, person], "staff", message))
     resources = []
     for row, v in reader.rows("resources"):
         data = {
@@ -203,7 +234,7 @@ def case_from_tables(reader: TableReader) -> Any:
         return None
     whole = {
         "name": settings.get("name") or "cases",
-        "start": None if start is None else start.replace(tzinfo=None),
+        "start": start,
         "horizon": horizon,
         "turnover": turnover if turnover is not None else 0,
         "weights": case_weights,

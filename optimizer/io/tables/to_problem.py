@@ -11,7 +11,7 @@ import pandas as pd
 from optimizer.io.tables.cells import CellError, TableErrors, is_blank, parse_text
 from optimizer.io.tables.reader import FILE, TableReader, in_files
 from optimizer.io.tables.sheets import BLANK_ALLOWED, REQUIRED_COLUMNS, SETTINGS_KEYS, sheets_of
-from optimizer.io.tables.to_cases import case_from_tables
+from optimizer.io.tables.to_cases import case_from_tables, off_duty_row
 from optimizer.io.tables.to_roster import roster_from_tables
 
 KINDS = ("roster", "cases")
@@ -69,8 +69,9 @@ def _blank_required_cells(reader: TableReader, kind: str) -> list[CellError]:
     for sheet, columns in REQUIRED_COLUMNS[kind].items():
         needed = [c for c in columns if (sheet, c) not in BLANK_ALLOWED]
         for row, values in reader.rows(sheet):
+            off_duty = off_duty_row(sheet, values)  # its empty start and end say "not on duty"
             for column in needed:
-                if is_blank(values.get(column)):
+                if is_blank(values.get(column)) and not (off_duty and column in ("start", "end")):
                     errors.append(CellError(sheet, row, column, "a value is required"))
     return errors
 

@@ -135,9 +135,10 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
         data = {
             "staff": reader.cell("pins", row, v, "staff", parse_text),
             "day": day("pins", row, v, "date"),
-            "shift": reader.cell("pins", row, v, "shift", parse_text),
+            "shift": reader.cell("pins", row, v, "shift", parse_text),  # empty: a day off
         }
-        add(pins, "pins", row, reader.record("pins", row, Pin, data, {"day": "date"}))
+        pin = reader.record("pins", row, Pin, data, {"day": "date"}, empty_means_none={"shift"})
+        add(pins, "pins", row, pin)
     if reader.errors:
         return None
     whole = {
