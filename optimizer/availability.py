@@ -10,6 +10,10 @@ mapping roster grades/skills to case roles as the caller says; and
 A shift worked on day ``d`` runs from ``start_date + d`` at the shift's start time
 for its length (a night shift runs past midnight). Shifts are clipped to
 ``[0, horizon)`` when a horizon is given; overlapping or touching shifts merge.
+
+The roster's dates and shift times are the ward's local wall-clock times. A case start
+with a UTC offset or time zone (``2026-12-07T00:00+01:00``) is read on its own wall
+clock, so it is 00:00 of the roster's 7 December, as a case problem counts its minutes.
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ def _roster_of(roster: Result | RosterSolution) -> RosterSolution:
     return roster
 
 
-def _as_datetime(start: dt.datetime | dt.date) -> dt.datetime:
+def _wall_clock(start: dt.datetime | dt.date) -> dt.datetime:
+    """``start`` as a naive wall-clock time (a date: its midnight; an offset dropped)."""
     if isinstance(start, dt.datetime):
-        return start
+        return start.replace(tzinfo=None)
     return dt.datetime.combine(start, dt.time())
 
 
@@ -53,14 +58,15 @@ def roster_to_availability(
     Args:
         problem: the roster problem (shift times, start date, staff).
         roster: its solved roster.
-        start: minute 0 of the case horizon (default: the roster's start date, 00:00).
+        start: minute 0 of the case horizon (default: the roster's start date, 00:00);
+            with a UTC offset or time zone, the roster's dates are read in that zone.
         horizon: clip intervals to ``[0, horizon)`` (None: clip at 0 only).
         staff: the staff ids to report (default every roster staff member); people
             who work no shift in the horizon get an empty list.
     """
     solution = _roster_of(roster)
-    origin = _as_datetime(problem.start_date if start is None else start)
-    offset = int((_as_datetime(problem.start_date) - origin).total_seconds() // 60)
+    origin = _wall_clock(problem.start_date if start is None else start)
+    offset = int((_wall_clock(problem.start_date) - origin).total_seconds() // 60)
     wanted = list(problem.staff_index) if staff is None else list(staff)
     for name in wanted:
         if name not in problem.staff_index:
@@ -141,7 +147,8 @@ def with_roster_availability(
     roster: Result | RosterSolution,
 ) -> CaseProblem:
     """``cases`` with the on-duty windows of every person also in the roster
-    replaced by their rostered shifts (relative to ``cases.start``)."""
+    replaced by their rostered shifts (relative to ``cases.start``, read on its own
+    wall clock when it has a UTC offset)."""
     if cases.start is None:
         raise InputError(
             "the case problem has no start date/time, so roster shifts cannot be placed",

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import inspect
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -165,14 +166,54 @@ def check_suite(suite: Path) -> None:
         raise InputError("the suite folder does not exist", file=str(suite))
 
 
-def check_settings(backend: str, time_limit: float | None, workers: int | None) -> None:
-    """Raise ``InputError`` naming the setting unless backend, time limit and workers are
-    usable (checked before any instance, as ``solve`` would for each)."""
+def check_settings(
+    backend: str,
+    time_limit: float | None,
+    workers: int | None,
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """Raise ``InputError`` naming the setting unless backend, time limit, workers and
+    ``params`` (``solve`` arguments such as ``seed``, backend parameters and switches)
+    are usable: checked before any instance, as ``solve`` would for each."""
     from optimizer.solve import check_backend
-    from optimizer.solvers.options import check_run_options
+    from optimizer.solvers.options import check_callback_options, check_run_options
 
+    given = dict(params or {})
     check_backend(backend)
-    check_run_options(time_limit, workers, None)
+    check_run_options(time_limit, workers, given.get("seed"))
+    check_callback_options(given.get("on_solution"), given.get("log", False))
+    solve_arguments = _solve_arguments()
+    check_params(backend, {k: v for k, v in given.items() if k not in solve_arguments})
+
+
+def _solve_arguments() -> set[str]:
+    """The names ``solve`` takes itself (``seed``, ``hint``, …), not passed to a backend."""
+    from optimizer.solve import solve
+
+    return {
+        name
+        for name, parameter in inspect.signature(solve).parameters.items()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    }
+
+
+CASE_SWITCHES = ("case_lns",)
+"""Model switches of the CP-SAT case backend, passed like solver parameters."""
+
+
+def check_params(backend: str, params: Mapping[str, Any]) -> None:
+    """Raise ``InputError`` naming the parameter unless ``backend`` takes it: the MILP
+    settings, or our model switches and CP-SAT parameters (tried on an empty model)."""
+    if backend == "milp":
+        from optimizer.solvers.milp.params import check_params as check_milp
+
+        check_milp(params)
+        return
+    from optimizer.solvers.cpsat.roster import TUNING_DEFAULTS
+    from optimizer.solvers.cpsat.runner import check_params as check_cpsat
+
+    switches = {*TUNING_DEFAULTS, *CASE_SWITCHES}
+    check_cpsat({name: value for name, value in params.items() if name not in switches})
 
 
 def run_bench(
@@ -196,7 +237,7 @@ def run_bench(
     from optimizer.solve import solve
 
     suite = Path(suite_dir)
-    check_settings(backend, time_limit, workers)
+    check_settings(backend, time_limit, workers, params)
     check_suite(suite)
     best = read_best_known(suite / "best_known.csv")
     instances_dir = suite / "instances"

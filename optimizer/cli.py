@@ -574,7 +574,7 @@ def bench_command(
 
     # Bad options and files fail before the table starts.
     params = parse_params(param or [])
-    check_settings(backend, time_limit, workers)
+    check_settings(backend, time_limit, workers, params)
     check_suite(suite_dir)
     read_best_known(suite_dir / "best_known.csv")
     find_instances(suite_dir / "instances", instances)
@@ -584,18 +584,20 @@ def bench_command(
             check_output_path(path, option)
 
     table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
-    with Live(table, console=out, transient=False):
-        rows = run_bench(
-            suite_dir,
-            time_limit=time_limit,
-            workers=workers,
-            select=instances,
-            backend=backend,
-            on_row=lambda row: table.add_row(*row_cells(row)),
-            **params,
-        )
-    if not out.is_terminal:  # the last frame of the table ends without a line break
-        out.line()
+    try:
+        with Live(table, console=out, transient=False):
+            rows = run_bench(
+                suite_dir,
+                time_limit=time_limit,
+                workers=workers,
+                select=instances,
+                backend=backend,
+                on_row=lambda row: table.add_row(*row_cells(row)),
+                **params,
+            )
+    finally:  # the last frame of the table ends without a line break (an error too)
+        if not out.is_terminal:
+            out.line()
     title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
     if param:
         title += ", " + ", ".join(param)

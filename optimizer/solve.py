@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
@@ -18,6 +18,7 @@ from optimizer.solvers.options import (
     MAX_WORKERS,
     SolutionCallback,
     SolveOptions,
+    check_callback_options,
     check_run_options,
     is_whole_in,
 )
@@ -44,23 +45,24 @@ def solve(
         time_limit: seconds; None means until proven optimal.
         workers: parallel search workers; None uses every core.
         seed: random seed; with ``workers=1`` the run is reproducible.
-        hint: an earlier Result or solution to warm-start from.
+        hint: an earlier Result or solution to warm-start from: a ``RosterSolution``
+            for a roster, a ``CaseSchedule`` for cases (another kind raises
+            ``InputError``); an empty one counts as no hint.
         on_solution: called with each improving solution (objective, bound, seconds).
-        log: print the backend's own search log.
+        log: print the backend's own search log (``True`` or ``False``).
         stage_weights / stage_caps: one stage of a lexicographic solve (see
             ``SolveOptions``); normally left unset.
         **params: extra backend parameters, passed through unchanged.
     """
     check_backend(backend)
     time_limit, workers, seed = check_run_options(time_limit, workers, seed)
+    on_solution, log = check_callback_options(on_solution, log)
     family = _check_problem(problem, backend, stage_weights, stage_caps)
-    if isinstance(hint, Result):
-        hint = hint.roster if hint.roster is not None else hint.schedule
     options = SolveOptions(
         time_limit=time_limit,
         workers=workers,
         seed=seed,
-        hint=hint,
+        hint=check_hint(hint, family),
         on_solution=on_solution,
         log=log,
         params=dict(params),
@@ -127,6 +129,31 @@ def _check_problem(
     return family
 
 
+def check_hint(hint: object, family: str) -> RosterSolution | CaseSchedule | None:
+    """The warm start for a ``family`` problem: the solution in ``hint`` (a Result
+    holding one, or the solution itself); None for no hint or an empty one.
+
+    A hint of the wrong kind raises ``InputError`` (it would silently count as a warm
+    start and switch off the constructions that run only without one).
+    """
+    if isinstance(hint, Result):
+        hint = hint.roster if hint.roster is not None else hint.schedule
+    if hint is None:
+        return None
+    expected = RosterSolution if family == "roster" else CaseSchedule
+    if not isinstance(hint, expected):
+        what = "roster" if family == "roster" else "case"
+        how = f"; build one with {expected.__name__}.model_validate(data)"
+        raise InputError(
+            f"a {what} problem takes a {expected.__name__} (or a Result holding one) as "
+            f"hint, got {type(hint).__name__}{how if isinstance(hint, dict) else ''}",
+            field="hint",
+        )
+    if isinstance(hint, RosterSolution):
+        return hint if hint.assignments else None
+    return hint if hint.tasks or hint.unscheduled else None
+
+
 def penalty_rules(family: str) -> tuple[str, ...]:
     """The soft-rule names of a problem family (keys of ``Result.terms``)."""
     if family == "roster":
@@ -161,6 +188,21 @@ def _check_stage_rules(
             )
 
 
+def _as_list(problems: object) -> list[Any]:
+    """``problems`` as a list, in order; one problem or a non-iterable raises ``InputError``."""
+    from optimizer.model.cases import CaseProblem
+
+    wanted = "problems must be a list (or other iterable) of problems"
+    if isinstance(problems, RosterProblem | CaseProblem):
+        raise InputError(
+            f"{wanted}, got one {type(problems).__name__}; for one problem use solve(problem)",
+            field="problems",
+        )
+    if isinstance(problems, str | bytes) or not isinstance(problems, Iterable):
+        raise InputError(f"{wanted}, got {type(problems).__name__}", field="problems")
+    return list(problems)
+
+
 def _solve_one(args: tuple[Any, dict[str, Any]]) -> Result:
     problem, kwargs = args
     return solve(problem, **kwargs)
@@ -186,23 +228,24 @@ class BatchError(CareallocError):
 
 
 def solve_many(
-    problems: Sequence[Any],
+    problems: Iterable[Any],
     *,
     processes: int | None = None,
     show_progress: bool = True,
     **kwargs: Any,
 ) -> list[Result]:
-    """Solve a batch in a process pool; Results come back in input order.
+    """Solve a batch (a list, or any iterable, of problems) in a process pool; Results
+    come back in input order.
 
     ``kwargs`` go to ``solve`` for every problem (``on_solution`` is not allowed:
     callbacks do not cross process boundaries). Each solve gets one worker
     unless ``workers`` is given.
 
     Every problem is checked before any solve starts (its type, whether the backend
-    does its family, the run options): a bad one raises ``InputError`` with field
-    ``problems[i]``. A solve that still fails while running (e.g. CP-SAT refusing a
-    parameter) does not stop the others: when all have finished, ``BatchError`` is
-    raised, holding every finished Result in input order.
+    does its family and the hint fits it, the run options): a bad one raises
+    ``InputError`` with field ``problems[i]``. A solve that still fails while running
+    (e.g. CP-SAT refusing a parameter) does not stop the others: when all have
+    finished, ``BatchError`` is raised, holding every finished Result in input order.
     """
     if "on_solution" in kwargs:
         raise InputError("solve_many does not take on_solution", field="on_solution")
@@ -212,27 +255,27 @@ def solve_many(
             "(leave it unset for one per core)",
             field="processes",
         )
+    batch = _as_list(problems)
     kwargs.setdefault("workers", 1)
     check_backend(kwargs.get("backend", "cpsat"))
     check_run_options(kwargs.get("time_limit"), kwargs.get("workers"), kwargs.get("seed"))
+    check_callback_options(None, kwargs.get("log", False))
     per_problem = {k: kwargs[k] for k in ("backend", "stage_weights", "stage_caps") if k in kwargs}
-    for i, problem in enumerate(problems):
+    for i, problem in enumerate(batch):
         try:
-            _check_problem(problem, **per_problem)
+            check_hint(kwargs.get("hint"), _check_problem(problem, **per_problem))
         except InputError as exc:
             raise InputError(exc.message, field=f"problems[{i}]") from None
-    if not problems:
+    if not batch:
         return []
-    results: list[Result | None] = [None] * len(problems)
+    results: list[Result | None] = [None] * len(batch)
     errors: dict[int, BaseException] = {}
     with (
         ProcessPoolExecutor(max_workers=None if processes is None else int(processes)) as pool,
         Progress(disable=not show_progress, transient=True) as bar,
     ):
-        task = bar.add_task("solving", total=len(problems))
-        futures = {
-            pool.submit(_solve_one, (problem, kwargs)): i for i, problem in enumerate(problems)
-        }
+        task = bar.add_task("solving", total=len(batch))
+        futures = {pool.submit(_solve_one, (problem, kwargs)): i for i, problem in enumerate(batch)}
         for future in as_completed(futures):
             try:
                 results[futures[future]] = future.result()

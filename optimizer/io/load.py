@@ -82,9 +82,11 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Any:
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "json":
-        from optimizer.io.project import load_project
+        from optimizer.io.project import problem_from_data, read_json
 
-        return load_project(path)
+        data = read_json(path)
+        check_project_keys(data, str(path))
+        return problem_from_data(data, str(path))
     if fmt == "bundle":
         from optimizer.io.tables.bundle import read_bundle
 
@@ -96,6 +98,43 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Any:
     from optimizer.io.psplib import read_psplib
 
     return read_psplib(path)
+
+
+def _fields(kind: str) -> tuple[list[str], set[str]]:
+    """A problem kind's required fields (``start_date``, ``tasks``, …) and all its fields."""
+    from optimizer.model.cases import CaseProblem
+    from optimizer.model.roster import RosterProblem
+
+    fields = (RosterProblem if kind == "roster" else CaseProblem).model_fields
+    return [name for name, info in fields.items() if info.is_required()], set(fields)
+
+
+def check_project_keys(data: Any, source: str) -> None:
+    """Raise ``InputError`` naming ``source`` when a JSON object without ``kind`` is not
+    a carealloc project (none of a roster's or case problem's required keys, e.g. an
+    instance of another format) or is a case problem missing ``"kind": "cases"``."""
+    if not isinstance(data, dict) or "kind" in data or "status" in data:
+        return  # validated (or refused as a result) by problem_from_data
+    (roster, _), (cases, case_fields) = _fields("roster"), _fields("cases")
+    roster_only = [key for key in roster if key not in case_fields]  # not "staff"
+    if any(key in data for key in cases) and not any(key in data for key in roster_only):
+        raise InputError(
+            f'it has {", ".join(k for k in cases if k in data)} but no "kind", so it would be '
+            'read as a roster; add "kind": "cases" for a case problem (see docs/cases.md)',
+            file=source,
+            field="kind",
+        )
+    if any(key in data for key in roster):
+        return
+    keys = ", ".join(list(data)[:6]) + (f" and {len(data) - 6} more" if len(data) > 6 else "")
+    raise InputError(
+        'not a carealloc project: it has no "kind" and none of a roster\'s keys '
+        f"({', '.join(roster)}) or a case problem's ({', '.join(cases)}); its keys are "
+        f'{keys or "(none)"}. A project JSON looks like {{"kind": "roster", '
+        '"start_date": "2026-12-07", "num_days": 28, "shifts": [...], "staff": [...]} '
+        "(see docs/formats.md and data/demo_ward.json)",
+        file=source,
+    )
 
 
 MAX_INT_DIGITS = 100

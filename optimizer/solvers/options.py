@@ -7,6 +7,7 @@ import numbers
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeGuard
 
 from optimizer.errors import InputError
@@ -25,10 +26,12 @@ def check_run_options(
 ) -> tuple[float | None, int | None, int | None]:
     """Raise ``InputError`` naming the option unless time limit, workers and seed are usable.
 
-    ``None`` is always fine (no limit / every core / unseeded). Returns them with
-    workers and seed as plain ``int`` (NumPy integers are accepted, ``bool`` is not).
+    ``None`` is always fine (no limit / every core / unseeded). Returns them as plain
+    ``float`` / ``int``: any real number is a time limit (NumPy numbers, ``Fraction``,
+    ``Decimal``), NumPy integers are whole numbers; ``bool`` and text are refused.
     """
-    if time_limit is not None and not _positive_seconds(time_limit):
+    seconds = None if time_limit is None else positive_seconds(time_limit)
+    if time_limit is not None and seconds is None:
         raise InputError(
             f"the time limit must be a positive, finite number of seconds, got {time_limit!r} "
             "(leave it unset for no limit)",
@@ -45,7 +48,7 @@ def check_run_options(
             field="seed",
         )
     return (
-        time_limit,
+        seconds,
         None if workers is None else int(workers),
         None if seed is None else int(seed),
     )
@@ -58,10 +61,35 @@ def is_whole_in(value: object, low: int, high: int) -> TypeGuard[numbers.Integra
     return low <= int(value) <= high
 
 
-def _positive_seconds(value: object) -> TypeGuard[float]:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return math.isfinite(value) and value > 0
+def positive_seconds(value: object) -> float | None:
+    """``value`` as a positive, finite ``float``, or None if it is not one.
+
+    Any real number counts (``int``, ``float``, NumPy numbers, ``Fraction``, ``Decimal``);
+    ``bool``, text, NaN, infinities and numbers too large for a float do not.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        return None
+    try:
+        seconds = float(value)
+    except (OverflowError, ValueError):  # a huge Fraction, Decimal("sNaN")
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def check_callback_options(
+    on_solution: object, log: object
+) -> tuple[SolutionCallback | None, bool]:
+    """Raise ``InputError`` naming the option unless ``on_solution`` is None or callable
+    and ``log`` is ``True`` or ``False``; returns them typed."""
+    if on_solution is not None and not callable(on_solution):
+        raise InputError(
+            "on_solution must be a function called with each improving solution "
+            f"(a ProgressPoint), or None; got {on_solution!r}",
+            field="on_solution",
+        )
+    if not isinstance(log, bool):
+        raise InputError(f"log must be True or False, got {log!r}", field="log")
+    return on_solution, log
 
 
 @dataclass(frozen=True)
