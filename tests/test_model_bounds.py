@@ -364,3 +364,12 @@ def test_ids_may_use_letters_of_any_script() -> None:
     assert Staff(id="Łukasz Nowak", skills=("RN",)).id == "Łukasz Nowak"
     with pytest.raises(ValidationError, match="may only contain letters"):
         Staff(id="Mü!ler", skills=("RN",))
+
+
+def test_an_invisible_character_in_an_id_is_named() -> None:
+    from pydantic import ValidationError
+
+    from optimizer.model.roster import Staff
+
+    with pytest.raises(ValidationError, match=r"invisible character \(ZERO WIDTH SPACE, U\+200B\)"):
+        Staff(id="Jo\u200bPark")

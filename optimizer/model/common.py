@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
@@ -53,7 +54,12 @@ def _check_id(value: str) -> str:
     if not value:
         raise ValueError("an id must not be empty")
     if not _ID_PATTERN.match(value):
-        raise ValueError(f"id '{value}' may only contain letters, digits, spaces and _ . - + / # @")
+        rule = "may only contain letters, digits, spaces and _ . - + / # @"
+        hidden = [c for c in value if not c.isprintable() or unicodedata.category(c) == "Cf"]
+        if hidden:  # invisible on screen: the id would look valid
+            name = unicodedata.name(hidden[0], "a control character")
+            rule += f"; it holds an invisible character ({name}, U+{ord(hidden[0]):04X})"
+        raise ValueError(f"id {value!r} {rule}")
     return value
 
 
