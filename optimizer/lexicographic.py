@@ -8,7 +8,10 @@ published schedule. Within a stage the rules' own
 weights still apply (``under_weight`` per missing person, request weights, ...),
 multiplied by the stage's multiplier. Each stage runs until proven optimal or its
 time box ends; its value (the best found) becomes the cap
-``sum(multiplier * cost) <= value``.
+``sum(multiplier * cost) <= value``. Penalty rules that no stage lists (possible with
+your own ``stages``) form one more stage after the others (multiplier 1 each), so they
+are optimised too, last; it is skipped when they already cost nothing. The message
+names them ("rules in no stage: ...").
 
 The returned Result is on the plain weighted scale, so the independent checker
 agrees with it: ``objective`` = sum of the plain cost per rule (``terms``) of the
@@ -71,6 +74,17 @@ def _check_stages(stages: Sequence[Mapping[str, int]], family: str) -> list[dict
     return checked
 
 
+def _rules_in_no_stage(stages: Sequence[Mapping[str, int]], family: str) -> dict[str, int]:
+    """``family``'s penalty rules that no stage lists, each with multiplier 1."""
+    listed = {rule for stage in stages for rule in stage}
+    return {rule: 1 for rule in penalty_rules(family) if rule not in listed}
+
+
+def _stage_value(terms: Mapping[str, int], stage: Mapping[str, int]) -> int:
+    """``sum(multiplier * cost)`` of one stage's rules."""
+    return sum(multiplier * terms.get(rule, 0) for rule, multiplier in stage.items())
+
+
 def _describe(stage: Mapping[str, int], value: int | None, status: SolveStatus) -> str:
     rules = "+".join(rule if m == 1 else f"{m}*{rule}" for rule, m in stage.items())
     return f"{rules}={value} ({status.value})"
@@ -100,6 +114,7 @@ def solve_lexicographic(
     if stages is None:
         stages = DEFAULT_STAGES if family == "roster" else DEFAULT_CASE_STAGES
     checked = _check_stages(stages, family)
+    rest = _rules_in_no_stage(checked, family)
     on_solution = solve_kwargs.pop("on_solution", None)
     caps: list[tuple[dict[str, int], int]] = []
     best: Result | None = None
@@ -107,7 +122,11 @@ def solve_lexicographic(
     progress: list[ProgressPoint] = []
     seconds = 0.0
     all_optimal = True
-    for stage in checked:
+    for number, stage in enumerate([*checked, rest] if rest else checked):
+        label = "" if number < len(checked) else "rules in no stage: "
+        if label and best is not None and _stage_value(best.terms, stage) == 0:
+            notes.append(label + _describe(stage, 0, SolveStatus.OPTIMAL))  # costs are >= 0
+            continue
         if best is not None:  # the previous stage's roster or schedule
             solve_kwargs["hint"] = best.roster if best.roster is not None else best.schedule
         result = solve(
@@ -123,12 +142,12 @@ def solve_lexicographic(
             if best is None:
                 result.seconds = round(seconds, 3)
                 return result  # infeasible, or nothing found in the first time box
-            notes.append(_describe(stage, None, result.status))
+            notes.append(label + _describe(stage, None, result.status))
             all_optimal = False
             break
         all_optimal = all_optimal and result.status is SolveStatus.OPTIMAL
         caps.append((stage, result.objective))
-        notes.append(_describe(stage, result.objective, result.status))
+        notes.append(label + _describe(stage, result.objective, result.status))
         best = result
         point = ProgressPoint(seconds=round(seconds, 3), objective=sum(result.terms.values()))
         progress.append(point)

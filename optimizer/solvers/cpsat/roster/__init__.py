@@ -204,6 +204,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
     roster, status = search.best_of(roster, status)
     if roster is None:
         return _no_roster(problem, status, total_limit, started, search.progress)
+    search.close(roster, bound)
     return _roster_result(index, roster, status, bound, options, started, search.progress)
 
 
@@ -326,7 +327,10 @@ class _Search:
 
     Points are timed from the solve's start (``started``). ``history`` holds the points
     already streamed for the fallback (the staffwise phase); without it the fallback's
-    cost is streamed as the first point.
+    cost is streamed as the first point. CP-SAT's points carry its own objective, which
+    can be above the roster's cost (``cost``) before optimality: a cover slack only has
+    to be at least the shortfall (``under >= required - n``). ``best_of`` therefore
+    compares rosters by their cost, and ``close`` ends the trace at the returned one's.
     """
 
     def __init__(
@@ -339,6 +343,7 @@ class _Search:
     ) -> None:
         self.user = options.on_solution
         self.started = started
+        self.cost = cost
         self.progress: list[ProgressPoint] = list(history or [])
         self.fallback = fallback
         self.fallback_cost = None if fallback is None else cost(fallback)
@@ -359,9 +364,19 @@ class _Search:
     def best_of(
         self, roster: dict[tuple[int, int], int] | None, status: SolveStatus
     ) -> tuple[dict[tuple[int, int], int] | None, SolveStatus]:
-        """The search's roster unless the fallback is strictly better (then FEASIBLE)."""
+        """The search's roster unless the fallback costs no more (then FEASIBLE)."""
         if self.fallback is None or status is SolveStatus.OPTIMAL:
             return roster, status
-        if roster is None or (self.best is not None and self.best == self.fallback_cost):
+        if roster is None or self.fallback_cost is None:
             return self.fallback, SolveStatus.FEASIBLE
-        return roster, status
+        if self.cost(roster) < self.fallback_cost:
+            return roster, status
+        return self.fallback, SolveStatus.FEASIBLE
+
+    def close(self, roster: dict[tuple[int, int], int], bound: int | None) -> None:
+        """Stream the returned ``roster``'s cost as a last point if it is below the last
+        one, so that the trace ends at the Result's objective."""
+        cost = self.cost(roster)
+        if self.best is None or cost < self.best:
+            bound = None if bound is None else min(bound, cost)
+            self.on_point(ProgressPoint(seconds=0.0, objective=cost, bound=bound))
