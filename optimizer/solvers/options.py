@@ -13,7 +13,8 @@ from typing import Any, TypeGuard
 from optimizer.errors import InputError
 from optimizer.model.result import CaseSchedule, ProgressPoint, RosterSolution
 
-SolutionCallback = Callable[[ProgressPoint], None]
+SolutionCallback = Callable[[ProgressPoint], object]
+"""Called with each improving solution; what it returns is ignored (e.g. ``list.append``)."""
 
 SEED_LIMIT = 2**31
 """Seeds are ``0 <= seed < SEED_LIMIT``: CP-SAT's ``random_seed`` is a 32-bit int."""

@@ -37,7 +37,7 @@ _STATUS = {
 class Incumbent:
     """The best roster either search has found, shared between threads."""
 
-    on_solution: Callable[[ProgressPoint], None] | None
+    on_solution: Callable[[ProgressPoint], object] | None
     start: float = field(default_factory=time.perf_counter)
     objective: int | None = None
     values: list[int] = field(default_factory=list)
