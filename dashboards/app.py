@@ -14,17 +14,16 @@ if __package__ in (None, ""):  # run as a script by ``streamlit run``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.state import workspace
-from dashboards.widgets import history_controls, keep_widget_values, running_notes
+from dashboards.widgets import history_controls, running_notes
 
 
 def main() -> None:
-    """Configure the page, take in finished solves, keep settings, run the chosen page."""
+    """Configure the page, take in finished solves, draw the sidebar, run the chosen page."""
     st.set_page_config(
         page_title="carealloc planner", page_icon=":material/local_hospital:", layout="wide"
     )
     ws = workspace()
     ws.collect()  # a solve that ended while its page was not shown
-    keep_widget_values()
     with st.sidebar:
         history_controls(ws)
     pages = [

@@ -233,8 +233,10 @@ def roster_changes(problem: RosterProblem, before: Result, after: Result) -> pd.
 def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> pd.DataFrame:
     """Baseline and scenario KPIs side by side with the difference.
 
-    "Changed assignments" counts the staff-days listed by ``roster_changes``; their
-    penalty is the separate "Cost of changes" row.
+    Both rosters are measured against ``problem`` (the scenario's) by the checker. The cost
+    rows are the objective's terms and add up to "Total penalty": the scenario's objective,
+    and what the published roster would cost under the changes. "Changed assignments"
+    counts the staff-days listed by ``roster_changes``; their penalty is "Cost of changes".
     """
     from optimizer.explain.roster import roster_kpis
 
@@ -242,24 +244,22 @@ def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> p
         if result.roster is None:
             return {}
         k = roster_kpis(problem, result.roster)
-        terms = k.cost_by_rule
+        costs = k.cost_by_rule
         return {
             "Coverage met %": k.coverage_met_pct,
             "Requests granted %": k.requests_granted_pct,
             "Shifts worked": k.shifts_worked,
-            "Understaffing cost": terms.get("under_cover", 0),
-            "Request cost": terms.get("shift_on_request", 0) + terms.get("shift_off_request", 0),
             "Nights max per person": k.nights.maximum,
             "Weekends max per person": k.weekends.maximum,
+            "Changed assignments": len(roster_changes(problem, before, result)),
+            "Understaffing cost": costs.get("under_cover", 0),
+            "Overstaffing cost": costs.get("over_cover", 0),
+            "Request cost": costs.get("shift_on_request", 0) + costs.get("shift_off_request", 0),
+            "Cost of changes": costs.get("baseline_change", 0),
+            "Total penalty": sum(costs.values()),
         }
 
-    old, new = measures(before), measures(after)
-    if new:
-        old["Changed assignments"] = 0
-        new["Changed assignments"] = len(roster_changes(problem, before, after))
-        old["Cost of changes"] = 0
-        new["Cost of changes"] = after.terms.get("baseline_change", 0)
-    return _side_by_side(old, new)
+    return _side_by_side(measures(before), measures(after))
 
 
 def _side_by_side(before: dict[str, float], after: dict[str, float]) -> pd.DataFrame:

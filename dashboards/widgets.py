@@ -23,24 +23,7 @@ USES_PREVIOUS = {
 }
 """What a page does with a plan while a new solve of it runs elsewhere."""
 KEPT = "kept_widget_values"
-"""Session key: widget key -> its last value, put back after a page switch."""
-KEPT_WIDGETS = (
-    "limit_roster",
-    "workers_roster",
-    "seed_roster",
-    "limit_cases",
-    "workers_cases",
-    "seed_cases",
-    "plan_choice",  # the Changes page's plan picker
-    "data_family",
-    "sheet_roster",
-    "sheet_cases",
-    "scenario_limit",  # the Changes page's re-plan time limit
-)
-"""The settings that survive a page switch (time limits, seeds, plan and table pickers)."""
-KEPT_PREFIXES = ("replan_now_",)
-"""Settings kept the same way whose key ends in a version: the case re-plan's "now" (its
-key names the plan's version, so a new plan starts over at its own first minute)."""
+"""Session key: widget key -> the planner's last value for that widget (see ``kept``)."""
 
 
 def solve_controls(family: Family, default_limit: int = 20) -> None:
@@ -50,14 +33,12 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
     cols = st.columns([1, 1, 1, 1])
     cores = max(1, os.cpu_count() or 1)
     limit = cols[0].number_input(
-        "Time limit (s)", min_value=1, max_value=3600, key=_kept(f"limit_{kind}", default_limit)
+        "Time limit (s)", min_value=1, max_value=3600, **kept(f"limit_{kind}", default_limit)
     )
     workers = cols[1].number_input(
-        "Workers", min_value=1, max_value=max(cores, 8), key=_kept(f"workers_{kind}", cores)
+        "Workers", min_value=1, max_value=max(cores, 8), **kept(f"workers_{kind}", cores)
     )
-    seed = cols[2].number_input(
-        "Seed", min_value=0, max_value=MAX_SEED, key=_kept(f"seed_{kind}", 0)
-    )
+    seed = cols[2].number_input("Seed", min_value=0, max_value=MAX_SEED, **kept(f"seed_{kind}", 0))
     cols[3].write("")
     if cols[3].button(
         "Solve", type="primary", disabled=running or family.problem is None, key=f"solve_{kind}"
@@ -70,33 +51,29 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
         st.warning(family.message)
 
 
-def _kept(key: str, default: Any) -> str:
-    """``key``, holding its kept value (see ``keep_widget_values``) or ``default``.
+def kept(key: str, default: Any) -> dict[str, Any]:
+    """The ``key`` / ``on_change`` arguments of a widget whose value survives page switches.
 
-    The widget is then drawn without a default of its own, so the value comes from here.
+    Streamlit drops the state of a widget that a run does not draw, and the browser forgets
+    it when the page changes. So the planner's value lives under a plain session key
+    (``KEPT``), is copied there by ``on_change``, and is written to the widget's key right
+    before the widget is drawn, which makes Streamlit send it to the browser (the pattern
+    of Streamlit's "Working with widgets in multipage apps", option 2). Call it right
+    before the widget and give the widget no default of its own.
     """
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(KEPT, {}).get(key, default)
-    return key
+    store: dict[str, Any] = st.session_state.setdefault(KEPT, {})
+    st.session_state[key] = store.setdefault(key, default)
+    return {"key": key, "on_change": _store, "args": (key,)}
 
 
-def keep_widget_values(
-    keys: tuple[str, ...] = KEPT_WIDGETS, prefixes: tuple[str, ...] = KEPT_PREFIXES
-) -> None:
-    """Carry the settings in ``keys`` or starting with one of ``prefixes`` over page
-    switches (``app.py`` calls this every run).
+def _store(key: str) -> None:
+    """``on_change`` of a kept widget: remember the planner's new value."""
+    set_kept(key, st.session_state[key])
 
-    Streamlit forgets the value of a widget that a run does not draw, so a setting made on
-    one page would be back at its default after a visit to another. The last value of each
-    widget is copied to a plain session key and put back while its widget is not drawn.
-    """
-    kept: dict[str, Any] = st.session_state.setdefault(KEPT, {})
-    named = [str(key) for key in (*st.session_state.keys(), *kept)]
-    for key in dict.fromkeys((*keys, *(k for k in named if k.startswith(prefixes)))):
-        if key in st.session_state:
-            kept[key] = st.session_state[key]
-        elif key in kept:
-            st.session_state[key] = kept[key]
+
+def set_kept(key: str, value: Any) -> None:
+    """Set a kept widget's value from code (drawn with it by ``kept`` on its next draw)."""
+    st.session_state.setdefault(KEPT, {})[key] = value
 
 
 def start_solve(family: Family, limit: float, workers: int, seed: int) -> None:

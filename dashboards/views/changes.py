@@ -19,11 +19,14 @@ from dashboards.state import (
     diagnosis_shown,
     workspace,
 )
+from dashboards.widgets import kept
 from optimizer.errors import InputError
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import RosterProblem
 
-"""Session key: scenario name -> what the page knows beyond the ``Scenario`` record."""
+# Notes here are comments, not docstrings: Streamlit shows a page script's bare strings.
+
+# What a re-plan that finds no plan says, per family.
 NO_PLAN = {
     "roster": "No roster satisfies every hard rule after these changes.",
     "cases": "No case schedule keeps every mandatory and pinned case after these changes.",
@@ -363,18 +366,22 @@ def _now_input(family: Family) -> int | None:
     )
     if problem.start is None:
         minute = st.number_input(
-            "Now (minute of the plan)", 0, problem.horizon, 0, key="replan_now_minute", help=tip
+            "Now (minute of the plan)",
+            0,
+            problem.horizon,
+            help=tip,
+            **kept(f"replan_now_minute_{family.version}", 0),
         )
         return int(minute)
     last = problem.datetime_of(problem.horizon)
     moment = st.datetime_input(
         "Now",
-        value=problem.start,
+        None,  # the value comes from ``kept`` (the default "now" could be outside the plan)
         min_value=problem.start,
         max_value=last,
         step=dt.timedelta(minutes=5),
-        key=f"replan_now_{family.version}",
         help=tip,
+        **kept(f"replan_now_{family.version}", problem.start),
     )
     if moment is None:
         return None
@@ -511,7 +518,10 @@ def render() -> None:
     ws = workspace()
     st.title("Changes / what-if")
     choice = st.radio(
-        "Plan", [LABELS["roster"], LABELS["cases"]], horizontal=True, key="plan_choice"
+        "Plan",
+        [LABELS["roster"], LABELS["cases"]],
+        horizontal=True,
+        **kept("plan_choice", LABELS["roster"]),
     )
     family = ws.roster if choice == LABELS["roster"] else ws.cases
     for note in ws.notes.pop(family.kind, []):
@@ -555,7 +565,7 @@ def _new_scenario(ws: Workspace, family: Family) -> None:
         st.markdown(f"- {change}")
     now = _now_input(family) if family.kind == "cases" else None
     cols = st.columns([1, 1, 2])
-    limit = cols[0].number_input("Time limit (s)", 1, 600, 15, key="scenario_limit")
+    limit = cols[0].number_input("Time limit (s)", 1, 600, **kept("scenario_limit", 15))
     replan = cols[1].button("Re-plan with minimal disruption", type="primary")
     if replan and _start_scenario(ws, family, float(limit), now):
         st.rerun()

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.state import FAMILIES, LABELS, Family, Workspace, load_demo, workspace
+from dashboards.widgets import kept, set_kept
 from optimizer.errors import InputError
 from optimizer.io.tables.bundle import read_bundle_tables
 from optimizer.io.tables.cells import CellError, TableErrors
@@ -67,8 +68,10 @@ COLUMN_HELP = {
 }
 
 
+# Notes here are comments, not docstrings: Streamlit shows a page script's bare strings.
+
+# A bundle upload's message names this many problems by file line (the editor shows all).
 UPLOAD_PROBLEMS_LISTED = 5
-"""A bundle upload's message names this many problems by file line (the editor shows all)."""
 
 
 @lru_cache(maxsize=2)
@@ -123,7 +126,7 @@ def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[str]:
     family.draft = {sheet: editor_rows(frame) for sheet, frame in uploaded.items()}
     family.editor_data = {}
     family.version += 1
-    st.session_state["data_family"] = LABELS[kind]
+    set_kept("data_family", LABELS[kind])
     return [_upload_problems(name, errors)]
 
 
@@ -218,7 +221,7 @@ def _problem_counts(errors: list[CellError], sheets: tuple[str, ...]) -> dict[st
     return dict(counts)
 
 
-def _editors(family: Family) -> None:
+def _editors(ws: Workspace, family: Family) -> None:
     """One table at a time (fewer widgets to draw); the picker shows ⚠ and a count on
     every table with problems."""
     sheets = EDITED_SHEETS[family.kind]
@@ -232,7 +235,7 @@ def _editors(family: Family) -> None:
         sheets,
         format_func=lambda name: _sheet_label(name, by_sheet),
         horizontal=True,
-        key=f"sheet_{family.kind}",
+        **kept(f"sheet_{family.kind}", sheets[0]),
     )
     if by_sheet:
         st.caption("Problems in: " + ", ".join(_sheet_label(s, by_sheet) for s in by_sheet))
@@ -258,6 +261,7 @@ def _editors(family: Family) -> None:
     st.info("The tables hold edits that are not applied yet.")
     if st.button("Apply edits", type="primary", key=f"apply_{family.kind}"):
         family.set_problem(problem, action="apply the table edits")
+        ws.upload_errors = []  # an upload's problems are fixed (or the tables replaced it)
         st.rerun()
 
 
@@ -276,12 +280,14 @@ def render() -> None:
             partial(template, "roster"),  # built only when clicked
             file_name="carealloc_roster_template.xlsx",
             key="template_roster",
+            on_click="ignore",  # no rerun: it would drop the other buttons' deferred files
         )
         st.download_button(
             "Case template (.xlsx)",
             partial(template, "cases"),
             file_name="carealloc_cases_template.xlsx",
             key="template_cases",
+            on_click="ignore",
         )
     with cols[1]:
         uploaded = st.file_uploader(
@@ -294,6 +300,8 @@ def render() -> None:
             if token != ws.last_upload:
                 ws.last_upload = token
                 ws.upload_errors = handle_upload(ws, uploaded.name, uploaded.getvalue())
+                if not ws.upload_errors:  # loaded: redraw the sidebar's Undo with this step
+                    st.rerun()
         for message in ws.upload_errors:
             st.error(message)
         st.caption("The bundle layout is described in docs/dashboard.md and in the templates.")
@@ -301,7 +309,7 @@ def render() -> None:
         "Data to edit",
         [LABELS[k] for k in FAMILIES],
         horizontal=True,
-        key="data_family",
+        **kept("data_family", LABELS[FAMILIES[0]]),
     )
     family = ws.roster if choice == LABELS["roster"] else ws.cases
     if family.problem is None and not family.draft:
@@ -309,7 +317,7 @@ def render() -> None:
         return
     if family.problem is not None:
         st.caption(f"In use: **{family.problem.name}**")
-    _editors(family)
+    _editors(ws, family)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -11,8 +11,12 @@ from dashboards.optional import feature
 from dashboards.state import Family, workspace
 from optimizer.io.ics import safe_file_name, slug
 
+# Notes here are comments, not docstrings: Streamlit shows a page script's bare strings.
+# The download buttons use on_click="ignore": the rerun of a click would drop the files the
+# other buttons build when clicked, so a second click soon after could download nothing.
+
+# Family kind -> the word for its plan in file names (the problem files use the kind).
 PLAN_WORDS = {"roster": "roster", "cases": "schedule"}
-"""Family kind -> the word for its plan in file names (the problem files use the kind)."""
 
 
 def _first_date(problem: Any) -> dt.date | None:
@@ -53,6 +57,7 @@ def _problem_files(family: Family) -> None:
         file_name=download_name(family.problem, f"{family.kind}-project", ".json"),
         mime="application/json",
         key=f"project_json_{family.kind}",
+        on_click="ignore",
     )
     problem = family.problem
     cols[1].download_button(
@@ -60,6 +65,7 @@ def _problem_files(family: Family) -> None:
         lambda: tables_to_xlsx(problem_tables(problem)),  # built only when clicked
         file_name=download_name(problem, f"{family.kind}-input", ".xlsx"),
         key=f"bundle_xlsx_{family.kind}",
+        on_click="ignore",
     )
     cols[2].download_button(
         "Input bundle (.zip of CSV)",
@@ -67,6 +73,7 @@ def _problem_files(family: Family) -> None:
         file_name=download_name(problem, f"{family.kind}-input", ".zip"),
         mime="application/zip",
         key=f"bundle_zip_{family.kind}",
+        on_click="ignore",
     )
 
 
@@ -88,6 +95,7 @@ def _solution_files(family: Family) -> None:
             file_name=download_name(problem, plan, ".csv"),
             mime="text/csv",
             key="roster_csv",
+            on_click="ignore",
         )
     elif result.schedule is not None:
         to_csv = feature("optimizer.io.schedule_csv", "schedule_to_csv")
@@ -98,6 +106,7 @@ def _solution_files(family: Family) -> None:
                 file_name=download_name(problem, plan, ".csv"),
                 mime="text/csv",
                 key="schedule_csv",
+                on_click="ignore",
             )
         else:
             cols[0].caption("Schedule CSV: not available in this installation.")
@@ -106,6 +115,7 @@ def _solution_files(family: Family) -> None:
         lambda: export_xlsx(problem, result),  # built only when clicked
         file_name=download_name(problem, plan, ".xlsx"),
         key=f"xlsx_{family.kind}",
+        on_click="ignore",
     )
     if family.kind == "cases" and getattr(problem, "start", None) is None:
         cols[2].caption("Calendars: the case problem has no calendar dates.")
@@ -122,6 +132,7 @@ def _solution_files(family: Family) -> None:
         file_name=download_name(problem, f"{plan}-calendars", ".zip"),
         mime="application/zip",
         key=f"ics_zip_{family.kind}",
+        on_click="ignore",
     )
     pick = st.columns([2, 1])
     person = pick[0].selectbox(
@@ -138,6 +149,7 @@ def _solution_files(family: Family) -> None:
             file_name=person_file_name(problem, chosen),
             mime="text/calendar",
             key=f"ics_one_{family.kind}",
+            on_click="ignore",
         )
 
 
