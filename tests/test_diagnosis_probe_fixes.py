@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import optimizer.explain.diagnosis as diagnosis_module
+import optimizer.solvers.cpsat.correction as correction_module
 import optimizer.solvers.cpsat.diagnose as diagnose_module
 from dashboards import solver_child
 from optimizer.check import check
@@ -46,6 +47,7 @@ from optimizer.model.roster import (
     Staff,
     Unavailability,
 )
+from optimizer.solvers.cpsat.correction import CorrectionResult
 from optimizer.solvers.cpsat.diagnose import CoreResult
 from tests.test_bench import _suite
 from tests.verify import solve_verified
@@ -188,6 +190,8 @@ def test_the_solvers_verdict_is_never_contradicted(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(
         diagnose_module, "find_core", lambda problem, time_limit=20.0: CoreResult(feasible=None)
     )
+    # and the correction-set fallback finds nothing either
+    monkeypatch.setattr(correction_module, "find_correction", lambda *a, **k: CorrectionResult())
     undecided = diagnose_roster(_pins_break_succession(), 10, proven_infeasible=True)
     assert undecided.feasible is None
     assert undecided.summary.startswith("Which hard rules clash could not be found within ")

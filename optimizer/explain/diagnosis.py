@@ -9,6 +9,11 @@ move leave — keeping those that make the whole problem feasible again. A chang
 with steps (a limit, a number of agency nurses) is searched for its smallest step
 that works: steps grow by doubling, then a bisection finds the smallest.
 
+When not even the conflict is found in time (large wards), the rest of the time goes to
+a roster that breaks few rule instances, each as little as it can (``find_correction``):
+those rules, loosened as far as that roster needs and checked with the independent
+checker, are reported as changes that together give a roster (``relax_together``).
+
 Case problems have no such diagnosis: ``case_conflict_hints`` names the likely causes
 that show in the data alone (a case that fits nowhere, an overbooked person, a person
 named on more case time than they are on duty, pins that collide).
@@ -27,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.explain.case_time import when
 from optimizer.model.cases import CaseProblem, StaffMember, Task, merge_windows
+from optimizer.model.result import RosterSolution
 from optimizer.model.roster import Contract, CoverDemand, RosterProblem, Staff, Unavailability
 
 if TYPE_CHECKING:
@@ -72,6 +78,9 @@ FEASIBLE_BUT_NO_ROSTER = (
 _AWAY_SHOWN = 5
 """At most this many people on leave are named when a cover minimum cannot be met."""
 
+_RUNS_SHOWN = 3
+"""At most this many too long or too short stretches are named for a loosened limit."""
+
 
 class Conflict(BaseModel):
     """One member of the conflicting set, in the planner's terms."""
@@ -92,6 +101,11 @@ class Diagnosis(BaseModel):
     ``conflicts`` is a set of rules that cannot hold together and ``minimal`` says
     whether it was proven irreducible), None if the time ran out first. ``notes`` say
     what the time limit left unchecked.
+
+    When no conflicting set was found in time, ``relax_together`` may instead list
+    changes that *together* give a roster, each as far as a roster found needs it (that
+    roster, checked, is the proof). They are not a proven conflict (``conflicts`` stays
+    empty): other rules may serve as well. ``fewest`` says no roster breaks fewer rules.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -99,15 +113,19 @@ class Diagnosis(BaseModel):
     feasible: bool | None
     conflicts: list[Conflict] = Field(default_factory=list)
     relaxations: list[str] = Field(default_factory=list)
+    relax_together: list[str] = Field(default_factory=list)
+    fewest: bool = False
     minimal: bool = False
     summary: str = ""
     notes: list[str] = Field(default_factory=list)
 
     def messages(self) -> list[str]:
-        """The explanation as lines: summary, each conflicting rule, each option, notes."""
+        """The explanation as lines: summary, each conflicting rule, each option, each
+        change of a set that works together, notes."""
         lines = [self.summary] if self.summary else []
         lines += [f"conflicting rule: {conflict.message}" for conflict in self.conflicts]
         lines += [f"option: {relaxation}" for relaxation in self.relaxations]
+        lines += [f"change: {change}" for change in self.relax_together]
         lines += [f"note: {note}" for note in self.notes]
         return lines
 
@@ -433,6 +451,35 @@ def _contract_chain(problem: RosterProblem, rule: str, staff: str,
     return _Chain(len(steps), step) if steps else None
 
 
+def _agency(problem: RosterProblem, demand: CoverDemand, nurses: int, span: str) -> str:
+    """``"allow agency cover: 1 ICU-skilled nurse from outside the team on Night Tue 15
+    Dec (or lower the hard minimum from 2 to 1)"``."""
+    skilled = f"{demand.skill}-skilled " if demand.skill else ""
+    floor = demand.min_required
+    return (
+        f"allow agency cover: {nurses} {skilled}{'nurse' if nurses == 1 else 'nurses'} from "
+        f"outside the team on {_shift(problem, demand.shift)} {span} (or lower the hard "
+        f"minimum from {floor} to {floor - nurses})"
+    )
+
+
+def _unpin(problem: RosterProblem, member: RuleInstance) -> str:
+    """``"unpin Sam Lee on Tue 15 Dec (Early)"``."""
+    label = "day off" if member.shift is None else _shift(problem, member.shift)
+    return f"unpin {_name(problem, member.staff)} on {_day_span(problem, member.days)} ({label})"
+
+
+def _move_leave(problem: RosterProblem, record: Unavailability, days: Sequence[int]) -> str:
+    """``"ask Jo Park to move the annual leave on Tue 15 Dec"``."""
+    what = f"{record.reason}{_leave_shifts(problem, record)}"
+    return f"ask {_name(problem, record.staff)} to move the {what} on {_day_span(problem, days)}"
+
+
+def _waiver(problem: RosterProblem, who: str, shifts: str, kinds: Sequence[str]) -> str:
+    """``"waive the rest rule once for Ana Silva: Early on Tue 15 Dec after Night on …"``."""
+    return f"waive the {_waived_rule(kinds)} once for {who}: {shifts}"
+
+
 def _cover_chains(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iterator[_Chain]:
     """Agency cover for one day of the group or for all its days: from the shortfall the
     day already has (qualified staff not on leave) up to the whole hard minimum."""
@@ -440,7 +487,6 @@ def _cover_chains(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iter
     assert head.ref is not None
     demand = problem.cover[head.ref]
     floor = demand.min_required
-    skilled = f"{demand.skill}-skilled " if demand.skill else ""
     subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
     for subset in subsets:
         refs = [member.ref for member in subset if member.ref is not None]
@@ -456,12 +502,7 @@ def _cover_chains(problem: RosterProblem, group: Sequence[RuleInstance]) -> Iter
             cover = list(problem.cover)
             for r in refs:
                 cover[r] = cover[r].model_copy(update={"min_required": floor - k})
-            nurses = "nurse" if k == 1 else "nurses"
-            text = (
-                f"allow agency cover: {k} {skilled}{nurses} from outside the team on "
-                f"{_shift(problem, head.shift)} {span} (or lower the hard minimum from {floor} "
-                f"to {floor - k})"
-            )
+            text = _agency(problem, demand, k, span)
             return problem.model_copy(update={"cover": tuple(cover)}), frozenset(), text
 
         if agency:
@@ -480,25 +521,20 @@ def _chains(problem: RosterProblem, group: Sequence[RuleInstance],
         if chain is not None:
             yield chain
     elif head.rule == "pin":
-        label = "day off" if head.shift is None else _shift(problem, head.shift)
         for member in group:
-            day = _day_span(problem, member.days)
-            yield _chain([(problem, frozenset([member]), f"unpin {who} on {day} ({label})")])
+            yield _chain([(problem, frozenset([member]), _unpin(problem, member))])
     elif head.rule == "succession":
         shifts, kinds, overlaps = _succession(problem, head.staff, head.days, core)
         if overlaps:
             return  # nobody can work two shifts at once
-        text = f"waive the {_waived_rule(kinds)} once for {who}: {shifts}"
-        yield _chain([(problem, frozenset(group), text)])
+        yield _chain([(problem, frozenset(group), _waiver(problem, who, shifts, kinds))])
     elif head.rule == "unavailable" and head.ref is not None:
         record = problem.unavailability[head.ref]
         if _FIXED_ABSENCE.search(record.reason):
             return  # nobody can be asked to move a sickness
-        what = f"{record.reason}{_leave_shifts(problem, record)}"
         subsets = [[member] for member in group] + ([list(group)] if len(group) > 1 else [])
         for subset in subsets:
-            span = _day_span(problem, [d for member in subset for d in member.days])
-            text = f"ask {who} to move the {what} on {span}"
+            text = _move_leave(problem, record, [d for member in subset for d in member.days])
             yield _chain([(problem, frozenset(subset), text)])
 
 
@@ -829,20 +865,203 @@ def _no_mix_of_shifts(problem: RosterProblem, conflicts: Sequence[Conflict]) -> 
     return ""
 
 
+# -- several rules relaxed together ------------------------------------------------------
+
+
+def _stretches(problem: RosterProblem, runs: Sequence[tuple[int, int]], noun: str) -> str:
+    """``" (a 1-day break on Sat 12 Dec)"``, ``" (4-day stretches on 8–11 Dec and 18–21
+    Dec)"``: the runs by length, at most ``_RUNS_SHOWN`` named, then how many in all."""
+    if not runs:
+        return ""
+    by_length: dict[int, list[str]] = {}
+    for first, last in runs[:_RUNS_SHOWN]:
+        span = _day_span(problem, range(first, last + 1))
+        by_length.setdefault(last - first + 1, []).append(span)
+    nouns = noun + ("es" if noun.endswith("ch") else "s")
+    parts = [
+        f"{'an' if length in (8, 11, 18) or 80 <= length < 90 else 'a'} {length}-day {noun} "
+        f"on {spans[0]}"
+        if len(spans) == 1
+        else f"{length}-day {nouns} on {_and(spans)}"
+        for length, spans in by_length.items()
+    ]
+    if len(runs) > _RUNS_SHOWN:
+        parts.append(f"{len(runs)} in all")
+    return f" ({'; '.join(parts)})"
+
+
+def _contract_change(problem: RosterProblem, shift_of: dict[tuple[str, int], str],
+                     member: RuleInstance) -> tuple[RosterProblem, str]:  # fmt: skip
+    """One contract limit loosened as far as the roster needs, and the words."""
+    assert member.staff is not None
+    staff, rule = member.staff, member.rule
+    contract = problem.person(staff).contract
+    days = problem.num_days
+    shifts = [shift_of[staff, d] for d in range(days) if (staff, d) in shift_of]
+    on = _runs([d for d in range(days) if (staff, d) in shift_of])
+    off = _runs([d for d in range(days) if (staff, d) not in shift_of])
+    where = ""
+    if rule == "max_consecutive_work":
+        longest = contract.max_consecutive_work or 0
+        value: object = max(b - a + 1 for a, b in on)
+        where = _stretches(problem, [(a, b) for a, b in on if b - a + 1 > longest], "stretch")
+    elif rule in ("min_consecutive_work", "min_consecutive_off"):
+        # runs touching either end of the horizon are exempt
+        runs = [(a, b) for a, b in (on if rule == "min_consecutive_work" else off)
+                if a > 0 and b < days - 1]  # fmt: skip
+        value = min(b - a + 1 for a, b in runs)
+        short = [(a, b) for a, b in runs if b - a + 1 < getattr(contract, rule)]
+        where = _stretches(problem, short, "stretch" if rule == "min_consecutive_work" else "break")
+    elif rule == "max_shifts_per_type":
+        assert member.shift is not None
+        value = {**contract.max_shifts_per_type, member.shift: shifts.count(member.shift)}
+    elif rule == "max_shifts":
+        value = len(shifts)
+    elif rule in ("min_minutes", "max_minutes"):
+        value = sum(problem.shift(s).length_minutes for s in shifts)
+    else:
+        value = sum(any((staff, d) in shift_of for d in group) for group in problem.weekends)
+    text = next(
+        (words for step, words in _contract_steps(problem, rule, staff, member.shift)
+         if step == value),
+        _describe(problem, rule, staff, (), member.shift, None),
+    )  # fmt: skip
+    return _with_contract(problem, staff, **{rule: value}), text + where
+
+
+def _change(problem: RosterProblem, shift_of: dict[tuple[str, int], str],
+            member: RuleInstance) -> tuple[RosterProblem, str]:  # fmt: skip
+    """What the roster needs of one rule it breaks: the problem with a limit or hard
+    minimum loosened that far (pins, leave and successions: unchanged), and the words."""
+    day = member.days[0] if member.days else 0
+    if member.rule == "min_cover" and member.ref is not None:
+        demand = problem.cover[member.ref]
+        staffed = sum(
+            shift_of.get((person.id, demand.day)) == demand.shift
+            for person in problem.staff
+            if demand.skill is None or demand.skill in person.skills
+        )
+        cover = list(problem.cover)
+        cover[member.ref] = demand.model_copy(update={"min_required": staffed})
+        text = _agency(problem, demand, demand.min_required - staffed, problem.day_label(day))
+        return problem.model_copy(update={"cover": tuple(cover)}), text
+    worked = None if member.staff is None else shift_of.get((member.staff, day))
+    if member.rule == "pin":
+        instead = "has the day off" if worked is None else f"works {_shift(problem, worked)}"
+        return problem, f"{_unpin(problem, member)}, who then {instead}"
+    if member.rule == "unavailable" and member.ref is not None:
+        record = problem.unavailability[member.ref]
+        text = f"{_move_leave(problem, record, member.days)} (to work {_shift(problem, worked)})"
+        return problem, text
+    if member.rule == "succession" and member.staff is not None:
+        later = member.days[-1]
+        first, second = worked, shift_of.get((member.staff, later))
+        assert first is not None and second is not None
+        shifts = (
+            f"{_shift(problem, second)} on {problem.day_label(later)} after "
+            f"{_shift(problem, first)} on {problem.day_label(day)}"
+        )
+        kinds = [_pair_kind(problem, first, second, later - day)]
+        return problem, _waiver(problem, _name(problem, member.staff), shifts, kinds)
+    return _contract_change(problem, shift_of, member)
+
+
+def relaxed_for(problem: RosterProblem, roster: RosterSolution,
+                broken: Sequence[RuleInstance]) -> tuple[RosterProblem, list[str]]:  # fmt: skip
+    """``problem`` with each rule instance ``roster`` breaks loosened as far as the roster
+    needs, and each change in words (mildest kind first). A waived succession has no
+    problem form: the roster still breaks exactly those."""
+    shift_of = roster.by_staff_day()
+    relaxed, texts = problem, []
+    index = problem.staff_index
+    for member in sorted(
+        broken, key=lambda m: (_ORDER.get(m.rule, 9), index.get(m.staff or "", -1), m)
+    ):
+        relaxed, text = _change(relaxed, shift_of, member)
+        texts.append(text)
+    return _without(relaxed, frozenset(broken)), texts
+
+
+def _checked_changes(problem: RosterProblem, roster: RosterSolution,
+                     broken: Sequence[RuleInstance]) -> list[str] | None:  # fmt: skip
+    """The changes of ``relaxed_for``, or None unless the independent checker passes the
+    roster on the problem so relaxed (bar the waived successions)."""
+    from optimizer.check.roster import check_roster
+
+    relaxed, texts = relaxed_for(problem, roster, broken)
+    waived = {(m.staff, m.days) for m in broken if m.rule == "succession"}
+    report = check_roster(relaxed, roster)
+    if any(v.rule != "succession" or (v.staff, v.days) not in waived for v in report.violations):
+        return None
+    return texts
+
+
+def _relax_together(problem: RosterProblem, time_limit: float, spent: str,
+                    proven_infeasible: bool) -> Diagnosis | None:  # fmt: skip
+    """When no conflicting set was found in time: rules that, relaxed together as far as a
+    roster found needs, give that roster (None if none was found and checked in time)."""
+    from optimizer.check.roster import check_roster
+    from optimizer.solvers.cpsat.correction import find_correction
+
+    def keep(member: RuleInstance) -> bool:  # nobody can be asked to move a sickness
+        return member.rule == "unavailable" and bool(
+            member.ref is not None
+            and _FIXED_ABSENCE.search(problem.unavailability[member.ref].reason)
+        )
+
+    found = find_correction(problem, time_limit, keep=keep, rank=_ORDER)
+    if found.roster is None:
+        return None
+    if found.feasible is True:
+        if not check_roster(problem, found.roster).feasible:
+            return None
+        summary = (
+            FEASIBLE_BUT_NO_ROSTER if proven_infeasible else "The hard rules can all hold together."
+        )
+        return Diagnosis(feasible=True, summary=summary)
+    changes = _checked_changes(problem, found.roster, found.broken)
+    if changes is None:
+        return None
+    if proven_infeasible or found.feasible is False:
+        summary = f"No smallest conflict could be isolated within {spent}"
+    else:
+        summary = f"Could not decide within {spent} whether the hard rules can all hold"
+    notes = []
+    if not found.fewest:
+        notes.append(
+            "not proven the fewest: a longer time limit may find fewer or milder changes, or "
+            "a smallest conflicting set"
+        )
+    return Diagnosis(
+        feasible=found.feasible,
+        relax_together=changes,
+        fewest=found.fewest,
+        summary=summary + ", but relaxing these rules together gives a roster:",
+        notes=notes,
+    )
+
+
 def diagnose_roster(
-    problem: RosterProblem, time_limit: float = 20.0, *, proven_infeasible: bool = False
+    problem: RosterProblem,
+    time_limit: float = 20.0,
+    *,
+    proven_infeasible: bool = False,
+    core_share: float = 0.6,
 ) -> Diagnosis:
     """Name a smallest conflicting set of hard rules and relaxations that restore feasibility.
 
-    About 60 % of ``time_limit`` goes to finding and minimising the conflict, the rest
-    to testing relaxations (each tested on the whole problem); a check that runs out of
-    time is reported as not confirmed, never as failed. ``proven_infeasible``: the
-    caller's solve reported INFEASIBLE (the wording then never contradicts it).
+    ``core_share`` of ``time_limit`` (about 60 %) goes to finding and minimising the
+    conflict, the rest to testing relaxations (each tested on the whole problem); a check
+    that runs out of time is reported as not confirmed, never as failed. If not even the
+    conflict is found, the rest goes to a roster that breaks few rules, each as little as
+    it can: those rules, relaxed together that far, are reported (``relax_together``).
+    ``proven_infeasible``: the caller's solve reported INFEASIBLE (the wording then never
+    contradicts it).
     """
-    from optimizer.solvers.cpsat.diagnose import find_core
+    from optimizer.solvers.cpsat.diagnose import CoreResult, find_core
 
     started = time.monotonic()
-    found = find_core(problem, 0.6 * time_limit)
+    found = find_core(problem, core_share * time_limit) if core_share > 0 else CoreResult(None)
     if found.feasible is True:
         summary = (
             FEASIBLE_BUT_NO_ROSTER if proven_infeasible else "The hard rules can all hold together."
@@ -850,6 +1069,10 @@ def diagnose_roster(
         return Diagnosis(feasible=True, summary=summary)
     if found.feasible is None:
         spent = f"{time.monotonic() - started:.0f} s"
+        left = started + time_limit - time.monotonic()
+        together = _relax_together(problem, left, spent, proven_infeasible) if left > 0 else None
+        if together is not None:
+            return together
         summary = (
             f"Which hard rules clash could not be found within {spent}; try a longer time limit."
             if proven_infeasible

@@ -8,6 +8,9 @@ returns a set of assumptions sufficient for infeasibility; a deletion filter the
 removes every member whose removal leaves the rest infeasible, so the result is
 irreducible (when every check finished within the time limit). "One shift a day" is
 structural and always holds.
+
+When not even that first proof finishes in time, ``correction.find_correction`` makes
+the same model elastic instead.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class CoreResult:
     minimal: bool = False
 
 
-class _FeasibilityModel:
+class FeasibilityModel:
     """The hard rules of ``problem`` with one enforcement literal per rule instance."""
 
     def __init__(self, problem: RosterProblem) -> None:
@@ -232,7 +235,7 @@ class _FeasibilityModel:
 
 def rule_instances(problem: RosterProblem) -> list[RuleInstance]:
     """Every enforceable hard-rule instance of ``problem``."""
-    return sorted(_FeasibilityModel(problem).literals)
+    return sorted(FeasibilityModel(problem).literals)
 
 
 def is_feasible(
@@ -242,7 +245,7 @@ def is_feasible(
     time_limit: float = 10.0,
 ) -> bool | None:
     """Whether the hard rules (all, or ``only`` these, minus ``disabled``) can hold."""
-    model = _FeasibilityModel(problem)
+    model = FeasibilityModel(problem)
     assumed = [a for a in model.literals if (only is None or a in only) and a not in disabled]
     feasible, _core = model.solve(assumed, time_limit)
     return feasible
@@ -251,7 +254,7 @@ def is_feasible(
 def find_core(problem: RosterProblem, time_limit: float = 20.0) -> CoreResult:
     """An irreducible set of rule instances that cannot all hold (empty if feasible)."""
     deadline = time.monotonic() + time_limit
-    model = _FeasibilityModel(problem)
+    model = FeasibilityModel(problem)
     feasible, core = model.solve(sorted(model.literals), time_limit)
     if feasible is not False:
         return CoreResult(feasible=feasible)
