@@ -12,7 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,9 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError(f"no health answer from {url} within {START_TIMEOUT:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
+@contextmanager
+def running_app(extra_env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The dashboard served on a free 127.0.0.1 port (its URL); stopped on exit."""
     port = _free_port()
     command = [
         sys.executable,
@@ -64,7 +66,7 @@ def app_url() -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "CAREALLOC_DASHBOARD_TEST": "1"}
+    env = {**os.environ, **(extra_env or {})}
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -79,6 +81,12 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with running_app({"CAREALLOC_DASHBOARD_TEST": "1"}) as url:
+        yield url
 
 
 def test_health_endpoint_answers(app_url: str) -> None:
