@@ -124,7 +124,9 @@ class _Roster:
             shifts=tuple(req.shifts) if req.shifts is not None else None,
             reason=req.reason or "absence",
         )
-        self.unavailability.append(unav)
+        again = unav in self.unavailability  # the same absence applied twice is kept once
+        if not again:
+            self.unavailability.append(unav)
         kept = []
         for pin in self.pins:
             if pin.staff == req.staff and pin.shift is not None and unav.covers(pin.day, pin.shift):
@@ -142,6 +144,7 @@ class _Roster:
         )
         span = _span_text(self.p.date_of(first), self.p.date_of(last))
         cut = _cut_text(req.from_, req.to, self.p.date_of(first), self.p.date_of(last), "roster")
+        cut += " (already recorded)" if again else ""
         self.changes.append(f"{self.who(req.staff)}: unavailable{shifts}, {span}{cut}")
 
     def wish(self, req: ShiftWish) -> None:
@@ -310,13 +313,14 @@ def _apply_cases(
         if req.date is not None:
             if problem.start is None:
                 raise InputError("the case problem has no start date, so a date cannot be used")
-            offset = int((dt.datetime.combine(req.date, dt.time()) - problem.start).total_seconds())
-            day_start = offset // 60
-            if day_start < 0 or day_start >= problem.horizon:
-                raise InputError(f"{req.date} is outside the case schedule")
-            release = day_start + (AFTERNOON_START if req.part_of_day == "afternoon" else 0)
+            day_start = _minute_of_day(problem, req.date)
+            release = max(0, day_start + (AFTERNOON_START if req.part_of_day == "afternoon" else 0))
             end = day_start + (MORNING_END if req.part_of_day == "morning" else 24 * 60)
-            deadline = max(release + req.duration_min, min(end, problem.horizon))
+            end = min(end, problem.horizon)
+            if end <= release:
+                part = f" ({req.part_of_day})" if req.part_of_day else ""
+                raise InputError(f"{req.date}{part} is outside the case schedule")
+            deadline = max(release + req.duration_min, end)
         task = Task(
             id=task_id,
             name=req.procedure,
@@ -405,31 +409,47 @@ def _duty_days(problem: Any, person: Any) -> str:
     return f"on duty {shown}{', …' if len(days) > 7 else ''}"
 
 
+def _minute_of_day(problem: Any, date: dt.date) -> int:
+    """The minute of a case problem at midnight starting ``date`` in the problem's clock
+    (the start's time zone; the problem must have a start)."""
+    minute: int = problem.minute_of(dt.datetime.combine(date, dt.time()))
+    return minute
+
+
+def _date_at(problem: Any, minute: int) -> dt.date:
+    """The calendar day of a minute in the problem's clock (the problem has a start)."""
+    moment = problem.datetime_of(minute)
+    assert moment is not None
+    day: dt.date = moment.date()
+    return day
+
+
 def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
-    """The case problem with ``req.staff`` off duty on whole days ``from``–``to``.
+    """The case problem with ``req.staff`` off duty on whole days ``from``–``to``
+    (calendar days in the problem's clock, cut to the schedule).
 
     The days become the person's ``unavailable`` time (no case, and no overtime reaching
-    into it); pins that fix them on a case in those days go (pins at other times, or
-    without a time, stay).
+    into it), unless time off already holds them; pins that fix them on a case in those
+    days go (pins at other times, or without a time, stay).
     """
-    from optimizer.model.cases import Window
+    from optimizer.model.cases import Window, merge_windows
 
     person = next((p for p in problem.staff if p.id == req.staff), None)
     if person is None:
         raise InputError(f"unknown staff '{req.staff}' in the case problem", field="staff")
     if problem.start is None:
         raise InputError("the case problem has no start date, so a date cannot be used")
-    day = 24 * 60
-    first = (req.from_ - problem.start.date()).days
-    last = (req.to - problem.start.date()).days
-    days = -(-problem.horizon // day)
-    if last < 0 or first >= days:
+    off_start = max(_minute_of_day(problem, req.from_), 0)
+    off_end = min(_minute_of_day(problem, req.to + dt.timedelta(days=1)), problem.horizon)
+    if off_end <= off_start:
         raise InputError(f"{req.from_}–{req.to} is outside the case schedule", field="from")
-    first, last = max(first, 0), min(last, days - 1)
-    off_start, off_end = first * day, min((last + 1) * day, problem.horizon)
-    away = person.model_copy(
-        update={"unavailable": (*person.unavailable, Window(start=off_start, end=off_end))}
+    new = Window(start=off_start, end=off_end)
+    held = any(
+        w.start <= off_start and off_end <= w.end
+        for w in merge_windows([(w.start, w.end) for w in person.unavailable])
     )
+    unavailable = person.unavailable if held else (*person.unavailable, new)
+    away = person.model_copy(update={"unavailable": unavailable})
     staff = tuple(away if p is person else p for p in problem.staff)
 
     def clashes(pin: Any) -> bool:
@@ -442,8 +462,7 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
     for pin in problem.pins:
         if clashes(pin):
             changes.append(f"case {pin.task}: no longer fixed with {person.label}")
-    start = problem.start.date()
-    applied = (start + dt.timedelta(days=first), start + dt.timedelta(days=last))
+    applied = (_date_at(problem, off_start), _date_at(problem, off_end - 1))
     cut = _cut_text(req.from_, req.to, *applied, "case schedule")
     on_duty = [problem.windows_of(p) for p in (person, away)]
     if sum(w.length for w in on_duty[0]) == sum(w.length for w in on_duty[1]):

@@ -1,5 +1,7 @@
 """``carealloc intake``: free text → proposal (printed), optionally applied to a new file.
 
+With ``--apply`` every change made is listed (on stderr with ``--json``).
+
 Exit codes: 1 the LLM gave no valid answer (fail closed), ``--apply`` found nothing
 to apply, or ``--apply`` wrote the understood part while some text was not
 understood (listed on stderr); 2 bad input; 0 otherwise (without ``--apply`` also
@@ -117,12 +119,21 @@ def run_intake(
     last: Any = load_result(previous) if previous is not None else None
     applied = apply_requests(touched[0], list(proposal.requests), last)
     save_project(applied.problem, out)
-    if not as_json:
-        print(f"applied {len(proposal.requests)} request(s); new problem written to {out}")
+    _print_applied(len(proposal.requests), applied.changes, out, as_json)
     if proposal.unparsed:
         _warn_partial(proposal, out)
         return 1
     return 0
+
+
+def _print_applied(count: int, changes: list[str], out: Path, as_json: bool) -> None:
+    """Say what was changed, one line each (pins dropped included): on stdout after the
+    summary, or on stderr with ``--json`` (stdout holds only the JSON object)."""
+    lines = [f"  • {change}" for change in changes]
+    if as_json:
+        print("\n".join([f"applied to {out}:", *lines]), file=sys.stderr)
+        return
+    print("\n".join([f"applied {count} request(s); new problem written to {out}", *lines]))
 
 
 def _warn_partial(proposal: Proposal, out: Path) -> None:

@@ -247,11 +247,31 @@ class _Draft:
             end = self.ends.get(task_id, item.end)
             if change.staff in item.staff and item.start < change.end and change.start < end:
                 raise InputError(
-                    f"'{change.staff}' is on started case '{task_id}' during the requested "
-                    f"unavailability; start it after the case ends ({when(self.problem, end)})",
+                    f"{self._who(change.staff)} is on started case '{task_id}' "
+                    f"({time_span(self.problem, item.start, end)}) during the requested "
+                    f"unavailability ({time_span(self.problem, change.start, change.end)}); "
+                    f"start it after the case ends ({when(self.problem, end)})",
                     field="start",
                 )
         self.away[change.staff].append(Window(start=change.start, end=change.end))
+
+    def _who(self, name: str) -> str:
+        """ "Sam (S1)", or "'S1'" for someone without a name."""
+        person = self.problem.person(name)
+        return f"{person.name} ({name})" if person.name else f"'{name}'"
+
+    def _check_not_away(self, task_id: str, item: ScheduledTask, end: int) -> None:
+        """An overrun case keeps its team until ``end``: none of them may be away then."""
+        for name in item.staff:
+            for off in self.away.get(name, ()):
+                if item.start < off.end and off.start < end:
+                    raise InputError(
+                        f"case '{task_id}' ran until {when(self.problem, end)} with "
+                        f"{self._who(name)}, who is unavailable "
+                        f"{time_span(self.problem, off.start, off.end)}; start the "
+                        f"unavailability after the case ends ({when(self.problem, end)})",
+                        field="start",
+                    )
 
     def _room_closed(self, change: RoomClosed) -> None:
         if change.room not in self.rooms:
@@ -288,6 +308,7 @@ class _Draft:
                 f"{change.actual_end} must be later",
                 field="actual_end",
             )
+        self._check_not_away(change.task, item, change.actual_end)
         task = self.tasks[change.task]
         duration = change.actual_end - item.start
         update: dict[str, Any] = {"duration": duration}
@@ -352,28 +373,49 @@ class _Draft:
             raise from_validation_error(exc) from None
 
     def _keep_on(self, name: str, start: int, end: int) -> None:
-        """Keep ``name`` on an overrunning case until ``end``: within their overtime
-        allowance nothing changes (the overrun costs staff overtime); beyond it the
-        on-duty window is stretched just enough that the allowance reaches ``end``."""
+        """Keep ``name`` on an overrunning case ``[start, end)``: the minutes it runs off
+        duty cost staff overtime, up to the overtime allowance; beyond it they become
+        on-duty time (facts beat plans).
+
+        When the work window the case starts in already charges exactly that (it ends
+        within the window's reach, or runs on into the next window across one break),
+        nothing changes. Otherwise the on-duty time within ``[start, end)`` is laid out
+        as one window that ends the charged minutes before ``end``: the person is busy
+        on the case throughout, so only the cost changes (their overtime after ``end``
+        then reaches ``allowance - charged`` minutes on, not a later window's full
+        allowance)."""
         person = self.problem.person(name)
-        windows = self.windows[name]
         now = person.model_copy(
             update={
-                "available": [Window(start=a, end=b) for a, b in windows],
+                "available": [Window(start=a, end=b) for a, b in self.windows[name]],
                 "unavailable": self.away[name],
             }
         )
         duty = self.problem.windows_of(now)  # less time off, one entry per work window
-        work = self.problem.work_windows_of(now)
-        reach = max(
-            (e for w, (_, e) in zip(duty, work, strict=True) if w.start <= start < w.end),
-            default=start,
-        )
-        if end <= reach:  # (a case started off duty reaches only its start: never)
+        on = sum(max(0, min(w.end, end) - max(w.start, start)) for w in duty)
+        charge = min(end - start - on, person.overtime)
+        if self._charged(now, start, end) == charge:
             return
-        stretched = max(start + 1, end - person.overtime)
-        merged = merge_windows([*windows, (start, stretched)])
+        kept = [
+            (a, b)
+            for w_start, w_end in self.windows[name]
+            for a, b in ((w_start, min(w_end, start)), (max(w_start, end), w_end))
+            if a < b
+        ]
+        merged = merge_windows([*kept, (start, max(start + 1, end - charge))])
         self.windows[name] = [(w.start, w.end) for w in merged]
+
+    def _charged(self, person: StaffMember, start: int, end: int) -> int | None:
+        """The staff overtime the problem charges for a case ``[start, end)`` of
+        ``person`` (who works nothing else then), or None when they may not work it."""
+        reach = self.problem.merged_work_windows_of(person)
+        if not any(w.start <= start and end <= w.end for w in reach):
+            return None
+        duty = self.problem.windows_of(person)
+        for window, (_, work_end) in zip(duty, self.problem.work_windows_of(person), strict=True):
+            if window.start <= start < work_end:  # charged from the later of both
+                return max(0, min(end, work_end) - max(window.end, start))
+        return None
 
     def _whole(self, person: StaffMember) -> bool:
         return self.windows[person.id] == [(0, self.problem.horizon)]
