@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import fnmatch
-import inspect
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -166,6 +165,20 @@ def check_suite(suite: Path) -> None:
         raise InputError("the suite folder does not exist", file=str(suite))
 
 
+PASSED_ON = ("seed", "log", "on_solution")
+"""``solve`` arguments ``run_bench`` passes to every solve from its ``params``."""
+
+BENCH_ADVICE = {
+    "backend": "use --backend",
+    "time_limit": "use --time-limit",
+    "workers": "use --workers",
+    "hint": "a hint fits one problem, not every instance of a suite",
+    "stage_weights": "a bench solves the weighted objective (stages: solve_lexicographic)",
+    "stage_caps": "a bench solves the weighted objective (stages: solve_lexicographic)",
+}
+"""How to set the other ``solve`` arguments instead of passing them as parameters."""
+
+
 def check_settings(
     backend: str,
     time_limit: float | None,
@@ -173,32 +186,19 @@ def check_settings(
     params: Mapping[str, Any] | None = None,
 ) -> None:
     """Raise ``InputError`` naming the setting unless backend, time limit, workers and
-    ``params`` (``solve`` arguments such as ``seed``, backend parameters and switches)
-    are usable: checked before any instance, as ``solve`` would for each."""
+    ``params`` (``PASSED_ON`` arguments such as ``seed``, backend parameters and our
+    switches, with their values) are usable: checked before any instance, as ``solve``
+    would for each."""
     from optimizer.solve import check_backend
+    from optimizer.solve import check_params as check_switches
     from optimizer.solvers.options import check_callback_options, check_run_options
 
     given = dict(params or {})
     check_backend(backend)
     check_run_options(time_limit, workers, given.get("seed"))
     check_callback_options(given.get("on_solution"), given.get("log", False))
-    solve_arguments = _solve_arguments()
-    check_params(backend, {k: v for k, v in given.items() if k not in solve_arguments})
-
-
-def _solve_arguments() -> set[str]:
-    """The names ``solve`` takes itself (``seed``, ``hint``, …), not passed to a backend."""
-    from optimizer.solve import solve
-
-    return {
-        name
-        for name, parameter in inspect.signature(solve).parameters.items()
-        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
-    }
-
-
-CASE_SWITCHES = ("case_lns",)
-"""Model switches of the CP-SAT case backend, passed like solver parameters."""
+    rest = {name: value for name, value in given.items() if name not in PASSED_ON}
+    check_params(backend, check_switches(rest, BENCH_ADVICE))
 
 
 def check_params(backend: str, params: Mapping[str, Any]) -> None:
@@ -209,10 +209,10 @@ def check_params(backend: str, params: Mapping[str, Any]) -> None:
 
         check_milp(params)
         return
-    from optimizer.solvers.cpsat.roster import TUNING_DEFAULTS
+    from optimizer.solve import model_switches
     from optimizer.solvers.cpsat.runner import check_params as check_cpsat
 
-    switches = {*TUNING_DEFAULTS, *CASE_SWITCHES}
+    switches = model_switches()
     check_cpsat({name: value for name, value in params.items() if name not in switches})
 
 

@@ -322,8 +322,15 @@ NO_LIMIT_NOTE = (
 """Printed on stderr by ``solve`` without ``--time-limit`` (unless ``--quiet``)."""
 
 
-def parse_params(pairs: list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs; values are read as JSON when they parse (numbers, booleans)."""
+def parse_params(pairs: list[str], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; values are read as JSON when they parse (numbers, booleans).
+
+    A name ``solve`` takes itself (``seed``, ``time_limit``, ...) is refused, naming the
+    option to use, unless the command passes it on (``keep``); our model switches'
+    values are checked (``optimizer.solve.check_params``).
+    """
+    from optimizer.solve import check_params
+
     params: dict[str, Any] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
@@ -333,7 +340,9 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
             params[name.strip()] = json.loads(raw)
         except json.JSONDecodeError:
             params[name.strip()] = raw
-    return params
+    kept = {name: params.pop(name) for name in keep if name in params}
+    advice = {name: f"use {option}" for name, option in RUN_OPTIONS.items()}
+    return {**check_params(params, advice, field="--param"), **kept}
 
 
 def _run_solve(
@@ -561,6 +570,7 @@ def bench_command(
     """Solve every instance of a benchmark suite; compare with the best-known values."""
     from optimizer.bench import (
         CSV_COLUMNS,
+        PASSED_ON,
         check_settings,
         check_suite,
         find_instances,
@@ -573,7 +583,7 @@ def bench_command(
     from optimizer.io.solution import check_not_input, check_output_path
 
     # Bad options and files fail before the table starts.
-    params = parse_params(param or [])
+    params = parse_params(param or [], keep=PASSED_ON)  # bench has no --seed
     check_settings(backend, time_limit, workers, params)
     check_suite(suite_dir)
     read_best_known(suite_dir / "best_known.csv")

@@ -17,7 +17,8 @@ The returned Result is on the plain weighted scale, so the independent checker
 agrees with it: ``objective`` = sum of the plain cost per rule (``terms``) of the
 final roster (or schedule). ``bound`` is None (a lexicographic optimum bounds
 nothing on the weighted scale); ``status`` is OPTIMAL only when every stage was
-proven optimal (the result is then lexicographically optimal), FEASIBLE otherwise.
+proven optimal or costs 0 (the result is then lexicographically optimal), FEASIBLE
+otherwise.
 ``message`` lists each stage's value and status; ``progress`` holds one point per
 stage (cumulative seconds, plain objective), and ``on_solution`` is called with it.
 """
@@ -145,9 +146,11 @@ def solve_lexicographic(
             notes.append(label + _describe(stage, None, result.status))
             all_optimal = False
             break
-        all_optimal = all_optimal and result.status is SolveStatus.OPTIMAL
+        # A stage that costs 0 is optimal (costs are >= 0), proven or not.
+        status = SolveStatus.OPTIMAL if result.objective == 0 else result.status
+        all_optimal = all_optimal and status is SolveStatus.OPTIMAL
         caps.append((stage, result.objective))
-        notes.append(label + _describe(stage, result.objective, result.status))
+        notes.append(label + _describe(stage, result.objective, status))
         best = result
         point = ProgressPoint(seconds=round(seconds, 3), objective=sum(result.terms.values()))
         progress.append(point)

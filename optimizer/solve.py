@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Sequence
+import inspect
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
@@ -20,7 +21,9 @@ from optimizer.solvers.options import (
     SolveOptions,
     check_callback_options,
     check_run_options,
+    is_bool,
     is_whole_in,
+    real_value,
 )
 
 
@@ -65,7 +68,7 @@ def solve(
         hint=check_hint(hint, family),
         on_solution=on_solution,
         log=log,
-        params=dict(params),
+        params=check_params(params),
         stage_weights=stage_weights,
         stage_caps=tuple(stage_caps),
     )
@@ -80,6 +83,72 @@ def solve(
         raise
     result: Result = module.solve(problem, options)
     return result
+
+
+CASE_SWITCHES: dict[str, Any] = {"case_lns": "auto"}
+"""The CP-SAT case backend's model switches and their defaults (read by ``_lns_switch``)."""
+
+
+def model_switches() -> dict[str, Any]:
+    """Our own model switches, passed like backend parameters, with their defaults."""
+    from optimizer.solvers.cpsat.roster import TUNING_DEFAULTS
+
+    return {**TUNING_DEFAULTS, **CASE_SWITCHES}
+
+
+def solve_arguments() -> frozenset[str]:
+    """The names ``solve`` takes itself (``seed``, ``hint``, ...): never backend parameters."""
+    return frozenset(
+        name
+        for name, parameter in inspect.signature(solve).parameters.items()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    )
+
+
+def check_params(
+    params: Mapping[str, Any],
+    advice: Mapping[str, str] | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
+    """``params`` as a backend gets them, or ``InputError`` naming the parameter.
+
+    A name ``solve`` takes itself is refused with ``advice`` on how to set it instead
+    (``{"seed": "use --seed"}``; ``field`` overrides the parameter's name as the error's
+    field). Our model switches' values are checked and made plain: an on/off switch takes
+    ``True`` or ``False`` (NumPy's too, never text such as ``"False"``), or ``"auto"``
+    where that is its default; a share is a number above 0 and at most 1.
+    """
+    own = solve_arguments()
+    for name in params:
+        if name in own:
+            how = (advice or {}).get(name, f"it is set only from Python: solve(..., {name}=...)")
+            raise InputError(f"'{name}' is not a backend parameter; {how}", field=field or name)
+    switches = model_switches() if params else {}
+    return {
+        name: _switch_value(name, value, switches[name]) if name in switches else value
+        for name, value in params.items()
+    }
+
+
+def _switch_value(name: str, value: object, default: object) -> object:
+    """A model switch's value, plain; ``InputError`` unless it is one the switch takes."""
+    if isinstance(default, float):  # a share of the time limit
+        share = real_value(value)
+        if share is None or not 0 < share <= 1:
+            raise InputError(
+                f"{name} must be a number above 0 and at most 1 (a share of the time "
+                f"limit), got {value!r}",
+                field=name,
+            )
+        return share
+    if not isinstance(default, bool) and default != "auto":
+        return value
+    if is_bool(value):
+        return bool(value)
+    if default == "auto" and isinstance(value, str) and value == "auto":
+        return value
+    allowed = "true or false" + (" (or auto, the default)" if default == "auto" else "")
+    raise InputError(f"{name} must be {allowed}, got {value!r}", field=name)
 
 
 def check_backend(backend: object) -> None:
@@ -169,7 +238,8 @@ def _check_stage_rules(
     stage_caps: Sequence[tuple[dict[str, int], int]],
 ) -> None:
     known = penalty_rules(family)
-    groups = [stage_weights or {}, *(weights for weights, _ in stage_caps)]
+    caps = _stage_shapes(stage_weights, stage_caps)
+    groups = [stage_weights or {}, *(weights for weights, _ in caps)]
     for rule, multiplier in (item for group in groups for item in group.items()):
         if rule not in known:
             raise InputError(
@@ -186,6 +256,30 @@ def _check_stage_rules(
                 f"the multiplier of '{rule}' must be between 0 and {MAX_WEIGHT}, got {multiplier}",
                 field="stage_weights",
             )
+
+
+def _stage_shapes(stage_weights: object, stage_caps: object) -> list[tuple[Mapping[str, Any], int]]:
+    """``stage_caps`` as a list, once both are of the right shape (``InputError`` if not):
+    ``stage_weights`` a dict of rule -> multiplier, each cap a (such dict, whole number)."""
+    if stage_weights is not None and not isinstance(stage_weights, Mapping):
+        raise InputError(
+            f"stage_weights must be a dict of penalty rule -> multiplier, got {stage_weights!r}",
+            field="stage_weights",
+        )
+    caps = list(stage_caps) if isinstance(stage_caps, list | tuple) else None
+    if caps is None or not all(
+        isinstance(cap, list | tuple)
+        and len(cap) == 2
+        and isinstance(cap[0], Mapping)
+        and is_whole_in(cap[1], 0, 2**63 - 1)
+        for cap in caps
+    ):
+        raise InputError(
+            "stage_caps must be a list of (dict of penalty rule -> multiplier, cap) pairs, "
+            f"got {stage_caps!r}",
+            field="stage_caps",
+        )
+    return [(weights, int(cap)) for weights, cap in caps]
 
 
 def _as_list(problems: object) -> list[Any]:
@@ -242,7 +336,8 @@ def solve_many(
     unless ``workers`` is given.
 
     Every problem is checked before any solve starts (its type, whether the backend
-    does its family and the hint fits it, the run options): a bad one raises
+    does its family and the hint fits it, the run options and our model switches): a
+    bad one raises
     ``InputError`` with field ``problems[i]``. A solve that still fails while running
     (e.g. CP-SAT refusing a parameter) does not stop the others: when all have
     finished, ``BatchError`` is raised, holding every finished Result in input order.
@@ -260,6 +355,7 @@ def solve_many(
     check_backend(kwargs.get("backend", "cpsat"))
     check_run_options(kwargs.get("time_limit"), kwargs.get("workers"), kwargs.get("seed"))
     check_callback_options(None, kwargs.get("log", False))
+    check_params({k: v for k, v in kwargs.items() if k not in solve_arguments()})
     per_problem = {k: kwargs[k] for k in ("backend", "stage_weights", "stage_caps") if k in kwargs}
     for i, problem in enumerate(batch):
         try:

@@ -23,7 +23,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from optimizer.bench import BenchRow, row_cells, run_bench
+from optimizer.bench import PASSED_ON, BenchRow, row_cells, run_bench
 from optimizer.cli import parse_params
 from optimizer.errors import InputError
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             select=args.instances,
             on_row=show,
-            **parse_params(args.param),
+            **parse_params(args.param, keep=PASSED_ON),  # the script has no --seed
         )
     except InputError as exc:
         parser.exit(2, f"error: {exc}\n")

@@ -14,7 +14,7 @@ gap at the time limit. ``--hint greedy`` passes the greedy list-insertion schedu
 (``optimizer.construct.greedy_cases.greedy_schedule``) as hint, its checked objective
 shown and its time included; with ``--hint none`` the backend builds its own start
 (above 250 tasks: greedy, then the large neighbourhood search of
-``optimizer.solvers.cpsat.cases.lns``; ``--param case_lns=0`` forces the full model).
+``optimizer.solvers.cpsat.cases.lns``; ``--param case_lns=false`` forces the full model).
 
     .venv/bin/python scripts/gen_scale_cases.py --time-limit 60 --workers 2
     .venv/bin/python scripts/gen_scale_cases.py --time-limit 60 --workers 2 --hint none

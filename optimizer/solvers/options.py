@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeGuard
 
+import numpy as np
+
 from optimizer.errors import InputError
 from optimizer.model.result import CaseSchedule, ProgressPoint, RosterSolution
 
@@ -62,35 +64,46 @@ def is_whole_in(value: object, low: int, high: int) -> TypeGuard[numbers.Integra
     return low <= int(value) <= high
 
 
+def is_bool(value: object) -> TypeGuard[bool | np.bool_]:
+    """True for ``True`` / ``False``, Python's or NumPy's (not 0, 1 or text)."""
+    return isinstance(value, bool | np.bool_)
+
+
+def real_value(value: object) -> float | None:
+    """``value`` as a finite ``float`` if it is a real number (not ``bool``), else None."""
+    if is_bool(value) or not isinstance(value, numbers.Real | Decimal):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # a huge Fraction, Decimal("sNaN")
+        return None
+    return number if math.isfinite(number) else None
+
+
 def positive_seconds(value: object) -> float | None:
     """``value`` as a positive, finite ``float``, or None if it is not one.
 
     Any real number counts (``int``, ``float``, NumPy numbers, ``Fraction``, ``Decimal``);
     ``bool``, text, NaN, infinities and numbers too large for a float do not.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
-        return None
-    try:
-        seconds = float(value)
-    except (OverflowError, ValueError):  # a huge Fraction, Decimal("sNaN")
-        return None
-    return seconds if math.isfinite(seconds) and seconds > 0 else None
+    seconds = real_value(value)
+    return seconds if seconds is not None and seconds > 0 else None
 
 
 def check_callback_options(
     on_solution: object, log: object
 ) -> tuple[SolutionCallback | None, bool]:
     """Raise ``InputError`` naming the option unless ``on_solution`` is None or callable
-    and ``log`` is ``True`` or ``False``; returns them typed."""
+    and ``log`` is ``True`` or ``False`` (NumPy's too); returns them typed."""
     if on_solution is not None and not callable(on_solution):
         raise InputError(
             "on_solution must be a function called with each improving solution "
             f"(a ProgressPoint), or None; got {on_solution!r}",
             field="on_solution",
         )
-    if not isinstance(log, bool):
+    if not is_bool(log):
         raise InputError(f"log must be True or False, got {log!r}", field="log")
-    return on_solution, log
+    return on_solution, bool(log)
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,7 @@ def _frame(rows: list[Row], where: str, merged: Merged | None = None) -> pd.Data
     for line, cells in rows[1:]:
         for position, value in enumerate(cells, start=1):
             column = names[position - 1] if position <= len(names) else ""
+            _check_header_merge(spread.get((line, position)), header_line, column, where)
             _check_cell(value, where, line, column or None)
             if not _blank(value) and not column and (line, position) not in spread:
                 raise InputError(
@@ -149,6 +150,23 @@ def _repeated_column(column: str, first: int, again: int, merge: str | None) -> 
     return (
         f"the column '{column}' appears twice (columns {first} and {again}); give each column once"
     )
+
+
+def _check_header_merge(merge: str | None, header_line: int, column: str, where: str) -> None:
+    """Refuse a header cell merged down into the data rows (its name would be their value)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if merge is None:
+        return
+    _, first_row, _, last_row = range_boundaries(merge)
+    if first_row is not None and last_row is not None and first_row <= header_line <= last_row:
+        raise InputError(
+            f"the header cell '{column}' is merged down into the rows below ({merge}); "
+            "the header row needs cells of its own: unmerge it",
+            file=where,
+            line=header_line,
+            field=column or None,
+        )
 
 
 def _check_cell(value: object, where: str, line: int, column: str | None) -> None:

@@ -130,7 +130,11 @@ def parse_int(value: object) -> int | None:
     try:
         number = Decimal(text.split(".")[0] if _INTEGRAL.fullmatch(text) else text)
     except InvalidOperation:
-        raise BadCell(f"'{short_text(text)}' must be a whole number") from None
+        hint = f"; write {text.replace(',', '')} (no thousands separator)"
+        grouped = _COMMA_GROUPED.fullmatch(text)  # 2,400 (11,5 is no whole number either way)
+        raise BadCell(
+            f"'{short_text(text)}' must be a whole number{hint if grouped else ''}"
+        ) from None
     if not number.is_finite():
         raise BadCell(f"'{short_text(text)}' must be a whole number")
     if number.adjusted() >= MAX_INT_DIGITS:
@@ -251,11 +255,14 @@ def parse_date(value: object) -> dt.date | None:
     raise BadCell(f"'{short_text(text)}' must be a date like 2026-12-07 (YYYY-MM-DD)")
 
 
-def parse_moment(value: object, start: dt.datetime | None) -> int | None:
+def parse_moment(
+    value: object, start: dt.datetime | None, before_start: bool = False
+) -> int | None:
     """Minutes from the horizon start: a whole number, or a date-time when start is set.
 
     A time-zone offset is converted to the start's; naive times are in the start's offset.
-    Seconds are refused (never cut): a time must fall on a whole minute.
+    Seconds are refused (never cut): a time must fall on a whole minute. A date-time before
+    the start is refused unless ``before_start`` (then it is a negative minute).
     """
     if is_blank(value):
         return None
@@ -286,7 +293,7 @@ def parse_moment(value: object, start: dt.datetime | None) -> int | None:
     seconds = round((when - start).total_seconds())
     if seconds % 60:
         raise BadCell(f"'{text}' must be a whole minute (no seconds; they are not rounded)")
-    if seconds < 0:
+    if seconds < 0 and not before_start:
         shown = start.isoformat(sep=" ", timespec="minutes")
         raise BadCell(f"'{text}' is before the plan's start ({shown}, the setting 'start')")
     return seconds // 60

@@ -74,6 +74,43 @@ def _needs_start(value: object) -> bool:
     return False
 
 
+def _shown(value: object) -> str:
+    """A time cell as the planner typed it (a date-time without seconds, minutes whole)."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _reversed(
+    reader: TableReader, sheet: str, row: int, values: dict[str, Any], data: dict[str, Any]
+) -> bool:
+    """Report a window that ends at or before it starts, in the sheet's own times (the
+    model would name minutes from the start)."""
+    start, end = data["start"], data["end"]
+    if start is None or end is None or end > start:
+        return False
+    message = (
+        f"window ends ({_shown(values.get('end'))}) at or before it starts "
+        f"({_shown(values.get('start'))})"
+    )
+    reader.errors.append(CellError(sheet, row, None, message))
+    return True
+
+
+def _clip_to_plan(data: dict[str, Any], horizon: int | None) -> bool:
+    """Cut a window's minutes to the plan [0, horizon); False if nothing is left."""
+    start, end = data["start"], data["end"]
+    if start is None or end is None:
+        return True  # a bad cell: reported already
+    if end <= 0 or (horizon is not None and start >= horizon):
+        return False
+    data["start"] = max(start, 0)
+    data["end"] = end if horizon is None else min(end, horizon)
+    return True
+
+
 def case_from_tables(reader: TableReader) -> Any:
     from optimizer.model.cases import (
         CaseProblem,
@@ -101,12 +138,15 @@ def case_from_tables(reader: TableReader) -> Any:
 
     unplaced: set[tuple[str, int]] = set()  # rows with a date-time while the start is unread
 
-    def moment(sheet: str, row: int, v: dict[str, Any], column: str) -> int | None:
+    def moment(
+        sheet: str, row: int, v: dict[str, Any], column: str, early: bool = False
+    ) -> int | None:
+        """The cell's minute; ``early``: a date-time before the start is a negative one."""
         if start_unread and _needs_start(v.get(column)):
             unplaced.add((sheet, row))  # the start's own error is reported; don't repeat it
             return None
         known = _UNREAD_START if start_unread else start  # unread: only minutes get this far
-        return reader.cell(sheet, row, v, column, lambda x: parse_moment(x, known))
+        return reader.cell(sheet, row, v, column, lambda x: parse_moment(x, known, early))
 
     def checked(sheet: str, row: int, model: Any, data: dict[str, Any]) -> Any:
         """The row's record; None when it is bad (reported) or waits for the unread start."""
@@ -133,6 +173,8 @@ def case_from_tables(reader: TableReader) -> Any:
         """The sheet's windows per staff id (an id with only bad rows maps to []).
 
         An ``off_duty_row`` maps its id to [] too: no window, not on duty in this plan.
+        A ``time_off`` row is clipped to the plan (one wholly outside it is left out), as
+        roster leave is: sickness since the night before starts at the plan's start.
         """
         found: dict[str, list[Any]] = {}
         off_duty: dict[str, int] = {}  # staff id -> its off-duty row
@@ -145,7 +187,15 @@ def case_from_tables(reader: TableReader) -> Any:
                 off_duty.setdefault(person, row)
                 continue
             timed.add(person)
-            data = {"start": moment(sheet, row, v, "start"), "end": moment(sheet, row, v, "end")}
+            clip = sheet == "time_off"
+            data = {
+                "start": moment(sheet, row, v, "start", early=clip),
+                "end": moment(sheet, row, v, "end", early=clip),
+            }
+            if _reversed(reader, sheet, row, v, data):
+                continue
+            if clip and not _clip_to_plan(data, horizon):
+                continue  # wholly outside the plan
             window = checked(sheet, row, Window, data)
             if window is not None:  # a bad one is reported on its row, not again on its staff
                 person_windows.append(window)
