@@ -159,14 +159,35 @@ def _raise_cover(
     return before, after
 
 
-def baseline_roster(problem: RosterProblem, result: Result, weight: int = 10) -> RosterProblem:
-    """The problem with ``result``'s roster as the published baseline."""
+DEFAULT_CHANGE_WEIGHT = 10
+"""Cost of one changed staff-day in a re-plan when the ward sets none."""
+
+
+def baseline_roster(
+    problem: RosterProblem, result: Result, weight: int | None = None
+) -> RosterProblem:
+    """The problem with ``result``'s roster as the published baseline; each changed
+    staff-day costs ``weight``, by default the ward's own ``change_weight`` (or 10)."""
     if result.roster is None:
         raise InputError("there is no roster to keep close to: solve the roster first")
+    if weight is None:
+        own = problem.baseline
+        weight = DEFAULT_CHANGE_WEIGHT if own is None else own.change_weight
     shifts = tuple(
         BaselineShift(staff=a.staff, day=a.day, shift=a.shift) for a in result.roster.assignments
     )
     return _rebuild(problem, baseline=Baseline(assignments=shifts, change_weight=weight))
+
+
+def rule_reach(problem: RosterProblem) -> int:
+    """How many days back a change can force another change: the longest run rule
+    (consecutive working days or days off) or rest rule of the ward."""
+    runs = [
+        max(c.min_consecutive_work, c.min_consecutive_off, c.max_consecutive_work or 0)
+        for c in (person.contract for person in problem.staff)
+    ]
+    rests = [k for _, _, k in problem.forbidden_later_successions()]
+    return max([1, *runs, *rests])
 
 
 DATED_PARTS = ("unavailability", "cover", "requests", "pins")

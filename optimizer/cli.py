@@ -171,8 +171,9 @@ def _print_roster_summary(problem: RosterProblem, result: Result, top: int) -> N
     table.add_row(
         "weekends per person (min–max)", f"{kpis.weekends.minimum}–{kpis.weekends.maximum}"
     )
+    table.add_section()  # the costs below are penalty points, not counts
     for rule, cost in sorted(kpis.cost_by_rule.items(), key=lambda item: -item[1]):
-        table.add_row(RULE_LABELS.get(rule, rule), str(cost))
+        table.add_row(f"cost: {RULE_LABELS.get(rule, rule).lower()}", str(cost))
     out.print(table)
     penalties = penalty_breakdown(problem, result.roster)
     if penalties:

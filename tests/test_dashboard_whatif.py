@@ -92,12 +92,12 @@ def leave(at: AppTest, staff: str, first: dt.date, last: dt.date) -> AppTest:
 
 
 def test_roster_replan_counts_changes_keeps_earlier_days_and_adopts_without_pins() -> None:
-    ws = ward_workspace()
+    ws = ward_workspace(small_ward(14))
     base = ws.roster.result
     problem = ws.roster.problem
     assert base is not None and base.roster is not None
-    sick = next(a.staff for a in base.roster.assignments if a.day == 1)
-    at = leave(page(ws), sick, TUE, WED)
+    sick = next(a.staff for a in base.roster.assignments if a.day == 7)
+    at = leave(page(ws), sick, MON + dt.timedelta(days=7), TUE + dt.timedelta(days=7))
     at = replan(at, ws)
     scenario = ws.scenarios[0]
     assert scenario.result is not None and scenario.result.roster is not None
@@ -109,9 +109,11 @@ def test_roster_replan_counts_changes_keeps_earlier_days_and_adopts_without_pins
     assert kpi(at, "Cost of changes") == ("0", str(cost))
     assert cost == 10 * len(moved) and len(moved) >= 1
     assert any(f"{len(moved)} changed assignments" in t for t in texts(at))
-    # Monday is before the first changed day: it keeps the published roster
-    assert "Mon 07 Dec" not in set(moved["Date"])
-    assert any("Days before Tue 08 Dec" in c.value for c in at.caption)
+    # the leave starts Mon 14 Dec; up to 5 days in a row may be worked, so the 5 days
+    # before it stay free and Mon 7 and Tue 8 Dec keep the published roster
+    assert whatif.rule_reach(problem) == 5
+    assert not {"Mon 07 Dec", "Tue 08 Dec"} & set(moved["Date"])
+    assert any("Days before Wed 09 Dec keep the published" in c.value for c in at.caption)
     # shift names, not ids, in the list
     assert set(moved["Before"]) | set(moved["After"]) <= {"Early", "Late", "off"}
     at = next(b for b in at.button if b.label.startswith("Adopt")).click().run()

@@ -323,12 +323,16 @@ def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None
         if family.kind == "roster":
             planned = whatif.baseline_roster(problem, family.result)
             first = whatif.first_changed_day(family.problem, problem)
-            if first:
-                planned = whatif.keep_published_before(planned, family.result, first)
+            # The days just before the first change stay free: run and rest rules look
+            # back, so the only fix may lie there (a night moved so Tuesday can be worked).
+            kept_until = 0 if first is None else first - whatif.rule_reach(problem)
+            if kept_until > 0:
+                planned = whatif.keep_published_before(planned, family.result, kept_until)
                 adopt = problem  # adopting keeps the scenario, not these pins
                 notes.append(
-                    f"Days before {problem.date_of(first):%a %d %b} (the first day the changes "
-                    "touch) keep the published roster."
+                    f"Days before {problem.date_of(kept_until):%a %d %b} keep the published "
+                    f"roster (the changes start on {problem.date_of(first):%a %d %b}; the "
+                    "days between stay free for the rest and run rules)."
                 )
             hint: Any = family.result.roster
         else:

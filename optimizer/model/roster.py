@@ -414,7 +414,8 @@ class RosterProblem(Record):
                 errors.append(f"{where}: demand for skill '{demand.skill}' that nobody has")
             key = (demand.day, demand.shift, demand.skill)
             if key in seen_cover:
-                errors.append(f"{where}: duplicate demand for skill '{demand.skill}'")
+                skill = "any skill" if demand.skill is None else f"skill '{demand.skill}'"
+                errors.append(f"{where}: duplicate demand for {skill}")
             seen_cover.add(key)
         for i, unav in enumerate(self.unavailability):
             where = f"unavailability[{i}] of {who(unav.staff)}"
