@@ -63,6 +63,10 @@ def kpi_row(family: Family) -> None:
     )
 
 
+_HEADINGS = {"relax_together": "Changes that together give a roster"}
+"""Planner's headings for diagnosis fields whose names do not read as one."""
+
+
 def show_diagnosis(diagnosis: Any) -> None:
     """The infeasibility diagnosis: summary, conflicting rules and suggested relaxations."""
     st.error("No roster satisfies every hard rule.")
@@ -78,7 +82,7 @@ def show_diagnosis(diagnosis: Any) -> None:
     for key, value in diagnosis.items():
         if key in ("summary", "message") or not isinstance(value, list) or not value:
             continue
-        st.markdown(f"**{key.replace('_', ' ').capitalize()}**")
+        st.markdown(f"**{_HEADINGS.get(key, key.replace('_', ' ').capitalize())}**")
         for item in value:
             text = (
                 item.get("message") or item.get("text") or item if isinstance(item, dict) else item

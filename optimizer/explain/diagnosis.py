@@ -996,6 +996,10 @@ def _checked_changes(problem: RosterProblem, roster: RosterSolution,
     return texts
 
 
+_ALL_OR_NOTHING = ("pin", "unavailable", "succession")
+"""Rules kept or broken whole: no amount to make milder."""
+
+
 def _relax_together(problem: RosterProblem, time_limit: float, spent: str,
                     proven_infeasible: bool) -> Diagnosis | None:  # fmt: skip
     """When no conflicting set was found in time: rules that, relaxed together as far as a
@@ -1031,6 +1035,10 @@ def _relax_together(problem: RosterProblem, time_limit: float, spent: str,
         notes.append(
             "not proven the fewest: a longer time limit may find fewer or milder changes, or "
             "a smallest conflicting set"
+        )
+    if not found.mildest and any(m.rule not in _ALL_OR_NOTHING for m in found.broken):
+        notes.append(
+            "the amounts are not proven the smallest: a longer time limit may find milder ones"
         )
     return Diagnosis(
         feasible=found.feasible,

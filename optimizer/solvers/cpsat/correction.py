@@ -41,6 +41,8 @@ class CorrectionResult:
     roster: RosterSolution | None = None
     broken: list[RuleInstance] = field(default_factory=list)
     at_least: int = 0
+    mildest: bool = False
+    """True when no roster that breaks only ``broken`` breaks them less (proven)."""
 
     @property
     def fewest(self) -> bool:
@@ -89,6 +91,7 @@ class _Elastic(FeasibilityModel):
     ) -> None:
         super().__init__(problem)
         self.solver = cp_model.CpSolver()
+        self.optimal = False
         if keep is not None:
             self.hold(instance for instance in self.literals if keep(instance))
         for first, second, k in _overlapping(problem):
@@ -116,6 +119,7 @@ class _Elastic(FeasibilityModel):
         self.solver.parameters.num_workers = workers
         self.solver.parameters.random_seed = 0
         status = self.solver.solve(self.model)
+        self.optimal = status == cp_model.OPTIMAL
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         problem = self.problem
@@ -277,7 +281,9 @@ def find_correction(
     if not found.fewest:
         end = min(deadline, time.monotonic() + BACK_ON_SHARE * time_limit)
         _back_on(problem, found, end, keep, rank or {})
-    if found.broken and deadline > time.monotonic():
+    if not found.broken:
+        found.mildest = True
+    elif deadline > time.monotonic():
         _mildest(problem, found, deadline - time.monotonic(), keep, workers)
     return found
 
@@ -307,7 +313,8 @@ def _back_on(problem: RosterProblem, found: CorrectionResult, end: float,
 def _mildest(problem: RosterProblem, found: CorrectionResult, time_limit: float,
              keep: Callable[[RuleInstance], bool] | None, workers: int) -> None:  # fmt: skip
     """Break the fewest of ``found.broken``, each as little as possible (the count
-    first, then the steps, then the places), and keep that roster."""
+    first, then the steps, then the places), and keep that roster; ``found.mildest`` when
+    that was proven."""
     assert found.roster is not None
     elastic = _Elastic(problem, keep)
     elastic.hold(i for i in elastic.literals if i not in found.broken)
@@ -324,4 +331,4 @@ def _mildest(problem: RosterProblem, found: CorrectionResult, time_limit: float,
     roster = elastic.run(time_limit, workers)
     broken = None if roster is None else broken_instances(problem, roster)
     if roster is not None and broken is not None:
-        found.roster, found.broken = roster, broken
+        found.roster, found.broken, found.mildest = roster, broken, elastic.optimal
