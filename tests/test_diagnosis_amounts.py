@@ -17,7 +17,8 @@ from optimizer.check import check
 from optimizer.explain.diagnosis import diagnose_roster, relaxed_for
 from optimizer.model.roster import Contract, Pin, RosterProblem, ShiftType, Staff
 from optimizer.solvers.cpsat import correction as correction_module
-from optimizer.solvers.cpsat.correction import CorrectionResult, find_correction
+from optimizer.solvers.cpsat.correction import CorrectionResult
+from tests.correction_spy import CorrectionSpy, install_spy
 
 NOTE = "the amounts are not proven the smallest: a longer time limit may find milder ones"
 
@@ -38,23 +39,9 @@ def _problem(**extra: Any) -> RosterProblem:
     return RosterProblem(**fields)
 
 
-class _Spy:
-    """Records what ``find_correction`` returned to the diagnosis."""
-
-    def __init__(self) -> None:
-        self.found: list[CorrectionResult] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> CorrectionResult:
-        result = find_correction(*args, **kwargs)
-        self.found.append(result)
-        return result
-
-
 @pytest.fixture
-def spy(monkeypatch: pytest.MonkeyPatch) -> _Spy:
-    recorder = _Spy()
-    monkeypatch.setattr(correction_module, "find_correction", recorder)
-    return recorder
+def spy(monkeypatch: pytest.MonkeyPatch) -> CorrectionSpy:
+    return install_spy(monkeypatch)
 
 
 def _verified(problem: RosterProblem, found: CorrectionResult) -> None:
@@ -65,7 +52,7 @@ def _verified(problem: RosterProblem, found: CorrectionResult) -> None:
     assert check(relaxed, found.roster).feasible
 
 
-def test_proven_mildest_amounts_get_no_note(spy: _Spy) -> None:
+def test_proven_mildest_amounts_get_no_note(spy: CorrectionSpy) -> None:
     problem = _problem()
     diagnosis = diagnose_roster(problem, 10, proven_infeasible=True, core_share=0)
     assert diagnosis.relax_together == ["lower Jo Park's minimum hours from 40 h to 30 h"]
@@ -76,7 +63,7 @@ def test_proven_mildest_amounts_get_no_note(spy: _Spy) -> None:
 
 
 def test_amounts_not_minimised_in_time_are_flagged(
-    spy: _Spy, monkeypatch: pytest.MonkeyPatch
+    spy: CorrectionSpy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the mildest stage gets no time (as when the fallback's time runs out first): the
     # amounts printed are the first stage's, and the planner is told they may be milder
@@ -93,7 +80,7 @@ def test_amounts_not_minimised_in_time_are_flagged(
 
 
 def test_a_change_without_an_amount_gets_no_amount_note(
-    spy: _Spy, monkeypatch: pytest.MonkeyPatch
+    spy: CorrectionSpy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Jo is pinned to a Night on Mon and to an Early on Tue that overlaps it: unpinning
     # one of them is kept or broken whole, so there is no amount to make milder

@@ -36,6 +36,7 @@ from optimizer.solvers.cpsat import correction as correction_module
 from optimizer.solvers.cpsat import diagnose as diagnose_module
 from optimizer.solvers.cpsat.correction import CorrectionResult, broken_instances, find_correction
 from optimizer.solvers.cpsat.diagnose import CoreResult, RuleInstance
+from tests.correction_spy import CorrectionSpy, install_spy
 
 MONDAY = dt.date(2026, 12, 14)
 runner = CliRunner()
@@ -153,23 +154,9 @@ CASES = {
 }
 
 
-class _Spy:
-    """Records what ``find_correction`` returned to the diagnosis."""
-
-    def __init__(self) -> None:
-        self.found: list[CorrectionResult] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> CorrectionResult:
-        result = find_correction(*args, **kwargs)
-        self.found.append(result)
-        return result
-
-
 @pytest.fixture
-def spy(monkeypatch: pytest.MonkeyPatch) -> _Spy:
-    recorder = _Spy()
-    monkeypatch.setattr(correction_module, "find_correction", recorder)
-    return recorder
+def spy(monkeypatch: pytest.MonkeyPatch) -> CorrectionSpy:
+    return install_spy(monkeypatch)
 
 
 def _only_violations(problem: RosterProblem, roster: RosterSolution) -> list[str]:
@@ -180,7 +167,9 @@ def _only_violations(problem: RosterProblem, roster: RosterSolution) -> list[str
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_one_change_a_roster_needs_is_reported_and_checks(name: str, spy: _Spy) -> None:
+def test_the_one_change_a_roster_needs_is_reported_and_checks(
+    name: str, spy: CorrectionSpy
+) -> None:
     make, words, relax = CASES[name]
     problem = make()
     diagnosis = diagnose_roster(problem, 10, proven_infeasible=True, core_share=0)
@@ -202,7 +191,7 @@ def test_the_one_change_a_roster_needs_is_reported_and_checks(name: str, spy: _S
     assert texts == [words] and check(relaxed, found.roster).feasible
 
 
-def test_a_sickness_is_never_the_change(spy: _Spy) -> None:
+def test_a_sickness_is_never_the_change(spy: CorrectionSpy) -> None:
     problem = _sick_nurse_on_a_hard_night()
     diagnose_roster(problem, 10, proven_infeasible=True, core_share=0)
     (found,) = spy.found
@@ -211,7 +200,7 @@ def test_a_sickness_is_never_the_change(spy: _Spy) -> None:
     assert ("jo", 1) not in found.roster.by_staff_day()
 
 
-def test_without_a_proven_infeasibility_the_wording_does_not_claim_one(spy: _Spy) -> None:
+def test_without_a_proven_infeasibility_the_wording_does_not_claim_one(spy: CorrectionSpy) -> None:
     # Jo can never reach 40 h; the elastic model proves that one change is needed, so
     # even without the solver's verdict the summary may say no conflict was isolated
     diagnosis = diagnose_roster(_hours_out_of_reach(), 10, core_share=0)
@@ -230,7 +219,7 @@ def test_a_feasible_ward_is_recognised_on_the_fallback_path() -> None:
 
 
 def test_an_undecided_conflict_search_falls_back_within_the_time_limit(
-    monkeypatch: pytest.MonkeyPatch, spy: _Spy
+    monkeypatch: pytest.MonkeyPatch, spy: CorrectionSpy
 ) -> None:
     monkeypatch.setattr(
         diagnose_module, "find_core", lambda problem, time_limit=20.0: CoreResult(feasible=None)
@@ -378,7 +367,7 @@ def _generated_ward(seed: int, days: int = 28, people: int = 14) -> RosterProble
     )
 
 
-def test_a_generated_ward_gets_changes_that_check(spy: _Spy) -> None:
+def test_a_generated_ward_gets_changes_that_check(spy: CorrectionSpy) -> None:
     problem = _generated_ward(0)
     diagnosis = diagnose_roster(problem, 10, proven_infeasible=True, core_share=0.05)
     assert diagnosis.summary.startswith("No smallest conflict could be isolated within ")
