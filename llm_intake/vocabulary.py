@@ -202,12 +202,14 @@ def _add_cases(vocab: Vocabulary, problem: Any) -> None:
         if proc and str(proc) not in vocab.procedures:
             vocab.procedures.append(str(proc))
     start = _attr(problem, "start", "start_date")
+    offset = 0  # minutes from midnight to the start: a plan from 07:00 reaches 07:00 later
     if isinstance(start, dt.datetime):
+        offset = start.hour * 60 + start.minute
         start = start.date()
     if isinstance(start, dt.date):
         vocab.case_start = start
         horizon = int(_attr(problem, "horizon", default=0) or 0)
-        vocab.case_days = -(-horizon // (24 * 60))
+        vocab.case_days = -(-(offset + horizon) // (24 * 60))  # calendar days it touches
 
 
 def build_vocabulary(problems: list[Any]) -> Vocabulary:

@@ -259,3 +259,15 @@ def test_an_overrun_across_a_break_costs_the_minutes_worked_off_duty(
     assert schedule is not None and schedule.by_task()["T1"].end == actual_end
     if actual_end <= 800:  # the windows already charge it: nothing changes
         assert outcome.problem.person("S1").available == problem.person("S1").available
+
+
+def test_a_plan_starting_at_seven_reaches_its_last_morning() -> None:
+    # 07:00 Mon 7 Dec for 48 h: the plan touches Mon, Tue and Wed (until 07:00)
+    from llm_intake.vocabulary import build_vocabulary
+    from optimizer.model.cases import CaseProblem, Task
+
+    problem = CaseProblem(
+        start=dt.datetime(2026, 12, 7, 7, 0), horizon=2 * 1440, tasks=(Task(id="a", duration=30),)
+    )
+    vocab = build_vocabulary([problem])
+    assert (vocab.case_start, vocab.case_days) == (dt.date(2026, 12, 7), 3)
