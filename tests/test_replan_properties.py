@@ -391,4 +391,5 @@ def test_roster_replan_keeps_days_before_the_first_change(
     pairs = list(zip(listed["Date"], listed["Who"], strict=True))
     assert len(pairs) == len(set(pairs))
     assert set(pairs) == _differences(changed, published, result)
-    assert result.terms.get("baseline_change", 0) == 10 * len(pairs)
+    weight = changed.baseline.change_weight if changed.baseline is not None else 10
+    assert result.terms.get("baseline_change", 0) == weight * len(pairs)  # the ward's own

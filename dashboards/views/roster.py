@@ -63,8 +63,9 @@ def kpi_row(family: Family) -> None:
     )
 
 
+# Planner's headings for diagnosis fields whose names do not read as one (a comment:
+# Streamlit shows a page script's bare strings as page text).
 _HEADINGS = {"relax_together": "Changes that together give a roster"}
-"""Planner's headings for diagnosis fields whose names do not read as one."""
 
 
 def show_diagnosis(diagnosis: Any) -> None:
