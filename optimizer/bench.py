@@ -195,7 +195,11 @@ def check_settings(
 
     given = dict(params or {})
     check_backend(backend)
-    check_run_options(time_limit, workers, given.get("seed"))
+    check_run_options(time_limit, workers, None)
+    try:  # bench takes its seed as --param seed=N: the message names that, not --seed
+        check_run_options(None, None, given.get("seed"))
+    except InputError as exc:
+        raise InputError(exc.message, field="--param seed") from None
     check_callback_options(given.get("on_solution"), given.get("log", False))
     rest = {name: value for name, value in given.items() if name not in PASSED_ON}
     check_params(backend, check_switches(rest, BENCH_ADVICE))

@@ -103,6 +103,7 @@ def test_cli_solve_refuses_a_solve_argument_as_param(
         ("roster_staffwise_share=0", "got 0"),
         ("roster_groups=auto", "roster_groups must be true or false, got 'auto'"),
         ("case_lns=1", "case_lns must be true or false (or auto"),
+        ("seed=-1", "field '--param seed': the seed must be"),  # bench has no --seed
     ],
 )
 def test_cli_bench_refuses_bad_params_before_the_table(
@@ -345,3 +346,15 @@ def test_a_bad_time_off_cell_is_still_refused() -> None:
     tables = _theatre_tables(("S1", "2026-12-07 10:00:30", "2026-12-07 11:00"))
     with pytest.raises(TableErrors, match="must be a whole minute"):
         read_bundle("theatre.zip", tables_to_zip(tables))
+
+
+def test_a_reversed_opening_is_named_in_date_times() -> None:
+    tables = problem_tables(small_theatre())
+    first = tables["openings"].index[0]
+    tables["openings"].loc[first, ["start", "end"]] = ["2026-12-07 18:00", "2026-12-07 08:00"]
+    with pytest.raises(TableErrors) as caught:
+        read_bundle("theatre.zip", tables_to_zip(tables))
+    assert str(caught.value).startswith(
+        "theatre.zip/openings.csv:2: opening ends (2026-12-07 08:00) at or before it "
+        "starts (2026-12-07 18:00)"
+    )

@@ -84,15 +84,20 @@ def _shown(value: object) -> str:
 
 
 def _reversed(
-    reader: TableReader, sheet: str, row: int, values: dict[str, Any], data: dict[str, Any]
+    reader: TableReader,
+    sheet: str,
+    row: int,
+    values: dict[str, Any],
+    data: dict[str, Any],
+    what: str = "window",
 ) -> bool:
-    """Report a window that ends at or before it starts, in the sheet's own times (the
-    model would name minutes from the start)."""
+    """Report a ``what`` (window, opening) that ends at or before it starts, in the
+    sheet's own times (the model would name minutes from the start)."""
     start, end = data["start"], data["end"]
     if start is None or end is None or end > start:
         return False
     message = (
-        f"window ends ({_shown(values.get('end'))}) at or before it starts "
+        f"{what} ends ({_shown(values.get('end'))}) at or before it starts "
         f"({_shown(values.get('start'))})"
     )
     reader.errors.append(CellError(sheet, row, None, message))
@@ -162,8 +167,10 @@ def case_from_tables(reader: TableReader) -> Any:
             "end": moment("openings", row, v, "end"),
             "overtime": reader.cell("openings", row, v, "overtime", parse_int),
         }
-        opening = checked("openings", row, Opening, data)
         kept = openings.setdefault(room, [])  # its room is checked even when the row is not kept
+        if _reversed(reader, "openings", row, v, data, "opening"):
+            continue
+        opening = checked("openings", row, Opening, data)
         if opening is not None:  # a bad one is reported on its row, not again on its room
             kept.append(opening)
 
