@@ -9,7 +9,6 @@ relaxed as the words say.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 
 from optimizer.check import check
 from optimizer.cli import app
+from optimizer.demo.tight_ward import tight_ward
 from optimizer.explain import diagnosis as diagnosis_module
 from optimizer.explain.diagnosis import diagnose_roster, relaxed_for
 from optimizer.io.project import save_project
@@ -323,52 +323,8 @@ def test_broken_rules_are_tried_back_on() -> None:
     ]
 
 
-def _generated_ward(seed: int, days: int = 28, people: int = 14) -> RosterProblem:
-    """A ward like the one the fallback was built for (seed 0: ``solve()`` proves it
-    infeasible in about 11 s, the conflict search does not finish in 36 s): three
-    shifts, hard cover floors, contract limits."""
-    rng = random.Random(seed)
-    shifts = (
-        ShiftType(id="E", name="Early", start="07:00", length_minutes=480),
-        ShiftType(id="L", name="Late", start="14:00", length_minutes=480, min_rest_hours=11),
-        ShiftType(
-            id="N", name="Night", start="22:00", length_minutes=600, forbidden_next=("E", "L")
-        ),
-    )
-    staff = tuple(
-        Staff(
-            id=f"s{i}",
-            name=f"Nurse {i}",
-            skills=("ICU",) if i % 3 == 0 else (),
-            contract=Contract(
-                min_minutes=rng.choice([7200, 8160, 8640]),
-                max_minutes=9600,
-                max_consecutive_work=rng.choice([3, 4, 5]),
-                min_consecutive_work=2,
-                min_consecutive_off=2,
-                max_weekends=2,
-                max_shifts_per_type={"N": rng.choice([4, 6, 8])},
-            ),
-        )
-        for i in range(people)
-    )
-    cover = []
-    for d in range(days):
-        for shift, k in (("E", 3), ("L", 3), ("N", 2)):
-            floor = k - rng.choice([0, 1, 1])
-            cover.append(CoverDemand(day=d, shift=shift, required=k, min_required=floor))
-        cover.append(CoverDemand(day=d, shift="N", skill="ICU", required=1, min_required=1))
-    return RosterProblem(
-        start_date=dt.date(2026, 12, 7),
-        num_days=days,
-        shifts=shifts,
-        staff=staff,
-        cover=tuple(cover),
-    )
-
-
 def test_a_generated_ward_gets_changes_that_check(spy: CorrectionSpy) -> None:
-    problem = _generated_ward(0)
+    problem = tight_ward(0)
     diagnosis = diagnose_roster(problem, 10, proven_infeasible=True, core_share=0.05)
     assert diagnosis.summary.startswith("No smallest conflict could be isolated within ")
     (found,) = spy.found
