@@ -159,24 +159,22 @@ def _raise_cover(
     return before, after
 
 
-DEFAULT_CHANGE_WEIGHT = 10
-"""Cost of one changed staff-day in a re-plan when the ward sets none."""
-
-
 def baseline_roster(
     problem: RosterProblem, result: Result, weight: int | None = None
 ) -> RosterProblem:
     """The problem with ``result``'s roster as the published baseline; each changed
-    staff-day costs ``weight``, by default the ward's own ``change_weight`` (or 10)."""
+    staff-day costs ``weight``, by default the ward's own ``change_weight`` (else the
+    model's default)."""
     if result.roster is None:
         raise InputError("there is no roster to keep close to: solve the roster first")
-    if weight is None:
-        own = problem.baseline
-        weight = DEFAULT_CHANGE_WEIGHT if own is None else own.change_weight
     shifts = tuple(
         BaselineShift(staff=a.staff, day=a.day, shift=a.shift) for a in result.roster.assignments
     )
-    return _rebuild(problem, baseline=Baseline(assignments=shifts, change_weight=weight))
+    baseline = problem.baseline or Baseline()
+    update: dict[str, Any] = {"assignments": shifts}
+    if weight is not None:
+        update["change_weight"] = weight
+    return _rebuild(problem, baseline=baseline.model_copy(update=update))
 
 
 def rule_reach(problem: RosterProblem) -> int:

@@ -85,12 +85,9 @@ def solve(
     return result
 
 
-CASE_SWITCHES: dict[str, Any] = {"case_lns": "auto"}
-"""The CP-SAT case backend's model switches and their defaults (read by ``_lns_switch``)."""
-
-
 def model_switches() -> dict[str, Any]:
     """Our own model switches, passed like backend parameters, with their defaults."""
+    from optimizer.solvers.cpsat.cases import CASE_SWITCHES
     from optimizer.solvers.cpsat.roster import TUNING_DEFAULTS
 
     return {**TUNING_DEFAULTS, **CASE_SWITCHES}

@@ -25,27 +25,12 @@ from optimizer.io.tables.bundle import tables_to_zip
 from optimizer.io.tables.from_problem import roster_tables
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import Contract, RosterProblem
+from tests.test_dashboard_state import app_test, go
 from tests.verify import solve_verified, verify_result
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "dashboards" / "app.py"
 PAGES = sorted((ROOT / "dashboards" / "views").glob("[a-z]*.py"))
-TIMEOUT = 60
 COSTS = ("Understaffing cost", "Overstaffing cost", "Request cost", "Cost of changes")
-
-
-def app_test(ws: Workspace) -> AppTest:
-    """The whole app (sidebar and navigation from ``app.py``) over ``ws``, on the Data page."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.session_state["workspace"] = ws
-    return at.run()
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"views/{page}.py")
-    at.run()
-    assert not at.exception, (page, at.exception)
-    return at
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:

@@ -30,7 +30,7 @@ from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff
 from optimizer.solve import check_params
 from optimizer.solvers.options import check_callback_options
-from tests.test_curtois import TINY
+from tests.test_api_probe_fixes import _suite
 from tests.verify import solve_verified, verify_result
 
 
@@ -44,14 +44,6 @@ def _ward(required: int) -> RosterProblem:
         staff=tuple(Staff(id=f"S{i}") for i in range(3)),
         cover=(CoverDemand(day=0, shift="E", required=required),),
     )
-
-
-def _suite(tmp_path: Path) -> Path:
-    suite = tmp_path / "suite"
-    (suite / "instances").mkdir(parents=True)
-    (suite / "instances" / "Tiny1.txt").write_text(TINY, encoding="utf-8")
-    (suite / "best_known.csv").write_text("instance,best_ub\nTiny1,0\n", encoding="utf-8")
-    return suite
 
 
 def _project(tmp_path: Path) -> Path:

@@ -33,6 +33,8 @@ CASE_WORK_VARIABLES = 50.0
 """Reproducible runs: CP-SAT deterministic time per second ~ this / model variables…"""
 CASE_WORK_MAX = 0.35
 """…but at most this (small project models)."""
+CASE_SWITCHES: dict[str, Any] = {"case_lns": "auto"}
+"""Our case model switches, passed like CP-SAT parameters, with their defaults."""
 LNS_MIN_TASKS = 250
 """With ``case_lns="auto"``, room/staff problems above this many tasks use ``lns``."""
 
@@ -170,7 +172,7 @@ def _work_clock(model: cp_model.CpModel, options: SolveOptions) -> Clock | None:
 def _lns_switch(problem: CaseProblem, options: SolveOptions) -> tuple[bool, SolveOptions]:
     """Read (and remove) our ``case_lns`` switch: True, False or "auto" (the default)."""
     params = dict(options.params)
-    switch = params.pop("case_lns", "auto")
+    switch = params.pop("case_lns", CASE_SWITCHES["case_lns"])
     if switch == "auto":
         switch = bool(problem.rooms or problem.staff) and len(problem.tasks) > LNS_MIN_TASKS
     return bool(switch), replace(options, params=params)
