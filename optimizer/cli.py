@@ -185,15 +185,13 @@ def _print_roster_summary(problem: RosterProblem, result: Result, top: int) -> N
 def _print_cases_summary(problem: Any, result: Result) -> None:
     from rich import box
 
+    from optimizer.explain.case_time import weekday_time, when
     from optimizer.explain.case_utilisation import room_summary
 
-    week = problem.start is not None and problem.horizon <= 7 * 1440
+    week = problem.horizon <= 7 * 1440  # within one week the weekday names the day
     header = ("room", "cases", "booked", "open", "use %", "overtime", "idle", "first", "last")
     rows = []
-    for row in room_summary(problem, result):
-        first, last = row.first_start, row.last_end
-        if week:  # within one week the weekday names the day: "Mon 08:00"
-            first, last = (_weekday_time(text) for text in (first, last))
+    for row in room_summary(problem, result, weekday_time if week else when):
         rows.append(
             (
                 row.name or row.room,
@@ -203,8 +201,8 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
                 f"{row.utilisation_pct:.1f}",
                 str(row.overtime_minutes),
                 str(row.idle_minutes),
-                first,
-                last,
+                row.first_start,
+                row.last_end,
             )
         )
     # Only the room names give way on a narrow terminal; the numbers stay whole.
@@ -219,12 +217,6 @@ def _print_cases_summary(problem: Any, result: Result) -> None:
     for cells in rows:
         table.add_row(*cells)
     out.print(table)
-
-
-def _weekday_time(text: str) -> str:
-    """``Mon 07 Dec 08:00`` -> ``Mon 08:00`` (``-`` stays)."""
-    parts = text.split()
-    return f"{parts[0]} {parts[-1]}" if len(parts) == 4 else text
 
 
 def _print_case_costs(problem: Any, result: Result) -> None:

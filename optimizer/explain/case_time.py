@@ -13,6 +13,12 @@ def when(problem: CaseProblem, minute: int) -> str:
     return f"t={minute}" if moment is None else moment.strftime("%a %d %b %H:%M")
 
 
+def weekday_time(problem: CaseProblem, minute: int) -> str:
+    """``Tue 14:05`` (or ``t=845`` for abstract time): enough within one week."""
+    moment = problem.datetime_of(minute)
+    return f"t={minute}" if moment is None else moment.strftime("%a %H:%M")
+
+
 def day_label(problem: CaseProblem, minute: int) -> str:
     """``Tue 08 Dec`` (or ``day 3`` for abstract time)."""
     moment = problem.datetime_of(minute)

@@ -9,6 +9,7 @@ on-duty minutes, and the overtime worked past the on-duty windows.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
 
 from optimizer.explain.case_time import hours_minutes, when
@@ -191,9 +192,13 @@ def schedule_of(solution: Result | CaseSchedule) -> CaseSchedule:
     return solution
 
 
-def room_summary(problem: CaseProblem, solution: Result | CaseSchedule) -> list[RoomSummaryRow]:
+def room_summary(
+    problem: CaseProblem,
+    solution: Result | CaseSchedule,
+    moment: Callable[[CaseProblem, int], str] = when,
+) -> list[RoomSummaryRow]:
     """One row per room: cases, booked/open hours, utilisation % (of the open hours plus
-    the overtime used), overtime, first/last."""
+    the overtime used), overtime, first/last (written by ``moment``)."""
     rows = []
     for util in room_utilisation(problem, schedule_of(solution)):
         rows.append(
@@ -206,8 +211,8 @@ def room_summary(problem: CaseProblem, solution: Result | CaseSchedule) -> list[
                 utilisation_pct=round(100 * util.utilisation, 1),
                 overtime_minutes=util.overtime_minutes,
                 idle_minutes=util.idle_minutes,
-                first_start="-" if util.first_start is None else when(problem, util.first_start),
-                last_end="-" if util.last_end is None else when(problem, util.last_end),
+                first_start="-" if util.first_start is None else moment(problem, util.first_start),
+                last_end="-" if util.last_end is None else moment(problem, util.last_end),
             )
         )
     return rows
