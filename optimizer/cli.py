@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.errors import CareallocError, InputError
+from optimizer.model.cases import CaseProblem
 from optimizer.model.result import ProgressPoint, Result
 from optimizer.model.roster import RosterProblem
 
@@ -436,7 +437,7 @@ def solve_command(
             write_solution(result, out_path)
         if not quiet and isinstance(problem, RosterProblem):
             _print_roster_summary(problem, result, top=10)
-        elif not quiet:
+        elif not quiet and isinstance(problem, CaseProblem):
             if problem.rooms:
                 _print_cases_summary(problem, result)
             _print_case_costs(problem, result)

@@ -11,6 +11,7 @@ from typing import Any
 from rich.progress import Progress
 
 from optimizer.errors import CareallocError, InputError, SolverUnavailableError
+from optimizer.model import Problem
 from optimizer.model.common import MAX_WEIGHT
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
@@ -28,7 +29,7 @@ from optimizer.solvers.options import (
 
 
 def solve(
-    problem: Any,
+    problem: Problem,
     backend: str = "cpsat",
     time_limit: float | None = None,
     workers: int | None = None,
@@ -319,7 +320,7 @@ class BatchError(CareallocError):
 
 
 def solve_many(
-    problems: Iterable[Any],
+    problems: Iterable[Problem],
     *,
     processes: int | None = None,
     show_progress: bool = True,

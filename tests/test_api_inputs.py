@@ -72,7 +72,7 @@ def test_solve_many_names_a_bad_item_before_any_solve(
 ) -> None:
     monkeypatch.setattr(solve_module, "ProcessPoolExecutor", _no_pool)
     with pytest.raises(InputError) as info:
-        solve_many([_ward(1), _ward(2), bad], backend="milp", show_progress=False)
+        solve_many([_ward(1), _ward(2), bad], backend="milp", show_progress=False)  # type: ignore[list-item]
     assert info.value.field == "problems[2]"
     assert words in info.value.message
 
@@ -134,7 +134,7 @@ def test_solve_many_reports_a_refused_parameter_for_every_item() -> None:
 )
 def test_solve_explains_what_a_problem_is(problem: object, hint: str) -> None:
     with pytest.raises(InputError) as info:
-        solve(problem, time_limit=1)
+        solve(problem, time_limit=1)  # type: ignore[arg-type]
     assert info.value.field == "problem"
     assert "RosterProblem or CaseProblem" in info.value.message and hint in info.value.message
 

@@ -240,7 +240,7 @@ def test_solve_many_refuses_what_is_not_a_batch(batch: object, got: str) -> None
 
 def test_solve_many_names_a_bad_item_of_a_generator_and_a_misfit_hint() -> None:
     with pytest.raises(InputError) as info:
-        solve_many((p for p in [_ward(), "x.json"]), show_progress=False)
+        solve_many((p for p in [_ward(), "x.json"]), show_progress=False)  # type: ignore[misc]
     assert info.value.field == "problems[1]"
     with pytest.raises(InputError, match="takes a CaseSchedule") as info:
         solve_many([_ward(), _cases()], hint=RosterSolution(), show_progress=False)

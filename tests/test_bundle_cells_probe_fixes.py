@@ -17,7 +17,7 @@ import pytest
 from openpyxl.styles import Border, Side
 
 from optimizer.errors import InputError
-from optimizer.io.load import load_problem
+from optimizer.io.load import load_problem, load_roster
 from optimizer.io.tables.cells import BadCell, parse_float, parse_map, parse_text
 from optimizer.io.tables.templates import template_xlsx
 from tests.test_import_hospital_files import Sheets, csv_zip, messages, roster, xlsx
@@ -29,7 +29,7 @@ def test_skill_merged_over_cover_rows_is_read_in_each(tmp_path: Path) -> None:
     def merge(book: Any) -> None:
         book["cover"].merge_cells("C2:C3")  # "RN" shown over both rows ("charge" is dropped)
 
-    problem = load_problem(xlsx(tmp_path / "m.xlsx", roster(), merge))
+    problem = load_roster(xlsx(tmp_path / "m.xlsx", roster(), merge))
     assert [(c.day, c.shift, c.skill) for c in problem.cover] == [(0, "E", "RN"), (0, "N", "RN")]
 
 
@@ -45,7 +45,7 @@ def test_merged_leave_cells_fill_optional_and_required_columns(tmp_path: Path) -
         for ref in ("A2:A3", "D2:D3", "E2:E3"):
             book["leave"].merge_cells(ref)
 
-    problem = load_problem(xlsx(tmp_path / "m.xlsx", roster(rows=rows), merge))
+    problem = load_roster(xlsx(tmp_path / "m.xlsx", roster(rows=rows), merge))
     assert [(u.staff, u.first_day, u.shifts, u.reason) for u in problem.unavailability] == [
         ("N01", 1, ("N",), "course"),
         ("N01", 4, ("N",), "course"),
@@ -57,7 +57,7 @@ def test_a_merge_reaching_into_blank_rows_adds_no_rows(tmp_path: Path) -> None:
         book["cover"].merge_cells("E2:E9")  # under_weight 100 drawn down past the table
         book["cover"]["E9"].border = Border(bottom=Side("thin"))  # a styled, saved cell
 
-    problem = load_problem(xlsx(tmp_path / "m.xlsx", roster(), merge))
+    problem = load_roster(xlsx(tmp_path / "m.xlsx", roster(), merge))
     assert [c.under_weight for c in problem.cover] == [100, 100]
 
 
@@ -66,7 +66,7 @@ def test_a_note_merged_into_columns_without_a_name_is_dropped_with_them(tmp_path
         book["leave"].merge_cells("D2:F2")
         book["leave"]["F2"].border = Border(right=Side("thin"))  # saved: the row is 6 wide
 
-    problem = load_problem(xlsx(tmp_path / "m.xlsx", roster(), merge))
+    problem = load_roster(xlsx(tmp_path / "m.xlsx", roster(), merge))
     assert [u.reason for u in problem.unavailability] == ["annual leave"]
 
 
@@ -190,14 +190,14 @@ def test_formula_with_an_empty_saved_result_is_an_empty_cell(tmp_path: Path, for
     path = _with_formulas(
         xlsx(tmp_path / "f.xlsx", roster()), "cover", {"C2": '=IF(A2="","",A99)'}, form
     )
-    problem = load_problem(path)
+    problem = load_roster(path)
     assert [(c.shift, c.skill) for c in problem.cover] == [("E", None), ("N", "charge")]
 
 
 def test_a_row_of_formulas_with_empty_results_is_a_blank_row(tmp_path: Path) -> None:
     helpers = {f"{col}4": '=IF(Z4="","",Z4)' for col in "ABCDE"}
     path = _with_formulas(xlsx(tmp_path / "f.xlsx", roster()), "cover", helpers, EXCEL)
-    assert len(load_problem(path).cover) == 2
+    assert len(load_roster(path).cover) == 2
 
 
 def test_a_formula_never_calculated_is_still_refused(tmp_path: Path) -> None:
@@ -233,7 +233,7 @@ def test_nbsp_in_an_id_matches_the_same_id_typed_with_a_space(tmp_path: Path) ->
         s["leave"][1][0] = "Jo Park"
         s["shifts"][2][2] = "9:30\u202fPM"  # narrow no-break space, as newer Excel shows
 
-    problem = load_problem(xlsx(tmp_path / "n.xlsx", roster(pasted=pasted)))
+    problem = load_roster(xlsx(tmp_path / "n.xlsx", roster(pasted=pasted)))
     assert [(p.id, p.name) for p in problem.staff][1] == ("Jo Park", "Jo Park")
     assert [u.staff for u in problem.unavailability] == ["Jo Park"]
     assert problem.shifts[1].start == 21 * 60 + 30

@@ -87,5 +87,6 @@ def test_the_solver_keeps_cases_out_of_time_off() -> None:
 
 def test_the_case_template_shows_a_time_off_row() -> None:
     problem = read_bundle("template.xlsx", template_xlsx("cases"))
+    assert isinstance(problem, CaseProblem)
     off = {p.id: [(w.start, w.end) for w in p.unavailable] for p in problem.staff}
     assert off["R1"] == [(720, 780)]

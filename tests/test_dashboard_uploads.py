@@ -25,6 +25,7 @@ from optimizer.io.tables.bundle import (
 from optimizer.io.tables.cells import TableErrors, parse_int
 from optimizer.io.tables.from_problem import problem_tables, roster_tables
 from optimizer.io.tables.to_problem import validate_tables
+from optimizer.model.roster import RosterProblem
 
 TIMEOUT = 60
 
@@ -221,6 +222,7 @@ def test_an_empty_required_cell_is_an_error() -> None:
 )
 def test_clock_times_as_excel_writes_them_are_read_exactly(written: str, minutes: int) -> None:
     problem = read_bundle("ward.zip", ward_zip(shifts=shifts_with("07:00", written)))
+    assert isinstance(problem, RosterProblem)
     assert problem.shifts[0].start == minutes
 
 

@@ -16,6 +16,7 @@ import pytest
 from optimizer.io.load import load_problem
 from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.cells import CellError, TableErrors
+from optimizer.model.cases import CaseProblem
 from tests.test_import_hospital_files import Sheets, xlsx
 
 
@@ -58,6 +59,7 @@ START_LINE = ("theatre.zip/settings.csv", 3, "start")
 
 def test_a_good_start_reads_the_same_bundle() -> None:
     problem = read_bundle("theatre.zip", zip_of(theatre("2026-12-07 00:00")))
+    assert isinstance(problem, CaseProblem)
     assert [(t.id, t.release, t.due) for t in problem.tasks] == [
         ("C1", 480, 1020),
         ("C2", 480, 720),

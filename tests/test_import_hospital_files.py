@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from optimizer.errors import InputError
-from optimizer.io.load import load_problem
+from optimizer.io.load import load_cases, load_problem, load_roster
 from optimizer.io.tables.cells import EXCEL_ERRORS, TableErrors
 
 Sheets = dict[str, list[list[Any]]]
@@ -141,7 +141,7 @@ def test_plain_whole_numbers_still_read(tmp_path: Path, cell: str) -> None:
     def plain(s: Sheets) -> None:
         s["staff"][1][4] = cell
 
-    problem = load_problem(csv_zip(tmp_path / "w.zip", roster(plain=plain)))
+    problem = load_roster(csv_zip(tmp_path / "w.zip", roster(plain=plain)))
     assert problem.staff[0].contract.max_minutes == 2400
 
 
@@ -155,7 +155,7 @@ def test_zip_reads_txt_and_tsv_members(tmp_path: Path) -> None:
     }
     members["cover.tsv"] = csv_text(sheets["cover"], sep="\t")
     members["leave.txt"] = csv_text(sheets["leave"], sep="\t")
-    problem = load_problem(write_zip(tmp_path / "ward.zip", members))
+    problem = load_roster(write_zip(tmp_path / "ward.zip", members))
     assert [(c.shift, c.skill) for c in problem.cover] == [("E", "RN"), ("N", "charge")]
     assert [(u.staff, u.first_day, u.last_day) for u in problem.unavailability] == [("N02", 2, 3)]
 
@@ -213,7 +213,7 @@ def test_stale_xlsx_dimension_loses_nothing(tmp_path: Path) -> None:
             if item.filename.startswith("xl/worksheets/sheet"):
                 data = re.sub(rb"<dimension ref=\"[^\"]*\"\s*/>", b'<dimension ref="A1:B2"/>', data)
             dst.writestr(item, data)
-    problem = load_problem(out)
+    problem = load_roster(out)
     assert [p.id for p in problem.staff] == ["N01", "N02"]
     assert problem.staff[0].skills == ("RN", "charge")
     assert problem.staff[0].contract.max_minutes == 2400
@@ -241,7 +241,7 @@ def test_formula_without_saved_value_is_refused(
 
 
 def test_formula_free_workbook_with_empty_cells_reads(tmp_path: Path) -> None:
-    problem = load_problem(xlsx(tmp_path / "ok.xlsx", roster()))
+    problem = load_roster(xlsx(tmp_path / "ok.xlsx", roster()))
     assert problem.staff[1].contract.max_minutes is None
 
 
@@ -314,7 +314,7 @@ def test_hidden_bundle_sheet_is_still_read(tmp_path: Path) -> None:
     def hide(book: Any) -> None:
         book["leave"].sheet_state = "hidden"
 
-    problem = load_problem(xlsx(tmp_path / "h.xlsx", roster(), hide))
+    problem = load_roster(xlsx(tmp_path / "h.xlsx", roster(), hide))
     assert [(u.staff, u.first_day) for u in problem.unavailability] == [("N02", 2)]
 
 
@@ -349,7 +349,7 @@ def cases(start: str, release: str) -> Sheets:
 def test_case_times_with_offsets_are_converted(
     tmp_path: Path, start: str, release: str, minute: int
 ) -> None:
-    problem = load_problem(csv_zip(tmp_path / "c.zip", cases(start, release)))
+    problem = load_cases(csv_zip(tmp_path / "c.zip", cases(start, release)))
     assert problem.tasks[0].release == minute
     assert problem.rooms[0].openings[0].start == 480
     assert problem.start is not None and problem.start.hour == 0
@@ -381,7 +381,7 @@ def test_case_datetime_cell_in_xlsx_reads(tmp_path: Path) -> None:
 
     sheets = cases("2026-12-07 00:00", "")
     sheets["tasks"][1][2] = dt.datetime(2026, 12, 7, 9, 15)
-    assert load_problem(xlsx(tmp_path / "c.xlsx", sheets)).tasks[0].release == 555
+    assert load_cases(xlsx(tmp_path / "c.xlsx", sheets)).tasks[0].release == 555
 
 
 def test_start_with_seconds_is_refused(tmp_path: Path) -> None:

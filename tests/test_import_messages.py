@@ -78,6 +78,7 @@ def test_joined_skills_are_refused_on_the_staff_skills_cell(written: str) -> Non
 
 def test_skills_separated_by_semicolons_are_read_as_two() -> None:
     problem = read_bundle("ward.zip", zip_of(ward()))
+    assert isinstance(problem, RosterProblem)
     assert problem.person("N01").skills == ("RN", "charge")
 
 
@@ -86,6 +87,7 @@ def test_a_skill_with_a_space_that_cover_asks_for_is_kept() -> None:
     sheets["staff"][2][2] = "RN;Senior RN"
     sheets["cover"].append(["2026-12-09", "E", "Senior RN", "1"])
     problem = read_bundle("ward.zip", zip_of(sheets))
+    assert isinstance(problem, RosterProblem)
     assert problem.person("N02").skills == ("RN", "Senior RN")
 
 
@@ -120,6 +122,7 @@ def test_leave_is_clipped_to_the_plan_and_leave_outside_it_is_ignored() -> None:
         ["N02", "2026-12-14", "2027-03-01"],  # wholly after the plan
     ]
     problem = read_bundle("ward.zip", zip_of(sheets))
+    assert isinstance(problem, RosterProblem)
     kept = [(u.staff, u.first_day, u.last_day) for u in problem.unavailability]
     assert kept == [("N02", 0, 1), ("N01", 6, 6)]
 

@@ -12,7 +12,8 @@ import pytest
 from llm_intake.apply import apply_requests
 from llm_intake.requests import AddCase, CoverChange, PinShift, Request, ShiftWish, Unavailable
 from optimizer.errors import InputError
-from optimizer.io.project import load_project, save_project
+from optimizer.io.load import load_roster
+from optimizer.io.project import save_project
 from optimizer.model.result import Assignment, Result, RosterSolution, SolveStatus
 from tests.test_intake_fixtures import small_theatres, small_ward
 
@@ -138,8 +139,8 @@ def test_cli_json_is_exactly_one_object_and_apply_writes_a_new_version(
     )
     assert done.returncode == 1, done.stderr  # part of the text was not understood
     assert "NOT applied" in done.stderr
-    assert load_project(out).unavailability[0].staff == "s5"
-    assert load_project(ward_file).unavailability == ()  # the input file is unchanged
+    assert load_roster(out).unavailability[0].staff == "s5"
+    assert load_roster(ward_file).unavailability == ()  # the input file is unchanged
 
 
 @pytest.mark.parametrize(
@@ -248,7 +249,7 @@ def test_cli_apply_with_previous_result_sets_the_baseline(ward_file: Path, tmp_p
         str(previous),
     )
     assert done.returncode == 0, done.stderr
-    new = load_project(out)
+    new = load_roster(out)
     assert [(p.staff, p.day, p.shift) for p in new.pins] == [("s3", 4, "N")]
     assert new.baseline is not None
     assert [(a.staff, a.day, a.shift) for a in new.baseline.assignments] == [("s3", 1, "L")]

@@ -18,8 +18,10 @@ from llm_intake.resolver import Resolver, Unresolved, resolve_request
 from llm_intake.vocabulary import build_vocabulary
 from optimizer.cli import app
 from optimizer.errors import InputError
+from optimizer.io.load import load_roster
 from optimizer.io.project import load_project, problem_from_data, save_project
 from optimizer.model.cases import CaseProblem, Room, StaffMember, Task
+from optimizer.model.roster import RosterProblem
 from tests.test_intake_fixtures import small_ward
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -215,7 +217,7 @@ def test_partial_apply_writes_the_understood_part_and_exits_1(tmp_path: Path) ->
     assert done.exit_code == 1
     assert "NOT applied" in done.stderr
     assert "“Patel is off on Friday”" in done.stderr
-    assert [u.staff for u in load_project(out).unavailability] == ["s5"]
+    assert [u.staff for u in load_roster(out).unavailability] == ["s5"]
 
 
 def test_full_apply_still_exits_0_without_a_warning(tmp_path: Path) -> None:
@@ -226,7 +228,7 @@ def test_full_apply_still_exits_0_without_a_warning(tmp_path: Path) -> None:
     done = cli("intake", "Ana Silva is off sick tomorrow", *args)
     assert done.exit_code == 0, done.stderr
     assert "NOT applied" not in done.stderr
-    assert [u.staff for u in load_project(out).unavailability] == ["s5"]
+    assert [u.staff for u in load_roster(out).unavailability] == ["s5"]
 
 
 # -- 9. min_rest_hours ------------------------------------------------------------------------
@@ -242,4 +244,6 @@ def test_min_rest_hours_true_is_refused_as_a_number_of_hours() -> None:
     assert "number of hours (decimals allowed" in message
     assert "whole number" not in message
     data["shifts"][0]["min_rest_hours"] = 10.5
-    assert problem_from_data(data, "ward.json").shifts[0].min_rest_hours == 10.5
+    problem = problem_from_data(data, "ward.json")
+    assert isinstance(problem, RosterProblem)
+    assert problem.shifts[0].min_rest_hours == 10.5

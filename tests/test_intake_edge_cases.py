@@ -21,7 +21,7 @@ from llm_intake.requests import (
 from llm_intake.resolver import Resolver, Unresolved, resolve_request
 from llm_intake.vocabulary import build_vocabulary
 from optimizer.errors import InputError
-from optimizer.io.project import load_project
+from optimizer.io.load import load_cases, load_roster
 from optimizer.model.cases import CaseProblem
 from optimizer.model.roster import RosterProblem
 from tests.test_intake_fixtures import TODAY, small_theatres, small_ward
@@ -36,13 +36,11 @@ def d(day: int) -> dt.date:
 
 
 def demo_ward() -> RosterProblem:
-    problem: RosterProblem = load_project(DATA / "demo_ward.json")
-    return problem
+    return load_roster(DATA / "demo_ward.json")
 
 
 def demo_surgery() -> CaseProblem:
-    problem: CaseProblem = load_project(DATA / "demo_surgery.json")
-    return problem
+    return load_cases(DATA / "demo_surgery.json")
 
 
 # -- 1. two requests in one sentence: split, never flipped ------------------------------------

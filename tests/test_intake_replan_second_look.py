@@ -14,6 +14,7 @@ import pytest
 from llm_intake.apply import apply_requests
 from llm_intake.requests import AddCase, Unavailable
 from optimizer.errors import InputError
+from optimizer.io.load import load_cases
 from optimizer.io.project import load_project, save_project
 from optimizer.model import CasePin, CaseProblem, CaseSchedule, ScheduledTask, Window
 from optimizer.replan import CaseOverrun, Change, StaffUnavailable, replan, replan_problem
@@ -90,7 +91,7 @@ def test_a_case_added_by_the_cli_on_an_offset_start_is_written(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    task = load_project(out).task("intake-1")
+    task = load_cases(out).task("intake-1")
     assert (task.release, task.deadline) == (1440 + 12 * 60, 2880)
 
 

@@ -26,6 +26,7 @@ from optimizer.io.tables.cells import BadCell, TableErrors, parse_int
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.io.tables.templates import template_xlsx
 from optimizer.lexicographic import solve_lexicographic
+from optimizer.model.cases import CaseProblem
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff
 from optimizer.solve import check_params
@@ -316,6 +317,7 @@ def test_time_off_reaching_outside_the_plan_is_clipped() -> None:
         ("R2", "2026-12-08 08:00", "2026-12-08 09:00"),  # wholly after: left out
     )
     problem = read_bundle("theatre.zip", tables_to_zip(tables))
+    assert isinstance(problem, CaseProblem)
     off = {p.id: [(w.start, w.end) for w in p.unavailable] for p in problem.staff}
     assert off == {"S1": [(0, 600)], "A1": [(1020, 1440)], "R1": [], "R2": []}
     result, _ = solve_verified(problem, time_limit=20)

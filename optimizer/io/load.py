@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError
+from optimizer.model import Problem
+from optimizer.model.cases import CaseProblem
+from optimizer.model.roster import RosterProblem
 
 FORMATS = ("auto", "json", "bundle", "curtois", "psplib")
 BUNDLE_SUFFIXES = (".xlsx", ".xlsm", ".zip")
@@ -69,7 +72,7 @@ def detect_format(path: Path) -> str:
     )
 
 
-def load_problem(path: str | Path, fmt: str = "auto") -> Any:
+def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
     """A ``RosterProblem`` or ``CaseProblem`` from a project JSON, a table bundle (the
     dashboard's XLSX or CSV-ZIP layout) or a benchmark file."""
     path = Path(path)
@@ -100,11 +103,24 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Any:
     return read_psplib(path)
 
 
+def load_roster(path: str | Path, fmt: str = "auto") -> RosterProblem:
+    """``load_problem`` for a file that must hold a roster problem."""
+    problem = load_problem(path, fmt)
+    if not isinstance(problem, RosterProblem):
+        raise InputError("holds a case problem, not a roster", file=str(path))
+    return problem
+
+
+def load_cases(path: str | Path, fmt: str = "auto") -> CaseProblem:
+    """``load_problem`` for a file that must hold a case problem."""
+    problem = load_problem(path, fmt)
+    if not isinstance(problem, CaseProblem):
+        raise InputError("holds a roster problem, not a case problem", file=str(path))
+    return problem
+
+
 def _fields(kind: str) -> tuple[list[str], set[str]]:
     """A problem kind's required fields (``start_date``, ``tasks``, …) and all its fields."""
-    from optimizer.model.cases import CaseProblem
-    from optimizer.model.roster import RosterProblem
-
     fields = (RosterProblem if kind == "roster" else CaseProblem).model_fields
     return [name for name, info in fields.items() if info.is_required()], set(fields)
 

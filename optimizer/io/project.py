@@ -15,18 +15,16 @@ from pydantic import BaseModel, ValidationError
 
 from optimizer.errors import InputError, from_validation_error
 from optimizer.io.load import MAX_INT_DIGITS, decode_utf8, read_text
+from optimizer.model import Problem
+from optimizer.model.cases import CaseProblem
 from optimizer.model.result import Result
 from optimizer.model.roster import RosterProblem
 
 PROBLEM_KINDS = ("roster", "cases")
 
 
-def _problem_class(kind: str) -> type[BaseModel]:
-    if kind == "roster":
-        return RosterProblem
-    from optimizer.model.cases import CaseProblem
-
-    return CaseProblem
+def _problem_class(kind: str) -> type[RosterProblem] | type[CaseProblem]:
+    return RosterProblem if kind == "roster" else CaseProblem
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -86,7 +84,7 @@ def read_json(path: Path) -> Any:
     return parse_json(read_text(path), str(path))
 
 
-def problem_from_data(data: Any, source: str = "<data>") -> Any:
+def problem_from_data(data: Any, source: str = "<data>") -> Problem:
     """Validate a parsed project document into a ``RosterProblem`` or ``CaseProblem``."""
     if not isinstance(data, dict):
         raise InputError("a project must be a JSON object", file=source)
@@ -109,7 +107,7 @@ def problem_from_data(data: Any, source: str = "<data>") -> Any:
         raise from_validation_error(exc, file=source) from None
 
 
-def load_project(path: str | Path) -> Any:
+def load_project(path: str | Path) -> Problem:
     """Read and validate a project JSON file (roster or case problem)."""
     path = Path(path)
     return problem_from_data(read_json(path), str(path))

@@ -38,6 +38,9 @@ from optimizer.model.roster import (
     Unavailability,
 )
 
+Problem = RosterProblem | CaseProblem
+"""Either problem family: what ``load_problem`` returns and ``solve`` takes."""
+
 __all__ = [
     "CASE_PENALTY_RULES",
     "Assignment",
@@ -54,6 +57,7 @@ __all__ = [
     "Opening",
     "Pin",
     "Precedence",
+    "Problem",
     "ProgressPoint",
     "Resource",
     "Result",

@@ -18,6 +18,7 @@ from optimizer.io.tables.reader import from_file
 from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS, sheets_of
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook, sheet_titles
+from optimizer.model import Problem
 
 MAX_SHEET_BYTES = 50_000_000
 """Larger CSV members are refused (a bundle sheet is a few thousand rows at most)."""
@@ -417,7 +418,7 @@ def _check_sheet_names(tables: Mapping[str, pd.DataFrame], places: Mapping[str, 
             )
 
 
-def read_bundle(name: str, data: bytes) -> Any:
+def read_bundle(name: str, data: bytes) -> Problem:
     """A validated problem from an XLSX or CSV-ZIP bundle; ``TableErrors`` on bad cells."""
     return problem_from_tables(read_bundle_tables(name, data), name)
 

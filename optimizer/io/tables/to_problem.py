@@ -13,6 +13,7 @@ from optimizer.io.tables.reader import FILE, TableReader, in_files
 from optimizer.io.tables.sheets import BLANK_ALLOWED, REQUIRED_COLUMNS, SETTINGS_KEYS, sheets_of
 from optimizer.io.tables.to_cases import case_from_tables, off_duty_row
 from optimizer.io.tables.to_roster import roster_from_tables
+from optimizer.model import Problem
 
 KINDS = ("roster", "cases")
 
@@ -119,7 +120,7 @@ def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[Any, list[CellE
     return problem, in_files(reader.errors, tables)
 
 
-def problem_from_tables(tables: Mapping[str, pd.DataFrame], source: str | None = None) -> Any:
+def problem_from_tables(tables: Mapping[str, pd.DataFrame], source: str | None = None) -> Problem:
     """The problem the tables describe; raises ``TableErrors`` naming sheet, row and column."""
     problem, errors = validate_tables(tables)
     if errors:
