@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import optimizer.explain.diagnosis as diagnosis_module
+import optimizer.explain.diagnosis.relaxations as relaxations_module
 import optimizer.solvers.cpsat.correction as correction_module
 import optimizer.solvers.cpsat.diagnose as diagnose_module
 from dashboards import solver_child
@@ -162,7 +163,7 @@ def test_a_whole_roster_check_out_of_time_is_not_confirmed(
         return real(problem, *args, **kwargs) if kwargs.get("only") is not None else None
 
     monkeypatch.setattr(diagnose_module, "is_feasible", slow)
-    monkeypatch.setattr(diagnosis_module, "_has_roster", lambda problem, limit: None)
+    monkeypatch.setattr(relaxations_module, "_has_roster", lambda problem, limit: None)
     diagnosis = diagnose_roster(_pins_break_succession(), 20)
     assert len(diagnosis.relaxations) == 3
     assert all(r.endswith(NOT_CONFIRMED) for r in diagnosis.relaxations)
