@@ -1,5 +1,5 @@
 """carealloc: hospital resource allocation with operations research."""
 
-from optimizer.solve import solve, solve_many
+from optimizer.solve import BatchError, solve, solve_many
 
-__all__ = ["solve", "solve_many"]
+__all__ = ["BatchError", "solve", "solve_many"]

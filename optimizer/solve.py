@@ -56,7 +56,8 @@ def solve(
         log: print the backend's own search log (``True`` or ``False``).
         stage_weights / stage_caps: one stage of a lexicographic solve (see
             ``SolveOptions``); normally left unset.
-        **params: extra backend parameters, passed through unchanged.
+        **params: backend parameters (CP-SAT's by name, the MILP settings) and our model
+            switches (``model_switches()``); each is checked before any solve.
     """
     check_backend(backend)
     time_limit, workers, seed = check_run_options(time_limit, workers, seed)
