@@ -37,11 +37,17 @@ def download_name(problem: Any, what: str, suffix: str) -> str:
 
 def person_file_name(problem: Any, staff_id: str) -> str:
     """One person's ``.ics``: the plan's name and date, then the person's name (with the
-    staff id when another person's name slugs the same, or the name leaves nothing)."""
+    staff id when another person's name slugs the same, or the name leaves nothing in
+    Latin letters and the id has some). A name with nothing in Latin letters and an id
+    without any keeps its own script (``γιάννης-παπαδόπουλος``), so that files stay
+    distinct and tell whose they are."""
+    from optimizer.io.ics import script_slug
+
     labels = {p.id: p.label for p in problem.staff}
     label = labels.get(staff_id, staff_id)
-    twins = sum(slug(other) == slug(label) for other in labels.values())
-    who = label if twins == 1 and slug(label) else f"{label} {staff_id}"
+    key = slug if slug(label) or any(c.isalpha() for c in slug(staff_id)) else script_slug
+    twins = sum(key(other) == key(label) for other in labels.values())
+    who = label if twins == 1 and key(label) else f"{label} {staff_id}"
     return download_name(problem, who, ".ics")
 
 

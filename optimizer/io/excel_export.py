@@ -15,8 +15,26 @@ from optimizer.model.result import CaseSchedule, Result
 from optimizer.model.roster import RosterProblem
 
 
+def _no_solution(result: Result, what: str, *more: tuple[str, Any]) -> pd.DataFrame:
+    """The Summary of a result without a ``what`` (roster, schedule): its status, said
+    plainly (``no roster: INFEASIBLE``), the solver's message, the best bound, ``more``."""
+    rows: list[tuple[str, Any]] = [
+        ("Status", result.status.value),
+        (what.capitalize(), f"no {what}: {result.status.value}"),
+    ]
+    if result.message:
+        rows.append(("Message", result.message))
+    if result.bound is not None:
+        rows.append(("Best bound", result.bound))
+    return pd.DataFrame([*rows, *more], columns=["Measure", "Value"])
+
+
 def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataFrame]:
-    roster = result.roster.by_staff_day() if result.roster is not None else {}
+    if result.roster is None:  # an empty grid and all cover short would look like a roster
+        return {"Summary": _no_solution(result, "roster")}
+    from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
+
+    roster = result.roster.by_staff_day()
     leave = {
         (u.staff, d): u.reason
         for u in problem.unavailability
@@ -74,74 +92,74 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
             coverage, columns=["Date", "Shift", "Skill", "Required", "Assigned", "Short"]
         ),
     }
-    if result.roster is not None:
-        from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
-
-        kpis = roster_kpis(problem, result.roster)
-        sheets["Hours"] = pd.DataFrame(
-            [
-                {
-                    "Staff": load.staff,
-                    "Name": load.name,
-                    "Grade": load.grade,
-                    "Shifts": load.shifts,
-                    "Hours": round(load.minutes / 60, 1),
-                    "Contract min h": round(load.min_minutes / 60, 1),
-                    "Contract max h": None
-                    if load.max_minutes is None
-                    else round(load.max_minutes / 60, 1),
-                    "Nights": load.nights,
-                    "Weekends": load.weekends,
-                }
-                for load in kpis.staff
-            ]
-        )
-        sheets["Penalties"] = pd.DataFrame(
-            [
-                {
-                    "Cost": p.cost,
-                    "Rule": RULE_LABELS.get(p.rule, p.rule),
-                    "Date": None if p.day is None else problem.date_of(p.day),
-                    "Staff": ""
-                    if p.staff is None
-                    else problem.person(p.staff).label
-                    if p.staff in problem.staff_index
-                    else p.staff,
-                    "What": p.message,
-                }
-                for p in penalty_breakdown(problem, result.roster)
-            ],
-            columns=["Cost", "Rule", "Date", "Staff", "What"],
-        )
-        sheets["Summary"] = pd.DataFrame(
-            [
-                ("Status", result.status.value),
-                ("Penalty (objective)", result.objective),
-                ("Best bound", result.bound),
-                ("Coverage met %", kpis.coverage_met_pct),
-                ("Requests granted %", kpis.requests_granted_pct),
-                ("Shifts worked", kpis.shifts_worked),
-                ("Nights per person (min–max)", f"{kpis.nights.minimum}–{kpis.nights.maximum}"),
-                (
-                    "Weekends per person (min–max)",
-                    f"{kpis.weekends.minimum}–{kpis.weekends.maximum}",
-                ),
-            ],
-            columns=["Measure", "Value"],
-        )
+    kpis = roster_kpis(problem, result.roster)
+    sheets["Hours"] = pd.DataFrame(
+        [
+            {
+                "Staff": load.staff,
+                "Name": load.name,
+                "Grade": load.grade,
+                "Shifts": load.shifts,
+                "Hours": round(load.minutes / 60, 1),
+                "Contract min h": round(load.min_minutes / 60, 1),
+                "Contract max h": None
+                if load.max_minutes is None
+                else round(load.max_minutes / 60, 1),
+                "Nights": load.nights,
+                "Weekends": load.weekends,
+            }
+            for load in kpis.staff
+        ]
+    )
+    sheets["Penalties"] = pd.DataFrame(
+        [
+            {
+                "Cost": p.cost,
+                "Rule": RULE_LABELS.get(p.rule, p.rule),
+                "Date": None if p.day is None else problem.date_of(p.day),
+                "Staff": ""
+                if p.staff is None
+                else problem.person(p.staff).label
+                if p.staff in problem.staff_index
+                else p.staff,
+                "What": p.message,
+            }
+            for p in penalty_breakdown(problem, result.roster)
+        ],
+        columns=["Cost", "Rule", "Date", "Staff", "What"],
+    )
+    sheets["Summary"] = pd.DataFrame(
+        [
+            ("Status", result.status.value),
+            ("Penalty (objective)", result.objective),
+            ("Best bound", result.bound),
+            ("Coverage met %", kpis.coverage_met_pct),
+            ("Requests granted %", kpis.requests_granted_pct),
+            ("Shifts worked", kpis.shifts_worked),
+            ("Nights per person (min–max)", f"{kpis.nights.minimum}–{kpis.nights.maximum}"),
+            (
+                "Weekends per person (min–max)",
+                f"{kpis.weekends.minimum}–{kpis.weekends.maximum}",
+            ),
+        ],
+        columns=["Measure", "Value"],
+    )
     return sheets
 
 
 def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
+    rooms = room_names(problem)
     schedule = result.schedule
-    placed = schedule.tasks if schedule is not None else ()
+    if schedule is None:  # no "Cases unscheduled 0": nothing was scheduled or left out
+        summary = _no_solution(result, "schedule", ("Cases in the plan", len(problem.tasks)))
+        return {"Summary": summary, "Rooms": _rooms_sheet(problem, CaseSchedule(), rooms)}
+    placed = schedule.tasks
 
     def when(minute: int) -> Any:
         moment = problem.datetime_of(minute)
         return minute if moment is None else moment.replace(tzinfo=None)
 
     names = {p.id: p.label for p in problem.staff}
-    rooms = room_names(problem)
     rows = []
     for t in sorted(placed, key=lambda t: (t.room or "", t.start)):
         task = problem.task(t.task) if t.task in problem.task_index else None
@@ -191,7 +209,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
         by_staff,
         columns=["Staff", "Task", "Room", "Start", "End"],
     )
-    unscheduled = list(schedule.unscheduled) if schedule is not None else []
+    unscheduled = list(schedule.unscheduled)
     reasons: dict[str, str] = {}
     try:
         reasons = _unscheduled_reasons(problem, result)
@@ -200,7 +218,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
     sheets["Unscheduled"] = pd.DataFrame(
         [{"Task": t, "Reason": reasons.get(t, "")} for t in unscheduled], columns=["Task", "Reason"]
     )
-    sheets["Rooms"] = _rooms_sheet(problem, schedule or CaseSchedule(), rooms)
+    sheets["Rooms"] = _rooms_sheet(problem, schedule, rooms)
     sheets["Summary"] = pd.DataFrame(
         [
             ("Status", result.status.value),
@@ -208,7 +226,7 @@ def _case_sheets(problem: Any, result: Result) -> dict[str, pd.DataFrame]:
             ("Best bound", result.bound),
             ("Cases scheduled", len(placed)),
             ("Cases unscheduled", len(unscheduled)),
-            *_overtime_and_idle_rows(problem, schedule or CaseSchedule()),
+            *_overtime_and_idle_rows(problem, schedule),
         ],
         columns=["Measure", "Value"],
     )
@@ -277,6 +295,9 @@ def export_xlsx(
 ) -> bytes:
     """A workbook for people: one sheet per view (roster grid, assignments, coverage,
     hours, penalties, summary; or schedule, by staff, unscheduled, rooms, summary).
+    A result without a roster (schedule), INFEASIBLE say, gives a Summary saying so
+    (``no roster: INFEASIBLE``) and no sheet that could pass for a plan (for cases,
+    the Rooms sheet of empty rooms follows it).
 
     Case times are the wall-clock times of the problem's ``start``, in its own UTC
     offset if it has one, written without the offset (Excel has no time zones), as a

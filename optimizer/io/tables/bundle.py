@@ -322,7 +322,8 @@ def _fill_merged(rows: list[list[Any]], ranges: Iterable[bytes]) -> Merged:
 
 
 def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
-    """(title, where, rows) of every ``.csv``, ``.txt`` or ``.tsv`` file in a ZIP.
+    """(title, where, rows) of every ``.csv``, ``.txt`` or ``.tsv`` file in a ZIP, with
+    the formula guard of ``tables_to_zip`` undone (``unguard_cell``).
 
     Folders and macOS extras are skipped; a spreadsheet, or a file named like a sheet
     that is not text (``leave.xlsx``), is refused rather than ignored.
@@ -352,7 +353,10 @@ def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
                 raw = archive.read(member)
             except Exception as exc:  # zipfile raises several types on a damaged member
                 raise InputError(f"cannot be unpacked ({exc})", file=where) from None
-            sheets.append((stem, where, csv_rows(raw, where), {}))
+            rows = [
+                (line, [unguard_cell(c) for c in cells]) for line, cells in csv_rows(raw, where)
+            ]
+            sheets.append((stem, where, rows, {}))
     return sheets
 
 
@@ -438,10 +442,37 @@ def tables_to_xlsx(tables: Mapping[str, pd.DataFrame]) -> bytes:
     return out.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a CSV cell starting with one of these as a formula."""
+
+
+def _formula_like(text: str) -> bool:
+    """Whether ``text`` is ``'``s (maybe none) then a formula character (``FORMULA_STARTS``)."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def guard_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``@SUM(…)``,
+    ``+44``) with a ``'`` put before it, which keeps it text; ``unguard_cell`` undoes it.
+    Other values are returned unchanged."""
+    return f"'{value}" if isinstance(value, str) and _formula_like(value) else value
+
+
+def unguard_cell(value: Any) -> Any:
+    """``guard_cell`` undone: the ``'`` before a formula character (or before ``'`` and
+    one) dropped. Any other text, ``'t Hooft`` say, is returned unchanged."""
+    if isinstance(value, str) and value.startswith("'") and _formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
 def tables_to_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """Tables as a ZIP of ``<sheet>.csv`` files."""
+    """Tables as a ZIP of ``<sheet>.csv`` files for Excel and back: UTF-8 with a
+    byte-order mark (else Excel reads it as Windows-1252), text cells guarded against
+    formulas (``guard_cell``; ``read_bundle`` undoes it)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet, frame in tables.items():
-            archive.writestr(f"{sheet}.csv", frame.to_csv(index=False, lineterminator="\n"))
+            text = frame.map(guard_cell).to_csv(index=False, lineterminator="\n")
+            archive.writestr(f"{sheet}.csv", text.encode("utf-8-sig"))
     return out.getvalue()
