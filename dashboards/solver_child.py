@@ -31,16 +31,21 @@ def _hint_class(kind: str) -> Any:
     return RosterSolution if kind == "roster" else CaseSchedule
 
 
-def _diagnose(problem: Any, time_limit: float) -> Any:
+def _diagnose(
+    problem: Any, time_limit: float, workers: int | None = None, seed: int | None = None
+) -> Any:
     """The infeasibility diagnosis of a roster the solve reported INFEASIBLE, as plain
-    data, or a note why there is none."""
+    data, or a note why there is none; on the solve's ``workers`` and ``seed`` (so it is
+    reproducible when the solve is)."""
     from dashboards.optional import feature
 
     diagnose_roster = feature("optimizer.explain.diagnosis", "diagnose_roster")
     if diagnose_roster is None:
         return {"summary": "infeasibility diagnosis is not available in this installation"}
     try:
-        diagnosis = diagnose_roster(problem, time_limit=time_limit, proven_infeasible=True)
+        diagnosis = diagnose_roster(
+            problem, time_limit=time_limit, proven_infeasible=True, workers=workers, seed=seed
+        )
     except Exception as exc:
         return {"summary": f"the diagnosis failed: {exc}"}
     if hasattr(diagnosis, "model_dump"):
@@ -83,12 +88,14 @@ def run(job: dict[str, Any], out: IO[str]) -> None:
             send({"type": "point", **point.model_dump()})
 
         stage = "solve"
-        result = solve(problem, hint=hint, on_solution=on_solution, **job["options"])
+        options = job["options"]
+        result = solve(problem, hint=hint, on_solution=on_solution, **options)
         send({"type": "result", "result": result.model_dump(mode="json")})
         if kind == "roster" and result.status.value == "INFEASIBLE":
             stage = "diagnosis"
             limit = float(job.get("diagnosis_time_limit", 20.0))
-            send({"type": "diagnosis", "diagnosis": _diagnose(problem, limit)})
+            diagnosis = _diagnose(problem, limit, options.get("workers"), options.get("seed"))
+            send({"type": "diagnosis", "diagnosis": diagnosis})
     except KeyboardInterrupt:
         if stage == "diagnosis":
             send({"type": "diagnosis", "diagnosis": {"summary": DIAGNOSIS_CANCELLED}})

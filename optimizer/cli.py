@@ -277,14 +277,21 @@ def diagnosis_seconds(time_limit: float | None) -> float:
 
 
 def _infeasibility_lines(
-    problem: Any, result: Result, time_limit: float | None
+    problem: Any, result: Result, time_limit: float | None, workers: int | None, seed: int | None
 ) -> tuple[str, list[str]]:
-    """Why there is no solution, as a heading and lines: the roster diagnosis, or for case
-    problems what the solver reported and the likely causes the data shows."""
+    """Why there is no solution, as a heading and lines: the roster diagnosis (on the
+    solve's workers and seed: reproducible when the solve is), or for case problems what
+    the solver reported and the likely causes the data shows."""
     if isinstance(problem, RosterProblem):
         from optimizer.explain.diagnosis import diagnose_roster
 
-        diagnosis = diagnose_roster(problem, diagnosis_seconds(time_limit), proven_infeasible=True)
+        diagnosis = diagnose_roster(
+            problem,
+            diagnosis_seconds(time_limit),
+            proven_infeasible=True,
+            workers=workers,
+            seed=seed,
+        )
         if diagnosis.feasible is True:  # the solver stopped early: never "cannot all hold"
             return diagnosis.summary, []
         return CANNOT_HOLD, diagnosis.messages()
@@ -445,15 +452,18 @@ def solve_command(
         if lexicographic and not quiet and result.message:
             out.print(f"Stages: {result.message.removeprefix('lexicographic: ')}")
     else:
-        _print_no_solution(problem, result, time_limit)
+        _print_no_solution(problem, result, time_limit, workers, seed)
     out.print(result.summary_line())
     raise typer.Exit(0 if result.status.has_solution else 1)
 
 
-def _print_no_solution(problem: Any, result: Result, time_limit: float | None) -> None:
-    """Why a solve has no solution: the hard rules that clash, or the time limit."""
+def _print_no_solution(
+    problem: Any, result: Result, time_limit: float | None, workers: int | None, seed: int | None
+) -> None:
+    """Why a solve has no solution: the hard rules that clash, or the time limit (the
+    solve's ``time_limit``, ``workers`` and ``seed`` are the diagnosis's too)."""
     if result.status.value == "INFEASIBLE":
-        heading, lines = _infeasibility_lines(problem, result, time_limit)
+        heading, lines = _infeasibility_lines(problem, result, time_limit, workers, seed)
         out.print(heading + (":" if lines else "" if heading.endswith(".") else "."))
         for line in lines:
             out.print(f"  • {line}")
@@ -518,7 +528,7 @@ def demo_command(
     if result.status.has_solution:
         _print_roster_summary(ward, result, top=10)
     else:
-        _print_no_solution(ward, result, time_limit)
+        _print_no_solution(ward, result, time_limit, workers, seed)
     out.print(result.summary_line())
     code = 0 if result.status.has_solution else 1
 
@@ -532,7 +542,7 @@ def demo_command(
     if cases.status.has_solution:
         _print_cases_summary(surgery, cases)
     else:
-        _print_no_solution(surgery, cases, time_limit)
+        _print_no_solution(surgery, cases, time_limit, workers, seed)
     out.print(cases.summary_line())
     code = max(code, 0 if cases.status.has_solution else 1)
     raise typer.Exit(code)

@@ -1,8 +1,10 @@
 """Benchmark the roster diagnosis on wards whose hard rules cannot all hold.
 
 Usage: python scripts/bench_diagnosis.py [--seeds 0,1,2] [--time-limit 20] [--workers 2]
-For each seeded ``optimizer.demo.tight_ward``: the solve (status, seconds), then
-``diagnose_roster`` with the same time limit, as ``carealloc solve`` runs it (what it
+[--seed N]
+For each seeded ``optimizer.demo.tight_ward`` (``--seeds``): the solve (status, seconds),
+then ``diagnose_roster`` with the same time limit, workers and solver seed (``--seed``;
+with ``--workers 1`` both are reproducible), as ``carealloc solve`` runs it (what it
 found: a smallest conflict, changes to relax together, or nothing; how many; seconds).
 (The diagnosis prints a list of changes only when the independent checker accepts its
 roster on the problem relaxed as the words say.) Prints a Markdown table for
@@ -27,6 +29,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="0", help="comma-separated ward seeds")
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=None, help="solver seed")
     args = parser.parse_args()
 
     columns = ["seed", "solve", "solve_s", "found", "items", "diagnosis_s", "load"]
@@ -34,13 +37,17 @@ def main() -> None:
     print("|" + "---|" * len(columns))
     for seed in (int(text) for text in args.seeds.split(",")):
         problem = tight_ward(seed)
-        result = solve(problem, time_limit=args.time_limit, workers=args.workers)
+        result = solve(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
         if result.status.has_solution:  # the CLI diagnoses only when there is no roster
             print(f"| {seed} | {result.status.value} | {result.seconds:.1f} | | | | |")
             continue
         began = time.perf_counter()
         diagnosis = diagnose_roster(
-            problem, args.time_limit, proven_infeasible=result.status is SolveStatus.INFEASIBLE
+            problem,
+            args.time_limit,
+            proven_infeasible=result.status is SolveStatus.INFEASIBLE,
+            workers=args.workers,
+            seed=args.seed,
         )
         spent = time.perf_counter() - began
         if diagnosis.conflicts:

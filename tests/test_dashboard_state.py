@@ -287,7 +287,7 @@ def test_a_cancelled_diagnosis_says_so_once(diagnosis: Any) -> None:
 def test_the_child_reports_a_cancel_during_the_diagnosis_as_such(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def interrupted(problem: Any, time_limit: float) -> Any:
+    def interrupted(problem: Any, time_limit: float, *settings: Any) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(solver_child, "_diagnose", interrupted)

@@ -3,7 +3,6 @@ conflict, then the whole roster, within a time budget shared by the conflict's g
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from optimizer.model.roster import RosterProblem
 
 if TYPE_CHECKING:
     from optimizer.solvers.cpsat.diagnose import RuleInstance
+    from optimizer.solvers.cpsat.runner import Clock
 
 
 def _has_roster(problem: RosterProblem, time_limit: float) -> bool | None:
@@ -23,7 +23,9 @@ def _has_roster(problem: RosterProblem, time_limit: float) -> bool | None:
     (much faster at finding a roster than the assumption model), stopped at its first
     roster; the roster is re-checked. Soft rules are dropped: they cannot make it fail.
 
-    One worker and a fixed seed: the answer does not depend on the machine's load."""
+    One worker and a fixed seed: the answer does not depend on the machine's load, and
+    ``time_limit`` counts solver work (``runner.Clock``); inside a reproducible diagnosis
+    that work is charged to the diagnosis's clock (``Clock.spending``)."""
     from optimizer.check.roster import check_roster
     from optimizer.model.result import SolveStatus
     from optimizer.solve import solve
@@ -53,23 +55,24 @@ def _has_roster(problem: RosterProblem, time_limit: float) -> bool | None:
     return None
 
 
-class Clock:
-    """The diagnosis's time: a deadline shared fairly by the conflict's groups."""
+class Budget:
+    """The diagnosis's time: a deadline on ``clock`` shared fairly by the conflict's groups."""
 
-    def __init__(self, deadline: float, groups: int) -> None:
+    def __init__(self, clock: Clock, deadline: float, groups: int) -> None:
+        self.clock = clock
         self.deadline = deadline
         self.groups_left = max(1, groups)
         self.group_deadline = deadline
 
     def next_group(self) -> None:
         """Start the next group: its share is what is left over the groups still to test."""
-        now = time.monotonic()
+        now = self.clock.now()
         self.group_deadline = now + max(0.0, self.deadline - now) / self.groups_left
         self.groups_left = max(1, self.groups_left - 1)
 
     def left(self) -> float:
         """Seconds left for the current group."""
-        return self.group_deadline - time.monotonic()
+        return self.group_deadline - self.clock.now()
 
 
 @dataclass
@@ -126,29 +129,31 @@ class Relaxer:
     """Tests the chains of each conflict group against the named conflict, then the
     whole problem."""
 
-    def __init__(self, problem: RosterProblem, core: Sequence[RuleInstance], clock: Clock) -> None:
+    def __init__(
+        self, problem: RosterProblem, core: Sequence[RuleInstance], budget: Budget
+    ) -> None:
         self.problem = problem
         self.core = list(core)
-        self.clock = clock
+        self.budget = budget
 
     def local(self, candidate: Candidate) -> bool | None:
         from optimizer.solvers.cpsat.diagnose import is_feasible
 
         edited, disabled, _text = candidate
-        if self.clock.left() <= 0:
+        if self.budget.left() <= 0:
             return None
-        return is_feasible(edited, disabled, only=self.core, time_limit=self.clock.left())
+        return is_feasible(edited, disabled, only=self.core, time_limit=self.budget.left())
 
     def whole(self, candidate: Candidate) -> bool | None:
         from optimizer.solvers.cpsat.diagnose import is_feasible
 
         edited, disabled, _text = candidate
-        if self.clock.left() <= 0:
+        if self.budget.left() <= 0:
             return None
         if any(member.rule == "succession" for member in disabled):
             # one waived succession has no RosterProblem form: the assumption model
-            return is_feasible(edited, disabled, time_limit=self.clock.left())
-        return _has_roster(without(edited, disabled), self.clock.left())
+            return is_feasible(edited, disabled, time_limit=self.budget.left())
+        return _has_roster(without(edited, disabled), self.budget.left())
 
     def chain(self, chain: Chain) -> _Option | None:
         """The chain's mildest step that restores the whole roster, else what is known."""
@@ -171,7 +176,7 @@ class Relaxer:
         from optimizer.solvers.cpsat.diagnose import find_core
 
         edited = without(milder[0], milder[1])
-        core = find_core(edited, self.clock.left()).core if self.clock.left() > 0 else []
+        core = find_core(edited, self.budget.left()).core if self.budget.left() > 0 else []
         extra = [member for member in core if member not in set(self.core)]
         if not extra:
             return " (less resolves the rules named here, not the whole roster)"
@@ -183,7 +188,7 @@ class Relaxer:
 
     def group(self, group: Sequence[RuleInstance]) -> _Option | None:
         """The best option of one conflict group (one per group)."""
-        self.clock.next_group()
+        self.budget.next_group()
         best: _Option | None = None
         for chain in chains(self.problem, group, self.core):
             option = self.chain(chain)

@@ -3,7 +3,6 @@ relaxations that restore a roster, and the one-sentence summary."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,7 @@ from optimizer.explain.diagnosis.members import (
     describe,
     group_days,
 )
-from optimizer.explain.diagnosis.relaxations import KINDS, Clock, Relaxer
+from optimizer.explain.diagnosis.relaxations import KINDS, Budget, Relaxer
 from optimizer.explain.diagnosis.result import FEASIBLE_BUT_NO_ROSTER, Conflict, Diagnosis
 from optimizer.explain.diagnosis.together import relax_together
 from optimizer.explain.diagnosis.words import and_, count, hours, unavailable
@@ -22,6 +21,7 @@ from optimizer.model.roster import RosterProblem
 
 if TYPE_CHECKING:
     from optimizer.solvers.cpsat.diagnose import RuleInstance
+    from optimizer.solvers.cpsat.runner import Clock
 
 
 _LEAD = {**ORDER, "succession": 2, "pin": 3}
@@ -37,6 +37,8 @@ def diagnose_roster(
     *,
     proven_infeasible: bool = False,
     core_share: float = 0.6,
+    workers: int | None = None,
+    seed: int | None = None,
 ) -> Diagnosis:
     """Name a smallest conflicting set of hard rules and relaxations that restore feasibility.
 
@@ -47,10 +49,28 @@ def diagnose_roster(
     it can: those rules, relaxed together that far, are reported (``relax_together``).
     ``proven_infeasible``: the caller's solve reported INFEASIBLE (the wording then never
     contradicts it).
+
+    ``workers`` and ``seed`` are the solve's: with a seed and one worker the diagnosis is
+    reproducible like the solve, its time limit counting solver work (``runner.Clock``);
+    otherwise it runs on the wall clock. Its searches use one worker and seed 0, bar the
+    fallback's, on ``workers`` (default 2; one when reproducible).
     """
+    from optimizer.solvers.cpsat.runner import Clock
+    from optimizer.solvers.options import SolveOptions, check_run_options
+
+    _, workers, seed = check_run_options(None, workers, seed)
+    clock = Clock.of(SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    fallback = 1 if clock.deterministic else workers or 2  # workers of the fallback
+    with clock.spending():
+        return _diagnose(problem, time_limit, clock, proven_infeasible, core_share, fallback)
+
+
+def _diagnose(problem: RosterProblem, time_limit: float, clock: Clock, proven_infeasible: bool,
+              core_share: float, workers: int) -> Diagnosis:  # fmt: skip
+    """``diagnose_roster`` with every time read on ``clock`` (``Clock.current()`` too)."""
     from optimizer.solvers.cpsat.diagnose import CoreResult, find_core
 
-    started = time.monotonic()
+    started = clock.now()
     found = find_core(problem, core_share * time_limit) if core_share > 0 else CoreResult(None)
     if found.feasible is True:
         summary = (
@@ -58,9 +78,11 @@ def diagnose_roster(
         )
         return Diagnosis(feasible=True, summary=summary)
     if found.feasible is None:
-        spent = f"{time.monotonic() - started:.0f} s"
-        left = started + time_limit - time.monotonic()
-        together = relax_together(problem, left, spent, proven_infeasible) if left > 0 else None
+        spent = f"{clock.now() - started:.0f} s"
+        left = started + time_limit - clock.now()
+        together = (
+            relax_together(problem, left, spent, proven_infeasible, workers) if left > 0 else None
+        )
         if together is not None:
             return together
         summary = (
@@ -89,7 +111,7 @@ def diagnose_roster(
         )
         for group in groups
     ]
-    relaxer = Relaxer(problem, found.core, Clock(started + time_limit, len(groups)))
+    relaxer = Relaxer(problem, found.core, Budget(clock, started + time_limit, len(groups)))
     chosen = [relaxer.group(group) for group in groups]
     by_kind = {kind: [o.text for o in chosen if o is not None and o.kind == kind] for kind in KINDS}
     options = by_kind["whole"] + by_kind["unconfirmed"]

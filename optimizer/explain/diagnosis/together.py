@@ -170,9 +170,10 @@ _ALL_OR_NOTHING = ("pin", "unavailable", "succession")
 
 
 def relax_together(problem: RosterProblem, time_limit: float, spent: str,
-                    proven_infeasible: bool) -> Diagnosis | None:  # fmt: skip
+                   proven_infeasible: bool, workers: int = 2) -> Diagnosis | None:  # fmt: skip
     """When no conflicting set was found in time: rules that, relaxed together as far as a
-    roster found needs, give that roster (None if none was found and checked in time)."""
+    roster found needs, give that roster (None if none was found and checked in time).
+    ``workers`` search for it; ``time_limit`` is on ``Clock.current()``."""
     from optimizer.check.roster import check_roster
     from optimizer.solvers.cpsat.correction import find_correction
 
@@ -182,7 +183,7 @@ def relax_together(problem: RosterProblem, time_limit: float, spent: str,
             and FIXED_ABSENCE.search(problem.unavailability[member.ref].reason)
         )
 
-    found = find_correction(problem, time_limit, keep=keep, rank=ORDER)
+    found = find_correction(problem, time_limit, keep=keep, rank=ORDER, workers=workers)
     if found.roster is None:
         return None
     if found.feasible is True:

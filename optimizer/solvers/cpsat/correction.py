@@ -5,13 +5,15 @@ diagnosis when no conflicting set is proven in time.
 instance's literal may be false, and the most true ones win. It then tries each broken
 instance back on, and breaks the rest as little as it can. The roster proves that
 relaxing what it breaks gives a roster, though not that those rules conflict.
+
+Time limits are read on ``runner.Clock.current()``: the wall clock, or the work clock of
+a reproducible diagnosis (which runs this on one worker); the seed is 0 either way.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +22,7 @@ from ortools.sat.python import cp_model
 from optimizer.model.result import Assignment, RosterSolution
 from optimizer.model.roster import DAY_MINUTES, RosterProblem
 from optimizer.solvers.cpsat.diagnose import FeasibilityModel, RuleInstance
+from optimizer.solvers.cpsat.runner import Clock
 
 FEWEST_SHARE = 0.6
 """Share of ``find_correction``'s time for the search for the fewest broken instances."""
@@ -114,11 +117,14 @@ class _Elastic(FeasibilityModel):
             self.model.add_hint(var, worked)
 
     def run(self, time_limit: float, workers: int) -> RosterSolution | None:
-        """The best roster found within ``time_limit`` (wall clock, fixed seed)."""
-        self.solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        """The best roster found within ``time_limit`` (on ``Clock.current()``, which is
+        charged; fixed seed)."""
+        clock = Clock.current()
+        clock.limit(self.solver, max(0.05, time_limit))
         self.solver.parameters.num_workers = workers
         self.solver.parameters.random_seed = 0
         status = self.solver.solve(self.model)
+        clock.charge(self.solver, self.model)
         self.optimal = status == cp_model.OPTIMAL
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -243,10 +249,13 @@ def broken_instances(problem: RosterProblem, roster: RosterSolution) -> list[Rul
     for (p, d, t), var in model.x.items():
         model.model.add(var == int(shift_of.get((problem.staff[p].id, d)) == problem.shifts[t].id))
     model.model.maximize(sum(model.literals.values()))
+    clock = Clock.current()
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10.0
+    clock.limit(solver, 10.0)
     solver.parameters.num_workers = 1
-    if solver.solve(model.model) != cp_model.OPTIMAL:
+    code = solver.solve(model.model)
+    clock.charge(solver, model.model)
+    if code != cp_model.OPTIMAL:
         return None
     return sorted(i for i, literal in model.literals.items() if not solver.boolean_value(literal))
 
@@ -264,9 +273,11 @@ def find_correction(
     First the most instances that can hold at once (``FEWEST_SHARE`` of the time, on
     ``workers`` workers); then each broken instance, highest ``rank`` of its rule first,
     is tried back on (short checks on one worker); then what stays broken is broken as
-    little as possible (a limit loosened the fewest steps). Wall clock, fixed seed.
+    little as possible (a limit loosened the fewest steps). Times on ``Clock.current()``
+    (the wall clock outside a reproducible diagnosis), fixed seed.
     """
-    deadline = time.monotonic() + time_limit
+    clock = Clock.current()
+    deadline = clock.now() + time_limit
     elastic = _Elastic(problem, keep)
     elastic.model.maximize(sum(elastic.literals.values()))
     roster = elastic.run(FEWEST_SHARE * time_limit, workers)
@@ -279,23 +290,24 @@ def find_correction(
         return CorrectionResult()
     found = CorrectionResult(roster, broken, at_least)
     if not found.fewest:
-        end = min(deadline, time.monotonic() + BACK_ON_SHARE * time_limit)
+        end = min(deadline, clock.now() + BACK_ON_SHARE * time_limit)
         _back_on(problem, found, end, keep, rank or {})
     if not found.broken:
         found.mildest = True
-    elif deadline > time.monotonic():
-        _mildest(problem, found, deadline - time.monotonic(), keep, workers)
+    elif deadline > clock.now():
+        _mildest(problem, found, deadline - clock.now(), keep, workers)
     return found
 
 
 def _back_on(problem: RosterProblem, found: CorrectionResult, end: float,
              keep: Callable[[RuleInstance], bool] | None,
              rank: Mapping[str, int]) -> None:  # fmt: skip
-    """Try each broken instance back on, the others still free to break; keep every
-    roster that manages it."""
+    """Try each broken instance back on, the others still free to break, until ``end``
+    on ``Clock.current()``; keep every roster that manages it."""
+    clock = Clock.current()
     order = sorted(found.broken, key=lambda member: -rank.get(member.rule, 1))
     for tried, member in enumerate(order):
-        left = end - time.monotonic()
+        left = end - clock.now()
         if left <= 0 or found.fewest:
             return
         if member not in found.broken:

@@ -11,17 +11,20 @@ structural and always holds.
 
 When not even that first proof finishes in time, ``correction.find_correction`` makes
 the same model elastic instead.
+
+Time limits are read on ``runner.Clock.current()``: the wall clock, or the work clock of
+a reproducible diagnosis (one worker and seed 0 here either way).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from optimizer.model.roster import RosterProblem
+from optimizer.solvers.cpsat.runner import Clock
 
 CONTRACT_RULES = (
     "max_shifts_per_type",
@@ -211,15 +214,18 @@ class FeasibilityModel:
     def solve(
         self, assumed: Iterable[RuleInstance], time_limit: float
     ) -> tuple[bool | None, list[RuleInstance]]:
-        """(feasible?, a sufficient subset of ``assumed`` when infeasible)."""
+        """(feasible?, a sufficient subset of ``assumed`` when infeasible); ``time_limit``
+        on ``Clock.current()``, which is charged."""
         assumed = [a for a in assumed if a in self.literals]
         self.model.clear_assumptions()
         self.model.add_assumptions([self.literals[a] for a in assumed])
+        clock = Clock.current()
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        clock.limit(solver, max(0.05, time_limit))
         solver.parameters.num_workers = 1  # cores from assumptions need one worker
         solver.parameters.random_seed = 0
         status = solver.solve(self.model)
+        clock.charge(solver, self.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return True, []
         if status == cp_model.INFEASIBLE:
@@ -252,8 +258,10 @@ def is_feasible(
 
 
 def find_core(problem: RosterProblem, time_limit: float = 20.0) -> CoreResult:
-    """An irreducible set of rule instances that cannot all hold (empty if feasible)."""
-    deadline = time.monotonic() + time_limit
+    """An irreducible set of rule instances that cannot all hold (empty if feasible);
+    ``time_limit`` on ``Clock.current()``."""
+    clock = Clock.current()
+    deadline = clock.now() + time_limit
     model = FeasibilityModel(problem)
     feasible, core = model.solve(sorted(model.literals), time_limit)
     if feasible is not False:
@@ -263,7 +271,7 @@ def find_core(problem: RosterProblem, time_limit: float = 20.0) -> CoreResult:
     for member in list(core):
         if member not in core:
             continue
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock.now()
         if remaining <= 0:
             minimal = False
             break

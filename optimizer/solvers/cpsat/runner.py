@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +47,10 @@ _STATUS = {
 }
 
 
+_CURRENT: ContextVar[Clock | None] = ContextVar("current_clock", default=None)
+"""The clock of the innermost ``Clock.spending`` block."""
+
+
 def reproducible(options: SolveOptions) -> bool:
     """True when the run must give the same result every time: a seed and one worker."""
     return options.seed is not None and options.num_workers == 1
@@ -59,6 +65,9 @@ class Clock:
     estimate, so every budget decided on it is the same whatever the machine's speed and
     load. Past ``WALL_CAP`` x the limit of wall-clock time it reads the wall clock again
     (every deadline has then passed) and each solve is stopped at that cap.
+
+    A clock made inside another's ``spending`` block (a nested ``solve()`` makes its
+    own) charges that clock too.
     """
 
     def __init__(
@@ -73,11 +82,27 @@ class Clock:
         self.cap = math.inf if limit is None else self.start + WALL_CAP * limit
         self._work = 0.0
         self._lock = threading.Lock()
+        self._outer = _CURRENT.get()
 
     @classmethod
     def of(cls, options: SolveOptions) -> Clock:
         """The clock for a solve under ``options`` (a work clock when reproducible)."""
         return cls(reproducible(options), options.time_limit)
+
+    @classmethod
+    def current(cls) -> Clock:
+        """The clock of the innermost ``spending`` block (in this thread), else the wall clock."""
+        return _CURRENT.get() or cls()
+
+    @contextmanager
+    def spending(self) -> Iterator[Clock]:
+        """Within the block ``Clock.current()`` is this clock, and the work of every
+        clock made there is charged to this one as well."""
+        token = _CURRENT.set(self)
+        try:
+            yield self
+        finally:
+            _CURRENT.reset(token)
 
     def now(self) -> float:
         wall = time.perf_counter()
@@ -103,8 +128,13 @@ class Clock:
         if not self.deterministic:
             return
         setup = SOLVE_SETUP_SECONDS + SECONDS_PER_VARIABLE * len(model.proto.variables)
+        self._add(solver.deterministic_time / self.work_per_second + setup)
+
+    def _add(self, seconds: float) -> None:
         with self._lock:
-            self._work += solver.deterministic_time / self.work_per_second + setup
+            self._work += seconds
+        if self._outer is not None:
+            self._outer._add(seconds)
 
 
 @dataclass
