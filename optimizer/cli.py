@@ -105,13 +105,21 @@ def print_error(exc: CareallocError) -> None:
         err.print(f"(and {hidden} more problem(s))")
 
 
+INTERRUPTED = 130
+"""Exit code after Ctrl-C or SIGTERM outside a solve (128 + SIGINT, as shells use)."""
+
+
 def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn our own errors into messages on stderr and exit code 2."""
+    """Turn our own errors into messages on stderr and exit code 2, and an interrupt
+    (Ctrl-C, SIGTERM) outside a solve into "interrupted" and exit code 130."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(INTERRUPTED) from None
         except CareallocError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
@@ -399,7 +407,12 @@ def solve_command(
     workers: Annotated[int | None, typer.Option(help="search workers (default: all cores)")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
     out_path: Annotated[
-        Path | None, typer.Option("--out", help="write .csv (contract) or .json (Result)")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="write .csv (contract) or .json (Result); with no solution only the .json "
+            "(an older file there is removed)",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="no live progress, no summary")] = False,
     lexicographic: Annotated[
@@ -420,7 +433,6 @@ def solve_command(
         SOLUTION_SUFFIXES,
         check_not_input,
         check_output_path,
-        write_solution,
     )
 
     if out_path is not None:  # before the solve too, so no result (or input) is lost
@@ -439,9 +451,9 @@ def solve_command(
         lexicographic=lexicographic,
         params=parse_params(param or []),
     )
+    if out_path is not None:
+        _write_out(result, out_path)
     if result.status.has_solution:
-        if out_path is not None:
-            write_solution(result, out_path)
         if not quiet and isinstance(problem, RosterProblem):
             _print_roster_summary(problem, result, top=10)
         elif not quiet and isinstance(problem, CaseProblem):
@@ -455,6 +467,24 @@ def solve_command(
         _print_no_solution(problem, result, time_limit, workers, seed)
     out.print(result.summary_line())
     raise typer.Exit(0 if result.status.has_solution else 1)
+
+
+def _write_out(result: Result, path: Path) -> None:
+    """Write ``--out``: the solution; without one the Result JSON still (its status says
+    why), while a CSV is not written and one left there by an earlier run is removed, so
+    that no one takes it for this run's."""
+    from optimizer.io.solution import write_solution
+
+    if result.status.has_solution or path.suffix.lower() == ".json":
+        write_solution(result, path)
+        return
+    note = f"no solution, so {path} was not written"
+    if path.exists():
+        path.unlink()
+        note += (
+            "; the file an earlier run left there was removed, so it is not taken for this run's"
+        )
+    err.print(note)
 
 
 def _print_no_solution(
@@ -747,7 +777,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         err.print("interrupted")
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":
