@@ -14,9 +14,19 @@ moved.
   opening and its team's duty windows stretch to cover the actual end (facts beat
   plans). An optional case that can no longer be placed at all (e.g. its surgeon
   is away for the rest of the horizon) is taken out and reported as dropped, with
-  the reason; a mandatory one makes the change invalid (``InputError``).
+  the reason; a mandatory one makes the change invalid (``InputError``). When no
+  case is left at all, the outcome lists every case as dropped and holds an empty
+  schedule (``replan_problem`` refuses: there is no problem left to build).
+* A room closed for all its opening time stays in the problem (the published plan
+  names it) but leaves every case's eligible rooms: its cases move to other rooms or,
+  when optional and the room was their only one, are dropped.
+* Changes that contradict each other or the facts (a closure or an absence over a
+  started case, an overrun into a case that has started, a case cancelled twice, a
+  change that breaks a planner's pin) are refused, naming both, whatever their order.
 * The solve warm-starts from a repaired schedule: the published placements that
-  still fit, then the rest inserted at their earliest free slot.
+  still fit, then the rest inserted at their earliest free slot, then the cases the
+  published plan left out, highest penalty first, each at its earliest free slot
+  when that lowers the checker's objective (a cancellation frees a slot to backfill).
 * The outcome lists every case out of the new schedule with the reason (an added
   case that could not be placed included); with no new schedule at all (e.g. the
   mandatory cases no longer fit), its ``notes`` say so and name the likely causes.
@@ -24,11 +34,12 @@ moved.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from optimizer.check.cases import check_cases
 from optimizer.construct.occupancy import Occupancy
 from optimizer.construct.slots import find_slot, placement_fits
 from optimizer.errors import InputError, from_validation_error
@@ -168,6 +179,11 @@ def _close_opening(opening: Opening, start: int, end: int) -> list[Opening]:
     return parts
 
 
+def _overlap(span: tuple[int, int], start: int, end: int) -> bool:
+    """Whether a non-empty ``span`` overlaps ``[start, end)``."""
+    return span[0] < span[1] and span[0] < end and start < span[1]
+
+
 # -- building the new problem ----------------------------------------------------------
 
 
@@ -198,6 +214,10 @@ class _Draft:
         self.pins: dict[str, CasePin] = {pin.task: pin for pin in problem.pins}
         self.fixed: dict[str, ScheduledTask] = {}
         self.ends: dict[str, int] = {}
+        self.closures: list[RoomClosed] = []
+        self.closed: set[str] = set()  # rooms closed for all their opening time
+        self.offs: list[StaffUnavailable] = []
+        self.cancelled: set[str] = set()
 
     def fix_started(self, now: int | None) -> None:
         if now is None:
@@ -211,6 +231,7 @@ class _Draft:
             if change.task.id in self.tasks:
                 raise InputError(f"case '{change.task.id}' already exists", field="task")
             self.tasks[change.task.id] = change.task
+            self.cancelled.discard(change.task.id)
         elif isinstance(change, CancelCase):
             self._known_task(change.task)
             if change.task in self.fixed:
@@ -220,6 +241,7 @@ class _Draft:
                 )
             del self.tasks[change.task]
             self.pins.pop(change.task, None)
+            self.cancelled.add(change.task)
         elif isinstance(change, StaffUnavailable):
             self._staff_off(change)
         elif isinstance(change, RoomClosed):
@@ -228,8 +250,16 @@ class _Draft:
             self._overrun(change)
 
     def _known_task(self, task_id: str) -> None:
+        if task_id in self.cancelled:
+            raise InputError(
+                f"case '{task_id}' is already cancelled by an earlier change", field="task"
+            )
         if task_id not in self.tasks:
             raise InputError(f"unknown case '{task_id}'", field="task")
+
+    def _label(self, task_id: str) -> str:
+        """The case's label as it stands in the original problem or the changes."""
+        return self.tasks[task_id].label if task_id in self.tasks else task_id
 
     def _check_interval(self, start: int, end: int) -> None:
         if end <= start:
@@ -254,6 +284,7 @@ class _Draft:
                     field="start",
                 )
         self.away[change.staff].append(Window(start=change.start, end=change.end))
+        self.offs.append(change)
 
     def _who(self, name: str) -> str:
         """ "Sam (S1)", or "'S1'" for someone without a name."""
@@ -273,28 +304,42 @@ class _Draft:
                         field="start",
                     )
 
+    def _span(self, change: RoomClosed | StaffUnavailable) -> str:
+        """The change's interval, with its reason unless that is the default."""
+        span = time_span(self.problem, change.start, change.end)
+        default = "closed" if isinstance(change, RoomClosed) else "unavailable"
+        return span if change.reason in ("", default) else f"{span} ({change.reason})"
+
+    def _closure_clash(self, closure: RoomClosed, task_id: str, item: ScheduledTask) -> None:
+        """A started case may not run in a room while it is closed (either order)."""
+        end = self.ends.get(task_id, item.end)
+        if item.room != closure.room or not (item.start < closure.end and closure.start < end):
+            return
+        ran = " (it ran long)" if task_id in self.ends else ""
+        fix = " or correct the case's actual end" if task_id in self.ends else ""
+        raise InputError(
+            f"room '{closure.room}' holds started case '{task_id}' ({self._label(task_id)}) "
+            f"{time_span(self.problem, item.start, end)}{ran} during the requested closure "
+            f"{self._span(closure)}; start the closure after the case ends "
+            f"({when(self.problem, end)}){fix}",
+            field="start",
+        )
+
     def _room_closed(self, change: RoomClosed) -> None:
         if change.room not in self.rooms:
             raise InputError(f"unknown room '{change.room}'", field="room")
         self._check_interval(change.start, change.end)
         for task_id, item in self.fixed.items():
-            end = self.ends.get(task_id, item.end)
-            if item.room == change.room and item.start < change.end and change.start < end:
-                raise InputError(
-                    f"room '{change.room}' holds started case '{task_id}' during the "
-                    f"requested closure; start the closure after the case ends "
-                    f"({when(self.problem, end)})",
-                    field="start",
-                )
+            self._closure_clash(change, task_id, item)
+        self.closures.append(change)
+        if change.room in self.closed:
+            return
         room = self.rooms[change.room]
         openings = self.problem.openings_of(room)
         new = [part for o in openings for part in _close_opening(o, change.start, change.end)]
-        if not new:
-            raise InputError(
-                f"closing room '{change.room}' from {change.start} to {change.end} leaves it "
-                "no opening at all; take the room out of the problem instead",
-                field="room",
-            )
+        if not new:  # no opening left: the room stays (the plan names it), no case uses it
+            self.closed.add(change.room)
+            return
         self.rooms[change.room] = room.model_copy(update={"openings": tuple(new)})
 
     def _overrun(self, change: CaseOverrun) -> None:
@@ -302,35 +347,136 @@ class _Draft:
         item = self.published.get(change.task)
         if item is None:
             raise InputError(f"case '{change.task}' is not in the published schedule", field="task")
-        if change.actual_end <= item.start:
+        end, label = change.actual_end, self._label(change.task)
+        if end <= item.start:
             raise InputError(
-                f"case '{change.task}' starts at {item.start}; its actual end "
-                f"{change.actual_end} must be later",
+                f"case '{change.task}' ({label}) started at {when(self.problem, item.start)}; "
+                f"its actual end ({when(self.problem, end)}) must be later",
                 field="actual_end",
             )
-        self._check_not_away(change.task, item, change.actual_end)
+        if end > self.problem.horizon:
+            raise InputError(
+                f"case '{change.task}' ({label}): its actual end ({when(self.problem, end)}) is "
+                f"after the end of the schedule ({when(self.problem, self.problem.horizon)})",
+                field="actual_end",
+            )
+        self._check_not_away(change.task, item, end)
+        self.ends[change.task] = end
+        for closure in self.closures:
+            self._closure_clash(closure, change.task, item)
+        for other_id, other in self.fixed.items():
+            if other_id != change.task:
+                self._started_clash(change.task, item, other_id, other)
         task = self.tasks[change.task]
-        duration = change.actual_end - item.start
-        update: dict[str, Any] = {"duration": duration}
-        if task.deadline is not None and task.deadline < change.actual_end:
-            update["deadline"] = change.actual_end
+        update: dict[str, Any] = {"duration": end - item.start}
+        if task.deadline is not None and task.deadline < end:
+            update["deadline"] = end
         self.tasks[change.task] = task.model_copy(update=update)
         self.fixed[change.task] = item
-        self.ends[change.task] = change.actual_end
         for name in item.staff:
             if name in self.windows:
-                self._keep_on(name, item.start, change.actual_end)
+                self._keep_on(name, item.start, end)
         if item.room is not None and item.room in self.rooms:
             room = self.rooms[item.room]
             if room.openings:
                 stretched = []
                 for opening in room.openings:
-                    if opening.start <= item.start < opening.hard_end < change.actual_end:
-                        opening = opening.model_copy(
-                            update={"overtime": change.actual_end - opening.end}
-                        )
+                    if opening.start <= item.start < opening.hard_end < end:
+                        opening = opening.model_copy(update={"overtime": end - opening.end})
                     stretched.append(opening)
                 self.rooms[item.room] = room.model_copy(update={"openings": tuple(stretched)})
+
+    def _started_clash(self, a_id: str, a: ScheduledTask, b_id: str, b: ScheduledTask) -> None:
+        """Two started cases (one ran long) may not share a room or a person at once."""
+        (first_id, first), (second_id, second) = sorted(
+            ((a_id, a), (b_id, b)), key=lambda pair: pair[1].start
+        )
+        first_end = self.ends.get(first_id, first.end)
+        same_room = first.room is not None and first.room == second.room
+        turnover = 0
+        if same_room and first.room in self.rooms:
+            turnover = self.problem.turnover_of(self.rooms[first.room])
+        shared = [n for n in first.staff if n in second.staff]
+        if same_room and second.start < first_end + turnover:
+            where = f"in the same room {first.room}" + (
+                f" (turnover {turnover} min)" if turnover else ""
+            )
+            latest = second.start - turnover
+        elif shared and second.start < first_end:
+            where, latest = f"with the same {self._who(shared[0])}", second.start
+        else:
+            return
+        raise InputError(
+            f"case '{first_id}' ({self._label(first_id)}) runs until "
+            f"{when(self.problem, first_end)}, but started case '{second_id}' "
+            f"({self._label(second_id)}) began at {when(self.problem, second.start)} {where}; "
+            f"cases that have started cannot overlap: the actual end of '{first_id}' must be "
+            f"{when(self.problem, latest)} at the latest",
+            field="actual_end",
+        )
+
+    def check_pins(self) -> None:
+        """A planner's pin that a closure or an absence makes impossible is refused."""
+        for task_id, pin in self.pins.items():
+            if task_id in self.fixed or task_id not in self.tasks:
+                continue
+            duration = self.tasks[task_id].duration
+            span = (0, 0) if pin.start is None else (pin.start, pin.start + duration)
+            for closure in self.closures:
+                if closure.room == pin.room and (
+                    closure.room in self.closed or _overlap(span, closure.start, closure.end)
+                ):
+                    what = f"the closure of room {closure.room} {self._span(closure)}"
+                    self._pin_clash(task_id, pin, what, "closure")
+            people = {*self.tasks[task_id].staff, *pin.staff}
+            for off in self.offs:
+                if off.staff in people and _overlap(span, off.start, off.end):
+                    what = f"{self._who(off.staff)} unavailable {self._span(off)}"
+                    self._pin_clash(task_id, pin, what, "unavailability")
+
+    def _pin_clash(self, task_id: str, pin: CasePin, what: str, kind: str) -> None:
+        parts = []
+        if pin.start is not None:
+            duration = self.tasks[task_id].duration
+            parts.append(time_span(self.problem, pin.start, pin.start + duration))
+        if pin.room is not None:
+            parts.append(f"in room {pin.room}")
+        if pin.staff:
+            parts.append("with " + ", ".join(self._who(name) for name in pin.staff))
+        raise InputError(
+            f"{what} clashes with the pin of case '{task_id}' ({self._label(task_id)}: "
+            f"{' '.join(parts)}); move or remove the pin, or revise the {kind}",
+            field="pins",
+        )
+
+    def close_rooms(self) -> dict[str, str]:
+        """Take the rooms closed for all their opening time out of every case's rooms.
+
+        An optional case left with no room is taken out (returned: id -> reason); a
+        mandatory one makes the closure invalid."""
+        dropped: dict[str, str] = {}
+        for task_id, task in list(self.tasks.items()):
+            eligible = [r.id for r in self.problem.eligible_rooms(task)]
+            shut = [r for r in eligible if r in self.closed]
+            if not shut:
+                continue
+            if len(shut) < len(eligible):
+                keep = [r for r in task.rooms or eligible if r not in self.closed]
+                self.tasks[task_id] = task.model_copy(update={"rooms": tuple(keep)})
+                continue
+            closures = "; ".join(
+                f"{c.room} closed {self._span(c)}" for c in self.closures if c.room in shut
+            )
+            reason = f"no opening at all is left in its rooms ({closures})"
+            if not task.optional or task_id in self.pins:
+                raise InputError(
+                    f"case '{task_id}' ({task.label}) must be scheduled, but {reason}; mark "
+                    "it optional or close the rooms for less time",
+                    field="room",
+                )
+            dropped[task_id] = reason
+            del self.tasks[task_id]
+        return dropped
 
     def release_after(self, now: int | None) -> None:
         if now is None:
@@ -449,12 +595,6 @@ def _drop_unplaceable(draft: _Draft, now: int | None) -> dict[str, str]:
         reasons = static_reasons(trial, task)
         if reasons:
             dropped[task.id] = reasons[0].message
-    if len(dropped) == len(draft.tasks):
-        raise InputError(
-            "after the changes no case is left that can be scheduled: "
-            + "; ".join(f"{t}: {why}" for t, why in dropped.items()),
-            field="changes",
-        )
     for task_id in dropped:
         del draft.tasks[task_id]
     return dropped
@@ -472,27 +612,56 @@ def replan_problem(
 
     Returns the problem, the ids of tasks pinned as started (or overrun), and the
     optional tasks taken out because they can no longer be placed (id -> reason).
+    With no case left there is no problem to return: ``InputError`` (``replan``
+    reports every case as dropped instead).
     """
     schedule = _schedule_of(published)
+    draft, dropped = _prepare(problem, schedule, changes, now)
+    if not draft.tasks:
+        raise InputError(
+            "after the changes no case is left that can be scheduled: "
+            + "; ".join(f"{t}: {why}" for t, why in dropped.items()),
+            field="changes",
+        )
+    baseline = _baseline(draft, schedule, dropped, move_weight, staff_weight)
+    return draft.build(baseline), list(draft.fixed), dropped
+
+
+def _prepare(
+    problem: CaseProblem, schedule: CaseSchedule, changes: Sequence[Change], now: int | None
+) -> tuple[_Draft, dict[str, str]]:
+    """The changes applied and the unplaceable optional cases taken out (id -> reason)."""
     draft = _Draft(problem, schedule)
     draft.fix_started(now)
     for change in changes:
         draft.apply(change)
     draft.release_after(now)
     draft.pin_fixed()
-    dropped = _drop_unplaceable(draft, now)
+    draft.check_pins()
+    dropped = draft.close_rooms()
+    dropped.update(_drop_unplaceable(draft, now))
+    return draft, dropped
+
+
+def _baseline(
+    draft: _Draft,
+    schedule: CaseSchedule,
+    dropped: dict[str, str],
+    move_weight: int,
+    staff_weight: int,
+) -> CaseBaseline:
     kept = CaseSchedule(
         tasks=tuple(it for it in schedule.tasks if it.task in draft.tasks or it.task in dropped),
         unscheduled=tuple(t for t in schedule.unscheduled if t in draft.tasks),
     )
-    baseline = CaseBaseline(schedule=kept, move_weight=move_weight, staff_weight=staff_weight)
-    return draft.build(baseline), list(draft.fixed), dropped
+    return CaseBaseline(schedule=kept, move_weight=move_weight, staff_weight=staff_weight)
 
 
 def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
     """A feasible start for the new problem: pinned tasks, then published placements
-    that still fit, then every other task at its earliest free slot (a task the
-    published plan left out stays out unless it must now be placed)."""
+    that still fit, then every other task at its earliest free slot; last, the cases
+    the published plan left out, each at its earliest free slot when that lowers the
+    checker's objective (a cancellation frees a slot one of them may fill)."""
     occ = Occupancy(problem)
     old = published.by_task()
     for pin in problem.pins:
@@ -508,7 +677,7 @@ def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
             occ.add(item)
         else:
             rest.append(item.task)
-    left_out = set(published.unscheduled)  # stays out unless it must now be placed
+    left_out = set(published.unscheduled)  # placed last, only when that pays
     rest += [
         t.id
         for t in problem.tasks
@@ -520,9 +689,34 @@ def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
         slot = find_slot(problem, problem.task(task_id), occ)
         if slot is not None:
             occ.add(slot)
+    waiting = [t for t in problem.tasks if t.id in left_out and t.id not in occ.placed]
+    _backfill(problem, occ, waiting)
+    return _schedule(problem, occ)
+
+
+def _schedule(problem: CaseProblem, occ: Occupancy) -> CaseSchedule:
     placed = sorted(occ.placed.values(), key=lambda it: (it.start, it.task))
     left = tuple(t.id for t in problem.tasks if t.id not in occ.placed)
     return CaseSchedule(tasks=tuple(placed), unscheduled=left)
+
+
+def _backfill(problem: CaseProblem, occ: Occupancy, waiting: Iterable[Task]) -> None:
+    """Insert waiting optional cases, highest penalty first, each at its earliest free
+    slot (regular hours first) when the checker's objective drops and no rule breaks."""
+    order = sorted(waiting, key=lambda t: (-problem.unscheduled_cost(t), problem.task_index[t.id]))
+    if not order:
+        return
+    before = check_cases(problem, _schedule(problem, occ))
+    for task in order:
+        slot = find_slot(problem, task, occ, regular_first=True)
+        if slot is None:
+            continue
+        current = _schedule(problem, occ)
+        left = tuple(t for t in current.unscheduled if t != task.id)
+        after = check_cases(problem, CaseSchedule(tasks=(*current.tasks, slot), unscheduled=left))
+        if len(after.violations) <= len(before.violations) and after.objective < before.objective:
+            occ.add(slot)
+            before = after
 
 
 def diff_schedules(
@@ -634,9 +828,13 @@ def replan(
     with the reason; without any new schedule the ``notes`` say why.
     """
     schedule = _schedule_of(published)
-    new_problem, fixed, dropped = replan_problem(
-        problem, schedule, changes, now, move_weight, staff_weight
-    )
+    draft, dropped = _prepare(problem, schedule, changes, now)
+    baseline = _baseline(draft, schedule, dropped, move_weight, staff_weight)
+    fixed = list(draft.fixed)
+    if not draft.tasks:
+        empty = draft.build(baseline, validate=False)
+        return _nothing_left(problem, schedule, empty, changes, dropped)
+    new_problem = draft.build(baseline)
     if "hint" not in solve_kwargs:
         solve_kwargs["hint"] = repair(new_problem, schedule)
     result = solve(new_problem, **solve_kwargs)
@@ -644,15 +842,50 @@ def replan(
     if result.schedule is None:
         done = [_describe(problem, change) for change in changes]
         return outcome.model_copy(update={"notes": _no_schedule_notes(new_problem, result, done)})
+    moves = _moves(problem, new_problem, schedule, result.schedule, changes, dropped)
+    return outcome.model_copy(update={"moves": moves})
+
+
+def _moves(
+    problem: CaseProblem,
+    new_problem: CaseProblem,
+    old: CaseSchedule,
+    new: CaseSchedule,
+    changes: Sequence[Change],
+    dropped: dict[str, str],
+) -> list[Move]:
+    """Every move, a case out of the new schedule with the reason."""
     cancelled = [c.task for c in changes if isinstance(c, CancelCase)]
-    moves = diff_schedules(problem, new_problem, schedule, result.schedule, cancelled)
+    moves = diff_schedules(problem, new_problem, old, new, cancelled)
     moves += [
         _unscheduled(c.task.id, c.task.label)
         for c in changes
         if isinstance(c, AddCase) and c.task.id in dropped
     ]
-    moves = [_with_reason(move, new_problem, result.schedule, dropped) for move in moves]
-    return outcome.model_copy(update={"moves": moves})
+    return [_with_reason(move, new_problem, new, dropped) for move in moves]
+
+
+def _nothing_left(
+    problem: CaseProblem,
+    schedule: CaseSchedule,
+    empty: CaseProblem,
+    changes: Sequence[Change],
+    dropped: dict[str, str],
+) -> ReplanOutcome:
+    """No case can be placed any more (e.g. a one-surgeon list whose surgeon is off):
+    every case is dropped with its reason; the new problem holds no case (``empty``
+    is not validated: a problem needs a case) and the schedule is empty."""
+    result = Result(
+        status=SolveStatus.OPTIMAL,
+        objective=0,
+        bound=0,
+        backend="none",
+        schedule=CaseSchedule(),
+        message="no case is left to schedule after the changes",
+    )
+    moves = _moves(problem, empty, schedule, CaseSchedule(), changes, dropped)
+    note = "re-plan: no case is left that can be scheduled after the changes; all are dropped"
+    return ReplanOutcome(problem=empty, result=result, moves=moves, dropped=dropped, notes=[note])
 
 
 def _with_reason(

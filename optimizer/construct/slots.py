@@ -1,7 +1,8 @@
 """Finding placements (start, room, team) for one case next to an occupancy.
 
 Candidate start times are event times (window and opening starts, release times of
-busy rooms, people and equipment) plus, for explanations, a grid. A placement is
+busy rooms, people and equipment, the start bounds precedences with placed tasks
+allow, the latest start) plus, for explanations, a grid. A placement is
 free when no room, named person, qualified team member, equipment, working-minutes
 limit or precedence blocks it; ``blockers`` names what does.
 """
@@ -95,11 +96,15 @@ def candidate_starts(
     grid: bool = True,
 ) -> list[int]:
     """Every event time at which a placement could become possible (the earliest
-    start of any free stretch is one of them), plus grid times if ``grid``."""
+    start of any free stretch is one of them), plus grid times if ``grid``.
+
+    Event times: ``earliest`` and the latest start, opening and duty starts, the ends
+    of busy rooms, people and equipment, and the bounds precedences with placed tasks
+    put on the start (an off-grid lag or a ``max_lag`` window)."""
     last = latest_end - task.duration
     if last < earliest:
         return []
-    points = {earliest}
+    points = {earliest, last}
     if grid:
         points.update(range(earliest - earliest % GRID_MINUTES, last + 1, GRID_MINUTES))
     for room in problem.eligible_rooms(task):
@@ -114,6 +119,7 @@ def candidate_starts(
     if occ is not None:
         for resource in task.resources:
             points.update(e for _, e, _ in occ.usage.get(resource, ()))
+        points.update(precedence_range(problem, task, occ))
     return sorted(t for t in points if earliest <= t <= last)
 
 

@@ -10,15 +10,19 @@ its due time) is examined in stages:
 2. *against the schedule* — with every other task where the schedule put it, each
    remaining (start, room) is blocked by a busy room, a busy named person, too few
    free qualified people, equipment at capacity, a person's max minutes, or a
-   precedence. The reasons list each blocker with the share of candidate times it
-   blocks. If some start is blocked by nothing, the explanation says so: the slot
-   was free and the solver did not use it: what using it would cost, by rule (the
-   checker scores the schedule with the task moved there), or the time limit.
+   precedence (named with the other case and the lag). The reasons list each blocker
+   with the share of candidate (start, room) pairs it blocks; busy rooms are told
+   per room and as the share of start times at which every eligible room is booked
+   (a free room elsewhere is not a booked room). If some start is blocked by nothing,
+   the explanation says so: the slot was free and the solver did not use it: what
+   using it would cost, by rule (the checker scores the schedule with the task moved
+   there), or the time limit.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field
@@ -35,7 +39,7 @@ from optimizer.construct.slots import (
     static_ok,
 )
 from optimizer.explain.case_time import day_list, time_span, when
-from optimizer.model.cases import CaseProblem, Task, Window
+from optimizer.model.cases import CaseProblem, Precedence, Task, Window
 from optimizer.model.common import Record
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -219,12 +223,97 @@ def _static_reasons(
     return []
 
 
-def _blocker_message(problem: CaseProblem, task: Task, code: str, share: float) -> str:
+def case_label(problem: CaseProblem, task_id: str) -> str:
+    """A case's label, with its id when it has no name or shares its name."""
+    task = problem.task(task_id)
+    if task.name and sum(t.name == task.name for t in problem.tasks) == 1:
+        return task.name
+    return task.id if task.label == task.id else f"{task.label} ({task.id})"
+
+
+def _precedence_codes(problem: CaseProblem, task: Task, occ: Occupancy, start: int) -> list[str]:
+    """``precedence:<index>`` for each precedence with a placed task that ``start`` breaks."""
+    codes = []
+    for i, prec in enumerate(problem.precedences):
+        low: int | None
+        high: int | None
+        if prec.after == task.id and prec.before in occ.placed:
+            end = occ.placed[prec.before].end
+            low = end + prec.min_lag
+            high = None if prec.max_lag is None else end + prec.max_lag
+        elif prec.before == task.id and prec.after in occ.placed:
+            begin = occ.placed[prec.after].start - task.duration
+            high = begin - prec.min_lag
+            low = None if prec.max_lag is None else begin - prec.max_lag
+        else:
+            continue
+        if (low is not None and start < low) or (high is not None and start > high):
+            codes.append(f"precedence:{i}")
+    return codes
+
+
+def _lag_words(prec: Precedence) -> str:
+    """``min_lag`` (and ``max_lag``) as words: "at least 7 min ", "7 to 30 min ", ""."""
+    if prec.max_lag is not None:
+        return f"{prec.min_lag} to {prec.max_lag} min "
+    return f"at least {prec.min_lag} min " if prec.min_lag else ""
+
+
+def _precedence_message(
+    problem: CaseProblem, task: Task, prec: Precedence, schedule: CaseSchedule
+) -> str:
+    """The precedence in the planner's words, with the other case's time."""
+    placed = schedule.by_task()
+    lag = _lag_words(prec)
+    if prec.after == task.id:
+        other = placed[prec.before]
+        return (
+            f"it must start {lag}after {case_label(problem, prec.before)} ends "
+            f"({when(problem, other.end)})"
+        )
+    other = placed[prec.after]
+    return (
+        f"it must end {lag}before {case_label(problem, prec.after)} starts "
+        f"({when(problem, other.start)})"
+    )
+
+
+@dataclass
+class _Tally:
+    """What blocks the candidate (start, room) pairs; busy rooms also per room and per
+    start (a start is room-blocked only when every room is busy then)."""
+
+    codes: Counter[str] = field(default_factory=Counter)
+    pairs: int = 0
+    room_seen: Counter[str] = field(default_factory=Counter)  # room -> candidate starts
+    room_busy: Counter[str] = field(default_factory=Counter)  # room -> starts it is busy
+    starts: int = 0  # candidate starts with a room
+    all_busy: int = 0  # ... at which every room is busy
+
+    def rooms_message(self, names: str, pct: str) -> str:
+        if len(self.room_seen) <= 1:
+            return f"its eligible rooms ({names}) are booked at {pct}"
+        each = ", ".join(
+            f"{room} at {self.room_busy[room] / seen:.0%}" for room, seen in self.room_seen.items()
+        )
+        return (
+            f"its eligible rooms ({names}) are all booked at once at "
+            f"{self.all_busy / max(1, self.starts):.0%} of the possible times ({each})"
+        )
+
+
+def _blocker_message(
+    problem: CaseProblem,
+    task: Task,
+    code: str,
+    share: float,
+    schedule: CaseSchedule,
+    tally: _Tally,
+) -> str:
     pct = f"{share:.0%} of the possible times"
     kind, _, what = code.partition(":")
     if kind == "room_busy":
-        names = ", ".join(r.id for r in problem.eligible_rooms(task))
-        return f"its eligible rooms ({names}) are booked at {pct}"
+        return tally.rooms_message(", ".join(r.id for r in problem.eligible_rooms(task)), pct)
     if kind == "staff_busy":
         return f"{problem.person(what).label} is on other cases at {pct}"
     if kind == "max_minutes":
@@ -235,6 +324,9 @@ def _blocker_message(problem: CaseProblem, task: Task, code: str, share: float) 
     if kind == "equipment":
         resource = problem.resource(what)
         return f"{resource.name or resource.id} at capacity ({resource.capacity}) at {pct}"
+    if kind == "precedence" and what:
+        prec = problem.precedences[int(what)]
+        return f"{_precedence_message(problem, task, prec, schedule)}, which rules out {pct}"
     if kind == "precedence":
         return f"its precedences with placed tasks rule out {pct}"
     return f"{code} at {pct}"
@@ -260,11 +352,11 @@ def explain_task(
     if static:
         return TaskExplanation(**base, reasons=tuple(static))
     prec = precedence_range(problem, task, occ)
-    tally: Counter[str] = Counter()
-    total = 0
+    tally = _Tally()
     for start in starts:
         if not static_ok(problem, task, start):
             continue
+        busy: list[bool] = []  # per room candidate at this start
         for cand in room_candidates(problem, task, start):
             codes, _ = blockers(problem, task, cand, occ, prec)
             if not codes:
@@ -283,11 +375,26 @@ def explain_task(
                     ),
                     free_slot=slot,
                 )
-            total += 1
-            tally.update(set(codes))
+            if "precedence" in codes:
+                codes = [c for c in codes if c != "precedence"] + (
+                    _precedence_codes(problem, task, occ, start) or ["precedence"]
+                )
+            tally.pairs += 1
+            tally.codes.update(set(codes))
+            if cand.room is not None:
+                busy.append("room_busy" in codes)
+                tally.room_seen[cand.room] += 1
+                tally.room_busy[cand.room] += "room_busy" in codes
+        if busy:
+            tally.starts += 1
+            tally.all_busy += all(busy)
     reasons = [
-        Reason(code=code, message=_blocker_message(problem, task, code, n / total), share=n / total)
-        for code, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+        Reason(
+            code=code,
+            message=_blocker_message(problem, task, code, n / tally.pairs, schedule, tally),
+            share=n / tally.pairs,
+        )
+        for code, n in sorted(tally.codes.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     return TaskExplanation(**base, reasons=tuple(reasons))
 
