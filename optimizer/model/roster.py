@@ -154,6 +154,12 @@ class Staff(Record):
     skills: tuple[Id, ...] = ()
     contract: Contract = Field(default_factory=Contract)
 
+    @field_validator("skills")
+    @classmethod
+    def _skills_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # a skill typed twice is held once: cover counts each person once per demand
+        return tuple(dict.fromkeys(value))
+
     @property
     def label(self) -> str:
         return self.name or self.id

@@ -11,7 +11,8 @@ not from PuLP's status, because CBC 2.10 misleads in three ways:
   which PuLP reads as an integer solution; a stop is a solution only when branch and
   bound ran (its "Result - " summary is in the log) and found one;
 * it sometimes crashes (segmentation fault) on short limits: a solver failure, not bad
-  input.
+  input; so is an exit without an answer before its time limit (a broken binary, or
+  ``cbc_options`` such as ``stop``), which is no time-out.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def verdict(outcome: CbcOutcome) -> tuple[SolveStatus, str]:
         return SolveStatus.UNKNOWN, _failure(outcome)
     header = outcome.header
     if not header:
+        if proof_possible(outcome):
+            return SolveStatus.UNKNOWN, _no_answer(outcome)
         return SolveStatus.UNKNOWN, "CBC wrote no solution" + _last_line(outcome.log)
     if header.startswith("Optimal"):
         return SolveStatus.OPTIMAL, ""
@@ -62,6 +65,14 @@ def verdict(outcome: CbcOutcome) -> tuple[SolveStatus, str]:
     if outcome.stopped:
         return SolveStatus.UNKNOWN, "CBC ran past its time limit and was stopped"
     return SolveStatus.UNKNOWN, ""
+
+
+def solver_failed(outcome: CbcOutcome) -> bool:
+    """True when CBC crashed, failed, or ended without an answer before its time limit
+    (a broken binary, or options that stop it), rather than running out of time."""
+    if outcome.stopped:
+        return False
+    return outcome.returncode != 0 or (not outcome.header and proof_possible(outcome))
 
 
 def proof_possible(outcome: CbcOutcome) -> bool:
@@ -86,6 +97,13 @@ def _failure(outcome: CbcOutcome) -> str:
             name = f"signal {-code}"
         return f"CBC crashed ({name})" + _last_line(outcome.log)
     return f"CBC failed (exit code {code})" + _last_line(outcome.log)
+
+
+def _no_answer(outcome: CbcOutcome) -> str:
+    spent = f"{outcome.seconds:.1f} s"
+    if outcome.limit is not None:
+        spent += f" of its {outcome.limit:.1f} s time limit"
+    return f"CBC ended without an answer (exit code 0) after {spent}" + _last_line(outcome.log)
 
 
 def _last_line(log: str) -> str:

@@ -9,20 +9,26 @@ Solvers: CBC (bundled with PuLP, the default) and HiGHS (through ``highspy``).
 * ``cbc_path``: a CBC binary to use instead of PuLP's bundled one (also read
   from the ``CAREALLOC_CBC_PATH`` environment variable);
 * ``gap_rel`` / ``gap_abs``: stop at this relative (0 to 1) / absolute gap;
-* ``cbc_options``: extra CBC command-line options, e.g. ``["proximity on"]``;
+* ``cbc_options``: extra CBC command-line options, e.g. ``["proximity on"]``; CBC
+  reads them in a dry run first, and an option it rejects is an error;
 * ``highs_options``: extra HiGHS options by name, e.g. ``{"mip_heuristic_effort": 0.3}``;
+  a setting of the solver not in use (``highs_options`` with CBC, ``cbc_options`` or
+  ``cbc_path`` with HiGHS) is refused rather than ignored;
 * ``phase_one``: rostering with CBC starts from a roster of the problem without
   cover (``roster/start.py``); False switches that off.
 
 Both solvers run as separate processes, given the time left before the caller's
 deadline (``clock.py``) and stopped by a ``Watchdog`` if they overrun it. CBC's log is
 followed while it runs so that each improving solution reaches ``options.on_solution``
-as it is found; its verdict is read by ``cbc_outcome.py``.
+as it is found (an exception the callback raises stops CBC and reaches the caller); its
+verdict is read by ``cbc_outcome.py``. Solver processes die with their parent
+(``parent_death.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import json
 import math
@@ -48,8 +54,9 @@ import pulp
 from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.model.result import ProgressPoint, SolveStatus
 from optimizer.solvers.milp import clock
-from optimizer.solvers.milp.cbc_outcome import CbcOutcome, verdict
+from optimizer.solvers.milp.cbc_outcome import CbcOutcome, solver_failed, verdict
 from optimizer.solvers.milp.params import check_params
+from optimizer.solvers.milp.parent_death import die_with_parent
 from optimizer.solvers.milp.watchdog import Watchdog
 from optimizer.solvers.options import SEED_LIMIT, SolveOptions
 
@@ -63,6 +70,8 @@ INTEGRAL_GAP = 0.99
 already proves optimality."""
 INTEGRALITY_TOLERANCE = 1e-5
 TOO_LATE = "the time limit ended before the solver could start"
+CBC_DRY_RUN_SECONDS = 5.0
+"""At most this long for CBC to read ``cbc_options`` and quit (``_cbc_refusal``)."""
 WRAP_UP = 1.0
 """A solver's own limit is the time left minus up to this (at most a tenth of it): CBC
 checks its clock rarely at the root, and either needs time to write its answer."""
@@ -120,15 +129,40 @@ def choose_solver(options: SolveOptions) -> str:
             )
         raise InputError(f"unsupported MILP solver '{name}'; {choices}", field="solver")
     if name == "auto":
-        return "highs" if highs_available() else "cbc"
-    if name == "highs" and not highs_available():
+        name = "highs" if highs_available() else "cbc"
+    elif name == "highs" and not highs_available():
         where = f" (by {SOLVER_ENV}=highs)" if from_env else ""
-        instead = f"set {SOLVER_ENV}=cbc or unset it" if from_env else "use solver='cbc'"
+        instead = (
+            f"set {SOLVER_ENV}=cbc or unset it"
+            if from_env
+            else "use solver='cbc' in Python, --param solver=cbc on the CLI"
+        )
         raise SolverUnavailableError(
             f"the HiGHS solver was requested{where} but the 'highspy' package is not "
             f"installed; install it with: pip install 'carealloc[highs]' (or {instead})"
         )
+    _check_settings_fit(options, name)
     return name
+
+
+_SETTINGS_OF = {"cbc": ("cbc_options", "cbc_path"), "highs": ("highs_options",)}
+_LABEL = {"cbc": "CBC", "highs": "HiGHS"}
+
+
+def _check_settings_fit(options: SolveOptions, solver: str) -> None:
+    """Refuse a setting of the solver not in use, which it would silently ignore."""
+    for other, names in _SETTINGS_OF.items():
+        given = [name for name in names if options.params.get(name) is not None]
+        if other == solver or not given:
+            continue
+        switch = f", or choose {_LABEL[other]} with solver={other}"
+        if other == "highs" and not highs_available():
+            switch = " (HiGHS is not installed)"
+        raise InputError(
+            f"'{given[0]}' is a {_LABEL[other]} setting, but this solve uses "
+            f"{_LABEL[solver]}; remove it{switch}",
+            field=given[0],
+        )
 
 
 def cbc_seed(seed: int) -> int:
@@ -151,6 +185,7 @@ def cbc_command(
         path, source = pulp.PULP_CBC_CMD.pulp_cbc_path, ""
     extra = options.params.get("cbc_options") or []
     extra = [extra] if isinstance(extra, str) else [str(option) for option in extra]
+    user_options = tuple(extra)
     if options.seed is not None:
         extra.append(f"randomCbcSeed {cbc_seed(options.seed)}")
     command = pulp.COIN_CMD(
@@ -173,7 +208,43 @@ def cbc_command(
             f"PuLP (it bundles CBC), point {CBC_PATH_ENV} at a CBC binary, or install HiGHS "
             "with: pip install 'carealloc[highs]' and pass solver='highs'"
         )
+    refusal = _cbc_refusal(str(path), user_options) if user_options else ""
+    if refusal:
+        raise InputError(f"CBC rejected {list(user_options)!r}: {refusal}", field="cbc_options")
     return command
+
+
+def _split_options(options: tuple[str, ...] | list[str]) -> list[str]:
+    """CBC's arguments for options such as ``"proximity on"`` (``-proximity on``)."""
+    return [part for option in options for part in f"-{option}".split()]
+
+
+_CBC_COMPLAINT = re.compile(
+    r"^(No match for |Short match for |String of .* is illegal |.* was provided for .* "
+    r"valid range is |<Possible options for )"
+)
+"""Lines CBC 2.10 prints for an option name it does not know, or a value it rejects
+(it then carries on without the option)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _cbc_refusal(path: str, options: tuple[str, ...]) -> str:
+    """What CBC says against ``options`` when it reads them and quits; "" when it takes
+    them all (or the dry run could not run: the real run then reports the trouble)."""
+    try:
+        done = subprocess.run(
+            [path, *_split_options(options), "-quit"],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+            timeout=CBC_DRY_RUN_SECONDS,
+            preexec_fn=die_with_parent(),  # only prctl: see parent_death.py
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    lines = (line.strip().rstrip(">").strip() for line in done.stdout.splitlines())
+    return "; ".join(line for line in lines if _CBC_COMPLAINT.match(line))
 
 
 # -- CBC log following ----------------------------------------------------------------
@@ -187,13 +258,25 @@ exiting on the gap or on the time limit) and it is writing its answer."""
 
 
 class _CbcLogFollower(threading.Thread):
-    """Reads CBC's log file while it runs and reports each improving solution."""
+    """Reads CBC's log file while it runs and reports each improving solution.
 
-    def __init__(self, path: Path, offset: float, report: Callable[[ProgressPoint], None]):
+    An exception raised by ``report`` ends the following and kills ``process``; it is
+    kept in ``error`` for the caller's thread to raise.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        offset: float,
+        report: Callable[[ProgressPoint], None],
+        process: subprocess.Popen[Any] | None = None,
+    ):
         super().__init__(daemon=True)
         self._path = path
         self._offset = offset
         self._report = report
+        self._process = process
+        self.error: BaseException | None = None
         self._stop_event = threading.Event()
         self._seen = 0
         self._best: int | None = None
@@ -231,8 +314,17 @@ class _CbcLogFollower(threading.Thread):
             # the last line may still be being written
             complete = lines[:-1] if not text.endswith("\n") else lines
             for line in complete[self._seen :]:
+                if self.error is not None:
+                    return
                 self._read_line(line)
             self._seen = len(complete)
+
+    def _fail(self, error: BaseException) -> None:
+        """Keep the callback's exception, stop following and end CBC."""
+        self.error = error
+        self._stop_event.set()
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
 
     def _read_line(self, line: str) -> None:
         if _CBC_FINISHING.search(line):
@@ -253,7 +345,10 @@ class _CbcLogFollower(threading.Thread):
             return
         self._best = objective
         bound = self._bound if self._bound is not None and self._bound <= objective else None
-        self._report(ProgressPoint(seconds=seconds, objective=objective, bound=bound))
+        try:
+            self._report(ProgressPoint(seconds=seconds, objective=objective, bound=bound))
+        except BaseException as error:  # raised again in the caller's thread
+            self._fail(error)
 
 
 def _ceil(value: float) -> int | None:
@@ -397,8 +492,7 @@ def _run_cbc(
         bound = _final_cbc_bound(outcome.log, offset)
         if bound is None:
             bound = follower.bound
-    failed = outcome.returncode != 0 and not outcome.stopped
-    return _Answer(status, bound, note, failed)
+    return _Answer(status, bound, note, solver_failed(outcome))
 
 
 def _write_cbc_input(
@@ -419,8 +513,7 @@ def _cbc_arguments(command: pulp.COIN_CMD, files: _CbcFiles, limit: float | None
         args += ["-mips", str(files.start)]
     if limit is not None:
         args += ["-sec", f"{max(limit, 0.001):.3f}"]
-    for option in [*command.options, *command.getOptions()]:
-        args += f"-{option}".split()
+    args += _split_options([*command.options, *command.getOptions()])
     return [*args, "-solve", "-printingOptions", "all", "-solution", str(files.solution)]
 
 
@@ -435,36 +528,31 @@ def _cbc_process(
 
     CBC buffers its log in blocks when it goes to a file; ``stdbuf -oL`` (where there
     is one) makes it write line by line, so progress and its end are seen as they come.
+    An exception from ``record`` ends CBC and is raised here, in the caller's thread.
     """
     limit = None if left is None else left - _wrap_up(left)
     stdbuf = shutil.which("stdbuf")
     args = [*([stdbuf, "-oL"] if stdbuf else []), *_cbc_arguments(command, files, limit)]
-    files.log.touch()
-    follower = _CbcLogFollower(files.log, offset, record)
-    follower.start()
     began = time.perf_counter()
-    try:
-        with files.log.open("w") as log:
+    with files.log.open("w") as log:
+        process = _start_cbc(args, str(command.path), log)
+        follower = _CbcLogFollower(files.log, offset, record, process)
+        # Without stdbuf the log arrives only at the end, so "no solution logged"
+        # proves nothing: then CBC is always asked to stop first, never killed at once.
+        watchdog = Watchdog(
+            process,
+            left,
+            (lambda: follower.has_solution) if stdbuf else (lambda: True),
+            lambda: follower.finishing,
+        )
+        with watchdog:
+            follower.start()
             try:
-                process = subprocess.Popen(
-                    args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-                )
-            except OSError as exc:
-                raise SolverUnavailableError(
-                    f"the CBC solver binary '{command.path}' could not be started: {exc}"
-                ) from exc
-            # Without stdbuf the log arrives only at the end, so "no solution logged"
-            # proves nothing: then CBC is always asked to stop first, never killed at once.
-            watchdog = Watchdog(
-                process,
-                left,
-                (lambda: follower.has_solution) if stdbuf else (lambda: True),
-                lambda: follower.finishing,
-            )
-            with watchdog:
                 returncode = process.wait()
-    finally:
-        follower.stop()
+            finally:
+                follower.stop()
+    if follower.error is not None:
+        raise follower.error
     seconds = time.perf_counter() - began
     header = ""
     with contextlib.suppress(OSError, IndexError):
@@ -472,6 +560,22 @@ def _cbc_process(
     log_text = files.log.read_text(errors="replace")
     outcome = CbcOutcome(returncode, seconds, limit, watchdog.stopped, header, log_text)
     return outcome, follower
+
+
+def _start_cbc(args: list[str], path: str, log: Any) -> subprocess.Popen[bytes]:
+    """CBC writing to ``log``, ended by the kernel should this process die."""
+    try:
+        return subprocess.Popen(
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent(),  # only prctl: see parent_death.py
+        )
+    except OSError as exc:
+        raise SolverUnavailableError(
+            f"the CBC solver binary '{path}' could not be started: {exc}"
+        ) from exc
 
 
 def _read_cbc_solution(lp: pulp.LpProblem, command: pulp.COIN_CMD, files: _CbcFiles) -> bool:
@@ -532,6 +636,7 @@ def _run_highs(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=die_with_parent(),  # only prctl: see parent_death.py
         )
         found: list[ProgressPoint] = []
 

@@ -202,10 +202,9 @@ def _no_roster(
     if run.status is SolveStatus.INFEASIBLE:
         reason = INFEASIBLE
     elif run.failed:
-        other = "highs" if run.solver == "cbc" else "cbc"
         reason = (
             f"{run.note}, before any roster was found ({seconds:.1f} s spent on {size}); "
-            f"run it again, or use solver={other} or the cpsat backend"
+            f"run it again, or use {_other_solver(run.solver)}the cpsat backend"
         )
     else:
         shown = None if time_limit is None else round(time_limit, 2) or time_limit
@@ -220,3 +219,10 @@ def _no_roster(
         progress=run.progress,
         message=f"{reason}; {detail}",
     )
+
+
+def _other_solver(solver: str) -> str:
+    """``"solver=NAME or "`` for the other MILP solver when it is installed; else ""."""
+    if solver == "cbc" and not runner.highs_available():
+        return ""
+    return f"solver={'highs' if solver == 'cbc' else 'cbc'} or "

@@ -80,8 +80,8 @@ def evaluate(problem: RosterProblem, grid: Grid) -> dict[str, int]:
     terms = dict.fromkeys(ROSTER_PENALTY_RULES, 0)
     counts: dict[tuple[int, int, str | None], int] = {}
     for (p, d), t in grid.items():
-        skills: tuple[str | None, ...] = (None, *problem.staff[p].skills)
-        for skill in skills:
+        # each person once per demand, as the model counts them
+        for skill in dict.fromkeys((None, *problem.staff[p].skills)):
             counts[d, t, skill] = counts.get((d, t, skill), 0) + 1
     for demand in problem.cover:
         n = counts.get((demand.day, problem.shift_index[demand.shift], demand.skill), 0)
