@@ -334,13 +334,13 @@ def _apply_cases(
             rooms=(req.room,) if req.room else None,
         )
         when = f" on {_day_text(req.date)}" if req.date is not None else ""
-        if misfit := _case_misfit(problem, task):
+        if misfit := _case_misfit(problem, task, req.part_of_day):
             raise InputError(
                 f"cannot add the {req.duration_min}-min {req.procedure} case{when}: {misfit}",
                 field="tasks",
             )
         tasks.append(task)
-        changes.append(f"added case {task_id}: {req.procedure}, {req.duration_min} min{when}")
+        changes.append(f"added case {task_id}: {req.procedure}, {_case_details(problem, req)}")
     update: dict[str, Any] = {"tasks": tuple(tasks)}
     schedule = previous.schedule if isinstance(previous, Result) else previous
     if schedule is not None:
@@ -349,13 +349,40 @@ def _apply_cases(
     return Applied(_revalidate(problem.model_copy(update=update), "cases"), changes)
 
 
-def _case_misfit(problem: Any, task: Any) -> str | None:
+def _case_details(problem: Any, req: AddCase) -> str:
+    """ "60 min, urgent, in Theatre 2 on Mon 07 Dec morning": what was applied (the
+    priority when not elective, the room and part of day when given)."""
+    parts = [f"{req.duration_min} min"]
+    if req.priority != "elective":
+        parts.append(req.priority)
+    if req.room is not None:
+        parts.append(f"in {_label(problem.rooms, req.room)}")
+    text = ", ".join(parts)
+    if req.date is not None:
+        text += f" on {_day_text(req.date)}"
+    if req.part_of_day is not None:
+        text += f" {req.part_of_day}"
+    return text
+
+
+_PART_RULES = {
+    "morning": ("that morning", "a morning case must end by 13:00"),
+    "afternoon": ("that afternoon", "an afternoon case starts from 12:00"),
+}
+
+
+def _case_misfit(problem: Any, task: Any, part_of_day: str | None = None) -> str | None:
     """Why a new case cannot be placed, in names and days (None when it can).
 
-    The same checks the case model makes on validation, which would name minutes and ids.
+    The same checks the case model makes on validation, which would name minutes and ids;
+    a morning or afternoon case names the window it must fit.
     """
     earliest, latest = task.release, problem.latest_end(task)
     then = "that day" if task.deadline is not None else "in the schedule"
+    rule = ""
+    if part_of_day in _PART_RULES:
+        then, rule = _PART_RULES[part_of_day]
+    note = f" ({rule})" if rule else ""
 
     def fits(windows: list[tuple[int, int]]) -> bool:
         return any(min(e, latest) - max(s, earliest) >= task.duration for s, e in windows)
@@ -372,20 +399,21 @@ def _case_misfit(problem: Any, task: Any) -> str | None:
             return f"{person.label} works at most {person.max_minutes} min in all"
         if not can_work(person):
             return (
-                f"{person.label} is not on duty long enough {then} ({_duty_days(problem, person)})"
+                f"{person.label} is not on duty long enough {then} "
+                f"({f'{rule}; ' if rule else ''}{_duty_days(problem, person)})"
             )
     rooms = problem.eligible_rooms(task)
     openings = [(o.start, o.hard_end) for r in rooms for o in problem.openings_of(r)]
     if rooms and not fits(openings):
         names = ", ".join(r.label for r in rooms)
-        return f"no opening of {names} holds it {then}"
+        return f"no opening of {names} holds it {then}{note}"
     for need in task.team:
         people = problem.qualified(task, need.role)
         fitting = [p for p in people if can_work(p)]
         if len(people) >= need.count > len(fitting):
             return (
                 f"it needs {need.count} {need.role} but only {len(fitting)} "
-                f"{'is' if len(fitting) == 1 else 'are'} on duty long enough {then}"
+                f"{'is' if len(fitting) == 1 else 'are'} on duty long enough {then}{note}"
             )
     return None
 

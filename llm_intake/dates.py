@@ -191,11 +191,37 @@ _FOR_SPAN = re.compile(
     rf"^\s*,?\s*(?:for\s+(?:the\s+)?(?:next\s+)?)(?P<n>{_NUM})\s+(?P<unit>days?|nights?|shifts?|weeks?)\b",
     re.IGNORECASE,
 )
+_STARTING = r"(?:from|starting|beginning|commencing|as\s+(?:of|from))"
 _NEXT_DAYS = re.compile(
-    rf"\b(?:for\s+)?the\s+next\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)\b", re.IGNORECASE
+    rf"\b(?:for\s+)?the\s+next\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)\b"
+    rf"(?!\s+{_STARTING}\b)",
+    re.IGNORECASE,
 )
-_CONNECT = re.compile(r"^\s*(?:-|–|—|to|till|til|until|thru|through|and)\s*$", re.IGNORECASE)
-_UNTIL = re.compile(r"(?:until|till|til|up\s+to)\s*$", re.IGNORECASE)
+_FOR_BEFORE = re.compile(
+    rf"(?P<for>\bfor\s+)?\b(?:the\s+)?(?:next\s+)?(?P<n>{_NUM})\s+"
+    rf"(?P<unit>days?|nights?|shifts?|weeks?)\s+{_STARTING}(?:\s+(?:from|on))?\s+$",
+    re.IGNORECASE,
+)
+"""A length before its first day: "for 3 days from tomorrow", "for 5 days starting 21 Dec"."""
+_END_OF = r"(?:\s+the)?\s+end\s+of(?:\s+the)?"
+_CONNECT = re.compile(
+    rf"^\s*(?:-|–|—|(?:to|till|til|until|thru|through)(?:{_END_OF})?|and)\s*$", re.IGNORECASE
+)
+_UNTIL = re.compile(rf"(?:until|till|til|up\s+to)(?:{_END_OF})?\s*$", re.IGNORECASE)
+_END_OF_BEFORE = re.compile(r"(?:\bthe\s+)?\bend\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_UNTIL_WORD = re.compile(r"\b(?:until|till|til|up\s+to|to|thru|through)\s+$", re.IGNORECASE)
+_LOOSE = re.compile(
+    rf"(?:\b(?:the\s+)?(?:end|start|beginning|middle|rest)\s+of\s+)?"
+    rf"(?:\b(?:the|this|that|a|following|other|previous)\s+)*"
+    rf"(?:\b(?!(?:an?|one|1)\s){_NUM}\s+(?:days?|nights?|shifts?)\b|"
+    rf"\b{_NUM}\s+(?:weeks?|fortnights?|months?)(?:['’]s?)?|"
+    r"\b(?:weekends?|weeks?|fortnights?|months?)(?:['’]s?)?)"
+    r"(?:\s+(?:after|before|following))?\b|"
+    r"\b(?:and|or|&)\s+(?:the\s+)?(?:next|following|after)\b(?=\s*(?:$|[,.;!?)]))",
+    re.IGNORECASE,
+)
+"""Periods no date pattern read ("3 days", "the weekend after", "this week and next"):
+asked about, never dropped."""
 
 
 @dataclass(frozen=True)
@@ -344,6 +370,8 @@ def _resolve(name: str, m: re.Match[str], ref: dt.date, window: Window = None) -
         return _relative_week(name, m, ref)
     elif name == "holiday":
         hol = re.sub(r"\s+", " ", g["hol"].lower()).replace("xmas", "christmas")
+        if hol in _SEASONS and not _one_day(m):
+            return _error(m.start(), m.end(), f"'{_season_phrase(m)}': which days?")
         month, day = HOLIDAYS[hol]
         first = last = _year_for(month, day, ref)
     elif name == "after_tomorrow":
@@ -379,6 +407,35 @@ def _resolve(name: str, m: re.Match[str], ref: dt.date, window: Window = None) -
     if last < first:
         return DateHit(m.start(), m.end(), None, None, f"'{m.group(0)}' ends before it starts")
     return DateHit(m.start(), m.end(), first, last, error, tonight)
+
+
+_SEASONS = frozenset({"christmas", "new year's", "new years"})
+"""Holidays that also name a season ("over Christmas", "the Christmas period")."""
+_SEASON_BEFORE = re.compile(
+    r"\b(?:over|during|around|across|throughout|through|at|for)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_SEASON_AFTER = re.compile(
+    r"\s+(?:period|holidays?|hols|break|season|time|week|fortnight|shutdown|closure)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_day(m: re.Match[str]) -> bool:
+    """Whether a bare "Christmas" / "New Year's" means the day ("on Christmas", "wants
+    Christmas off"), not the season ("over Christmas", "the Christmas period")."""
+    return not (
+        _SEASON_BEFORE.search(m.string[: m.start()]) or _SEASON_AFTER.match(m.string, m.end())
+    )
+
+
+def _season_phrase(m: re.Match[str]) -> str:
+    """ "over Christmas", "the Christmas period": the words around a season, for messages."""
+    start, end = m.start(), m.end()
+    if before := _SEASON_BEFORE.search(m.string[:start]):
+        start = before.start()
+    if after := _SEASON_AFTER.match(m.string, end):
+        end = after.end()
+    return m.string[start:end]
 
 
 def _relative_week(name: str, m: re.Match[str], ref: dt.date) -> DateHit:
@@ -576,6 +633,9 @@ def _relate(hits: list[DateHit], text: str) -> list[DateHit]:
         elif fragment.lower().startswith("a week") and (m := _FOR.search(before)):
             phrase = text[m.start() : hit.end]
             out.append(_error(m.start(), hit.end, f"'{phrase}': give the first and last day"))
+        elif (m := _END_OF_BEFORE.search(before)) and not _UNTIL_WORD.search(before[: m.start()]):
+            phrase = text[m.start() : hit.end]
+            out.append(_error(m.start(), hit.end, f"'{phrase}': which days?"))
         elif m := _WEEK_OF.search(before):
             out.append(_week_of(hit, m.start(), text[m.start() : hit.end]))
         elif m := _WEEKEND_OF.search(before):
@@ -706,11 +766,17 @@ def _carry_next_week(hits: list[DateHit], text: str, today: dt.date) -> list[Dat
 
 
 def find_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
-    """Every date or range in ``text`` (ranges joined: "1 to 3 Dec", "Mon-Wed", "for 3 days").
+    """Every date or range in ``text`` (ranges joined: "1 to 3 Dec", "Mon-Wed", "for 3 days"),
+    and every period no pattern reads ("3 days", "the weekend after") as a question.
 
     ``window`` (the plan's first and last date) settles a numeric date such as "11/12"
     when exactly one of its day/month readings falls inside it.
     """
+    return _loose(_read_dates(text, today, window), text)
+
+
+def _read_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
+    """The dates and ranges the patterns read (see ``find_dates``)."""
     hits = _scan(text, today, window)
     for m in _NEXT_DAYS.finditer(text):
         if any(m.start() < h.end and h.start < m.end() for h in hits):
@@ -750,7 +816,9 @@ def find_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit
     result: list[DateHit] = []
     for hit in merged:
         extra = _FOR_SPAN.match(text[hit.end :])
-        if extra and hit.first is not None and hit.single:
+        if lead := _FOR_BEFORE.search(text[: hit.start]):
+            hit = _lasting_from(hit, lead, text)
+        elif extra and hit.first is not None and hit.single:
             n = number(extra.group("n")) or 1
             span = n * (7 if extra.group("unit").lower().startswith("week") else 1)
             hit = DateHit(
@@ -764,13 +832,36 @@ def find_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit
     return result
 
 
+def _lasting_from(hit: DateHit, lead: re.Match[str], text: str) -> DateHit:
+    """ "for 3 days from tomorrow" → tomorrow and the two days after; a length in weeks, or
+    without "for" ("3 days from Monday": Thursday?), is asked about."""
+    phrase = text[lead.start() : hit.end]
+    days = lead.group("unit").lower()[:1] in "dns"
+    if hit.error or hit.first is None or not hit.single or not (lead.group("for") and days):
+        return _error(
+            lead.start(), hit.end, hit.error or f"'{phrase}': give the first and last day"
+        )
+    n = number(lead.group("n")) or 1
+    return DateHit(lead.start(), hit.end, hit.first, hit.first + _days(n - 1))
+
+
+def _loose(hits: list[DateHit], text: str) -> list[DateHit]:
+    """Periods left unread ("3 days", "the weekend after", "and next") are asked about."""
+    extra = [
+        _error(m.start(), m.end(), f"'{m.group(0).strip()}': which dates are meant?")
+        for m in _LOOSE.finditer(text)
+        if not any(m.start() < h.end and h.start < m.end() for h in hits)
+    ]
+    return sorted(hits + extra, key=lambda h: h.start)
+
+
 def parse_date_phrase(phrase: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """A date range from an isolated phrase ("next Tuesday", "14/12/2026", "Dec 3rd").
 
     Our own patterns first; ``dateparser`` only as a fallback on this phrase alone.
     """
     phrase = phrase.strip()
-    hits = find_dates(phrase, today)
+    hits = _read_dates(phrase, today)
     if len(hits) == 1 and hits[0].error is None and hits[0].first and hits[0].last:
         covered = phrase[: hits[0].start] + phrase[hits[0].end :]
         if not re.sub(r"\b(?:on|from|the|of)\b|[\s,.]", "", covered, flags=re.IGNORECASE):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import math
 import os
 import re
 import threading
@@ -53,6 +54,10 @@ class LLMConfig:
     max_tokens: int = 1024
     pseudonymise: bool = False
 
+    def __post_init__(self) -> None:
+        check_base_url(self.base_url, "--llm-base-url")
+        check_timeout(self.timeout, "--llm-timeout")
+
     @classmethod
     def from_env(
         cls,
@@ -71,8 +76,7 @@ class LLMConfig:
                 "(e.g. http://127.0.0.1:8080)",
                 field="--parser",
             )
-        if not re.match(r"^https?://", base.strip()):
-            raise InputError(f"LLM base URL '{base}' must start with http:// or https://")
+        check_base_url(base, "--llm-base-url" if base_url else ENV_BASE_URL)
         chosen = dialect or os.environ.get(ENV_DIALECT, "json_schema")
         if chosen not in DIALECTS:
             raise InputError(
@@ -84,6 +88,7 @@ class LLMConfig:
             seconds = timeout if timeout is not None else float(env_timeout or 60.0)
         except ValueError:
             raise InputError(f"{ENV_TIMEOUT}='{env_timeout}' is not a number") from None
+        check_timeout(seconds, "--llm-timeout" if timeout is not None else ENV_TIMEOUT)
         return cls(
             base_url=base.strip().rstrip("/"),
             model=model or os.environ.get(ENV_MODEL, "default"),
@@ -94,8 +99,43 @@ class LLMConfig:
         )
 
 
+def check_base_url(base: str, source: str) -> None:
+    """An http(s) URL with a host and a valid port, or ``InputError`` naming ``source``."""
+    if not re.match(r"^https?://", base.strip()):
+        raise InputError(f"LLM base URL '{base}' must start with http:// or https://", field=source)
+    try:
+        url = httpx.URL(base.strip())
+        port = url.port
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise InputError(
+            f"LLM base URL '{base}' is not a valid URL ({exc})", field=source
+        ) from None
+    if not url.host:
+        raise InputError(f"LLM base URL '{base}' has no host name", field=source)
+    if port is not None and not 0 < port < 65536:
+        raise InputError(f"LLM base URL '{base}' has port {port}, not 1–65535", field=source)
+
+
+MAX_TIMEOUT = 24 * 3600.0
+"""The longest LLM timeout accepted (seconds)."""
+
+
+def check_timeout(seconds: float, source: str) -> None:
+    """Seconds above 0 and at most ``MAX_TIMEOUT``, or ``InputError`` naming ``source``."""
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise InputError(
+            f"the LLM timeout must be a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT:g}, not {seconds:g}",
+            field=source,
+        )
+
+
 STRING_LIMITS = {"text": 300, "reason": 200, "procedure": 120}
 """``maxLength`` of free strings in the LLM schema (64 for ids and names)."""
+
+
+LIST_LIMITS = {"requests": 20, "unparsed": 10}
+"""``maxItems`` of the answer's lists, checked on every answer (not every server enforces it)."""
 
 
 ENUM_FIELDS = {
@@ -177,7 +217,7 @@ def llm_schema(vocab: Vocabulary | None = None, people: list[str] | None = None)
         return node
 
     cleaned: dict[str, Any] = clean(schema)
-    for name, limit in (("requests", 20), ("unparsed", 10)):
+    for name, limit in LIST_LIMITS.items():
         cleaned["properties"][name]["maxItems"] = limit
     if vocab is not None:
         _restrict(cleaned, _vocabulary_enums(vocab, people))
@@ -317,6 +357,8 @@ class LLMClient:
             raise self._timed_out()
         if isinstance(result, httpx.HTTPError):
             raise LLMError(f"cannot reach the LLM server at {url}: {result}")
+        if isinstance(result, httpx.InvalidURL):
+            raise InputError(f"the LLM URL '{url}' is not valid ({result})", field="--llm-base-url")
         if isinstance(result, BaseException):
             raise result
         return result
@@ -349,13 +391,17 @@ class LLMClient:
         except json.JSONDecodeError as exc:
             return None, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         try:
-            return Extraction.model_validate(data), ""
+            extraction = Extraction.model_validate(data)
         except ValidationError as exc:
             problems = [
                 f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
                 for e in exc.errors(include_url=False)[:8]
             ]
             return None, "does not match the schema: " + "; ".join(problems)
+        for name, limit in LIST_LIMITS.items():
+            if (count := len(getattr(extraction, name))) > limit:
+                return None, f"does not match the schema: {name}: {count} items, at most {limit}"
+        return extraction, ""
 
     def extract(
         self, text: str, vocab: Vocabulary, today: dt.date, people: list[str] | None = None

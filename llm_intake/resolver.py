@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -93,6 +94,8 @@ class Mention:
     text: str
     ids: tuple[str, ...]
     fuzzy: bool = False
+    near: tuple[str, ...] = ()
+    """No one (``ids`` empty) but a known word in it fits these people ("Tom Baker": Tom)."""
 
     @property
     def resolved(self) -> str | None:
@@ -254,12 +257,14 @@ class Resolver:
     def _find_people(self, text: str, family: str | None) -> list[Mention]:
         allowed = {p.id for p in self.vocab.people if family is None or p.family == family}
         runs: list[list[tuple[int, int, str, set[str], bool, str]]] = []
-        tainted: set[int] = set()  # runs next to an unknown capitalised word
+        # runs next to an unknown capitalised word, with the span of the whole unknown name
+        tainted: dict[int, tuple[int, int]] = {}
         last_end = -10
-        unknown_end = -10
+        unknown_start = unknown_end = -10
         lowercase = not any(c.isupper() for c in text)
         initial: tuple[str, int, int] | None = None  # ("p", start, end): "P." before a surname
         initials: dict[int, tuple[str, int]] = {}
+        full_names = self._full_name_words(text)
         for m in _TOKEN.finditer(text):
             raw = re.sub(r"['’]s$", "", m.group(0)).rstrip(".")
             token = fold(raw)
@@ -272,12 +277,20 @@ class Resolver:
                 runs and last_end >= 0 and re.fullmatch(r"\s+", text[last_end : m.start()])
             )
             found = self._token_candidates(token, raw, after_name)
+            if found is None and m.start() in full_names:  # "grace okafor", "jo park"
+                found = set().union(*self._token_index[token].values()), False
             ids = (found[0] & allowed) if found is not None else set()
             if not ids:
                 if self._unknown_name_word(token, raw, lowercase):
-                    if runs and last_end >= 0 and re.fullmatch(r"\s+", text[last_end : m.start()]):
-                        tainted.add(len(runs) - 1)
+                    joined = unknown_end >= 0 and re.fullmatch(
+                        r"\s+", text[unknown_end : m.start()]
+                    )
+                    if not joined:  # "Zoe Anne Chen": the unknown name starts at "Zoe"
+                        unknown_start = m.start()
                     unknown_end = m.start() + len(raw)
+                    if after_name:
+                        start = tainted.get(len(runs) - 1, (runs[-1][0][0], 0))[0]
+                        tainted[len(runs) - 1] = (start, unknown_end)
                 else:
                     unknown_end = -10
                 last_end = -10
@@ -290,7 +303,7 @@ class Resolver:
             else:
                 runs.append([item])
                 if unknown_end >= 0 and re.fullmatch(r"\s+", text[unknown_end : m.start()]):
-                    tainted.add(len(runs) - 1)
+                    tainted[len(runs) - 1] = (unknown_start, 0)
                 if initial and re.fullmatch(r"[\s.]*", text[initial[2] : m.start()]):
                     initials[len(runs) - 1] = (initial[0], initial[1])
             initial = None
@@ -299,8 +312,9 @@ class Resolver:
         mentions: list[Mention] = []
         for i, run in enumerate(runs):
             if i in tainted:
-                start, end = run[0][0], run[-1][1]
-                mentions.append(Mention(start, end, text[start:end], (), False))
+                start, end = min(run[0][0], tainted[i][0]), max(run[-1][1], tainted[i][1])
+                near = tuple(sorted(set.intersection(*(item[3] for item in run))))
+                mentions.append(Mention(start, end, text[start:end], (), False, near))
             elif i in initials:
                 ids = set.intersection(*(item[3] for item in run))
                 letter, start = initials[i]
@@ -310,6 +324,29 @@ class Resolver:
             else:
                 mentions.extend(self._run_mentions(text, run))
         return mentions
+
+    @cached_property
+    def _full_names(self) -> frozenset[tuple[str, ...]]:
+        return frozenset(p.tokens for p in self.vocab.people if len(p.tokens) > 1)
+
+    def _full_name_words(self, text: str) -> set[int]:
+        """Starts of the words of someone's whole name written out ("grace okafor"): such
+        words are names even when they are also common words ("grace", "park")."""
+        words = [
+            (m.start(), fold(re.sub(r"['’]s$", "", m.group(0)).rstrip(".")), m.end())
+            for m in _TOKEN.finditer(text)
+        ]
+        starts: set[int] = set()
+        for i in range(len(words)):
+            for n in (2, 3, 4):
+                run = words[i : i + n]
+                if len(run) < n or any(
+                    not re.fullmatch(r"\s+", text[a[2] : b[0]]) for a, b in pairwise(run)
+                ):
+                    break
+                if tuple(w[1] for w in run) in self._full_names:
+                    starts.update(w[0] for w in run)
+        return starts
 
     def _unknown_name_word(self, token: str, raw: str, lowercase: bool) -> bool:
         """A word that is likely part of an unknown name ("Tom *Baker*", "ewan *smithson*").
@@ -527,19 +564,33 @@ _CASE_WORDS = re.compile(
 
 
 def same_name_case_staff(
-    vocab: Vocabulary, name: str, first: dt.date, last: dt.date
+    vocab: Vocabulary, name: str, first: dt.date, last: dt.date, theatre: bool = False
 ) -> tuple[str, ...] | None:
     """Case staff with the full name of a ward member, on duty some day ``first``–``last``.
 
     None when ``name`` is no ward member's full name. Someone off duty on all those days
-    is left out: their absence would change nothing in the case schedule.
+    is left out: their absence would change nothing in the case schedule — unless the
+    text places the absence in theatre (``theatre``): then it is theirs all the same.
     """
     words = tuple(w for w in fold(name).split() if w not in TITLES)
     if not any(p.tokens == words for p in vocab.roster_staff):
         return None
     return tuple(
-        p.id for p in vocab.case_staff if p.tokens == words and vocab.on_duty(p.id, first, last)
+        p.id
+        for p in vocab.case_staff
+        if p.tokens == words and (theatre or vocab.on_duty(p.id, first, last))
     )
+
+
+def family_cues(resolver: Resolver, text: str | None, shifts: bool) -> tuple[bool, bool]:
+    """Whether the text places an absence on the ward (a shift, "ward", "rota") and whether
+    in the case schedule (a theatre, room, role, "surgeon", "cases")."""
+    ward = shifts or bool(text and _WARD_WORDS.search(text))
+    cases = bool(
+        text
+        and (_CASE_WORDS.search(text) or resolver.find_rooms(text) or resolver.find_roles(text))
+    )
+    return ward, cases
 
 
 def settle_families(
@@ -554,11 +605,7 @@ def settle_families(
     vocab = resolver.vocab
     if len({vocab.family_of(i) for i in ids}) < 2:
         return ids
-    ward = shifts or bool(text and _WARD_WORDS.search(text))
-    cases = bool(
-        text
-        and (_CASE_WORDS.search(text) or resolver.find_rooms(text) or resolver.find_roles(text))
-    )
+    ward, cases = family_cues(resolver, text, shifts)
     if ward == cases:
         return ids
     family = "roster" if ward else "cases"

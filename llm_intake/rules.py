@@ -33,6 +33,7 @@ from llm_intake.resolver import (
     Resolver,
     Span,
     cover_count_error,
+    family_cues,
     same_name_case_staff,
     settle_families,
 )
@@ -113,11 +114,15 @@ _WISH = re.compile(
     r"\b(?:would\s+(?:really\s+|much\s+|quite\s+)?(?:like|love|prefer|rather)|'d\s+(?:like|"
     r"love|prefer|rather)|wants?|"
     r"wanting|prefers?|preference|requests?|requested|requesting|asks?\s+for|asked\s+for|"
-    r"asking\s+for|asks?\s+not|asked\s+not|asking\s+not|hoping|hopes?|if\s+possible|ideally|keen\s+(?:on|to)|can\s+\S+(?:\s+\S+)?"
+    r"asking\s+for|asks?\s+not|asked\s+not|asking\s+not|hoping|hopes?|if\s+possible|ideally|"
+    r"keen\s+(?:on|to)|(?:happy|willing|glad|prepared|content|open)\s+to|"
+    r"(?:has\s+|have\s+)?(?:offered|offering|offers?|volunteer(?:ed|ing|s)?)\b|can\s+\S+(?:\s+\S+)?"
     r"\s+have|could\s+\S+(?:\s+\S+)?\s+have|needs?\s+\S+\s+"
     r"(?:off|free)|needs?\s+(?:the\s+)?(?:day|night|weekend)s?\s+off)\b",
     _I,
 )
+"""A wish, or a willingness ("happy to", "has offered to"): at most a soft request, never
+a pin."""
 _WISH_NOT = re.compile(
     r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never)\b|n't\b|\bout\s+of\b", _I
 )
@@ -181,8 +186,9 @@ _UNAVAILABLE = re.compile(
     r"\bAL\b|unavailable|not\s+available|isn't\s+available|is\s+not\s+available|"
     r"can't|cant|cannot|can\s+not|unable|won't\s+be\s+in|will\s+not\s+be\s+in|away|"
     r"off\s+work|(?:is|are|was|be|being|'s|am|will\s+be)\s+off|off(?=\s*(?:$|[,.;!?]|on\b|from\b|"
-    r"until\b|till\b|for\b|today|tomorrow|tmrw|tonight|next\b|this\b|all\b|the\s+\d|\d|"
-    r"mon|tue|wed|thu|fri|sat|sun|christmas|xmas|boxing|new\s+year))|out\s+(?:on|from|until|"
+    r"until\b|till\b|til\b|for\b|today|tomorrow|tmrw|tonight|next\b|this\b|all\b|the\s+\d|\d|"
+    r"mon|tue|wed|thu|fri|sat|sun|christmas|xmas|boxing|new\s+year|jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|nov|dec))|out\s+(?:on|from|until|"
     r"today|tomorrow|next|this)|course|training|jury\s+duty|bereavement|no\s+(?:more\s+)?(?:"
     r"nights|earlies|lates|night\s+shifts|early\s+shifts|late\s+shifts))\b",
     _I,
@@ -239,6 +245,48 @@ _PART = (
     ("morning", re.compile(r"\b(?:morning|am|a\.m\.|first\s+thing)\b", _I)),
     ("afternoon", re.compile(r"\b(?:afternoon|pm|p\.m\.)\b", _I)),
 )
+_HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|possibly|probably|might|may\s+(?:be|need|not|have|want|well)|"
+    r"(?:un)?likely|not\s+(?:yet\s+)?(?:sure|certain|confirmed|definite)|unsure|tbc|tbd|"
+    r"to\s+be\s+confirmed|provisional(?:ly)?|tentative(?:ly)?|pencil(?:led)?\s+in|could\s+be)\b",
+    _I,
+)
+"""Words that make a request tentative ("and maybe the 15th"): asked about, never applied."""
+_HEDGE_TAIL = frozenset({"or", "too", "even", "also", "as", "well", "and"})
+"""Words a hedged tail of dates may hold besides fillers ("(possibly 15th too)")."""
+_PART_OF_DAY = re.compile(
+    r"\b(?:afternoons?|half[\s-]?days?|first\s+thing|(?:morning|evening)\s+(?:list|session)s?)\b|"
+    r"\b(?:until|till|til|from|after|before|by)\s+(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|"
+    r"p\.m\.)|\d{1,2}:\d{2}|lunch(?:time)?|midday|noon)",
+    _I,
+)
+"""Part of a day that is no shift ("the afternoon list", "until 2pm"); not the time of a
+call ("rang at 7 am")."""
+_CASE_TIME = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(?:noon|midday|"
+    r"lunch(?:time)?|evening|night|o['’]?clock)\b",
+    _I,
+)
+"""A time of a new case other than "morning" or "afternoon" (a clock time, "evening")."""
+_ROOM_LIKE = re.compile(
+    r"\b(?:OR|Or|or(?=\d)|[Tt]heat(?:re|er)s?|[Rr]oom|[Oo]perating\s+(?:[Rr]oom|"
+    r"[Tt]heat(?:re|er)))\s*(?:#|[Nn]o\.?)?\s*\d+\b|"
+    r"\b(?:in|into)\s+(?:the\s+)?(?:(?!(?:the|a|an|any|our|one|each)\s)[a-z]+\s+){1,2}"
+    r"(?:lab|laboratory|suite|room|theatre|theater|"
+    r"unit|bay|department|clinic)s?\b",
+    _I,
+)
+"""A room written in a new case: a numbered theatre or a named place ("in the cath lab")."""
+_ROLE_WORD = (
+    r"(?:[a-z-]+\s+)?[a-z-]*(?:ists?|ians?|nurses?|techs?|technicians?|assistants?|practitioners?|"
+    r"odps?|registrars?|consultants?|porters?|doctors?|radiographers?|staff)\b"
+)
+_ROLE_COUNT = re.compile(
+    rf"\b(?:\d+|an?|one|two|three|four|five|six|a\s+couple\s+of)\s+(?:more\s+|extra\s+)?"
+    rf"(?P<role>{_ROLE_WORD})|\b(?P<role2>{_ROLE_WORD})\s*(?:x|×)\s*\d+\b",
+    _I,
+)
+"""A team member counted in a new case ("needs 2 perfusionists"): a known role or refused."""
 _PROC = re.compile(
     r"\b(?:add|book|schedule|list|slot\s+in|squeeze\s+in|fit\s+in|do|add\s+on)\s+"
     r"(?:(?:an?|the|another|one|new)\s+)?(?:(?:urgent|emergency|elective)\s+)?"
@@ -259,6 +307,7 @@ _ABBREVIATIONS = {
     "mrs",
     "ms",
     "prof",
+    "sr",
     "st",
     "no",
     "approx",
@@ -510,11 +559,13 @@ class RuleParser:
                 raise _NotUnderstood(OUT_OF_SCOPE)
             raise _NotUnderstood("no staff member of the loaded problems is named here")
         if intent == "add_case":
-            return [self._add_case(clause)]
+            return [self._add_case(self._firm_part(clause))]
         if intent is None:
             if clause.people or clause.dates or clause.shifts:
                 raise _NotUnderstood("found names or dates but no change I know how to make")
             raise _NotUnderstood(OUT_OF_SCOPE)
+        clause = self._firm_part(clause)
+        text = clause.text.strip(" ,")
         for hit in clause.dates:
             if hit.error:
                 raise _NotUnderstood(hit.error)
@@ -535,10 +586,13 @@ class RuleParser:
             # a name on both lists, placed in the case schedule by a theatre word
             self._check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
+        whole_days = "for case-scheduling staff I can only record an absence on whole days"
         if clause.family == "cases" and (intent != "unavailable" or shifts):
-            raise _NotUnderstood(
-                "for case-scheduling staff I can only record an absence on whole days"
-            )
+            raise _NotUnderstood(whole_days)
+        if part := self._part_of_day(clause):
+            if clause.family == "cases":
+                raise _NotUnderstood(f"{whole_days} ('{part}')")
+            raise _NotUnderstood(f"'{part}' is not a shift of the ward; which shift?")
         if intent == "move_off":
             shifts = _moved_off(clause)
             if len(shifts) != len(clause.shifts):
@@ -579,6 +633,30 @@ class RuleParser:
             raise _NotUnderstood("which shift?" if not shifts else "more than one shift named")
         return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
 
+    def _firm_part(self, clause: Clause) -> Clause:
+        """The clause without a hedged tail of dates ("off on the 14th, and maybe the 15th":
+        the 15th is reported, not applied); a hedge on anything else refuses the clause."""
+        hedge = _HEDGE.search(clause.text)
+        if hedge is None:
+            return clause
+        reason = f"'{hedge.group(0)}' is not a firm change; confirm it and say it again"
+        firm = [d for d in clause.dates if d.end <= hedge.start()]
+        later = [d for d in clause.dates if d.start >= hedge.start()]
+        tail = _blank(clause.text, [(d.start, d.end) for d in later])[hedge.end() :]
+        words = set(re.findall(r"[a-z']+", tail.lower()))
+        if not (firm and later and words <= _FILLERS | _HEDGE_TAIL):
+            raise _NotUnderstood(reason)
+        self._notes.append(Unparsed(text=clause.text[hedge.start() :].strip(" ,()"), reason=reason))
+        head = clause.text[: hedge.start()]
+        return replace(clause, text=head, dates=firm)
+
+    def _part_of_day(self, clause: Clause) -> str | None:
+        """Part of a day named beside a person's change that no shift word covers."""
+        spans = [(s.start, s.end) for s in clause.shifts]
+        spans += [(d.start, d.end) for d in clause.dates]
+        m = _PART_OF_DAY.search(_blank(clause.text, spans))
+        return m.group(0) if m else None
+
     def _subjects(self, clause: Clause) -> list[Mention]:
         """The people the clause is about, joined by "and" or commas.
 
@@ -610,26 +688,43 @@ class RuleParser:
         ids: list[str] = []
         for mention in people:
             if not mention.ids:
-                raise _NotUnderstood(f"no staff member called '{mention.text}'")
+                raise _NotUnderstood(self._nobody(clause, mention))
             found = mention.ids
             if clause.intent == "unavailable" and clause.family == "roster":
-                found = (*found, *self._case_staff_named(mention.text, clause.dates))
+                found = (*found, *self._case_staff_named(mention.text, clause))
                 found = settle_families(self.resolver, found, clause.text, bool(clause.shifts))
             if len(found) > 1:
                 raise _NotUnderstood(self.resolver.which_one(mention.text, found))
             ids.append(found[0])
         return list(dict.fromkeys(ids))
 
-    def _case_staff_named(self, name: str, dates: list[DateHit]) -> tuple[str, ...]:
+    def _nobody(self, clause: Clause, mention: Mention) -> str:
+        """ "no staff member called 'Tom Baker'; did you mean …?" (the whole name written,
+        and the people its known words fit in either problem, when there are a few)."""
+        near = {
+            i
+            for m in self.resolver.find_people(clause.text)
+            if m.start <= mention.start < m.end or mention.start <= m.start < mention.end
+            for i in m.near
+        }
+        message = f"no staff member called '{mention.text}'"
+        if 0 < len(near) <= 3:
+            message += f"; did you mean {self.resolver.describe(tuple(sorted(near)))}?"
+        return message
+
+    def _case_staff_named(self, name: str, clause: Clause) -> tuple[str, ...]:
         """Case staff the whole of ``name`` also fits ("Daniel": a nurse or a surgeon?).
 
         For a ward member's full name, only case staff of that very name on duty on one
-        of the days (see ``same_name_case_staff``).
+        of the days (see ``same_name_case_staff``), or, when only theatre words place the
+        absence ("can't do her theatre cases"), that case staff member whatever their duty.
         """
         words = tuple(w for w in fold(name).split() if w not in TITLES)
         if any(p.tokens == words for p in self.vocab.roster_staff):
-            spans = [(hit.first, hit.last) for hit in dates if hit.first and hit.last]
-            same = (same_name_case_staff(self.vocab, name, a, b) or () for a, b in spans)
+            ward, cases = family_cues(self.resolver, clause.text, bool(clause.shifts))
+            theatre = cases and not ward
+            spans = [(hit.first, hit.last) for hit in clause.dates if hit.first and hit.last]
+            same = (same_name_case_staff(self.vocab, name, a, b, theatre) or () for a, b in spans)
             return tuple(dict.fromkeys(i for ids in same for i in ids))
         return tuple(
             i
@@ -738,7 +833,9 @@ class RuleParser:
             self._check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
         self._named_people_known(clause)
         surgeon = self._surgeon(clause)
-        rooms = list(dict.fromkeys(r.id for r in self.resolver.find_rooms(text)))
+        room_spans = self.resolver.find_rooms(text)
+        self._case_words_known(clause, lasting, room_spans)
+        rooms = list(dict.fromkeys(r.id for r in room_spans))
         if len(rooms) > 1:
             raise _NotUnderstood("more than one room named; which one?")
         roles = self._roles(text, surgeon)
@@ -755,6 +852,38 @@ class RuleParser:
             roles=roles,
             priority=priority,
         )
+
+    def _case_words_known(self, clause: Clause, lasting: re.Match[str], rooms: list[Span]) -> None:
+        """A detail of a new case that would be lost is refused, as the LLM path refuses it:
+        a negated detail ("not in OR 6"), an unknown room ("OR 7", "the cath lab") or role
+        ("2 perfusionists"), a time other than morning or afternoon ("at 2pm")."""
+        text = clause.text
+        spans = [lasting.span(), *((d.start, d.end) for d in clause.dates)]
+        spans += [(r.start, r.end) for r in rooms] + [(p.start, p.end) for p in clause.people]
+        plain = _blank(text, spans)
+        plain = _blank(plain, [m.span() for m in _NOT_URGENT.finditer(plain)])
+        if m := _NEGATION.search(plain):
+            detail = re.split(r"[,;(]", text[m.start() :])[0].strip()
+            raise _NotUnderstood(f"a negated detail ('{detail}'); say what the case needs instead")
+        for m in _ROOM_LIKE.finditer(text):
+            if not any(r.start < m.end() and m.start() < r.end for r in rooms):
+                place = re.sub(r"^(?:in|into)\s+", "", m.group(0), flags=_I)
+                known = ", ".join(r.id for r in self.vocab.rooms)
+                raise _NotUnderstood(f"unknown room '{place}' (the rooms are {known})")
+        roles = self.resolver.find_roles(text)
+        for m in _ROLE_COUNT.finditer(text):
+            start, end = m.span("role") if m.group("role") else m.span("role2")
+            if not any(r.start < end and start < r.end for r in roles):
+                known = ", ".join(self.vocab.roles)
+                raise _NotUnderstood(f"unknown role '{text[start:end]}' (the roles are {known})")
+        clock = _CASE_TIME.search(plain)
+        when = (
+            clock.group(0) if clock else "tonight" if any(d.tonight for d in clause.dates) else ""
+        )
+        if when:
+            raise _NotUnderstood(
+                f"a case time of '{when}' is not supported; say 'morning' or 'afternoon'"
+            )
 
     def _named_people_known(self, clause: Clause) -> None:
         """A titled name ("Mr Patel") that is nobody in the case problem is not dropped."""

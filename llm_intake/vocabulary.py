@@ -17,7 +17,7 @@ from typing import Any
 from optimizer.model.roster import RosterProblem
 
 TITLES = frozenset(
-    {"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "nurse", "sister"}
+    {"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "nurse", "sister", "sr"}
 )
 
 
