@@ -129,11 +129,9 @@ def run_intake(
 def _print_applied(count: int, changes: list[str], out: Path, as_json: bool) -> None:
     """Say what was changed, one line each (pins dropped included): on stdout after the
     summary, or on stderr with ``--json`` (stdout holds only the JSON object)."""
-    lines = [f"  • {change}" for change in changes]
-    if as_json:
-        print("\n".join([f"applied to {out}:", *lines]), file=sys.stderr)
-        return
-    print("\n".join([f"applied {count} request(s); new problem written to {out}", *lines]))
+    head = f"applied {count} request(s); new problem written to {out}"
+    lines = [head, *(f"  • {change}" for change in changes)]
+    print("\n".join(lines), file=sys.stderr if as_json else sys.stdout)
 
 
 def _warn_partial(proposal: Proposal, out: Path) -> None:

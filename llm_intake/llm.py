@@ -77,11 +77,11 @@ class LLMConfig:
                 field="--parser",
             )
         check_base_url(base, "--llm-base-url" if base_url else ENV_BASE_URL)
-        chosen = dialect or os.environ.get(ENV_DIALECT, "json_schema")
+        chosen = dialect or os.environ.get(ENV_DIALECT) or "json_schema"
         if chosen not in DIALECTS:
             raise InputError(
                 f"unknown LLM dialect '{chosen}'; expected one of {', '.join(DIALECTS)}",
-                field="--llm-dialect",
+                field="--llm-dialect" if dialect else ENV_DIALECT,
             )
         env_timeout = os.environ.get(ENV_TIMEOUT)
         try:

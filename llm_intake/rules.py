@@ -115,14 +115,24 @@ _WISH = re.compile(
     r"love|prefer|rather)|wants?|"
     r"wanting|prefers?|preference|requests?|requested|requesting|asks?\s+for|asked\s+for|"
     r"asking\s+for|asks?\s+not|asked\s+not|asking\s+not|hoping|hopes?|if\s+possible|ideally|"
-    r"keen\s+(?:on|to)|(?:happy|willing|glad|prepared|content|open)\s+to|"
-    r"(?:has\s+|have\s+)?(?:offered|offering|offers?|volunteer(?:ed|ing|s)?)\b|can\s+\S+(?:\s+\S+)?"
+    r"keen\s+(?:on|to)|can\s+\S+(?:\s+\S+)?"
     r"\s+have|could\s+\S+(?:\s+\S+)?\s+have|needs?\s+\S+\s+"
     r"(?:off|free)|needs?\s+(?:the\s+)?(?:day|night|weekend)s?\s+off)\b",
     _I,
 )
-"""A wish, or a willingness ("happy to", "has offered to"): at most a soft request, never
-a pin."""
+"""A wish ("would like", "if possible"): at most a soft request, never a pin."""
+_WILLING = re.compile(
+    r"\b(?:(?:happy|willing|glad|prepared|content|open)\s+to|"
+    r"(?:has\s+|have\s+)?(?:offered|offering|offers?|volunteer(?:ed|ing|s)?))\b",
+    _I,
+)
+"""A willingness ("happy to", "has offered to"): a soft request when it is the request
+("Jo is happy to do nights"), ignored beside a planner's instruction ("put Jo on the
+early, she's happy to")."""
+_INSTRUCTION = re.compile(
+    r"\b(?:put|assign|rota|roster|pin|book|schedule|move|give|fix|lock|confirm)\b", _I
+)
+"""A planner's instruction before the person it places ("put", "roster", "book")."""
 _WISH_NOT = re.compile(
     r"\b(?:off|free|not|no|rather\s+not|avoid|without|n't|never)\b|n't\b|\bout\s+of\b", _I
 )
@@ -527,7 +537,7 @@ class RuleParser:
         if _SWAP.search(text) and clause.people:
             return "swap"
         if clause.people:
-            if _WISH.search(text):
+            if _WISH.search(text) or (_WILLING.search(text) and not _instructed(clause)):
                 return "shift_request"
             if _UNAVAILABLE.search(text):
                 return "unavailable"
@@ -541,7 +551,7 @@ class RuleParser:
             return None
         if _COVER_WORD.search(text) and clause.shifts and clause.dates:
             return "cover_change"
-        if _WISH.search(text) or _UNAVAILABLE.search(text) or _PIN.search(text):
+        if any(r.search(text) for r in (_WISH, _WILLING, _UNAVAILABLE, _PIN)):
             return "unknown_person"
         return None
 
@@ -979,6 +989,21 @@ def _covered(clause: Clause, mention: Mention) -> bool:
     if m is None:
         return False
     return bool(m.group("noun")) or any(s.start == m.end() for s in clause.shifts)
+
+
+def _instructed(clause: Clause) -> bool:
+    """Whether the planner tells where someone works ("put Jo Park on", "book her for"):
+    an instruction verb right before a named person (titles allowed) or a pronoun."""
+    starts = {p.start for p in clause.people}
+    for m in _INSTRUCTION.finditer(clause.text):
+        gap = clause.text[m.end() :]
+        if re.match(r"\s+(?:her|him|them)\b", gap, _I):
+            return True
+        for start in starts:
+            between = clause.text[m.end() : start]
+            if start >= m.end() and set(fold(between).split()) <= TITLES:
+                return True
+    return False
 
 
 def _moved_off(clause: Clause) -> list[str]:

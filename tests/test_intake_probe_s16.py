@@ -329,3 +329,105 @@ def test_an_llm_answer_with_too_many_requests_fails_closed() -> None:
 def test_off_before_a_month_is_an_absence(text: str, expected: Unavailable) -> None:
     proposal = propose(text, [demo_ward()], WEDNESDAY)
     assert proposal.requests == [expected]
+
+
+# -- 17. a planner's instruction stays a pin, the consent beside it ignored --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Put Jo Park on the early on Friday, she's happy to",
+        "Please roster Jo Park on the early on Friday as she has offered",
+        "Book Jo Park for the early on Friday, she is willing to",
+        "Jo Park volunteered, so put her on the early on Friday",
+    ],
+)
+def test_an_instruction_with_consent_is_still_a_pin(text: str) -> None:
+    proposal = propose(text, both(), WEDNESDAY)
+    assert proposal.requests == [PinShift(staff="N07", date=d(11), shift="E")]
+    assert proposal.unparsed == []
+    applied = apply_requests(demo_ward(), list(proposal.requests))
+    assert [(p.staff, p.shift) for p in applied.problem.pins if p not in demo_ward().pins] == [
+        ("N07", "E")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jo Park is happy to do the early on Friday",
+        "Jo Park is happy to be put on the early on Friday",
+        "Jo Park has offered to work the early on Friday",
+    ],
+)
+def test_the_persons_own_willingness_is_a_soft_request(text: str) -> None:
+    proposal = propose(text, both(), WEDNESDAY)
+    assert proposal.requests == [ShiftWish(staff="N07", date=d(11), shift="E", want=True)]
+    applied = apply_requests(demo_ward(), list(proposal.requests))
+    assert applied.problem.pins == demo_ward().pins
+
+
+# -- 18. --apply --json: the same heading as without --json, on stderr ---------------------------
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_the_applied_heading_is_the_same_with_and_without_json(
+    tmp_path: Path, as_json: bool
+) -> None:
+    out = tmp_path / "new.json"
+    args = ["intake", "Fatima Hassan is off sick tomorrow", "--problem"]
+    args += [str(DATA / "demo_ward.json"), "--today", "2026-12-09", "--apply", "--out", str(out)]
+    done = CliRunner().invoke(app, [*args, *(["--json"] if as_json else [])])
+    assert done.exit_code == 0, done.output
+    heading = f"applied 1 request(s); new problem written to {out}"
+    listed = done.stderr if as_json else done.stdout
+    assert listed.splitlines()[-2:] == [heading, "  • Fatima Hassan: unavailable, Thu 10 Dec"]
+    assert f"applied to {out}" not in done.output
+    if as_json:
+        assert set(json.loads(done.stdout)) == {"requests", "unparsed", "summary"}
+
+
+# -- 19. ward or theatre is settled request by request, as the doc says ------------------------
+
+
+def test_a_shift_in_one_request_does_not_place_another() -> None:
+    text = "Ana Silva is off sick on 10 Dec and wants the late shift on 11 Dec"
+    proposal = propose(text, both(), WEDNESDAY)
+    assert proposal.requests == [ShiftWish(staff="N01", date=d(11), shift="L", want=True)]
+    (note,) = proposal.unparsed
+    assert note.text == "Ana Silva is off sick on 10 Dec"
+    assert "'Ana Silva' could be Ana Silva (N01) or Ana Silva (SN01); which one?" in note.reason
+    settled = propose("Ana Silva is off sick from the ward on 10 Dec", both(), WEDNESDAY)
+    assert settled.requests == [Unavailable(staff="N01", from_=d(10), to=d(10), reason="sickness")]
+
+
+# -- 20. a bad dialect names where it came from -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "field"),
+    [
+        (["--llm-dialect", "bogus"], {}, "--llm-dialect"),
+        ([], {"CAREALLOC_LLM_DIALECT": "bogus"}, "CAREALLOC_LLM_DIALECT"),
+        (["--llm-dialect", "bogus"], {"CAREALLOC_LLM_DIALECT": "prompt"}, "--llm-dialect"),
+    ],
+)
+def test_a_bad_dialect_names_the_option_or_the_variable(
+    options: list[str], env: dict[str, str], field: str
+) -> None:
+    runner = CliRunner(env={"CAREALLOC_LLM_TIMEOUT": "", "CAREALLOC_LLM_DIALECT": "", **env})
+    args = ["intake", "Priya Patel is off sick next Tuesday", "--problem"]
+    args += [str(DATA / "demo_ward.json"), "--today", "2026-12-09", "--parser", "llm"]
+    done = runner.invoke(app, [*args, "--llm-base-url", "http://127.0.0.1:9", *options])
+    assert done.exit_code == 2, done.output
+    assert f"field '{field}'" in done.stderr
+    assert "unknown LLM dialect 'bogus'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_empty_dialect_variable_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREALLOC_LLM_DIALECT", "")
+    assert LLMConfig.from_env("http://127.0.0.1:9").dialect == "json_schema"
+    monkeypatch.setenv("CAREALLOC_LLM_DIALECT", "prompt")
+    assert LLMConfig.from_env("http://127.0.0.1:9").dialect == "prompt"
