@@ -462,12 +462,14 @@ def _overtime(problem: CaseProblem, placed: dict[str, ScheduledTask], report: Ch
 def _staff_overtime(
     problem: CaseProblem, placed: dict[str, ScheduledTask], report: CheckReport
 ) -> None:
-    """Per person and on-duty window: the last task started in it, past its end (up to
-    the window's overtime end: a task running on into the next window is on duty there)."""
+    """Per person and on-duty window: minutes from the window's end to the latest end of
+    the person's work past it, whichever window that work started in (a case started in
+    a later window is not overtime here), counted up to the window's overtime end
+    (after it the next window is on duty)."""
     for person in problem.staff:
         if not person.overtime:
             continue
-        ends = [
+        spans = [
             (item.start, item.end)
             for item in placed.values()
             if person.id in item.staff and problem.task(item.task).duration > 0
@@ -475,8 +477,8 @@ def _staff_overtime(
         duty = problem.windows_of(person)
         for window, (_, work_end) in zip(duty, problem.work_windows_of(person), strict=True):
             last = max(
-                (min(end, work_end) for start, end in ends if window.start <= start < work_end),
-                default=0,
+                (min(end, work_end) for start, end in spans if start < work_end),
+                default=window.end,
             )
             if last <= window.end:
                 continue

@@ -13,10 +13,11 @@ def case_conflict_hints(problem: CaseProblem, limit: int = 5) -> list[str]:
 
     The rule-by-rule diagnosis (``diagnose_roster``) covers rosters only. For case
     problems this names mandatory cases that fit nowhere whatever the others do, people
-    named on more mandatory minutes than their ``max_minutes`` or than they are on duty
-    (while their cases' rooms are open), and pinned cases that overlap in one room or for
-    one person; at most ``limit`` lines. Empty when no single cause shows: the mandatory
-    cases then compete for rooms, people, equipment or time together.
+    named on more mandatory minutes than their ``max_minutes`` or than they may work (on
+    duty or in overtime, while their cases' rooms are open), and pinned cases that
+    overlap in one room or for one person; at most ``limit`` lines. Empty when no single
+    cause shows: the mandatory cases then compete for rooms, people, equipment or time
+    together.
     """
     from optimizer.explain.case_reasons import static_reasons
 
@@ -52,8 +53,9 @@ def _overbooked_people(problem: CaseProblem, must: Sequence[Task]) -> list[str]:
 
 
 def _duty_shortfalls(problem: CaseProblem, must: Sequence[Task], impossible: set[str]) -> list[str]:
-    """People named on more mandatory case minutes than they are on duty while a room for
-    those cases is open (each case needs both for its whole length).
+    """People named on more mandatory case minutes than they may work (on duty or in
+    overtime) while a room for those cases is open (each case needs both for its whole
+    length).
 
     A person with a case in ``impossible`` (already named as fitting nowhere) is left out."""
     hints = []
@@ -65,17 +67,18 @@ def _duty_shortfalls(problem: CaseProblem, must: Sequence[Task], impossible: set
         rooms = all(problem.needs_room(task) for task in theirs)
         usable = _usable_minutes(problem, person, theirs if rooms else [])
         if named > usable:
+            duty = "on duty (overtime included)" if person.overtime else "on duty"
             hints.append(
-                f"{person.label} is named on {named} minutes of mandatory cases but is on duty "
+                f"{person.label} is named on {named} minutes of mandatory cases but is {duty} "
                 f"only {usable} minutes" + (" while their rooms are open" if rooms else "")
             )
     return hints
 
 
 def _usable_minutes(problem: CaseProblem, person: StaffMember, tasks: Sequence[Task]) -> int:
-    """The person's on-duty minutes, within the openings (overtime included) of the
-    ``tasks``' eligible rooms if any are given."""
-    duty = [(w.start, min(w.end, problem.horizon)) for w in problem.windows_of(person)]
+    """The minutes the person may work (on duty or in their overtime after it), within
+    the openings (overtime included) of the ``tasks``' eligible rooms if any are given."""
+    duty = [(w.start, min(w.end, problem.horizon)) for w in problem.merged_work_windows_of(person)]
     if not tasks:
         return sum(max(0, b - a) for a, b in duty)
     spans = {

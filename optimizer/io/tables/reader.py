@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -118,6 +119,13 @@ class TableReader:
             self._id_rows[sheet] = rows
         return rows.get(ident, 0)
 
+    def row_where(self, sheet: str, values: Mapping[str, str]) -> int:
+        """The number of the first row whose cells read ``values`` (column -> text; 0: none)."""
+        for number, row in self.rows(sheet):
+            if all(parse_text(row.get(column)) == text for column, text in values.items()):
+                return number
+        return 0
+
     def cell(
         self,
         sheet: str,
@@ -205,6 +213,10 @@ def _locate(
         sheet = paths[loc[0]]
         row = reader.row_of_record(sheet, int(loc[1])) if len(loc) > 1 and loc[1].isdigit() else 0
         return CellError(sheet, row, loc[-1] if len(loc) > 2 else None, message)
+    if len(loc) == 1 and loc[0] in reader.settings():
+        return CellError("settings", 0, loc[0], message)  # placed on the key's row
+    if message.startswith(_CYCLE) and "precedences" in paths:
+        return _locate_cycle(reader, message, paths["precedences"])
     match = re.match(r"(task|room|staff|shift)(?: id)? '([^']+)'", message)
     if match:
         sheet = {"task": "tasks", "room": "rooms", "staff": "staff", "shift": "shifts"}[
@@ -212,6 +224,20 @@ def _locate(
         ]
         return CellError(sheet, reader.row_of_id(sheet, match.group(2)), None, message)
     return CellError("settings", 0, None, message)
+
+
+_CYCLE = "cyclic precedences: "
+"""How the model's message on a precedence cycle starts: ``'a' → 'b' → 'a'`` follows."""
+
+
+def _locate_cycle(reader: TableReader, message: str, sheet: str) -> CellError:
+    """A precedence cycle, on the row of its first link, naming the rows of every link."""
+    ids = re.findall(r"'([^']*)'", message.removeprefix(_CYCLE))
+    links = (reader.row_where(sheet, {"before": a, "after": b}) for a, b in pairwise(ids))
+    rows = [row for row in links if row]
+    if not rows:
+        return CellError(sheet, 0, None, message)
+    return CellError(sheet, rows[0], None, f"{message} (rows {', '.join(map(str, rows))})")
 
 
 def _in_sheet_terms(message: str, path: re.Match[str]) -> str:

@@ -29,10 +29,14 @@ _GREEDY_MAX = 600
 """Largest room/staff problem that gets the greedy list-insertion warm start."""
 _DETERMINISTIC_TRIES = 50
 """Heuristic samples when a seeded one-worker run must be reproducible."""
-CASE_WORK_VARIABLES = 50.0
-"""Reproducible runs: CP-SAT deterministic time per second ~ this / model variables…"""
+CASE_WORK_INTERVALS = 50.0
+"""Reproducible runs: CP-SAT deterministic time per second ~ this / the model's interval
+variables (its variables when it has no interval)…"""
 CASE_WORK_MAX = 0.35
 """…but at most this (small project models)."""
+CASE_WORK_VARIABLES = CASE_WORK_INTERVALS
+"""The former name of ``CASE_WORK_INTERVALS`` (the rate was per model variable; still
+read by ``tests/test_cases_determinism.py``)."""
 CASE_SWITCHES: dict[str, Any] = {"case_lns": "auto"}
 """Our case model switches, passed like CP-SAT parameters, with their defaults."""
 LNS_MIN_TASKS = 250
@@ -130,6 +134,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
                 f"{len(problem.rooms)} rooms",
                 options.time_limit,
                 seconds,
+                work_clock=clock is not None,
             )
         )
         return Result(
@@ -158,14 +163,18 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
 def _work_clock(model: cp_model.CpModel, options: SolveOptions) -> Clock | None:
     """A work clock for a reproducible run (seed, one worker), else None (wall clock).
 
-    CP-SAT's deterministic time per second falls with the size of these models (about
-    0.04 at 1,500 variables, 0.006–0.017 at 9,500 on the demo week; 0.27–0.4 on PSPLIB
-    projects), so the rate is estimated from the variable count.
+    CP-SAT's deterministic time per second falls with the number of interval variables
+    of these models (optional room and staff intervals): measured 2026-11-24 at 0.008–0.011
+    per CPU second on the demo week (4,473 intervals), 0.04–0.08 on a 186-case model with
+    1,067, 0.04–0.05 on a demo day with 1,226, 0.2–0.6 on PSPLIB projects (see
+    docs/benchmarks.md); the variable count does not tell the first two apart.
     """
     if not reproducible(options):
         return None
-    variables = max(1, len(model.proto.variables))
-    rate = min(CASE_WORK_MAX, CASE_WORK_VARIABLES / variables)
+    proto = model.proto
+    intervals = sum(1 for c in proto.constraints if c.has_interval())
+    size = max(1, intervals or len(proto.variables))
+    rate = min(CASE_WORK_MAX, CASE_WORK_INTERVALS / size)
     return Clock(True, options.time_limit, work_per_second=rate)
 
 

@@ -96,8 +96,9 @@ def _overtime(cv: CaseVariables) -> Expr:
 
 
 def _staff_overtime(cv: CaseVariables) -> Expr:
-    """Per person and on-duty window: minutes the last task started in it ends past it
-    (up to the window's overtime end: beyond it the next window is on duty)."""
+    """Per person and on-duty window: minutes from the window's end to the latest end of
+    the person's work past it, whichever window that work started in (up to the
+    window's overtime end: beyond it the next window is on duty)."""
     weight = cv.problem.weights.staff_overtime
     if not weight:
         return 0
@@ -127,8 +128,9 @@ def _run_past(
     cv: CaseVariables, i: int, tv: TaskVars, s: int, end: int, work_end: int
 ) -> cp_model.IntVar | None:
     """``min(tv.end, work_end) - end`` if person ``s`` is on the task and it starts
-    before ``work_end`` (so in this window or an earlier one, where the value is
-    negative), else 0; None when the task can never end past ``end`` from this window."""
+    before ``work_end`` (in this window, its overtime or any earlier window: a task
+    ending before ``end`` gives a negative value), else 0 (a task started in a later
+    window); None when the task can never count past ``end``."""
     duration = tv.task.duration
     if cv.latest_end[i] <= end or cv.earliest[i] >= work_end:
         return None
