@@ -51,10 +51,13 @@ def widen_for_pipes(console: Console, environ: Mapping[str, str]) -> None:
 widen_for_pipes(out, os.environ)
 
 INPUT_HELP = (
-    "project JSON (roster or case problem), table bundle (.xlsx, or .zip of CSVs, as the "
+    "project JSON (roster or case problem), table bundle (.xlsx/.xlsm, or .zip of CSVs, as the "
     "dashboard writes them), Curtois–Qu .txt or PSPLIB .sm"
 )
-FORMAT_HELP = "auto (from the extension) | json | bundle (.xlsx/.zip tables) | curtois | psplib"
+FORMAT_HELP = (
+    "auto (from the extension) | json | bundle (.xlsx/.zip tables) | curtois | psplib; "
+    "a bundle may also be an .xlsm workbook"
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")

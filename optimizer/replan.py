@@ -30,6 +30,12 @@ moved.
 * The outcome lists every case out of the new schedule with the reason (an added
   case that could not be placed included); with no new schedule at all (e.g. the
   mandatory cases no longer fit), its ``notes`` say so and name the likely causes.
+* A case taken out (cancelled, or dropped as unplaceable) takes its precedences with
+  it, both ways: for a chain A → B → C with B cancelled, A → B and B → C go and A and
+  C are no longer ordered (the lags were measured from B, so no A → C link is made
+  up); the ``notes`` name each dropped precedence, to be re-added by hand if needed.
+* Moves name a case by its name, with its id when it has no name or shares it
+  (``case_label``), so two "Hernia repair" cases are told apart.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from optimizer.check.cases import check_cases
 from optimizer.construct.occupancy import Occupancy
 from optimizer.construct.slots import find_slot, placement_fits
 from optimizer.errors import InputError, from_validation_error
-from optimizer.explain.case_reasons import explain_task, static_reasons
+from optimizer.explain.case_reasons import case_label, explain_task, label_among, static_reasons
 from optimizer.explain.case_time import time_span, when
 from optimizer.explain.diagnosis import case_conflict_hints
 from optimizer.model.cases import (
@@ -51,6 +57,7 @@ from optimizer.model.cases import (
     CasePin,
     CaseProblem,
     Opening,
+    Precedence,
     Room,
     StaffMember,
     Task,
@@ -136,8 +143,8 @@ class Move(Record):
 class ReplanOutcome(BaseModel):
     """The re-planned problem, its solve result and the exact list of moves.
 
-    ``notes`` say what the re-plan could not do: no schedule at all (with the likely
-    causes), or nothing to list."""
+    ``notes`` say what the re-plan could not do or keep: no schedule at all (with the
+    likely causes), the precedences dropped with a case taken out, or nothing to list."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -149,7 +156,8 @@ class ReplanOutcome(BaseModel):
         default_factory=dict, description="tasks taken out as unplaceable -> reason"
     )
     notes: list[str] = Field(
-        default_factory=list, description="why there is no new schedule, when there is none"
+        default_factory=list,
+        description="why there is no new schedule, when there is none; precedences dropped",
     )
 
     def messages(self) -> list[str]:
@@ -509,6 +517,7 @@ class _Draft:
             "rooms": tuple(self.rooms.values()),
             "staff": staff,
             "pins": tuple(p for t, p in self.pins.items() if t in self.tasks),
+            "precedences": self.kept_precedences(),
             "baseline": baseline,
         }
         if not validate:
@@ -517,6 +526,13 @@ class _Draft:
             return CaseProblem.model_validate({k: _dump(v) for k, v in data.items()})
         except ValidationError as exc:
             raise from_validation_error(exc) from None
+
+    def kept_precedences(self) -> tuple[Precedence, ...]:
+        """The precedences between cases still in the problem: a case taken out
+        (cancelled or dropped) takes its precedences with it, both ways."""
+        return tuple(
+            p for p in self.problem.precedences if p.before in self.tasks and p.after in self.tasks
+        )
 
     def _keep_on(self, name: str, start: int, end: int) -> None:
         """Keep ``name`` on an overrunning case ``[start, end)``: the minutes it runs off
@@ -576,11 +592,12 @@ def _dump(value: Any) -> Any:
 
 
 def _drop_unplaceable(draft: _Draft, now: int | None) -> dict[str, str]:
-    """Take out optional, unfixed tasks that can no longer be placed at all."""
+    """Take out optional, unfixed tasks that can no longer be placed at all (one the
+    problem could never place stays in: it is left out at its cost, as before)."""
     trial = draft.build(None, validate=False)
     dropped: dict[str, str] = {}
     for task in list(draft.tasks.values()):
-        if task.id in draft.fixed or trial.must_schedule(task):
+        if task.id in draft.fixed or trial.must_schedule(task) or _never(draft.problem, task.id):
             continue
         unknown = [n for n in task.staff if n not in trial.staff_index] or [
             r for r in task.rooms or () if r not in trial.room_index
@@ -598,6 +615,16 @@ def _drop_unplaceable(draft: _Draft, now: int | None) -> dict[str, str]:
     for task_id in dropped:
         del draft.tasks[task_id]
     return dropped
+
+
+def _never(problem: CaseProblem, task_id: str) -> bool:
+    """Whether ``problem`` (before the changes) could never place the case either."""
+    if task_id not in problem.task_index:
+        return False
+    task = problem.task(task_id)
+    return task.release + task.duration > problem.latest_end(task) or bool(
+        static_reasons(problem, task)
+    )
 
 
 def replan_problem(
@@ -730,16 +757,23 @@ def diff_schedules(
     (a task new in ``new_problem`` that ``new`` leaves out is ``unscheduled``)."""
     before, after = old.by_task(), new.by_task()
     moves = []
-    ids = list(dict.fromkeys([*old_problem.task_index, *new_problem.task_index]))
-    for task_id in ids:
+    labels = _labels(old_problem, new_problem)
+    for task_id in labels:
         a, b = before.get(task_id), after.get(task_id)
         problem = new_problem if task_id in new_problem.task_index else old_problem
-        label = problem.task(task_id).label
+        label = labels[task_id]
         is_new = task_id not in old_problem.task_index
         move = _move(problem, task_id, label, a, b, task_id in cancelled, is_new)
         if move is not None:
             moves.append(move)
     return moves
+
+
+def _labels(*problems: CaseProblem, added: Sequence[Task] = ()) -> dict[str, str]:
+    """Each case's label (``label_among``: with its id when it has no name or shares
+    it) among every case of ``problems`` and ``added``, in that order."""
+    cases = {t.id: t for p in problems for t in p.tasks} | {t.id: t for t in added}
+    return {task_id: label_among(task, cases.values()) for task_id, task in cases.items()}
 
 
 def _move(
@@ -839,11 +873,56 @@ def replan(
         solve_kwargs["hint"] = repair(new_problem, schedule)
     result = solve(new_problem, **solve_kwargs)
     outcome = ReplanOutcome(problem=new_problem, result=result, fixed=fixed, dropped=dropped)
+    links = _dropped_precedences(problem, new_problem, changes)
     if result.schedule is None:
         done = [_describe(problem, change) for change in changes]
-        return outcome.model_copy(update={"notes": _no_schedule_notes(new_problem, result, done)})
+        notes = _no_schedule_notes(new_problem, result, done)
+        return outcome.model_copy(update={"notes": [*notes, *links]})
     moves = _moves(problem, new_problem, schedule, result.schedule, changes, dropped)
-    return outcome.model_copy(update={"moves": moves})
+    return outcome.model_copy(update={"moves": moves, "notes": links})
+
+
+def _dropped_precedences(
+    problem: CaseProblem, new_problem: CaseProblem, changes: Sequence[Change]
+) -> list[str]:
+    """One note per case taken out that had precedences: they are dropped with it, and
+    the cases on either side of it are no longer ordered through it."""
+    cancelled = {c.task for c in changes if isinstance(c, CancelCase)}
+    kept = new_problem.task_index
+    told: set[int] = set()
+    notes = []
+    for task in problem.tasks:
+        if task.id in kept:
+            continue
+        mine = [
+            i
+            for i, p in enumerate(problem.precedences)
+            if task.id in (p.before, p.after) and i not in told
+        ]
+        if not mine:
+            continue
+        told.update(mine)
+        links = [problem.precedences[i] for i in mine]
+        arrows = " and ".join(f"'{p.before}' → '{p.after}'" for p in links)
+        how = "cancelled" if task.id in cancelled else "dropped"
+        many = "s" if len(links) > 1 else ""
+        note = (
+            f"re-plan: {case_label(problem, task.id)} is {how}; its precedence{many} "
+            f"{arrows} {'are' if many else 'is'} dropped with it"
+        )
+        before = [p.before for p in links if p.after == task.id and p.before in kept]
+        after = [p.after for p in links if p.before == task.id and p.after in kept]
+        if before and after:
+            note += (
+                f", so {_ids(before)} and {_ids(after)} are no longer ordered through it: "
+                "add a precedence between them if one must still follow the other"
+            )
+        notes.append(note)
+    return notes
+
+
+def _ids(ids: Sequence[str]) -> str:
+    return ", ".join(f"'{i}'" for i in ids)
 
 
 def _moves(
@@ -857,11 +936,9 @@ def _moves(
     """Every move, a case out of the new schedule with the reason."""
     cancelled = [c.task for c in changes if isinstance(c, CancelCase)]
     moves = diff_schedules(problem, new_problem, old, new, cancelled)
-    moves += [
-        _unscheduled(c.task.id, c.task.label)
-        for c in changes
-        if isinstance(c, AddCase) and c.task.id in dropped
-    ]
+    added = [c.task for c in changes if isinstance(c, AddCase)]
+    labels = _labels(problem, new_problem, added=added)
+    moves += [_unscheduled(t.id, labels[t.id]) for t in added if t.id in dropped]
     return [_with_reason(move, new_problem, new, dropped) for move in moves]
 
 
@@ -929,14 +1006,13 @@ def _no_schedule_notes(problem: CaseProblem, result: Result, changes: list[str])
 def _describe(problem: CaseProblem, change: Change) -> str:
     """One change in the planner's words (``problem``: the problem before the changes)."""
     if isinstance(change, AddCase):
-        return f"{change.task.label} added"
+        return f"{label_among(change.task, problem.tasks)} added"
     if isinstance(change, CancelCase):
-        return f"{problem.task(change.task).label} cancelled"
+        return f"{case_label(problem, change.task)} cancelled"
     if isinstance(change, StaffUnavailable):
         who = problem.person(change.staff).label
         return f"{who} unavailable {time_span(problem, change.start, change.end)}"
     if isinstance(change, RoomClosed):
         room = problem.room(change.room).label
         return f"room {room} closed {time_span(problem, change.start, change.end)}"
-    label = problem.task(change.task).label
-    return f"{label} ends {when(problem, change.actual_end)}"
+    return f"{case_label(problem, change.task)} ends {when(problem, change.actual_end)}"

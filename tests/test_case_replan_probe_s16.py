@@ -93,8 +93,8 @@ def test_a_cancelled_case_frees_its_slot_for_a_left_out_case() -> None:
     verify_result(outcome.problem, outcome.result)
     assert outcome.result.objective == 5
     assert [m.message for m in outcome.moves] == [
-        "Hernia repair: cancelled (was Mon 07 Dec 09:00)",
-        "Hernia repair: scheduled at Mon 07 Dec 09:00 in OR1",
+        "Hernia repair (B): cancelled (was Mon 07 Dec 09:00)",
+        "Hernia repair (D): scheduled at Mon 07 Dec 09:00 in OR1",
     ]
 
 

@@ -162,8 +162,8 @@ def test_a_case_dropped_because_its_surgeon_is_away_for_its_whole_window(
     outcome = _replan(problem, published, [away])
     assert outcome.dropped == {"A": reason}
     assert outcome.messages() == [
-        f"Hernia repair: dropped from the schedule (was Mon 07 Dec 09:00): {reason}",
-        "Hernia repair: Mon 07 Dec 10:00 → Mon 07 Dec 12:00",
+        f"Hernia repair (A): dropped from the schedule (was Mon 07 Dec 09:00): {reason}",
+        "Hernia repair (B): Mon 07 Dec 10:00 → Mon 07 Dec 12:00",
     ]
 
 
@@ -269,7 +269,7 @@ def test_an_added_case_that_can_never_be_placed_is_reported() -> None:
     assert outcome.result.objective == 0 and set(outcome.dropped) == {"D"}
     assert [(m.task, m.kind) for m in outcome.moves] == [("D", "unscheduled")]
     assert outcome.messages() == [
-        "Knee arthroscopy: new case not scheduled: Ms Amira Haddad is on duty only "
+        "Knee arthroscopy (D): new case not scheduled: Ms Amira Haddad is on duty only "
         "Mon 07 Dec 20:00–21:40, and no room opening then holds the 60-minute case within "
         "its window"
     ]
@@ -286,7 +286,7 @@ def test_an_added_case_the_solver_leaves_out_is_reported_with_the_reason() -> No
     assert outcome.result.objective == 1000 and outcome.dropped == {}
     assert [(m.task, m.kind) for m in outcome.moves] == [("E", "unscheduled")]
     assert outcome.messages() == [
-        "Knee arthroscopy: new case not scheduled: its eligible rooms (OR1) are booked at "
+        "Knee arthroscopy (E): new case not scheduled: its eligible rooms (OR1) are booked at "
         "100% of the possible times"
     ]
 
@@ -309,9 +309,9 @@ def test_an_infeasible_replan_says_so_and_names_the_overbooked_surgeon() -> None
     relaxed = _replan(problem.model_copy(update={"tasks": tasks}), _published("AB"), away)
     assert relaxed.result.objective == 1110  # B dropped: 100 + 10 for its surgeon + 1000
     assert relaxed.messages() == [
-        "Hernia repair: dropped from the schedule (was Mon 07 Dec 09:00): its eligible rooms "
-        "(OR1) are booked at 100% of the possible times; Mr Daniel Okafor is on other cases "
-        "at 100% of the possible times"
+        "Hernia repair (B): dropped from the schedule (was Mon 07 Dec 09:00): its eligible "
+        "rooms (OR1) are booked at 100% of the possible times; Mr Daniel Okafor is on other "
+        "cases at 100% of the possible times"
     ]
 
 

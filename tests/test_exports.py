@@ -97,7 +97,7 @@ def test_cross_reference_errors_land_on_their_row() -> None:
     [
         ("a.xlsx", b"not a workbook", "not a readable XLSX workbook"),
         ("a.zip", b"PK broken", "not a valid ZIP file"),
-        ("a.txt", b"", "must be an .xlsx workbook or a .zip"),
+        ("a.txt", b"", "must be an .xlsx or .xlsm workbook or a .zip"),
     ],
 )
 def test_unreadable_bundles_give_one_clear_message(name: str, data: bytes, message: str) -> None:

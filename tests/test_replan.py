@@ -89,7 +89,7 @@ def test_cancel_moves_nothing_else() -> None:
     _, moves, objective, _ = _replan(_list(), [CancelCase(task="B")])
     assert objective == 0
     assert list(moves) == ["B"] and moves["B"].kind == "cancelled"
-    assert moves["B"].message == "Hernia repair: cancelled (was Mon 07 Dec 09:00)"
+    assert moves["B"].message == "Hernia repair (B): cancelled (was Mon 07 Dec 09:00)"
 
 
 def test_surgeon_away_moves_only_the_affected_case() -> None:

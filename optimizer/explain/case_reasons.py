@@ -22,6 +22,7 @@ its due time) is examined in stages:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -225,8 +226,13 @@ def _static_reasons(
 
 def case_label(problem: CaseProblem, task_id: str) -> str:
     """A case's label, with its id when it has no name or shares its name."""
-    task = problem.task(task_id)
-    if task.name and sum(t.name == task.name for t in problem.tasks) == 1:
+    return label_among(problem.task(task_id), problem.tasks)
+
+
+def label_among(task: Task, cases: Iterable[Task]) -> str:
+    """``task``'s label, with its id when it has no name or shares its name with
+    another of ``cases`` (e.g. the cases before and after a re-plan)."""
+    if task.name and all(t.name != task.name or t.id == task.id for t in cases):
         return task.name
     return task.id if task.label == task.id else f"{task.label} ({task.id})"
 

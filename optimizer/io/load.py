@@ -14,6 +14,8 @@ from optimizer.model.roster import RosterProblem
 FORMATS = ("auto", "json", "bundle", "curtois", "psplib")
 BUNDLE_SUFFIXES = (".xlsx", ".xlsm", ".zip")
 """A workbook, or a ZIP of ``<sheet>.csv`` files, in the dashboard's table layout."""
+BUNDLE_KINDS = "an .xlsx or .xlsm workbook or a .zip of CSV files (one per sheet)"
+"""What a table bundle may be, in words (``BUNDLE_SUFFIXES``)."""
 CSV_UTF8_HINT = 'save it as UTF-8 (in Excel: "CSV UTF-8")'
 
 
@@ -54,7 +56,7 @@ def read_text(path: Path, hint: str = "save it as UTF-8") -> str:
 
 def detect_format(path: Path) -> str:
     """The input format from the file name: ``.json``, a table bundle (``.xlsx``,
-    ``.zip``), Curtois ``.txt``, PSPLIB ``.sm``."""
+    ``.xlsm``, ``.zip``), Curtois ``.txt``, PSPLIB ``.sm``."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         return "json"
@@ -66,7 +68,7 @@ def detect_format(path: Path) -> str:
         return "psplib"
     raise InputError(
         f"cannot tell the format from the extension '{suffix or '(none)'}'; "
-        "use .json, .xlsx or .zip (tables), .txt (Curtois–Qu) or .sm (PSPLIB), "
+        "use .json, .xlsm, .xlsx or .zip (tables), .txt (Curtois–Qu) or .sm (PSPLIB), "
         "or pass --format",
         file=str(path),
     )
@@ -77,7 +79,9 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
     dashboard's XLSX or CSV-ZIP layout) or a benchmark file."""
     path = Path(path)
     if fmt not in FORMATS:
-        raise InputError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise InputError(
+            f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}", field="--format"
+        )
     if path.is_dir():
         raise InputError("is a folder; give a problem file", file=str(path))
     if not path.is_file():
@@ -92,6 +96,9 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
         return problem_from_data(data, str(path))
     if fmt == "bundle":
         from optimizer.io.tables.bundle import read_bundle
+
+        if path.suffix.lower() not in BUNDLE_SUFFIXES:
+            raise InputError(f"a bundle must be {BUNDLE_KINDS}", file=str(path), field="--format")
 
         return read_bundle(str(path), read_bytes(path))
     if fmt == "curtois":

@@ -4,7 +4,8 @@ One row per placed task; ``start``/``end`` are minutes from the horizon start;
 ``staff`` and ``resources`` hold several ids joined by ``;``. The room, if any,
 is the first entry of ``resources``, written ``room:ID`` (ids never contain
 ``:``), followed by the task's equipment/resources. Given the problem, the reader
-also accepts a bare room id and checks every id; tasks of the problem missing
+also accepts a bare room id (a room id of the problem, anywhere in the list) and
+checks every id; a row naming two rooms is refused; tasks of the problem missing
 from the file are then listed as unscheduled. ``carealloc check`` reads with
 ``strict=False``: ids the problem lacks are kept as written, and the checker
 reports them as violations, as for a Result JSON.
@@ -26,6 +27,8 @@ from optimizer.model.result import CaseSchedule, ScheduledTask
 
 HEADER = ("task", "start", "end", "staff", "resources")
 ROOM_PREFIX = "room:"
+_COUNTS = {2: "two", 3: "three"}
+"""Room counts in words, for the message about a row that names several rooms."""
 
 
 def _natural(task_id: str) -> tuple[int, int | str]:
@@ -97,7 +100,7 @@ def read_schedule_csv(
                     line=line,
                     field=name,
                 )
-        room, resources = _split_room(_ids(used), problem)
+        room, resources = _split_room(_ids(used), problem, where, line)
         if strict and problem is not None:
             for rid in resources:
                 if rid not in problem.resource_index:
@@ -132,10 +135,28 @@ def read_schedule_csv(
     return CaseSchedule(tasks=tuple(placed), unscheduled=unscheduled)
 
 
-def _split_room(ids: list[str], problem: CaseProblem | None) -> tuple[str | None, list[str]]:
-    """(room, other resources) from the ``resources`` cell."""
-    if ids and ids[0].startswith(ROOM_PREFIX):
-        return ids[0].removeprefix(ROOM_PREFIX), ids[1:]
-    if ids and problem is not None and ids[0] in problem.room_index:
-        return ids[0], ids[1:]
-    return None, ids
+def _split_room(
+    ids: list[str], problem: CaseProblem | None, where: str, line: int
+) -> tuple[str | None, list[str]]:
+    """(room, other resources) from the ``resources`` cell: the room is the entry
+    written ``room:ID`` or, given the problem, the one that is a room id of it (bare
+    ids of rooms and resources never clash). Two rooms raise ``InputError``."""
+    rooms = [
+        rid
+        for rid in ids
+        if rid.startswith(ROOM_PREFIX) or (problem is not None and rid in problem.room_index)
+    ]
+    if len(rooms) > 1:
+        count = _COUNTS.get(len(rooms), str(len(rooms)))
+        raise InputError(
+            f"{count} rooms given ({', '.join(rooms)}); a case runs in one room: "
+            "keep one room entry",
+            file=where,
+            line=line,
+            field="resources",
+        )
+    if not rooms:
+        return None, ids
+    rest = list(ids)
+    rest.remove(rooms[0])
+    return rooms[0].removeprefix(ROOM_PREFIX), rest

@@ -82,26 +82,82 @@ def write_solution(result: Result, path: str | Path) -> None:
         write_schedule_csv(result.schedule, path)
 
 
+_KINDS = {"roster": ("a roster", "roster problem"), "cases": ("a case schedule", "case problem")}
+"""Per problem family: its solution and its problem, in words."""
+
+
 def read_solution(path: str | Path, problem: Any) -> RosterSolution | CaseSchedule:
-    """Read a solution for ``problem`` (roster or cases) from CSV or Result JSON."""
+    """Read a solution for ``problem`` (roster or cases) from CSV or Result JSON.
+
+    A solution of the other family (a roster given for a case problem, or the other
+    way round) is refused as such."""
     path = Path(path)
     family = "roster" if isinstance(problem, RosterProblem) else "cases"
     suffix = path.suffix.lower()
     if suffix == ".json":
-        from optimizer.io.project import load_result
-
-        result = load_result(path)
-        inner = result.roster if family == "roster" else result.schedule
-        if inner is None:
-            raise InputError(f"the result holds no {family} solution", file=str(path))
-        return inner
+        return _from_result(path, family)
     if suffix != ".csv":
         raise InputError("a solution must be a .csv or .json file", file=str(path))
-    if family == "roster":
-        from optimizer.io.roster_csv import read_roster_csv
+    try:
+        if family == "roster":
+            from optimizer.io.roster_csv import read_roster_csv
 
-        return read_roster_csv(path)
-    from optimizer.io.schedule_csv import read_schedule_csv
+            return read_roster_csv(path)
+        from optimizer.io.schedule_csv import read_schedule_csv
 
-    # unknown ids become the checker's violations, as in a Result JSON
-    return read_schedule_csv(path, problem, strict=False)
+        # unknown ids become the checker's violations, as in a Result JSON
+        return read_schedule_csv(path, problem, strict=False)
+    except InputError:
+        _refuse_other_csv(path, family)
+        raise
+
+
+def _other(family: str) -> str:
+    return "cases" if family == "roster" else "roster"
+
+
+def _header(family: str) -> str:
+    """The first line of the family's solution CSV."""
+    from optimizer.io.roster_csv import HEADER as ROSTER_HEADER
+    from optimizer.io.schedule_csv import HEADER as SCHEDULE_HEADER
+
+    return ",".join(ROSTER_HEADER if family == "roster" else SCHEDULE_HEADER)
+
+
+def _mismatch(family: str, what: str) -> str:
+    """``what`` (the other family's solution) given for a ``family`` problem."""
+    mine, other = _KINDS[family], _KINDS[_other(family)]
+    return (
+        f"{what} {other[0]} (the solution of a {other[1]}), but the problem is a "
+        f"{mine[1]}: give {mine[0]} for it"
+    )
+
+
+def _from_result(path: Path, family: str) -> RosterSolution | CaseSchedule:
+    from optimizer.io.project import load_result
+
+    result = load_result(path)
+    inner = result.roster if family == "roster" else result.schedule
+    if inner is not None:
+        return inner
+    if (result.schedule if family == "roster" else result.roster) is not None:
+        raise InputError(_mismatch(family, "the result holds"), file=str(path))
+    raise InputError(f"the result holds no {_KINDS[family][0]}", file=str(path))
+
+
+def _refuse_other_csv(path: Path, family: str) -> None:
+    """Raise ``InputError`` when the CSV's first line is the other family's header."""
+    from optimizer.io.roster_csv import read_csv_rows
+
+    try:
+        rows = read_csv_rows(path)
+    except InputError:
+        return
+    header = ",".join(cell.strip().lower() for cell in rows[0][1]) if rows else ""
+    if header == _header(_other(family)):
+        raise InputError(
+            _mismatch(family, f"this CSV (header {header}) is")
+            + f" (a CSV with the header {_header(family)})",
+            file=str(path),
+            line=rows[0][0],
+        )

@@ -8,7 +8,9 @@ Semantics (the contract shared by every backend and the checker):
 
 * **Tasks** run non-preemptively inside ``[release, deadline or horizon]``. A
   mandatory task must be placed; an ``optional`` one may stay unscheduled at
-  ``unscheduled_cost``.
+  ``unscheduled_cost``. Validation refuses a mandatory (or pinned) task that no
+  room, opening or team could ever hold; an optional one that can never run is
+  valid: it stays out at its cost, and the explanation says why.
 * **Team**: each task needs exactly ``len(staff) + sum(team counts)`` distinct people:
   every named person in ``Task.staff`` (no role needed) plus, for each
   ``TeamRequirement``, ``count`` other people who hold that role (a person fills at
@@ -37,9 +39,10 @@ Soft rules (``CASE_PENALTY_RULES``; ``Result.terms`` keys), each an integer cost
 * ``tardiness``: ``weights.tardiness * priority * max(0, end - due)`` per task;
 * ``overtime``: ``weights.overtime`` per minute a room's last task in an opening
   ends after that opening's ``end``;
-* ``staff_overtime``: ``weights.staff_overtime`` per minute a person's last task
-  starting in an on-duty window ends after that window's ``end`` (up to where the
-  overtime stops: a task running on into the next window is on duty there);
+* ``staff_overtime``: ``weights.staff_overtime`` per minute, per person and on-duty
+  window, from that window's ``end`` to the latest end of the person's work running
+  past it, whichever window that task started in (up to where the overtime stops: a
+  task running on into the next window is on duty there);
 * ``idle``: ``weights.idle`` per minute a room stands empty between two consecutive
   cases of one opening, beyond the room's turnover (milestones do not count);
 * ``makespan``: ``weights.makespan * max(end of placed tasks)`` (0 if none);
@@ -52,10 +55,12 @@ Soft rules (``CASE_PENALTY_RULES``; ``Result.terms`` keys), each an integer cost
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from itertools import pairwise
-from typing import Literal, Self
+from typing import Literal, NamedTuple, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -344,8 +349,40 @@ class CaseWeights(Record):
     makespan: Int = Field(default=0, ge=0, le=MAX_WEIGHT, description="per minute of the last end")
 
 
+class _Duty(NamedTuple):
+    """A person's time, worked out once (see ``CaseProblem.windows_of``)."""
+
+    windows: tuple[Window, ...]
+    work: tuple[tuple[int, int], ...]
+    merged: tuple[Window, ...]
+
+
+def _less(windows: list[Window], away: tuple[Window, ...]) -> list[Window]:
+    """``windows`` (sorted, disjoint) less the ``away`` times, in one sweep."""
+    offs = merge_windows([(w.start, w.end) for w in away])
+    kept: list[tuple[int, int]] = []
+    first = 0
+    for window in windows:
+        while first < len(offs) and offs[first].end <= window.start:
+            first += 1
+        start = window.start
+        for off in offs[first:]:
+            if off.start >= window.end:
+                break
+            if start < off.start:
+                kept.append((start, off.start))
+            start = max(start, off.end)
+        if start < window.end:
+            kept.append((start, window.end))
+    return [Window(start=a, end=b) for a, b in kept]
+
+
 class CaseProblem(Record):
-    """A complete, cross-validated case-scheduling instance."""
+    """A complete, cross-validated case-scheduling instance.
+
+    Lookups (indexes, a member's windows, a room's openings) are worked out once per
+    problem and cached; ``model_copy`` starts the copy with no cache.
+    """
 
     kind: Literal["cases"] = "cases"
     name: str = "cases"
@@ -382,7 +419,23 @@ class CaseProblem(Record):
             return dt.datetime.combine(dt.date.fromisoformat(value.strip()), dt.time())
         return value
 
+    def __copy__(self) -> Self:
+        """A shallow copy without the cached lookups (``model_copy(update=...)`` would
+        otherwise keep indexes and windows of the original's tasks, rooms or staff)."""
+        copied = super().__copy__()
+        for name in [k for k in copied.__dict__ if k not in type(self).model_fields]:
+            del copied.__dict__[name]
+        return copied
+
     # -- lookups -----------------------------------------------------------------
+
+    @cached_property
+    def _duty_cache(self) -> dict[str, _Duty]:
+        return {}
+
+    @cached_property
+    def _openings_cache(self) -> dict[str, tuple[Opening, ...]]:
+        return {}
 
     @cached_property
     def task_index(self) -> dict[str, int]:
@@ -443,7 +496,17 @@ class CaseProblem(Record):
         return self.turnover if room.turnover is None else room.turnover
 
     def openings_of(self, room: Room) -> list[Opening]:
-        """The room's openings (the whole horizon if none are given), sorted."""
+        """The room's openings (the whole horizon if none are given), sorted (cached
+        for the problem's own rooms)."""
+        own = self.room_index.get(room.id)
+        if own is None or self.rooms[own] is not room:
+            return self._sorted_openings(room)
+        cached = self._openings_cache.get(room.id)
+        if cached is None:
+            cached = self._openings_cache[room.id] = tuple(self._sorted_openings(room))
+        return list(cached)
+
+    def _sorted_openings(self, room: Room) -> list[Opening]:
         if not room.openings:
             return [Opening(start=0, end=self.horizon)]
         return sorted(room.openings, key=lambda o: o.start)
@@ -451,33 +514,41 @@ class CaseProblem(Record):
     def windows_of(self, person: StaffMember) -> list[Window]:
         """The person's merged on-duty windows (the whole horizon if not given), less
         their ``unavailable`` times."""
-        if person.available is None:
-            windows = [Window(start=0, end=self.horizon)]
-        else:
-            windows = merge_windows([(w.start, w.end) for w in person.available])
-        for off in person.unavailable:
-            windows = [
-                Window(start=a, end=b)
-                for w in windows
-                for a, b in ((w.start, min(w.end, off.start)), (max(w.start, off.end), w.end))
-                if a < b
-            ]
-        return windows
+        return list(self._duty(person).windows)
 
     def work_windows_of(self, person: StaffMember) -> list[tuple[int, int]]:
         """Per on-duty window of ``windows_of``: ``(start, end + overtime)``, the
         overtime cut at the next window's start and at the next unavailable time."""
-        windows = self.windows_of(person)
-        stops = sorted([w.start for w in windows[1:]] + [u.start for u in person.unavailable])
-        ends = []
-        for w in windows:
-            limit = min([s for s in stops if s >= w.end] + [self.horizon])
-            ends.append(max(w.end, min(w.end + person.overtime, limit)))
-        return [(w.start, end) for w, end in zip(windows, ends, strict=True)]
+        return list(self._duty(person).work)
 
     def merged_work_windows_of(self, person: StaffMember) -> list[Window]:
         """Where the person may work at all: on duty or in overtime, merged."""
-        return merge_windows(self.work_windows_of(person))
+        return list(self._duty(person).merged)
+
+    def _duty(self, person: StaffMember) -> _Duty:
+        """``person``'s windows, work windows and merged work windows: cached for the
+        problem's own staff (a changed copy of a person is worked out each time)."""
+        own = self.staff_index.get(person.id)
+        if own is None or self.staff[own] is not person:
+            return self._work_out_duty(person)
+        cached = self._duty_cache.get(person.id)
+        if cached is None:
+            cached = self._duty_cache[person.id] = self._work_out_duty(person)
+        return cached
+
+    def _work_out_duty(self, person: StaffMember) -> _Duty:
+        if person.available is None:
+            duty = [Window(start=0, end=self.horizon)]
+        else:
+            duty = merge_windows([(w.start, w.end) for w in person.available])
+        windows = _less(duty, person.unavailable)
+        stops = sorted([w.start for w in windows[1:]] + [u.start for u in person.unavailable])
+        work = []
+        for w in windows:
+            after = bisect_left(stops, w.end)  # the first stop at or after the window's end
+            limit = min(stops[after], self.horizon) if after < len(stops) else self.horizon
+            work.append((w.start, max(w.end, min(w.end + person.overtime, limit))))
+        return _Duty(tuple(windows), tuple(work), tuple(merge_windows(work)))
 
     def unscheduled_cost(self, task: Task) -> int:
         if task.unscheduled_penalty is not None:
@@ -553,29 +624,46 @@ class CaseProblem(Record):
         return errors
 
     def _check_task(self, task: Task) -> list[str]:
-        errors: list[str] = []
+        """Unknown ids, and for a case that must be placed, whatever rules out every
+        placement. An optional case that can never run is no error: it stays out at
+        its penalty, and the explanation of the schedule says why."""
+        errors = self._check_task_ids(task)
+        if errors or not self.must_schedule(task):
+            return errors
+        return self._check_task_fits(task)
+
+    def _check_task_ids(self, task: Task) -> list[str]:
+        where = f"task '{task.id}'"
+        errors = [
+            f"{where}: unknown staff '{name}'"
+            for name in task.staff
+            if name not in self.staff_index
+        ]
+        errors += [
+            f"{where}: unknown room '{room_id}'"
+            for room_id in task.rooms or ()
+            if room_id not in self.room_index
+        ]
+        errors += [
+            f"{where}: unknown resource '{resource_id}'"
+            for resource_id in task.resources
+            if resource_id not in self.resource_index
+        ]
+        return errors
+
+    def _check_task_fits(self, task: Task) -> list[str]:
         where = f"task '{task.id}'"
         if task.release + task.duration > self.horizon:
-            errors.append(
+            return [
                 f"{where}: release {task.release} + duration {task.duration} exceeds the "
                 f"horizon {self.horizon}"
-            )
-        for name in task.staff:
-            if name not in self.staff_index:
-                errors.append(f"{where}: unknown staff '{name}'")
-        for room_id in task.rooms or ():
-            if room_id not in self.room_index:
-                errors.append(f"{where}: unknown room '{room_id}'")
-        for resource_id, units in task.resources.items():
-            if resource_id not in self.resource_index:
-                errors.append(f"{where}: unknown resource '{resource_id}'")
-            elif units > self.resource(resource_id).capacity:
-                errors.append(
-                    f"{where}: needs {units} of resource '{resource_id}' whose capacity is "
-                    f"{self.resource(resource_id).capacity}"
-                )
-        if errors:
-            return errors
+            ]
+        errors = [
+            f"{where}: needs {units} of resource '{resource_id}' whose capacity is "
+            f"{self.resource(resource_id).capacity}"
+            for resource_id, units in task.resources.items()
+            if units > self.resource(resource_id).capacity
+        ]
         earliest, latest = task.release, self.latest_end(task)
 
         def fits(windows: list[tuple[int, int]]) -> bool:
@@ -588,17 +676,7 @@ class CaseProblem(Record):
                 [(w.start, w.end) for w in self.merged_work_windows_of(person)]
             )
 
-        if self.needs_room(task):
-            rooms = self.eligible_rooms(task)
-            if not rooms:
-                wanted = ", ".join(task.room_needs) or "any"
-                listed = "" if task.rooms is None else f" among {', '.join(task.rooms)}"
-                errors.append(f"{where}: no room{listed} has the capabilities ({wanted})")
-            elif not any(fits([(o.start, o.hard_end) for o in self.openings_of(r)]) for r in rooms):
-                errors.append(
-                    f"{where}: duration {task.duration} fits in no opening of its eligible "
-                    f"rooms ({', '.join(r.id for r in rooms)}) within [{earliest}, {latest}]"
-                )
+        errors += self._check_task_room(task, fits)
         for name in task.staff:
             if not can_work(self.person(name)):
                 errors.append(
@@ -622,6 +700,35 @@ class CaseProblem(Record):
                     f"[{earliest}, {latest}] (and enough max_minutes)"
                 )
         return errors
+
+    def _check_task_room(
+        self, task: Task, fits: Callable[[list[tuple[int, int]]], bool]
+    ) -> list[str]:
+        """A case that needs a room has an eligible one, and (unless a milestone, which
+        takes no room time) an opening of one holds it."""
+        if not self.needs_room(task):
+            return []
+        where = f"task '{task.id}'"
+        if not self.rooms:
+            return [f"{where} needs a room (needs_room: true), but the problem has no rooms"]
+        if task.rooms is not None and not task.rooms:
+            return [
+                f"{where}: its room list is empty (rooms: []); list the rooms it may use, "
+                "or leave the list out to allow any room"
+            ]
+        rooms = self.eligible_rooms(task)
+        if not rooms:
+            wanted = ", ".join(task.room_needs) or "any"
+            listed = "" if task.rooms is None else f" among {', '.join(task.rooms)}"
+            return [f"{where}: no room{listed} has the capabilities ({wanted})"]
+        if task.duration == 0 or any(
+            fits([(o.start, o.hard_end) for o in self.openings_of(r)]) for r in rooms
+        ):
+            return []
+        return [
+            f"{where}: duration {task.duration} fits in no opening of its eligible rooms "
+            f"({', '.join(r.id for r in rooms)}) within [{task.release}, {self.latest_end(task)}]"
+        ]
 
     def _check_precedences(self) -> list[str]:
         errors: list[str] = []

@@ -387,7 +387,8 @@ def read_bundle_tables(name: str, data: bytes) -> dict[str, pd.DataFrame]:
         raw = _zip_sheets(name, data)
     else:
         raise InputError(
-            "a bundle must be an .xlsx workbook or a .zip of CSV files (one per sheet)", file=name
+            "a bundle must be an .xlsx or .xlsm workbook or a .zip of CSV files (one per sheet)",
+            file=name,
         )
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, str] = {}

@@ -142,6 +142,8 @@ def _left_out_anchor(
         return None
     task = problem.task(rng.choice(current.schedule.unscheduled))
     named = [problem.person(name) for name in task.staff]
+    if not all(problem.windows_of(person) for person in named):
+        return None  # an optional case with a person never on duty: nowhere to anchor
     starts = [
         lo
         for lo in range(task.release // window * window, problem.latest_end(task), window)
