@@ -535,17 +535,14 @@ class _Draft:
         )
 
     def _keep_on(self, name: str, start: int, end: int) -> None:
-        """Keep ``name`` on an overrunning case ``[start, end)``: the minutes it runs off
-        duty cost staff overtime, up to the overtime allowance; beyond it they become
-        on-duty time (facts beat plans).
+        """Keep ``name`` on an overrunning case ``[start, end)``.
 
-        When the work window the case starts in already charges exactly that (it ends
-        within the window's reach, or runs on into the next window across one break),
-        nothing changes. Otherwise the on-duty time within ``[start, end)`` is laid out
-        as one window that ends the charged minutes before ``end``: the person is busy
-        on the case throughout, so only the cost changes (their overtime after ``end``
-        then reaches ``allowance - charged`` minutes on, not a later window's full
-        allowance)."""
+        As far as the person's work windows reach (each on-duty window plus its
+        overtime), nothing changes: the problem charges the staff overtime rule
+        (``_charged``). Beyond that reach the on-duty window before each stretch is
+        lengthened so that its overtime ends where the stretch ends (facts beat plans):
+        every window the case reaches still charges its overtime in full, the minutes
+        beyond are not charged, and no overtime is left after the case's end."""
         person = self.problem.person(name)
         now = person.model_copy(
             update={
@@ -553,31 +550,45 @@ class _Draft:
                 "unavailable": self.away[name],
             }
         )
-        duty = self.problem.windows_of(now)  # less time off, one entry per work window
-        on = sum(max(0, min(w.end, end) - max(w.start, start)) for w in duty)
-        charge = min(end - start - on, person.overtime)
-        if self._charged(now, start, end) == charge:
+        if self._charged(now, start, end) is not None:
             return
-        kept = [
-            (a, b)
-            for w_start, w_end in self.windows[name]
-            for a, b in ((w_start, min(w_end, start)), (max(w_start, end), w_end))
-            if a < b
-        ]
-        merged = merge_windows([*kept, (start, max(start + 1, end - charge))])
+        merged = merge_windows([*self.windows[name], *self._stretch(now, start, end)])
         self.windows[name] = [(w.start, w.end) for w in merged]
+
+    def _stretch(self, person: StaffMember, start: int, end: int) -> list[tuple[int, int]]:
+        """On-duty time to add so ``person`` may work ``[start, end)``: per stretch
+        ``[a, b)`` of it beyond their work windows' reach, the window whose overtime
+        ends at ``a`` runs on until ``b`` less that overtime (with no such window, the
+        stretch itself is on duty)."""
+        duty, work_ends = self.problem.windows_of(person), self.problem.work_windows_of(person)
+        work = list(zip(duty, work_ends, strict=True))
+        reach = [(w.start, w.end) for w in self.problem.merged_work_windows_of(person)]
+        added, at = [], start
+        for reach_start, reach_end in [*reach, (end, end)]:
+            a, b = at, min(reach_start, end)
+            at = max(at, reach_end)
+            if a >= b:
+                continue
+            before = [window.end for window, (_, work_end) in work if work_end == a]
+            added.append((a, b) if not before else (before[-1], b - (a - before[-1])))
+        return added
 
     def _charged(self, person: StaffMember, start: int, end: int) -> int | None:
         """The staff overtime the problem charges for a case ``[start, end)`` of
-        ``person`` (who works nothing else then), or None when they may not work it."""
+        ``person`` (who works nothing else then), or None when they may not work it:
+        per on-duty window the case reaches (it starts before the window's overtime
+        ends and ends after the window), the minutes from the window's end to the
+        case's end, counted up to the overtime's end."""
         reach = self.problem.merged_work_windows_of(person)
         if not any(w.start <= start and end <= w.end for w in reach):
             return None
         duty = self.problem.windows_of(person)
-        for window, (_, work_end) in zip(duty, self.problem.work_windows_of(person), strict=True):
-            if window.start <= start < work_end:  # charged from the later of both
-                return max(0, min(end, work_end) - max(window.end, start))
-        return None
+        work = self.problem.work_windows_of(person)
+        return sum(
+            max(0, min(end, work_end) - window.end)
+            for window, (_, work_end) in zip(duty, work, strict=True)
+            if start < work_end
+        )
 
     def _whole(self, person: StaffMember) -> bool:
         return self.windows[person.id] == [(0, self.problem.horizon)]

@@ -236,7 +236,7 @@ def test_an_absence_after_the_overrun_is_accepted_in_either_order() -> None:
         (760, 30),  # 12:00–12:30 break (to 12:40 on duty again)
         (800, 30),  # the break only: on duty again from 12:30
         (1100, 50),  # the break and 18:00–18:20
-        (1200, 60),  # the break and 18:00–20:00: the 60-min allowance, the rest on duty
+        (1200, 90),  # the break (30) and 18:00–19:00 (60, the allowance), the rest on duty
     ],
 )
 def test_an_overrun_across_a_break_costs_the_minutes_worked_off_duty(

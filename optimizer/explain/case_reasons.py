@@ -3,10 +3,11 @@
 Every start time that could work (for a late task: every start that would end by
 its due time) is examined in stages:
 
-1. *static* — the task's window, eligible rooms and their openings, named staff
-   on duty, enough qualified people on duty: if a stage leaves no start time, that
-   stage is the reason ("no qualified anaesthetist on duty on Tue when Mr Okafor
-   operates");
+1. *static* — the task's window, the units it needs against each resource's capacity
+   ("it needs 2 XRAY but only 1 exists"), its eligible rooms (an empty room list is
+   said to be one) and their openings, named staff on duty, enough qualified people
+   on duty: if a stage leaves no start time, that stage is the reason ("no qualified
+   anaesthetist on duty on Tue when Mr Okafor operates");
 2. *against the schedule* — with every other task where the schedule put it, each
    remaining (start, room) is blocked by a busy room, a busy named person, too few
    free qualified people, equipment at capacity, a person's max minutes, or a
@@ -168,11 +169,11 @@ def _static_reasons(
             f"shorter than its {task.duration} minutes"
         )
         return [Reason(code="window_too_short", message=message)]
+    never = [*_above_capacity(problem, task), *_no_room(problem, task)]
+    if never:
+        return never
     if problem.needs_room(task):
         rooms = problem.eligible_rooms(task)
-        if not rooms:
-            needs = ", ".join(task.room_needs) or "any"
-            return [Reason(code="room_type", message=f"no room has the capabilities ({needs})")]
         starts = [t for t in starts if room_candidates(problem, task, t)]
         if not starts:
             names = ", ".join(r.id for r in rooms)
@@ -222,6 +223,32 @@ def _static_reasons(
             )
         ]
     return []
+
+
+def _above_capacity(problem: CaseProblem, task: Task) -> list[Reason]:
+    """Each resource the task needs more units of than exist (a milestone uses none)."""
+    reasons = []
+    for resource_id, units in task.resources.items():
+        capacity = problem.resource(resource_id).capacity
+        if task.duration and units > capacity:
+            name = problem.resource(resource_id).name or resource_id
+            there = f"only {capacity} exist{'s' if capacity == 1 else ''}"
+            message = f"it needs {units} {name} but {there if capacity else 'none exists'}"
+            reasons.append(Reason(code=f"equipment_capacity:{resource_id}", message=message))
+    return reasons
+
+
+def _no_room(problem: CaseProblem, task: Task) -> list[Reason]:
+    """The task needs a room but none may hold it: its room list is empty, or no room
+    (of the list) has the capabilities it needs."""
+    if not problem.needs_room(task) or problem.eligible_rooms(task):
+        return []
+    if task.rooms is not None and not task.rooms:
+        message = "its room list is empty, so no room may hold it"
+        return [Reason(code="room_list_empty", message=message)]
+    needs = ", ".join(task.room_needs) or "any"
+    among = "" if task.rooms is None else f" among its rooms ({', '.join(task.rooms)})"
+    return [Reason(code="room_type", message=f"no room{among} has the capabilities ({needs})")]
 
 
 def case_label(problem: CaseProblem, task_id: str) -> str:

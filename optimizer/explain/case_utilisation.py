@@ -54,7 +54,8 @@ class StaffUtilisation(Record):
     booked_minutes: int
     on_duty_minutes: int
     overtime_minutes: int = 0
-    """Minutes worked past the end of on-duty windows (the last case started in each)."""
+    """Staff overtime minutes, as the checker's ``staff_overtime`` rule counts them: per
+    on-duty window, from its end to the latest end of work running past it."""
 
     @property
     def utilisation(self) -> float:
@@ -142,14 +143,17 @@ def _idle(
 
 
 def _staff_overtime(problem: CaseProblem, person_id: str, spans: list[tuple[int, int]]) -> int:
-    """Per on-duty window, how far the person's last case started in it runs past it."""
+    """Per on-duty window, minutes from its end to the latest end of the person's work
+    running past it, whichever window that work started in (work started in a later
+    window does not count), up to the window's overtime end: the checker's
+    ``staff_overtime`` minutes."""
     person = problem.person(person_id)
     duty = problem.windows_of(person)
     total = 0
     for window, (_, work_end) in zip(duty, problem.work_windows_of(person), strict=True):
         last = max(
-            (min(end, work_end) for start, end in spans if window.start <= start < work_end),
-            default=0,
+            (min(end, work_end) for start, end in spans if start < work_end),
+            default=window.end,
         )
         total += max(0, last - window.end)
     return total
