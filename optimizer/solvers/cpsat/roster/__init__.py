@@ -3,9 +3,9 @@
 Modules: ``indexing`` (integer tables), ``variables``, ``constraints`` (hard rules,
 one method each), ``sequences`` (redundant flow form of the sequence rules, for the
 LP bound), ``objective`` (soft rules, stages), ``feasibility`` (a legal roster first),
-``hint`` (warm start), ``staffwise`` (one small model per person: a legal roster and
-best responses, used on large models), ``heuristic`` and ``lns`` (optional: greedy
-hint, roster LNS).
+``hint`` (warm start; a legal hint is kept against a worse search result),
+``staffwise`` (one small model per person: a legal roster and best responses, used on
+large models), ``heuristic`` and ``lns`` (optional: greedy hint, roster LNS).
 Tuning switches (``roster_*``) pass through ``solve(**params)`` like CP-SAT
 parameters; the measurements behind the defaults are in docs/benchmarks.md.
 With a seed and one worker every budget (feasibility, staffwise, final solve) is read
@@ -33,7 +33,7 @@ from optimizer.model.roster import RosterProblem
 from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
 from optimizer.solvers.cpsat.roster.feasibility import feasible_roster
 from optimizer.solvers.cpsat.roster.heuristic import greedy_roster
-from optimizer.solvers.cpsat.roster.hint import add_hint, roster_from_solution
+from optimizer.solvers.cpsat.roster.hint import add_hint, legal_hint, roster_from_solution
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.lns import solve_with_lns
 from optimizer.solvers.cpsat.roster.objective import (
@@ -74,6 +74,11 @@ TUNING_DEFAULTS: dict[str, Any] = {
     "roster_windows": False,  # staffwise: also window moves (measured mixed: benchmarks.md)
 }
 """Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
+
+WARM_START_KEPT = (
+    "CP-SAT found no roster cheaper than the warm start; "
+    "this is the warm start (hint) roster, which breaks no hard rule"
+)
 
 
 def _split_params(
@@ -127,7 +132,9 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
     begun = clock.now()
     tuning, options = _split_params(options, problem)
     index = RosterIndex.build(problem)
-    fallback: dict[tuple[int, int], int] | None = None
+    # A hint means no staffwise and no feasibility phase: a legal hint is the fallback.
+    fallback = legal_hint(index, options)
+    warm_start = fallback is not None
     history: list[ProgressPoint] | None = None
     total_limit = options.time_limit
     staffwise = (
@@ -183,6 +190,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
         lambda r: weighted(evaluate(index, r), options.stage_weights),
         started,
         history,
+        warm_start=warm_start,
     )
     options = replace(options, on_solution=search.on_point)
     if tuning["roster_lns"] and options.num_workers >= 2:
@@ -205,7 +213,8 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
     if roster is None:
         return _no_roster(problem, status, total_limit, started, search.progress)
     search.close(roster, bound)
-    return _roster_result(index, roster, status, bound, options, started, search.progress)
+    message = WARM_START_KEPT if warm_start and roster is search.fallback else ""
+    return _roster_result(index, roster, status, bound, options, started, search.progress, message)
 
 
 def _no_roster(
@@ -286,8 +295,10 @@ def _roster_result(
     options: SolveOptions,
     started: float,
     progress: list[ProgressPoint] | None = None,
+    message: str = "",
 ) -> Result:
-    """The Result of a roster: recomputed costs, assignments in day order."""
+    """The Result of a roster: recomputed costs, assignments in day order; OPTIMAL when
+    the bound reaches its objective."""
     problem = index.problem
     costs = evaluate(index, roster)
     objective = weighted(costs, options.stage_weights)
@@ -297,6 +308,8 @@ def _roster_result(
         ]
     if bound is not None:
         bound = min(bound, objective)
+        if bound == objective:
+            status = SolveStatus.OPTIMAL
     if status is SolveStatus.OPTIMAL:
         bound = objective
     assignments = tuple(
@@ -312,6 +325,7 @@ def _roster_result(
         roster=RosterSolution(assignments=assignments),
         progress=progress,
         terms=costs,
+        message=message,
     )
 
 
@@ -327,10 +341,12 @@ class _Search:
 
     Points are timed from the solve's start (``started``). ``history`` holds the points
     already streamed for the fallback (the staffwise phase); without it the fallback's
-    cost is streamed as the first point. CP-SAT's points carry its own objective, which
-    can be above the roster's cost (``cost``) before optimality: a cover slack only has
-    to be at least the shortfall (``under >= required - n``). ``best_of`` therefore
-    compares rosters by their cost, and ``close`` ends the trace at the returned one's.
+    cost is streamed as the first point. A ``warm_start`` fallback (the caller's legal
+    hint) is kept only if strictly cheaper than the search's roster. CP-SAT's points
+    carry its own objective, which can be above the roster's cost (``cost``) before
+    optimality: a cover slack only has to be at least the shortfall (``under >=
+    required - n``). ``best_of`` therefore compares rosters by their cost, and ``close``
+    ends the trace at the returned one's.
     """
 
     def __init__(
@@ -340,8 +356,10 @@ class _Search:
         cost: Callable[[dict[tuple[int, int], int]], int],
         started: float,
         history: list[ProgressPoint] | None = None,
+        warm_start: bool = False,
     ) -> None:
         self.user = options.on_solution
+        self.warm_start = warm_start
         self.started = started
         self.cost = cost
         self.progress: list[ProgressPoint] = list(history or [])
@@ -364,12 +382,14 @@ class _Search:
     def best_of(
         self, roster: dict[tuple[int, int], int] | None, status: SolveStatus
     ) -> tuple[dict[tuple[int, int], int] | None, SolveStatus]:
-        """The search's roster unless the fallback costs no more (then FEASIBLE)."""
+        """The search's roster unless the fallback costs no more (a warm start: less);
+        the fallback comes back FEASIBLE."""
         if self.fallback is None or status is SolveStatus.OPTIMAL:
             return roster, status
         if roster is None or self.fallback_cost is None:
             return self.fallback, SolveStatus.FEASIBLE
-        if self.cost(roster) < self.fallback_cost:
+        cost = self.cost(roster)
+        if cost < self.fallback_cost or (self.warm_start and cost == self.fallback_cost):
             return roster, status
         return self.fallback, SolveStatus.FEASIBLE
 

@@ -1,13 +1,15 @@
-"""Warm start: turn a roster into a complete CP-SAT hint."""
+"""Warm start: turn a roster into a complete CP-SAT hint; a legal hint to keep."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from optimizer.check.roster import check_roster
 from optimizer.model.result import RosterSolution
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
-from optimizer.solvers.cpsat.roster.objective import CostTerms, Roster
+from optimizer.solvers.cpsat.roster.objective import CostTerms, Roster, evaluate, weighted
 from optimizer.solvers.cpsat.roster.variables import RosterVars
+from optimizer.solvers.options import SolveOptions
 
 
 def roster_from_solution(
@@ -21,6 +23,19 @@ def roster_from_solution(
         s = problem.shift_index.get(a.shift)
         if e is not None and s is not None and 0 <= a.day < index.num_days:
             roster[(e, a.day)] = s
+    return roster
+
+
+def legal_hint(index: RosterIndex, options: SolveOptions) -> dict[tuple[int, int], int] | None:
+    """The caller's hint in index form if the independent checker finds it breaks no
+    hard rule and it keeps every stage cap (the solve may then return it); else None."""
+    hint = options.hint
+    if not isinstance(hint, RosterSolution) or not check_roster(index.problem, hint).feasible:
+        return None
+    roster = roster_from_solution(index, hint)
+    costs = evaluate(index, roster)
+    if any(weighted(costs, weights) > cap for weights, cap in options.stage_caps):
+        return None
     return roster
 
 
@@ -46,4 +61,4 @@ def add_hint(rv: RosterVars, terms: CostTerms, roster: Roster) -> None:
             model.add_hint(over, max(0, n - demand.required))
 
 
-__all__ = ["add_hint", "cp_model", "roster_from_solution"]
+__all__ = ["add_hint", "cp_model", "legal_hint", "roster_from_solution"]

@@ -7,7 +7,8 @@ the cross-check of the CP-SAT backend and as the baseline a PuLP user would writ
 
 ``options.time_limit`` bounds the whole solve: model building, phase one and the
 solver share one deadline (``clock.py``). When the solver gives no roster of its own,
-a hint or phase-one roster that the checker accepts is returned (``fallback.py``).
+a hint or phase-one roster that the checker accepts is returned (``fallback.py``); so is
+one strictly cheaper than the solver's own (HiGHS ignores a MIP start).
 """
 
 from __future__ import annotations
@@ -142,10 +143,14 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
             )
         source = "phase-one start"
     run, variables = _main_run(problem, options, deadline, began)
+    grid = fallback.checked_hint(problem, options)
     if run.status.has_solution:
         assert variables is not None
-        return _result(problem, options, _read_grid(variables), run, run.message, began)
-    grid = fallback.checked_hint(problem, options)
+        found = _read_grid(variables)
+        if grid is None or not fallback.cheaper(problem, options, grid, found):
+            return _result(problem, options, found, run, run.message, began)
+        kept = replace(run, status=SolveStatus.FEASIBLE)
+        return _result(problem, options, grid, kept, fallback.kept_message(run, source), began)
     if grid is None:
         return _no_roster(problem, run, time_limit, began)
     return _result(problem, options, grid, run, fallback.message(run, source), began)

@@ -3,7 +3,8 @@
 A hint (the caller's, or a lexicographic stage's previous roster) or the phase-one
 start roster that the independent checker accepts, within the stage caps, is a
 feasible answer: when the solver runs out of time, crashes, or reports a time-out as
-"infeasible", that roster comes back as FEASIBLE instead of nothing.
+"infeasible", that roster comes back as FEASIBLE instead of nothing; and when it is
+strictly cheaper than the solver's roster (a MIP start the solver ignored or lost).
 """
 
 from __future__ import annotations
@@ -29,6 +30,22 @@ def checked_hint(problem: RosterProblem, options: SolveOptions) -> Grid | None:
     if any(staged_value(terms, weights) > cap for weights, cap in options.stage_caps):
         return None
     return grid
+
+
+def cheaper(problem: RosterProblem, options: SolveOptions, grid: Grid, found: Grid) -> bool:
+    """Whether ``grid`` costs strictly less than ``found`` under the stage weights."""
+    weights = options.stage_weights
+    mine = staged_value(evaluate(problem, grid), weights)
+    return mine < staged_value(evaluate(problem, found), weights)
+
+
+def kept_message(run: MilpRun, source: str) -> str:
+    """Why the answer is the ``source`` roster although the solver found one."""
+    solver = "CBC" if run.solver == "cbc" else "HiGHS"
+    return (
+        f"{run.message}; {solver} found no roster cheaper than the {source} roster; "
+        f"this is the {source} roster, which breaks no hard rule"
+    )
 
 
 def message(run: MilpRun, source: str) -> str:
