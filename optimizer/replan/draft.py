@@ -1,57 +1,21 @@
-"""Re-planning a published case schedule with minimal disruption.
+"""Building the re-planning problem: the changes applied to a copy of the problem.
 
-``replan(problem, published, changes, now=...)`` applies changes (a case added or
-cancelled, a person unavailable for an interval, a room closed for an interval, a
-case that ran long), fixes what cannot move, re-solves, and reports exactly what
-moved.
-
-* Tasks the published schedule started before ``now`` are pinned (start, room and
-  whole team); every other task may not start before ``now``.
-* The published schedule becomes the problem's ``baseline``: each moved or dropped
-  case costs ``move_weight``, each person taken off a case ``staff_weight``
-  (penalty rules ``baseline_move`` / ``baseline_staff``).
-* A case that ran long is pinned where it ran with its actual duration; its room's
-  opening and its team's duty windows stretch to cover the actual end (facts beat
-  plans). An optional case that can no longer be placed at all (e.g. its surgeon
-  is away for the rest of the horizon) is taken out and reported as dropped, with
-  the reason; a mandatory one makes the change invalid (``InputError``). When no
-  case is left at all, the outcome lists every case as dropped and holds an empty
-  schedule (``replan_problem`` refuses: there is no problem left to build).
-* A room closed for all its opening time stays in the problem (the published plan
-  names it) but leaves every case's eligible rooms: its cases move to other rooms or,
-  when optional and the room was their only one, are dropped.
-* Changes that contradict each other or the facts (a closure or an absence over a
-  started case, an overrun into a case that has started, a case cancelled twice, a
-  change that breaks a planner's pin) are refused, naming both, whatever their order.
-* The solve warm-starts from a repaired schedule: the published placements that
-  still fit, then the rest inserted at their earliest free slot, then the cases the
-  published plan left out, highest penalty first, each at its earliest free slot
-  when that lowers the checker's objective (a cancellation frees a slot to backfill).
-* The outcome lists every case out of the new schedule with the reason (an added
-  case that could not be placed included); with no new schedule at all (e.g. the
-  mandatory cases no longer fit), its ``notes`` say so and name the likely causes.
-* A case taken out (cancelled, or dropped as unplaceable) takes its precedences with
-  it, both ways: for a chain A → B → C with B cancelled, A → B and B → C go and A and
-  C are no longer ordered (the lags were measured from B, so no A → C link is made
-  up); the ``notes`` name each dropped precedence, to be re-added by hand if needed.
-* Moves name a case by its name, with its id when it has no name or shares it
-  (``case_label``), so two "Hernia repair" cases are told apart.
+``prepare`` fixes the started cases, applies the changes (refusing contradictions),
+pins what cannot move, takes closed rooms out of the cases' rooms and the optional
+cases that can no longer be placed out of the problem; ``new_baseline`` makes the
+published schedule the new problem's baseline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from optimizer.check.cases import check_cases
-from optimizer.construct.occupancy import Occupancy
-from optimizer.construct.slots import find_slot, placement_fits
 from optimizer.errors import InputError, from_validation_error
-from optimizer.explain.case_reasons import case_label, explain_task, label_among, static_reasons
+from optimizer.explain.case_reasons import static_reasons
 from optimizer.explain.case_time import time_span, when
-from optimizer.explain.diagnosis import case_conflict_hints
 from optimizer.model.cases import (
     CaseBaseline,
     CasePin,
@@ -64,106 +28,15 @@ from optimizer.model.cases import (
     Window,
     merge_windows,
 )
-from optimizer.model.common import MAX_MINUTES, Id, Int, Record
-from optimizer.model.result import CaseSchedule, Result, ScheduledTask, SolveStatus
-from optimizer.solve import solve
-from optimizer.solvers.messages import INFEASIBLE
-
-# -- changes -------------------------------------------------------------------------
-
-
-class AddCase(Record):
-    """A new case to fit in."""
-
-    kind: Literal["add_case"] = "add_case"
-    task: Task
-
-
-class CancelCase(Record):
-    """A case that will not happen (it must not have started)."""
-
-    kind: Literal["cancel_case"] = "cancel_case"
-    task: Id
-
-
-class StaffUnavailable(Record):
-    """A person is off duty during ``[start, end)`` (sickness, an emergency, ...)."""
-
-    kind: Literal["staff_unavailable"] = "staff_unavailable"
-    staff: Id
-    start: Int = Field(ge=0, le=MAX_MINUTES)
-    end: Int = Field(gt=0, le=MAX_MINUTES)
-    reason: str = "unavailable"
-
-
-class RoomClosed(Record):
-    """A room cannot be used during ``[start, end)`` (equipment failure, cleaning, ...)."""
-
-    kind: Literal["room_closed"] = "room_closed"
-    room: Id
-    start: Int = Field(ge=0, le=MAX_MINUTES)
-    end: Int = Field(gt=0, le=MAX_MINUTES)
-    reason: str = "closed"
-
-
-class CaseOverrun(Record):
-    """A published case ran long (or short): it actually ends at ``actual_end``."""
-
-    kind: Literal["case_overrun"] = "case_overrun"
-    task: Id
-    actual_end: Int = Field(gt=0, le=MAX_MINUTES)
-
-
-Change = Annotated[
-    AddCase | CancelCase | StaffUnavailable | RoomClosed | CaseOverrun,
-    Field(discriminator="kind"),
-]
-
-MoveKind = Literal[
-    "added", "unscheduled", "cancelled", "dropped", "placed", "moved", "restaffed", "extended"
-]
-"""``unscheduled``: a case added by the changes that the re-plan could not place."""
-
-
-class Move(Record):
-    """One task whose placement differs from the published schedule."""
-
-    task: str
-    label: str
-    kind: MoveKind
-    old_start: int | None = None
-    new_start: int | None = None
-    old_room: str | None = None
-    new_room: str | None = None
-    staff_removed: tuple[str, ...] = ()
-    staff_added: tuple[str, ...] = ()
-    message: str = ""
-
-
-class ReplanOutcome(BaseModel):
-    """The re-planned problem, its solve result and the exact list of moves.
-
-    ``notes`` say what the re-plan could not do or keep: no schedule at all (with the
-    likely causes), the precedences dropped with a case taken out, or nothing to list."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    problem: CaseProblem
-    result: Result
-    moves: list[Move] = Field(default_factory=list)
-    fixed: list[str] = Field(default_factory=list, description="tasks pinned as started")
-    dropped: dict[str, str] = Field(
-        default_factory=dict, description="tasks taken out as unplaceable -> reason"
-    )
-    notes: list[str] = Field(
-        default_factory=list,
-        description="why there is no new schedule, when there is none; precedences dropped",
-    )
-
-    def messages(self) -> list[str]:
-        """The notes, then one line per move."""
-        return [*self.notes, *(m.message for m in self.moves)]
-
+from optimizer.model.result import CaseSchedule, Result, ScheduledTask
+from optimizer.replan.changes import (
+    AddCase,
+    CancelCase,
+    CaseOverrun,
+    Change,
+    RoomClosed,
+    StaffUnavailable,
+)
 
 # -- interval arithmetic -------------------------------------------------------------
 
@@ -195,7 +68,7 @@ def _overlap(span: tuple[int, int], start: int, end: int) -> bool:
 # -- building the new problem ----------------------------------------------------------
 
 
-def _schedule_of(published: Result | CaseSchedule) -> CaseSchedule:
+def schedule_of(published: Result | CaseSchedule) -> CaseSchedule:
     if isinstance(published, Result):
         if published.schedule is None:
             raise InputError("the published result holds no case schedule", field="published")
@@ -638,34 +511,7 @@ def _never(problem: CaseProblem, task_id: str) -> bool:
     )
 
 
-def replan_problem(
-    problem: CaseProblem,
-    published: Result | CaseSchedule,
-    changes: Sequence[Change] = (),
-    now: int | None = None,
-    move_weight: int = 100,
-    staff_weight: int = 10,
-) -> tuple[CaseProblem, list[str], dict[str, str]]:
-    """The re-planning problem: changes applied, started tasks pinned, baseline set.
-
-    Returns the problem, the ids of tasks pinned as started (or overrun), and the
-    optional tasks taken out because they can no longer be placed (id -> reason).
-    With no case left there is no problem to return: ``InputError`` (``replan``
-    reports every case as dropped instead).
-    """
-    schedule = _schedule_of(published)
-    draft, dropped = _prepare(problem, schedule, changes, now)
-    if not draft.tasks:
-        raise InputError(
-            "after the changes no case is left that can be scheduled: "
-            + "; ".join(f"{t}: {why}" for t, why in dropped.items()),
-            field="changes",
-        )
-    baseline = _baseline(draft, schedule, dropped, move_weight, staff_weight)
-    return draft.build(baseline), list(draft.fixed), dropped
-
-
-def _prepare(
+def prepare(
     problem: CaseProblem, schedule: CaseSchedule, changes: Sequence[Change], now: int | None
 ) -> tuple[_Draft, dict[str, str]]:
     """The changes applied and the unplaceable optional cases taken out (id -> reason)."""
@@ -681,7 +527,7 @@ def _prepare(
     return draft, dropped
 
 
-def _baseline(
+def new_baseline(
     draft: _Draft,
     schedule: CaseSchedule,
     dropped: dict[str, str],
@@ -693,337 +539,3 @@ def _baseline(
         unscheduled=tuple(t for t in schedule.unscheduled if t in draft.tasks),
     )
     return CaseBaseline(schedule=kept, move_weight=move_weight, staff_weight=staff_weight)
-
-
-def repair(problem: CaseProblem, published: CaseSchedule) -> CaseSchedule:
-    """A feasible start for the new problem: pinned tasks, then published placements
-    that still fit, then every other task at its earliest free slot; last, the cases
-    the published plan left out, each at its earliest free slot when that lowers the
-    checker's objective (a cancellation frees a slot one of them may fill)."""
-    occ = Occupancy(problem)
-    old = published.by_task()
-    for pin in problem.pins:
-        task = problem.task(pin.task)
-        item = old.get(pin.task)
-        if item is not None and pin.start == item.start:
-            occ.add(item.model_copy(update={"end": item.start + task.duration}))
-    rest = []
-    for item in sorted(published.tasks, key=lambda it: it.start):
-        if item.task not in problem.task_index or item.task in occ.placed:
-            continue
-        if placement_fits(problem, item, occ):
-            occ.add(item)
-        else:
-            rest.append(item.task)
-    left_out = set(published.unscheduled)  # placed last, only when that pays
-    rest += [
-        t.id
-        for t in problem.tasks
-        if t.id not in occ.placed
-        and t.id not in rest
-        and (t.id not in left_out or problem.must_schedule(t))
-    ]
-    for task_id in rest:
-        slot = find_slot(problem, problem.task(task_id), occ)
-        if slot is not None:
-            occ.add(slot)
-    waiting = [t for t in problem.tasks if t.id in left_out and t.id not in occ.placed]
-    _backfill(problem, occ, waiting)
-    return _schedule(problem, occ)
-
-
-def _schedule(problem: CaseProblem, occ: Occupancy) -> CaseSchedule:
-    placed = sorted(occ.placed.values(), key=lambda it: (it.start, it.task))
-    left = tuple(t.id for t in problem.tasks if t.id not in occ.placed)
-    return CaseSchedule(tasks=tuple(placed), unscheduled=left)
-
-
-def _backfill(problem: CaseProblem, occ: Occupancy, waiting: Iterable[Task]) -> None:
-    """Insert waiting optional cases, highest penalty first, each at its earliest free
-    slot (regular hours first) when the checker's objective drops and no rule breaks."""
-    order = sorted(waiting, key=lambda t: (-problem.unscheduled_cost(t), problem.task_index[t.id]))
-    if not order:
-        return
-    before = check_cases(problem, _schedule(problem, occ))
-    for task in order:
-        slot = find_slot(problem, task, occ, regular_first=True)
-        if slot is None:
-            continue
-        current = _schedule(problem, occ)
-        left = tuple(t for t in current.unscheduled if t != task.id)
-        after = check_cases(problem, CaseSchedule(tasks=(*current.tasks, slot), unscheduled=left))
-        if len(after.violations) <= len(before.violations) and after.objective < before.objective:
-            occ.add(slot)
-            before = after
-
-
-def diff_schedules(
-    old_problem: CaseProblem,
-    new_problem: CaseProblem,
-    old: CaseSchedule,
-    new: CaseSchedule,
-    cancelled: Sequence[str] = (),
-) -> list[Move]:
-    """Every task whose placement differs between two schedules, as ``Move`` records
-    (a task new in ``new_problem`` that ``new`` leaves out is ``unscheduled``)."""
-    before, after = old.by_task(), new.by_task()
-    moves = []
-    labels = _labels(old_problem, new_problem)
-    for task_id in labels:
-        a, b = before.get(task_id), after.get(task_id)
-        problem = new_problem if task_id in new_problem.task_index else old_problem
-        label = labels[task_id]
-        is_new = task_id not in old_problem.task_index
-        move = _move(problem, task_id, label, a, b, task_id in cancelled, is_new)
-        if move is not None:
-            moves.append(move)
-    return moves
-
-
-def _labels(*problems: CaseProblem, added: Sequence[Task] = ()) -> dict[str, str]:
-    """Each case's label (``label_among``: with its id when it has no name or shares
-    it) among every case of ``problems`` and ``added``, in that order."""
-    cases = {t.id: t for p in problems for t in p.tasks} | {t.id: t for t in added}
-    return {task_id: label_among(task, cases.values()) for task_id, task in cases.items()}
-
-
-def _move(
-    problem: CaseProblem,
-    task_id: str,
-    label: str,
-    a: ScheduledTask | None,
-    b: ScheduledTask | None,
-    cancelled: bool,
-    is_new: bool,
-) -> Move | None:
-    base: dict[str, Any] = dict(task=task_id, label=label)
-    if a is not None:
-        base.update(old_start=a.start, old_room=a.room)
-    if b is not None:
-        base.update(new_start=b.start, new_room=b.room)
-    if a is None and b is None:
-        return _unscheduled(task_id, label) if is_new else None
-    if a is None:
-        assert b is not None
-        kind: MoveKind = "added" if is_new else "placed"
-        where = f" in {b.room}" if b.room else ""
-        return Move(
-            **base,
-            kind=kind,
-            staff_added=b.staff,
-            message=f"{label}: scheduled at {when(problem, b.start)}{where}",
-        )
-    if b is None:
-        kind = "cancelled" if cancelled else "dropped"
-        verb = "cancelled" if cancelled else "dropped from the schedule"
-        return Move(
-            **base,
-            kind=kind,
-            staff_removed=a.staff,
-            message=f"{label}: {verb} (was {when(problem, a.start)})",
-        )
-    removed = tuple(n for n in a.staff if n not in b.staff)
-    added = tuple(n for n in b.staff if n not in a.staff)
-    parts = []
-    if a.start != b.start:
-        parts.append(f"{when(problem, a.start)} → {when(problem, b.start)}")
-    if a.room != b.room:
-        parts.append(f"room {a.room} → {b.room}")
-    if removed or added:
-        parts.append(f"team −{', '.join(removed) or '∅'} +{', '.join(added) or '∅'}")
-    if parts:
-        kind = "moved" if a.start != b.start or a.room != b.room else "restaffed"
-        return Move(
-            **base,
-            kind=kind,
-            staff_removed=removed,
-            staff_added=added,
-            message=f"{label}: " + "; ".join(parts),
-        )
-    if a.end != b.end:
-        return Move(
-            **base,
-            kind="extended",
-            message=f"{label}: now ends {when(problem, b.end)} (was {when(problem, a.end)})",
-        )
-    return None
-
-
-def _unscheduled(task_id: str, label: str) -> Move:
-    """A case added by the changes that the new schedule leaves out."""
-    return Move(
-        task=task_id, label=label, kind="unscheduled", message=f"{label}: new case not scheduled"
-    )
-
-
-def replan(
-    problem: CaseProblem,
-    published: Result | CaseSchedule,
-    changes: Sequence[Change] = (),
-    now: int | None = None,
-    move_weight: int = 100,
-    staff_weight: int = 10,
-    **solve_kwargs: Any,
-) -> ReplanOutcome:
-    """Apply ``changes``, re-solve with minimal disruption and list exactly what moved.
-
-    ``solve_kwargs`` go to ``optimizer.solve.solve`` (backend, time_limit, workers,
-    seed, ...); the warm start defaults to a repair of the published schedule. Every
-    case that ends up out of the schedule (dropped, or added and not placed) is listed
-    with the reason; without any new schedule the ``notes`` say why.
-    """
-    schedule = _schedule_of(published)
-    draft, dropped = _prepare(problem, schedule, changes, now)
-    baseline = _baseline(draft, schedule, dropped, move_weight, staff_weight)
-    fixed = list(draft.fixed)
-    if not draft.tasks:
-        empty = draft.build(baseline, validate=False)
-        return _nothing_left(problem, schedule, empty, changes, dropped)
-    new_problem = draft.build(baseline)
-    if "hint" not in solve_kwargs:
-        solve_kwargs["hint"] = repair(new_problem, schedule)
-    result = solve(new_problem, **solve_kwargs)
-    outcome = ReplanOutcome(problem=new_problem, result=result, fixed=fixed, dropped=dropped)
-    links = _dropped_precedences(problem, new_problem, changes)
-    if result.schedule is None:
-        done = [_describe(problem, change) for change in changes]
-        notes = _no_schedule_notes(new_problem, result, done)
-        return outcome.model_copy(update={"notes": [*notes, *links]})
-    moves = _moves(problem, new_problem, schedule, result.schedule, changes, dropped)
-    return outcome.model_copy(update={"moves": moves, "notes": links})
-
-
-def _dropped_precedences(
-    problem: CaseProblem, new_problem: CaseProblem, changes: Sequence[Change]
-) -> list[str]:
-    """One note per case taken out that had precedences: they are dropped with it, and
-    the cases on either side of it are no longer ordered through it."""
-    cancelled = {c.task for c in changes if isinstance(c, CancelCase)}
-    kept = new_problem.task_index
-    told: set[int] = set()
-    notes = []
-    for task in problem.tasks:
-        if task.id in kept:
-            continue
-        mine = [
-            i
-            for i, p in enumerate(problem.precedences)
-            if task.id in (p.before, p.after) and i not in told
-        ]
-        if not mine:
-            continue
-        told.update(mine)
-        links = [problem.precedences[i] for i in mine]
-        arrows = " and ".join(f"'{p.before}' → '{p.after}'" for p in links)
-        how = "cancelled" if task.id in cancelled else "dropped"
-        many = "s" if len(links) > 1 else ""
-        note = (
-            f"re-plan: {case_label(problem, task.id)} is {how}; its precedence{many} "
-            f"{arrows} {'are' if many else 'is'} dropped with it"
-        )
-        before = [p.before for p in links if p.after == task.id and p.before in kept]
-        after = [p.after for p in links if p.before == task.id and p.after in kept]
-        if before and after:
-            note += (
-                f", so {_ids(before)} and {_ids(after)} are no longer ordered through it: "
-                "add a precedence between them if one must still follow the other"
-            )
-        notes.append(note)
-    return notes
-
-
-def _ids(ids: Sequence[str]) -> str:
-    return ", ".join(f"'{i}'" for i in ids)
-
-
-def _moves(
-    problem: CaseProblem,
-    new_problem: CaseProblem,
-    old: CaseSchedule,
-    new: CaseSchedule,
-    changes: Sequence[Change],
-    dropped: dict[str, str],
-) -> list[Move]:
-    """Every move, a case out of the new schedule with the reason."""
-    cancelled = [c.task for c in changes if isinstance(c, CancelCase)]
-    moves = diff_schedules(problem, new_problem, old, new, cancelled)
-    added = [c.task for c in changes if isinstance(c, AddCase)]
-    labels = _labels(problem, new_problem, added=added)
-    moves += [_unscheduled(t.id, labels[t.id]) for t in added if t.id in dropped]
-    return [_with_reason(move, new_problem, new, dropped) for move in moves]
-
-
-def _nothing_left(
-    problem: CaseProblem,
-    schedule: CaseSchedule,
-    empty: CaseProblem,
-    changes: Sequence[Change],
-    dropped: dict[str, str],
-) -> ReplanOutcome:
-    """No case can be placed any more (e.g. a one-surgeon list whose surgeon is off):
-    every case is dropped with its reason; the new problem holds no case (``empty``
-    is not validated: a problem needs a case) and the schedule is empty."""
-    result = Result(
-        status=SolveStatus.OPTIMAL,
-        objective=0,
-        bound=0,
-        backend="none",
-        schedule=CaseSchedule(),
-        message="no case is left to schedule after the changes",
-    )
-    moves = _moves(problem, empty, schedule, CaseSchedule(), changes, dropped)
-    note = "re-plan: no case is left that can be scheduled after the changes; all are dropped"
-    return ReplanOutcome(problem=empty, result=result, moves=moves, dropped=dropped, notes=[note])
-
-
-def _with_reason(
-    move: Move, problem: CaseProblem, schedule: CaseSchedule, dropped: dict[str, str]
-) -> Move:
-    """A dropped or unscheduled move with why the case is out of the schedule."""
-    if move.kind not in ("dropped", "unscheduled"):
-        return move
-    reason = dropped.get(move.task)
-    if reason is None and move.task in problem.task_index:
-        found = explain_task(problem, schedule, move.task)
-        reason = None if found is None else "; ".join(r.message for r in found.reasons)
-    if not reason:
-        return move
-    return move.model_copy(update={"message": f"{move.message}: {reason}"})
-
-
-def _no_schedule_notes(problem: CaseProblem, result: Result, changes: list[str]) -> list[str]:
-    """Why the re-plan of ``problem`` has no schedule: the solver's word and the likely
-    causes (``changes``: the changes in words, named when no single cause shows)."""
-    infeasible = result.status == SolveStatus.INFEASIBLE
-    specific = bool(result.message) and result.message != INFEASIBLE
-    if infeasible:
-        head = "no schedule keeps every mandatory and pinned case after the changes"
-    else:
-        head = f"no new schedule found ({result.status.value})"
-    notes = [f"re-plan: {head}" + (f": {result.message}" if specific else "")]
-    hints = case_conflict_hints(problem)
-    notes += [f"likely cause: {hint}" for hint in hints]
-    if infeasible and not hints:
-        done = "; ".join(changes) or "none"
-        notes.append(
-            "no single case is impossible on its own: the mandatory cases compete for the "
-            f"same rooms, people, equipment or time after the changes ({done}); mark some "
-            'optional ("optional": true) so that the re-plan may leave cases out, or revisit '
-            "the changes"
-        )
-    return notes
-
-
-def _describe(problem: CaseProblem, change: Change) -> str:
-    """One change in the planner's words (``problem``: the problem before the changes)."""
-    if isinstance(change, AddCase):
-        return f"{label_among(change.task, problem.tasks)} added"
-    if isinstance(change, CancelCase):
-        return f"{case_label(problem, change.task)} cancelled"
-    if isinstance(change, StaffUnavailable):
-        who = problem.person(change.staff).label
-        return f"{who} unavailable {time_span(problem, change.start, change.end)}"
-    if isinstance(change, RoomClosed):
-        room = problem.room(change.room).label
-        return f"room {room} closed {time_span(problem, change.start, change.end)}"
-    return f"{case_label(problem, change.task)} ends {when(problem, change.actual_end)}"
