@@ -39,6 +39,8 @@ class PlanState:
     diagnosis: Any = None
     pending: tuple[Any, tuple[str, ...]] | None = None
     """The what-if being built on ``problem``: its problem and changes."""
+    previous_plan: tuple[Any, Result] | None = None
+    """The plan before the last adoption (``Family.previous_plan``)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ class Family:
     revision: int = 0
     """Bumped when the problem or the result changes (keys widgets tied to one result)."""
     cache: dict[str, Any] = field(default_factory=dict)
+    previous_plan: tuple[Any, Result] | None = None
+    """The plan (problem, result) in use before a what-if scenario was adopted, else
+    None: the calendar export cancels what it had and the current plan does not. It is
+    never the problem's baseline, so later solves are not charged for moving from it."""
     recorder: Callable[[str, str], None] | None = field(default=None, repr=False, compare=False)
     """Called with (action, kind) to record this plan for undo (set by the workspace)."""
     on_replace: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
@@ -182,6 +188,7 @@ class Family:
         self.message = ""
         if state.problem is not self.problem:
             self._use(state.problem, keep_draft=False)
+        self.previous_plan = state.previous_plan
         return stopped
 
     def _use(self, problem: Any, *, keep_draft: bool) -> None:
@@ -189,6 +196,8 @@ class Family:
 
         replaced = problem is not self.problem
         self.problem = problem
+        if replaced:
+            self.previous_plan = None
         self.message = ""
         self.cache = {}
         if not keep_draft:
@@ -253,6 +262,13 @@ class Scenario:
     """Why, for an infeasible roster re-plan (``diagnosis_shown``)."""
     hints: list[str] = field(default_factory=list)
     """Likely causes, for an infeasible case re-plan (``case_conflict_hints``)."""
+    fallback: Any = None
+    """For a roster re-plan: the published roster repaired for the changes, its warm
+    start and the plan kept when the solver finds nothing better (``whatif.keep_better``)."""
+    stopped_early: bool = False
+    """The re-plan was cancelled: its result is the best found until then."""
+    kept_note: str = ""
+    """Why the result is the repaired published roster, not the solver's (if it is)."""
 
 
 @dataclass
@@ -304,7 +320,9 @@ class Workspace:
         family = self.family(kind)
         pending = self.pending.get(kind)
         frozen = None if pending is None else (pending[0], tuple(pending[1]))
-        return PlanState(kind, family.problem, family.result, family.diagnosis, frozen)
+        return PlanState(
+            kind, family.problem, family.result, family.diagnosis, frozen, family.previous_plan
+        )
 
     def record(self, action: str, kinds: Iterable[str], scenario: Any = None) -> None:
         """Remember the plans of ``kinds`` before ``action`` changes them (and the scenario

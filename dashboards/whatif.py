@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dashboards.optional import feature
 from optimizer.errors import InputError, from_validation_error
-from optimizer.model.result import Result
+from optimizer.model.result import Assignment, Result, RosterSolution
 from optimizer.model.roster import (
     Baseline,
     BaselineShift,
@@ -175,6 +175,74 @@ def baseline_roster(
     if weight is not None:
         update["change_weight"] = weight
     return _rebuild(problem, baseline=baseline.model_copy(update=update))
+
+
+def repaired_roster(problem: RosterProblem, published: Result) -> RosterSolution | None:
+    """The published roster made to fit the changed ``problem``: a staff-day the person
+    is now unavailable for is left open (a day off) and a pinned staff-day takes its pin.
+
+    A warm start for the re-plan and the plan to keep when the solver finds nothing
+    better in time (``keep_better``). With soft cover it is usually feasible; the
+    checker decides.
+    """
+    if published.roster is None:
+        return None
+    pinned = {(p.staff, p.day): p.shift for p in problem.pins}
+    kept = [
+        a
+        for a in published.roster.assignments
+        if (a.staff, a.day) not in pinned
+        and a.staff in problem.staff_index
+        and a.shift in problem.shift_index
+        and a.day < problem.num_days
+        and not problem.unavailable(a.staff, a.day, a.shift)
+    ]
+    kept += [
+        Assignment(staff=staff, day=day, shift=shift)
+        for (staff, day), shift in pinned.items()
+        if shift is not None
+    ]
+    return RosterSolution(assignments=tuple(sorted(kept, key=lambda a: (a.day, a.staff))))
+
+
+KEPT_PUBLISHED = (
+    "Keeping the published roster, with the absence's shifts left open, was better than "
+    "what the solver found in time (penalty {kept} against {found}): it is shown instead. "
+    "A longer time limit may find a better re-plan."
+)
+
+
+def keep_better(
+    problem: RosterProblem, result: Result | None, repaired: RosterSolution | None
+) -> tuple[Result | None, str]:
+    """The re-plan's ``result``, or the ``repaired`` published roster when the checker
+    finds it feasible and cheaper (or the solve found no roster); then with a note.
+
+    The kept roster is costed by the checker and reported FEASIBLE (never proven
+    optimal), with the solver's bound and time.
+    """
+    from optimizer.check import check
+    from optimizer.model.result import SolveStatus
+
+    if repaired is None or (result is not None and result.status is SolveStatus.INFEASIBLE):
+        return result, ""
+    if result is not None and result.status is SolveStatus.OPTIMAL:
+        return result, ""
+    report = check(problem, repaired)
+    found = result.objective if result is not None and result.status.has_solution else None
+    if not report.feasible or (found is not None and report.objective >= found):
+        return result, ""
+    kept = Result(
+        status=SolveStatus.FEASIBLE,
+        objective=report.objective,
+        bound=result.bound if result is not None else None,
+        seconds=result.seconds if result is not None else 0.0,
+        backend=result.backend if result is not None else "cpsat",
+        roster=repaired,
+        terms=report.cost_by_rule(),
+    )
+    shown = "none" if found is None else str(found)
+    return kept, KEPT_PUBLISHED.format(kept=report.objective, found=shown)
 
 
 def rule_reach(problem: RosterProblem) -> int:
@@ -459,6 +527,16 @@ def _why_forced(problem: Any, task: Any) -> str:
     return "not optional"
 
 
+def case_words(task: Any) -> str:
+    """A case in a sentence: "case C013 Laparoscopic cholecystectomy", "Case 4 (C4)"."""
+    label = task.label
+    if label.startswith(task.id):
+        return f"case {label}"
+    return (
+        f"{label} ({task.id})" if label.lower().startswith("case") else f"case {label} ({task.id})"
+    )
+
+
 def _names(tasks: list[Any], limit: int = 6) -> str:
     names = [t.label if t.label.startswith(t.id) else f"{t.label} ({t.id})" for t in tasks]
     more = len(names) - limit
@@ -511,6 +589,60 @@ def with_case_overrun(
     return planned.model_copy(update={"baseline": None}), text
 
 
+class Cancellation(str):
+    """A change's description that cancels a case: ``task`` is the case's id, so that the
+    scenario lists the case as cancelled, not as left out (see ``cancelled``)."""
+
+    task: str
+
+    def __new__(cls, text: str, task: str) -> Cancellation:
+        made = super().__new__(cls, text)
+        made.task = task
+        return made
+
+
+def cancelled(changes: list[str]) -> set[str]:
+    """The ids of the cases that the changes (descriptions) cancel."""
+    return {c.task for c in changes if isinstance(c, Cancellation)}
+
+
+def with_cancelled_case(problem: Any, published: Result, task_id: str) -> tuple[Any, str]:
+    """The case will not happen (``optimizer.replan``'s ``CancelCase``): it leaves the
+    plan with its pin and precedences; optional cases that can no longer be placed go too.
+
+    Once the scenario is adopted, the calendar export marks the case cancelled for the
+    people the published plan had on it.
+    """
+    from optimizer.explain.case_time import when
+    from optimizer.replan import CancelCase, replan_problem
+
+    if task_id not in problem.task_index:
+        raise InputError("pick a case of the plan", field="Case")
+    schedule = _published(problem, published)
+    task = problem.task(task_id)
+    try:
+        planned, _fixed, dropped = replan_problem(problem, schedule, [CancelCase(task=task_id)])
+    except InputError as exc:
+        raise _in_words(problem, exc) from None
+    placed = schedule.by_task().get(task_id)
+    text = f"cancelled {case_words(task)}"
+    if placed is not None:
+        text += f", planned {when(problem, placed.start)}"
+    else:
+        text += ", not in the published schedule"
+    linked = [
+        p.after if p.before == task_id else p.before
+        for p in problem.precedences
+        if task_id in (p.before, p.after)
+    ]
+    if linked:
+        text += "; its order with " + _names([problem.task(t) for t in linked]) + " is dropped"
+    if dropped:
+        gone = [problem.task(t) for t in dropped]
+        text += "; left out (can no longer be placed): " + _names(gone)
+    return planned.model_copy(update={"baseline": None}), Cancellation(text, task_id)
+
+
 def _published(problem: Any, result: Result) -> Any:
     """``result``'s schedule restricted to the cases ``problem`` still has."""
     if result.schedule is None:
@@ -544,6 +676,33 @@ def adopted_plan(problem: Any, result: Result) -> tuple[Any, Result]:
     return adopted, costed
 
 
+def with_previous_plan(problem: Any, previous: tuple[Any, Result] | None) -> Any:
+    """``problem`` with the ``previous`` plan's result (problem, result: the plan in use
+    before an adoption) as its baseline, for the calendar export only:
+    ``optimizer.io.ics`` writes each shift or case of the baseline that a person no longer
+    works as cancelled. Cases cancelled since come back into the copy's cases, so that
+    their events keep their names. Never solved (a baseline is a move penalty), so not
+    re-validated."""
+    if previous is None:
+        return problem
+    before, published = previous
+    if isinstance(problem, RosterProblem):
+        if published.roster is None:
+            return problem
+        shifts = tuple(
+            BaselineShift(staff=a.staff, day=a.day, shift=a.shift)
+            for a in published.roster.assignments
+        )
+        return problem.model_copy(update={"baseline": Baseline(assignments=shifts)})
+    if published.schedule is None:
+        return problem
+    from optimizer.model.cases import CaseBaseline
+
+    gone = tuple(t for t in before.tasks if t.id not in problem.task_index)
+    baseline = CaseBaseline(schedule=published.schedule)
+    return problem.model_copy(update={"baseline": baseline, "tasks": (*problem.tasks, *gone)})
+
+
 def baseline_cases(
     problem: Any, result: Result, now: int | None = None
 ) -> tuple[Any, list[str], dict[str, str]]:
@@ -555,12 +714,43 @@ def baseline_cases(
     from optimizer.explain.case_time import when
     from optimizer.replan import replan_problem
 
+    schedule = _published(problem, result)
+    if now:
+        _check_started_teams(problem, schedule, now)
     try:
-        return replan_problem(problem, _published(problem, result), now=now)
+        return replan_problem(problem, schedule, now=now)
     except InputError as exc:
         if now:
             exc = InputError(f"with Now at {when(problem, now)}, {exc.message}", field="Now")
         raise _in_words(problem, exc) from None
+
+
+def _check_started_teams(problem: Any, schedule: Any, now: int) -> None:
+    """Refuse, in the planner's words, a case started before ``now`` (so kept where it
+    is, with its team) whose team has someone no longer on duty for the whole of it,
+    such as a surgeon now off sick that day."""
+    from optimizer.explain.case_time import time_span, when
+
+    for placed in sorted(schedule.tasks, key=lambda t: (t.start, t.task)):
+        if placed.start >= now or placed.end <= placed.start:
+            continue
+        for name in placed.staff:
+            if name not in problem.staff_index:
+                continue
+            windows = problem.merged_work_windows_of(problem.person(name))
+            length = placed.end - placed.start
+            if any(min(w.end, placed.end) - max(w.start, placed.start) >= length for w in windows):
+                continue
+            case = case_words(problem.task(placed.task))
+            raise InputError(
+                f"{case[0].upper()}{case[1:]} started {when(problem, placed.start)}, before Now "
+                f"({when(problem, now)}), with {problem.person(name).label}, who is not on "
+                f"duty for the whole of it ({time_span(problem, placed.start, placed.end)}) "
+                f"after the changes. A started case keeps its team: set Now to "
+                f"{when(problem, placed.start)} or earlier to re-plan the case too, or start "
+                f"the absence after the case ends ({when(problem, placed.end)})",
+                field="Now",
+            )
 
 
 def _with_task(problem: Any, task: Any) -> Any:
@@ -583,9 +773,19 @@ def _in_words(problem: Any, error: InputError) -> InputError:
     def listed(match: re.Match[str]) -> str:
         return "(" + ", ".join(names.get(i, i) for i in match[1].split(", ")) + ")"
 
-    text = re.sub(r"\[(\d+), (\d+)\]", span, error.message)
+    def pinned(task_id: str) -> str:
+        task = problem.task(task_id) if task_id in problem.task_index else None
+        return "the pin of " + (case_words(task) if task else f"case {task_id}")
+
+    pin_path = r"\bpins\[\d+\] of task '([^']+)'"
+    pins = re.findall(pin_path, error.message)
+    text = re.sub(r"\[(\d+), (\d+)[\])]", span, error.message)
+    text = re.sub(pin_path, "\0", text)  # named last: "Case 2 (C2)" keeps its id
+    text = re.sub(r"\b(?:precedences|tasks|rooms|staff)\[\d+\] (?:of )?", "", text)
     text = re.sub(r"'([^']+)'", lambda m: names.get(m[1], m[0]), text)
     text = re.sub(r"\(([^()]*)\)", listed, text)
+    for task_id in pins:
+        text = text.replace("\0", pinned(task_id), 1)
     return InputError(text, file=error.file, line=error.line, field=error.field)
 
 
@@ -625,8 +825,15 @@ def _left_out(problem: Any, before: Result) -> list[str]:
     return [t for t in dict.fromkeys(ids) if t not in problem.task_index]
 
 
-def case_changes(problem: Any, before: Result, after: Result, base: Any = None) -> pd.DataFrame:
-    """Every case whose time, room or team changed, or that was added, dropped or left out.
+def case_changes(
+    problem: Any,
+    before: Result,
+    after: Result,
+    base: Any = None,
+    gone: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """Every case whose time, room or team changed, or that was added, dropped, left out
+    or cancelled (``gone``: the ids of the cases the changes cancel).
 
     Rooms and people are named; ``base`` (the problem of ``before``) names the cases
     that the what-if problem left out.
@@ -660,30 +867,42 @@ def case_changes(problem: Any, before: Result, after: Result, base: Any = None) 
                 {"Case": task.id, "Name": task.label, "Before": describe(a), "After": describe(b)}
             )
     for task_id in _left_out(problem, before):
-        if task_id not in old:
+        if task_id not in old and task_id not in gone:
             continue  # unscheduled before and out now: no change
         label = base.task(task_id).label if base is not None and task_id in base.task_index else ""
         rows.append(
             {
                 "Case": task_id,
                 "Name": label or task_id,
-                "Before": describe(old[task_id]),
-                "After": "left out (cannot be placed after the changes)",
+                "Before": describe(old.get(task_id)),
+                "After": "cancelled"
+                if task_id in gone
+                else "left out (cannot be placed after the changes)",
             }
         )
     return pd.DataFrame(rows, columns=["Case", "Name", "Before", "After"])
 
 
-def case_kpi_table(problem: Any, before: Result, after: Result, base: Any = None) -> pd.DataFrame:
+def case_kpi_table(
+    problem: Any,
+    before: Result,
+    after: Result,
+    base: Any = None,
+    gone: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """Baseline and scenario case KPIs side by side.
 
-    Cases the what-if left out count as unscheduled; "Cases changed" counts the rows
-    of ``case_changes``, their penalty is the separate "Cost of moves" row.
+    Cases the what-if left out count as unscheduled, the ones it cancels (``gone``) as
+    "Cases cancelled"; "Cases changed" counts the rows of ``case_changes``, their
+    penalty is the separate "Cost of moves" row.
     """
+    out = _left_out(problem, before)
+    dropped = [t for t in out if t in gone]
 
-    def measures(result: Result, left_out: int) -> dict[str, float]:
+    def measures(result: Result, left_out: int, cancelled: int) -> dict[str, float]:
         if result.schedule is None:
             return {}
+        extra = {"Cases cancelled": cancelled} if gone else {}
         late = 0
         for placed in result.schedule.tasks:
             task = problem.task(placed.task) if placed.task in problem.task_index else None
@@ -693,15 +912,17 @@ def case_kpi_table(problem: Any, before: Result, after: Result, base: Any = None
         return {
             "Cases scheduled": len(result.schedule.tasks),
             "Cases unscheduled": len(result.schedule.unscheduled) + left_out,
+            **extra,
             "Late cases": late,
             "Overtime cost": terms.get("overtime", 0) + terms.get("staff_overtime", 0),
             "Penalty": result.objective or 0,
         }
 
-    old, new = measures(before, 0), measures(after, len(_left_out(problem, before)))
+    old = measures(before, 0, 0)
+    new = measures(after, len(out) - len(dropped), len(dropped))
     if new:
         old["Cases changed"] = 0
-        new["Cases changed"] = len(case_changes(problem, before, after, base))
+        new["Cases changed"] = len(case_changes(problem, before, after, base, gone))
         old["Cost of moves"] = 0
         new["Cost of moves"] = after.terms.get("baseline_move", 0) + after.terms.get(
             "baseline_staff", 0
@@ -726,12 +947,13 @@ def compare(scenarios: list[Any]) -> pd.DataFrame:
         if sc.kind == "roster":
             moved = len(roster_changes(sc.problem, sc.base_result, result))
         else:
-            moved = len(case_changes(sc.problem, sc.base_result, result, sc.base_problem))
+            gone = cancelled(sc.changes)
+            moved = len(case_changes(sc.problem, sc.base_result, result, sc.base_problem, gone))
         rows.append(
             {
                 "Scenario": sc.name,
                 "Changes": "; ".join(sc.changes),
-                "Status": result.status.value,
+                "Status": result.status.value + (" (stopped early)" if sc.stopped_early else ""),
                 "Penalty": result.objective,
                 "Baseline penalty": sc.base_result.objective,
                 "Changed": moved,

@@ -22,6 +22,11 @@ USES_PREVIOUS = {
     "export": "the downloads hold the previous {noun}",
 }
 """What a page does with a plan while a new solve of it runs elsewhere."""
+SEED_HELP = (
+    "Empty (the default): the time limit is seconds on the clock. A seed with Workers = 1 "
+    "makes the run reproducible (the same plan every time); the limit then counts solver "
+    "work, not seconds, so on a busy machine the run can take up to 3 times as long."
+)
 KEPT = "kept_widget_values"
 """Session key: widget key -> the planner's last value for that widget (see ``kept``)."""
 
@@ -38,12 +43,20 @@ def solve_controls(family: Family, default_limit: int = 20) -> None:
     workers = cols[1].number_input(
         "Workers", min_value=1, max_value=max(cores, 8), **kept(f"workers_{kind}", cores)
     )
-    seed = cols[2].number_input("Seed", min_value=0, max_value=MAX_SEED, **kept(f"seed_{kind}", 0))
+    seed = cols[2].number_input(
+        "Seed",
+        min_value=0,
+        max_value=MAX_SEED,
+        value=None,  # the kept value is drawn; None lets the box stay empty
+        placeholder="none",
+        help=SEED_HELP,
+        **kept(f"seed_{kind}", None),
+    )
     cols[3].write("")
     if cols[3].button(
         "Solve", type="primary", disabled=running or family.problem is None, key=f"solve_{kind}"
     ):
-        start_solve(family, float(limit), int(workers), int(seed))
+        start_solve(family, float(limit), int(workers), None if seed is None else int(seed))
         st.rerun()
     if family.job is not None:
         st.fragment(_live_progress, run_every=REFRESH_SECONDS)(kind)
@@ -76,9 +89,11 @@ def set_kept(key: str, value: Any) -> None:
     st.session_state.setdefault(KEPT, {})[key] = value
 
 
-def start_solve(family: Family, limit: float, workers: int, seed: int) -> None:
-    """Start a background solve, warm-started from the current solution if any."""
-    if not 0 <= seed <= MAX_SEED:  # the input is bounded; this guards direct calls
+def start_solve(family: Family, limit: float, workers: int, seed: int | None) -> None:
+    """Start a background solve, warm-started from the current solution if any; with no
+    seed the time limit is wall-clock seconds whatever the workers."""
+    # the input is bounded; this guards direct calls
+    if seed is not None and not 0 <= seed <= MAX_SEED:
         family.message = f"field 'Seed': must be a whole number from 0 to {MAX_SEED}"
         return
     hint: Any = None

@@ -75,7 +75,8 @@ def kpi_row(family: Family, issues: pd.DataFrame) -> None:
     placed = len(result.schedule.tasks)
     late = int((issues["Problem"] != "not scheduled").sum()) if len(issues) else 0
     rooms, staff, idle = family.cached("minutes", lambda: overtime_and_idle(family))
-    cols = st.columns(6)
+    # two rows of three: six large metrics in one row cut "118 / 120" to "118 / …" at 1280 px
+    cols = [*st.columns(3), *st.columns(3)]
     cols[0].metric("Cases scheduled", f"{placed} / {total}")
     cols[1].metric("Unscheduled", f"{len(result.schedule.unscheduled)}")
     cols[2].metric("Late", f"{late}")

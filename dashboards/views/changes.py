@@ -108,7 +108,9 @@ def _case_forms(ws: Workspace, problem: Any, published: Result) -> None:
             (problem.start + dt.timedelta(days=d)).date()
             for d in range(max(1, problem.horizon // (24 * 60)))
         ]
-    case_tab, room_tab, overrun_tab = st.tabs(["Added case", "Closed room", "Case ran long"])
+    case_tab, cancel_tab, room_tab, overrun_tab = st.tabs(
+        ["Added case", "Cancelled case", "Closed room", "Case ran long"]
+    )
     with case_tab, st.form("case_form"):
         cols = st.columns(3)
         case_id = cols[0].text_input("Case id", f"X{len(problem.tasks) + 1:03d}")
@@ -159,8 +161,55 @@ def _case_forms(ws: Workspace, problem: Any, published: Result) -> None:
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
+    with cancel_tab:
+        _cancel_form(ws, problem, published)
     with overrun_tab:
         _overrun_form(ws, problem, published)
+
+
+def _case_choices(problem: Any, published: Result) -> dict[str, str]:
+    """Case id -> "Tue 08 Dec 09:35 · Theatre 2 · C013 …" (unplaced cases last)."""
+    from optimizer.explain.case_time import when
+
+    placed = published.schedule.by_task() if published.schedule else {}
+    rooms = {r.id: r.label for r in problem.rooms}
+    far = problem.horizon + 1
+
+    def shown(task: Any) -> str:
+        item = placed.get(task.id)
+        if item is None:
+            return f"not scheduled · {task.label}"
+        room = rooms.get(item.room or "", item.room or "no room")
+        return f"{when(problem, item.start)} · {room} · {task.label}"
+
+    tasks = sorted(
+        problem.tasks, key=lambda t: (placed[t.id].start if t.id in placed else far, t.id)
+    )
+    return {t.id: shown(t) for t in tasks}
+
+
+def _cancel_form(ws: Workspace, problem: Any, published: Result) -> None:
+    """A case will not happen: it leaves the plan (its people's calendars cancel it once
+    the scenario is adopted)."""
+    choices = _case_choices(problem, published)
+    if not choices:
+        st.caption("The plan has no case left to cancel.")
+        return
+    with st.form("cancel_form"):
+        task = st.selectbox(
+            "Case", list(choices), format_func=choices.__getitem__, key="cancel_case"
+        )
+        st.caption(
+            "The case leaves the plan with its pin and its order with other cases. Once "
+            "the scenario is adopted, the calendar export cancels it for its team."
+        )
+        if st.form_submit_button("Add cancellation"):
+            try:
+                new, text = whatif.with_cancelled_case(problem, published, str(task))
+                _add_change(ws, "cases", new, [text])
+                st.rerun()
+            except InputError as exc:
+                st.error(str(exc))
 
 
 def _overrun_form(ws: Workspace, problem: Any, published: Result) -> None:
@@ -244,24 +293,26 @@ def _free_text(ws: Workspace, family: Family) -> None:
             st.warning("Type a change in the box first, e.g. “Jo Park is off sick on Tuesday”.")
         else:
             try:
-                ws.proposal = (family.kind, propose(text, [problem], today))
+                proposal = propose(text, [problem], today)
+                found = _with_cancellations(family, problem, proposal, text, today)
+                ws.proposal = (family.kind, *found)
             except Exception as exc:  # the intake fails closed; show why
                 st.error(f"Could not understand the text: {exc}")
     if ws.proposal is None or ws.proposal[0] != family.kind:
         return
-    proposal = ws.proposal[1]
-    if proposal.requests:
-        st.info("I understood: " + "; ".join(_understood(problem, proposal.requests)) + ".")
-    for item in proposal.unparsed:
+    _, proposal, unparsed, cancelled = ws.proposal
+    understood = [*_understood(problem, proposal.requests), *_cancel_texts(problem, cancelled)]
+    if understood:
+        st.info("I understood: " + "; ".join(understood) + ".")
+    for item in unparsed:
         st.warning(f"Not understood: “{item.text}” — {item.reason}")
-    if not proposal.requests and not proposal.unparsed:
+    if not understood and not unparsed:
         st.info("I did not find a change I can apply.")
     cols = st.columns(2)
-    if proposal.requests and cols[0].button("Confirm and add", key=f"confirm_{family.kind}"):
+    if understood and cols[0].button("Confirm and add", key=f"confirm_{family.kind}"):
         try:
-            applied = apply_requests(problem, list(proposal.requests))
-            texts = _with_reasons(problem, list(applied.changes), proposal.requests)
-            _add_change(ws, family.kind, applied.problem, texts)
+            new, texts = _apply_proposal(problem, proposal, cancelled, family.result)
+            _add_change(ws, family.kind, new, texts)
             ws.proposal = None
             st.session_state[f"clear_{key}"] = True
             st.rerun()
@@ -270,6 +321,43 @@ def _free_text(ws: Workspace, family: Family) -> None:
     if cols[1].button("Discard", key=f"discard_{family.kind}"):
         ws.proposal = None
         st.rerun()
+
+
+def _with_cancellations(
+    family: Family, problem: Any, proposal: Any, text: str, today: dt.date
+) -> tuple[Any, list[Any], list[str]]:
+    """The proposal, what is left not understood, and the ids of the cases the text
+    cancels (a case problem only): sentences that cancel a case are understood by
+    ``llm_intake.rules.case_cancellations`` (the requests cannot cancel a case)."""
+    find = feature("llm_intake.rules", "case_cancellations")
+    if family.kind != "cases" or find is None or family.result is None:
+        return proposal, list(proposal.unparsed), []
+    found, unsettled = find(text, problem, family.result.schedule, today)
+    handled = {c.text for c in found} | {u.text for u in unsettled}
+    unparsed = [u for u in proposal.unparsed if u.text not in handled] + list(unsettled)
+    return proposal, unparsed, list(dict.fromkeys(c.task for c in found))
+
+
+def _cancel_texts(problem: Any, cancelled: list[str]) -> list[str]:
+    return [f"{whatif.case_words(problem.task(t))} is cancelled" for t in cancelled]
+
+
+def _apply_proposal(
+    problem: Any, proposal: Any, cancelled: list[str], published: Result | None
+) -> tuple[Any, list[str]]:
+    """The confirmed requests applied, then the cancelled cases taken out."""
+    texts: list[str] = []
+    if proposal.requests:
+        apply_requests = feature("llm_intake.apply", "apply_requests")
+        assert apply_requests is not None  # the box is only drawn when the intake is there
+        applied = apply_requests(problem, list(proposal.requests))
+        texts += _with_reasons(problem, list(applied.changes), proposal.requests)
+        problem = applied.problem
+    for task_id in cancelled:
+        assert published is not None
+        problem, text = whatif.with_cancelled_case(problem, published, task_id)
+        texts.append(text)
+    return problem, texts
 
 
 def _understood(problem: Any, requests: list[Any]) -> list[str]:
@@ -334,7 +422,7 @@ def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None
                     f"roster (the changes start on {problem.date_of(first):%a %d %b}; the "
                     "days between stay free for the rest and run rules)."
                 )
-            hint: Any = family.result.roster
+            hint: Any = whatif.repaired_roster(planned, family.result)
         else:
             planned, fixed, dropped = whatif.baseline_cases(problem, family.result, now)
             notes += whatif.case_replan_notes(problem, fixed, dropped, now)
@@ -351,8 +439,10 @@ def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None
         problem=planned,
         notes=notes,
         adopt=adopt,
+        fallback=hint if family.kind == "roster" else None,
     )
-    scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=0, hint=hint)
+    # no seed: a seed with one worker would make the limit count solver work, not seconds
+    scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=None, hint=hint)
     ws.record(f"re-plan the changes as {scenario.name}", [family.kind], scenario)
     ws.scenarios.append(scenario)
     ws.pending.pop(family.kind, None)
@@ -420,9 +510,14 @@ def _finish(
     cancelled: bool,
     error: str | None,
 ) -> None:
-    """Keep a finished re-plan's result, or say why there is none."""
+    """Keep a finished re-plan's result (or, for a roster, the repaired published
+    roster when it is better), or say why there is none."""
+    if scenario.kind == "roster":
+        result, note = whatif.keep_better(scenario.problem, result, scenario.fallback)
+        scenario.kept_note = note
     if result is not None and result.status.has_solution:
         scenario.result = result
+        scenario.stopped_early = cancelled and result.status is SolveStatus.FEASIBLE
         return
     if result is not None and result.status is SolveStatus.INFEASIBLE:
         scenario.error = NO_PLAN[scenario.kind]
@@ -458,6 +553,21 @@ def _show_infeasible(scenario: Scenario) -> None:
         )
 
 
+STOPPED_EARLY = (
+    "Stopped early: the re-plan was cancelled, so this is the best plan found until then; "
+    "re-plan with a longer time limit for a better one."
+)
+
+CASE_CHANGE_COLUMNS = {
+    "Case": st.column_config.TextColumn(width=60),
+    "Name": st.column_config.TextColumn(width=200),
+    "Before": st.column_config.TextColumn(width=270, help="time, room [team]"),
+    "After": st.column_config.TextColumn(width=270, help="time, room [team]"),
+}
+# Widths that add up to less than the page at 1280 px: the After column stays in view
+# (the team lists would otherwise make Before as wide as the page).
+
+
 def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
     st.markdown("**Changes:** " + "; ".join(scenario.changes))
     for note in scenario.notes:
@@ -471,28 +581,36 @@ def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
         else:
             st.error(f"{scenario.name}: {scenario.error}")
         return
+    if scenario.stopped_early:
+        st.warning(STOPPED_EARLY)
+    if scenario.kept_note:
+        st.info(scenario.kept_note)
     base = scenario.base_result
     if scenario.kind == "roster":
         kpis = whatif.roster_kpi_table(scenario.problem, base, scenario.result)
         moved = whatif.roster_changes(scenario.problem, base, scenario.result)
-        noun = "changed assignments"
+        noun, config = "changed assignments", None
     else:
-        kpis = whatif.case_kpi_table(scenario.problem, base, scenario.result, scenario.base_problem)
-        moved = whatif.case_changes(scenario.problem, base, scenario.result, scenario.base_problem)
-        noun = "changed cases"
-    cols = st.columns([2, 3])
+        gone = whatif.cancelled(scenario.changes)
+        before = scenario.base_problem
+        kpis = whatif.case_kpi_table(scenario.problem, base, scenario.result, before, gone)
+        moved = whatif.case_changes(scenario.problem, base, scenario.result, before, gone)
+        noun, config = "changed cases", CASE_CHANGE_COLUMNS
+    cols = st.columns([3, 2])
     with cols[0]:
         st.markdown("**KPIs: baseline vs scenario**")
         st.dataframe(kpis, hide_index=True, width="stretch")
     with cols[1]:
-        st.markdown(f"**{len(moved)} {noun}**")
-        st.dataframe(moved, hide_index=True, width="stretch", height=300)
-    st.button(
-        "Adopt this scenario as the current plan",
-        key=f"adopt_{scenario.name}",
-        on_click=adopt,
-        args=(ws, scenario),
-    )
+        st.markdown(f"**Status:** {scenario.result.status.value}")
+        st.button(
+            "Adopt this scenario as the current plan",
+            key=f"adopt_{scenario.name}",
+            on_click=adopt,
+            args=(ws, scenario),
+        )
+    st.markdown(f"**{len(moved)} {noun}**")
+    height = min(300, 38 + 35 * max(1, len(moved)))  # no empty rows below a short list
+    st.dataframe(moved, hide_index=True, width="stretch", height=height, column_config=config)
 
 
 def adopt(ws: Workspace, scenario: Scenario) -> None:
@@ -514,7 +632,13 @@ def adopt(ws: Workspace, scenario: Scenario) -> None:
     adopted, result = whatif.adopted_plan(problem, scenario.result)
     family.set_problem(adopted, record=False)
     family.set_result(result)
+    # for the calendars' cancellations only: never a baseline of later solves
+    family.previous_plan = (scenario.base_problem, scenario.base_result)
     ws.notes.setdefault(scenario.kind, []).append(f"{scenario.name} is now the current plan.")
+
+
+COMPARED = ("Scenario", "Status", "Penalty", "Baseline penalty", "Changed", "Changes")
+# The long list of changes goes last: first, it pushed "Changed" out of view at 1280 px.
 
 
 def render() -> None:
@@ -545,7 +669,13 @@ def render() -> None:
         return
     st.subheader("Scenarios")
     if len(scenarios) > 1:
-        st.dataframe(whatif.compare(scenarios), hide_index=True, width="stretch")
+        st.dataframe(
+            whatif.compare(scenarios),
+            hide_index=True,
+            width="stretch",
+            column_order=COMPARED,
+            column_config={"Status": st.column_config.TextColumn(width=175)},
+        )
     names = [s.name for s in scenarios]
     chosen = st.radio("Scenario", names, horizontal=True, key="scenario_choice")
     scenario = next(s for s in scenarios if s.name == chosen)
@@ -568,7 +698,7 @@ def _new_scenario(ws: Workspace, family: Family) -> None:
     for change in changes:
         st.markdown(f"- {change}")
     now = _now_input(family) if family.kind == "cases" else None
-    cols = st.columns([1, 1, 2])
+    cols = st.columns([1, 2, 1], vertical_alignment="bottom")
     limit = cols[0].number_input("Time limit (s)", 1, 600, **kept("scenario_limit", 15))
     replan = cols[1].button("Re-plan with minimal disruption", type="primary")
     if replan and _start_scenario(ws, family, float(limit), now):

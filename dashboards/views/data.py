@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from functools import lru_cache, partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -73,6 +75,14 @@ COLUMN_HELP = {
 # A bundle upload's message names this many problems by file line (the editor shows all).
 UPLOAD_PROBLEMS_LISTED = 5
 
+# The table readers check names across tables (a surgeon or room of a case, the case of
+# a precedence) only once every cell reads (``optimizer/io/tables/to_cases.py`` and
+# ``to_roster.py`` return before ``validate_whole`` while any cell error is left).
+CHECKED_LATER = (
+    "Names used across tables (a case's surgeon or room, the cases of a precedence) are "
+    "checked once every cell reads, so more problems may show after these are fixed."
+)
+
 
 @lru_cache(maxsize=2)
 def template(kind: str) -> bytes:
@@ -137,7 +147,9 @@ def _upload_problems(name: str, errors: list[CellError]) -> str:
         listed.append(f"- … and {len(errors) - len(listed)} more")
     return (
         f"{name}: {len(errors)} problem(s) found. The tables below hold the uploaded data; "
-        "fix the marked rows and press Apply. In the file:\n" + "\n".join(listed)
+        "fix the marked rows and press Apply. In the file:\n"
+        + "\n".join(listed)
+        + f"\n\n{CHECKED_LATER}"
     )
 
 
@@ -168,10 +180,51 @@ def _highlight(frame: pd.DataFrame, errors: list[CellError]) -> pd.io.formats.st
     return subset.style.apply(colour, axis=None)
 
 
+# ``pandas.api.types.infer_dtype`` kinds of a column mixing text with numbers or dates
+# (an uploaded ``90 min`` among minutes): Streamlit's editor shows such a column read-only.
+MIXED_KINDS = frozenset({"mixed", "mixed-integer"})
+
+
+def editable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every mixed-type column as text, so that the editor keeps it editable.
+
+    A bad cell among numbers or dates would otherwise lock its whole column, though the
+    page asks the planner to fix it there. The tables are read from text anyway (as from a
+    CSV file), so the fixed value validates and applies like any other.
+    """
+    mixed = [
+        column
+        for column in frame.columns
+        if frame[column].dtype == object
+        and pd.api.types.infer_dtype(frame[column], skipna=True) in MIXED_KINDS
+    ]
+    shown = frame.copy()
+    for column in mixed:
+        shown[column] = pd.Series(
+            [_cell_text(v) for v in frame[column]], index=frame.index, dtype=object
+        )
+    return shown
+
+
+def _cell_text(value: Any) -> str | None:
+    """A cell as the text a planner would type (``60``, ``2026-12-07 08:00``, ``yes``)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}" + (f":{value:%S}" if value.second else "")
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    return str(value)
+
+
 def _sheet_editor(family: Family, sheet: str, errors: list[CellError]) -> None:
     key = f"editor_{family.kind}_{sheet}_{family.version}"
     if key not in st.session_state or sheet not in family.editor_data:
-        shown = family.draft[sheet].copy()
+        shown = editable(family.draft[sheet])
         shown.index = pd.Index(list(range(1, len(shown) + 1)), name="row")  # shown as row numbers
         family.editor_data[sheet] = shown
     data = family.editor_data[sheet]
@@ -213,14 +266,6 @@ def _sheet_of(error: CellError, sheets: tuple[str, ...]) -> str:
     return error.sheet if error.sheet in sheets else "settings"
 
 
-def _problem_counts(errors: list[CellError], sheets: tuple[str, ...]) -> dict[str, int]:
-    """Problems per table, as the table picker counts them."""
-    counts: dict[str, int] = defaultdict(int)
-    for error in errors:
-        counts[_sheet_of(error, sheets)] += 1
-    return dict(counts)
-
-
 def _editors(ws: Workspace, family: Family) -> None:
     """One table at a time (fewer widgets to draw); the picker shows ⚠ and a count on
     every table with problems."""
@@ -242,14 +287,17 @@ def _editors(ws: Workspace, family: Family) -> None:
     _sheet_editor(family, str(sheet), by_sheet.get(str(sheet), []))
     elsewhere = [_sheet_label(s, by_sheet) for s in sheets if s != sheet and by_sheet.get(s)]
     if not family.draft[str(sheet)].equals(before[str(sheet)]):  # edited in this run
+        shown = errors
         problem, errors = validate_tables(family.draft)
-        if _problem_counts(errors, sheets) != {s: len(e) for s, e in by_sheet.items()}:
-            st.rerun()  # once: the picker's ⚠ counts above must count this edit too
+        if errors != shown:
+            # once: the picker's ⚠ counts and the messages above must tell this edit too
+            # (a fixed cell can uncover a problem of another kind: the same count)
+            st.rerun()
     if errors:
         where = f" Also in: {', '.join(elsewhere)}." if elsewhere else ""
         st.warning(
             f"{len(errors)} problem(s) in the tables.{where} Your edits are kept; the solver "
-            "keeps using the last valid data until they are fixed."
+            f"keeps using the last valid data until they are fixed. {CHECKED_LATER}"
         )
         return
     problem, note = keep_fields_not_in_tables(problem, family.problem)

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboards import whatif
 from dashboards.optional import feature
 from dashboards.state import Family, workspace
 from optimizer.io.ics import safe_file_name, slug
@@ -17,6 +18,7 @@ from optimizer.io.ics import safe_file_name, slug
 
 # Family kind -> the word for its plan in file names (the problem files use the kind).
 PLAN_WORDS = {"roster": "roster", "cases": "schedule"}
+CANCELLED = {"roster": "shift", "cases": "case"}
 
 
 def _first_date(problem: Any) -> dt.date | None:
@@ -127,8 +129,10 @@ def _solution_files(family: Family) -> None:
         cols[2].caption("Calendars: the case problem has no calendar dates.")
         return
 
+    dated = whatif.with_previous_plan(problem, family.previous_plan)
+
     def all_calendars() -> dict[str, bytes]:
-        files: dict[str, bytes] = family.cached("ics", lambda: calendars(problem, result))
+        files: dict[str, bytes] = family.cached("ics", lambda: calendars(dated, result))
         return files
 
     people = {p.id: p.label for p in problem.staff}
@@ -140,6 +144,12 @@ def _solution_files(family: Family) -> None:
         key=f"ics_zip_{family.kind}",
         on_click="ignore",
     )
+    if family.previous_plan is not None:
+        st.caption(
+            f"The calendars hold the adopted {plan}; each {CANCELLED[family.kind]} of the "
+            f"{plan} in use before the adoption that a person is no longer on is marked "
+            "cancelled, so importing them removes it."
+        )
     pick = st.columns([2, 1])
     person = pick[0].selectbox(
         "One person's calendar",
