@@ -15,16 +15,17 @@ from optimizer.demo.surgery import surgical_days
 from optimizer.model.result import SolveStatus
 from optimizer.solvers.cpsat.cases import CASE_WORK_MAX, CASE_WORK_VARIABLES, _work_clock
 from optimizer.solvers.options import SolveOptions
-from tests.test_roster_determinism import _busy_interpreter, _slow_listener
+from tests.test_roster_determinism import _busy_interpreter, _slow_listener, generous_wall_cap
 from tests.verify import verify_result
 
 
 def test_a_cut_off_case_solve_is_reproducible_with_a_seed_and_one_worker() -> None:
     # One demo day (41 cases, 6 rooms): 2 s is far from a proof, so the limit ends it.
     problem = surgical_days(0, 1)
-    first = solve(problem, time_limit=2, workers=1, seed=5)
-    with _busy_interpreter():
-        second = solve(problem, time_limit=2, workers=1, seed=5, on_solution=_slow_listener)
+    with generous_wall_cap():
+        first = solve(problem, time_limit=2, workers=1, seed=5)
+        with _busy_interpreter():
+            second = solve(problem, time_limit=2, workers=1, seed=5, on_solution=_slow_listener)
     verify_result(problem, first)
     verify_result(problem, second)
     assert first.status is SolveStatus.FEASIBLE

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from optimizer import solve
 from optimizer.model.result import ProgressPoint, Result, SolveStatus
 from optimizer.model.roster import RosterProblem
+from optimizer.solvers.cpsat import runner
 from optimizer.solvers.cpsat.runner import WORK_PER_SECOND, Clock, configure, reproducible
 from optimizer.solvers.options import SolveOptions
 from tests.test_roster_cpsat import _random_ward
@@ -44,6 +45,20 @@ def _busy_interpreter() -> Iterator[None]:
         thread.join()
 
 
+@contextmanager
+def generous_wall_cap() -> Iterator[None]:
+    """A reproducible run stops at ``WALL_CAP`` x its limit of wall time, a safety net for a
+    far slower machine; hitting it makes a run depend on the machine. These tests load the
+    interpreter on purpose, so on a busy test machine the cap, not the work clock, could
+    end a run: it is raised here, as the work clock is what is under test."""
+    cap = runner.WALL_CAP
+    runner.WALL_CAP = 20.0
+    try:
+        yield
+    finally:
+        runner.WALL_CAP = cap
+
+
 def _slow_listener(point: ProgressPoint) -> None:
     """A progress callback that takes its time (a dashboard redrawing)."""
     time.sleep(0.2)
@@ -52,9 +67,10 @@ def _slow_listener(point: ProgressPoint) -> None:
 def _twice(problem: RosterProblem, **kwargs: Any) -> tuple[Result, Result]:
     """Two checked solves with seed 3 on one worker, the second on a busy interpreter
     with a slow progress callback."""
-    first = solve(problem, workers=1, seed=3, **kwargs)
-    with _busy_interpreter():
-        second = solve(problem, workers=1, seed=3, on_solution=_slow_listener, **kwargs)
+    with generous_wall_cap():
+        first = solve(problem, workers=1, seed=3, **kwargs)
+        with _busy_interpreter():
+            second = solve(problem, workers=1, seed=3, on_solution=_slow_listener, **kwargs)
     verify_result(problem, first)
     verify_result(problem, second)
     return first, second

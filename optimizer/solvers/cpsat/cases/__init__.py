@@ -20,8 +20,8 @@ from optimizer.solvers.cpsat.cases.constraints import CaseConstraints
 from optimizer.solvers.cpsat.cases.extract import Scored, checked, scored_solution
 from optimizer.solvers.cpsat.cases.hint import add_hint, heuristic_schedule
 from optimizer.solvers.cpsat.cases.objective import add_objective, build_costs
-from optimizer.solvers.cpsat.cases.variables import build_variables, time_bounds
-from optimizer.solvers.cpsat.runner import Clock, reproducible, run
+from optimizer.solvers.cpsat.cases.variables import build_variables, cut_by_cost, time_bounds
+from optimizer.solvers.cpsat.runner import SECONDS_PER_VARIABLE, Clock, reproducible, run
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.options import SolveOptions
 
@@ -46,41 +46,29 @@ LNS_MIN_TASKS = 250
 def solve(problem: CaseProblem, options: SolveOptions) -> Result:
     """Build and solve the CP-SAT case model under ``options``."""
     began = time.perf_counter()
+    limit = options.time_limit
     use_lns, options = _lns_switch(problem, options)
     earliest, latest, impossible = time_bounds(problem)
-    if use_lns and not impossible:
-        result = _solve_by_lns(problem, options, (earliest, latest, impossible), began)
-        if result is not None:
-            return result
-    model = cp_model.CpModel()
-    budget = min(2.0, 0.02 * len(problem.tasks))
-    if options.time_limit is not None:
-        budget = min(budget, 0.05 * options.time_limit)
-    tries = None
-    if reproducible(options):
-        budget, tries = float("inf"), _DETERMINISTIC_TRIES  # same hint on any machine
-    heuristic = (
-        None
-        if impossible
-        else heuristic_schedule(problem, earliest, latest, budget, options.seed or 0, tries)
-    )
-    if (
-        heuristic is not None
-        and _pure_makespan(problem, options)
-        and checked(problem, heuristic, options) is not None
-    ):
-        # Any optimum ends no later than the (checker-approved) heuristic schedule:
-        # shrink every window.
-        last_end = max(item.end for item in heuristic.tasks)
-        latest = [min(end, last_end) for end in latest]
-    cv = build_variables(model, problem, (earliest, latest, impossible))
-    if cv.infeasible:
+    if impossible:
         return Result(
             status=SolveStatus.INFEASIBLE,
             backend="cpsat",
             seconds=time.perf_counter() - began,
-            message="; ".join(cv.infeasible[:3]),
+            message="; ".join(impossible[:3]),
         )
+    if use_lns:
+        result = _solve_by_lns(problem, options, (earliest, latest, impossible), began)
+        if result is not None:
+            return result
+    heuristic = _heuristic(problem, options, earliest, latest)
+    hint = _warm_start(problem, options, heuristic)
+    incumbent = _incumbent(problem, options, hint, heuristic)
+    if incumbent is not None and _non_negative(options):
+        # Any optimum costs no more than this checked schedule: shrink every window to
+        # where a task can be in a schedule as good (see ``cut_by_cost``).
+        latest = cut_by_cost(problem, latest, incumbent.objective, options.stage_weights)
+    model = cp_model.CpModel()
+    cv = build_variables(model, problem, (earliest, latest, impossible))
     no_lp = _no_lp_portfolio(problem, options)
     if no_lp:
         options = replace(options, params={**NO_LP_PORTFOLIO, **options.params})
@@ -88,15 +76,6 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
     CaseConstraints(cv).add_constraints(disjunctive_cliques=not no_lp)
     costs = build_costs(cv)
     add_objective(cv, costs, options.stage_weights, options.stage_caps)
-    hint = options.hint if isinstance(options.hint, CaseSchedule) else None
-    if hint is None and problem.baseline is not None:
-        hint = problem.baseline.schedule
-    if hint is None:
-        hint = heuristic
-    if hint is None and (problem.rooms or problem.staff) and len(problem.tasks) <= _GREEDY_MAX:
-        from optimizer.construct.greedy_cases import greedy_schedule
-
-        hint = greedy_schedule(problem)  # list insertion: a near-complete warm start
     if hint is not None:
         add_hint(cv, hint)
     asked = "cp_model_probing_level" in options.params
@@ -105,10 +84,14 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         # Probing in presolve can take tens of seconds of wall time on room/staff
         # models (measured on the demo week) for little gain: off unless asked for.
         options = replace(options, params={**options.params, "cp_model_probing_level": 0})
-    clock = _work_clock(model, options)
-    if options.time_limit is not None and clock is None:
-        left = max(0.1, options.time_limit - (time.perf_counter() - began))
-        options = replace(options, time_limit=left)
+    clock = _work_clock(model, options)  # its wall-clock cap stays 3 x the whole limit
+    if limit is not None:
+        # The limit holds from the call: CP-SAT gets what building the model left of it.
+        used = _building_seconds(model, options, began)
+        if used >= limit and incumbent is not None:
+            seconds = time.perf_counter() - began
+            return _warm_start_result(incumbent, seconds, [], _NO_TIME_LEFT)
+        options = replace(options, time_limit=max(min(_LEAST_SECONDS, limit), limit - used))
     outcome = run(model, options, clock=clock)
     if probing_off and outcome.status is SolveStatus.INFEASIBLE:
         # CP-SAT 9.15 with probing off has wrongly reported feasible models (LNS
@@ -121,10 +104,9 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         outcome = run(model, confirm, clock=clock)
     seconds = time.perf_counter() - began
     if not outcome.status.has_solution:
-        if outcome.status is SolveStatus.UNKNOWN and hint is not None:
-            fallback = _warm_start_result(problem, hint, options, seconds, outcome.progress)
-            if fallback is not None:
-                return fallback
+        if incumbent is not None:
+            # Also when "infeasible": the checker has just accepted this schedule.
+            return _warm_start_result(incumbent, seconds, outcome.progress, _NOT_IN_TIME)
         message = (
             INFEASIBLE
             if outcome.status is SolveStatus.INFEASIBLE
@@ -132,7 +114,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
                 "schedule",
                 f"{len(problem.tasks)} tasks, {len(problem.staff)} staff, "
                 f"{len(problem.rooms)} rooms",
-                options.time_limit,
+                limit,
                 seconds,
                 work_clock=clock is not None,
             )
@@ -158,6 +140,61 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         progress=outcome.progress,
         terms=found.terms,
     )
+
+
+_LEAST_SECONDS = 0.1
+"""CP-SAT's time when building the model took (nearly) all of the limit."""
+_NOT_IN_TIME = "CP-SAT found no schedule in time; returning the warm start"
+_NO_TIME_LEFT = "building the model took the whole time limit; returning the warm start"
+
+
+def _heuristic(
+    problem: CaseProblem, options: SolveOptions, earliest: list[int], latest: list[int]
+) -> CaseSchedule | None:
+    """The list-scheduling heuristic's schedule (pure RCPSP only), within a small budget."""
+    budget = min(2.0, 0.02 * len(problem.tasks))
+    if options.time_limit is not None:
+        budget = min(budget, 0.05 * options.time_limit)
+    tries = None
+    if reproducible(options):
+        budget, tries = float("inf"), _DETERMINISTIC_TRIES  # same hint on any machine
+    return heuristic_schedule(problem, earliest, latest, budget, options.seed or 0, tries)
+
+
+def _warm_start(
+    problem: CaseProblem, options: SolveOptions, heuristic: CaseSchedule | None
+) -> CaseSchedule | None:
+    """The hint: the caller's, the baseline, the heuristic's or a greedy schedule."""
+    hint = options.hint if isinstance(options.hint, CaseSchedule) else None
+    if hint is None and problem.baseline is not None:
+        hint = problem.baseline.schedule
+    if hint is None:
+        hint = heuristic
+    if hint is None and (problem.rooms or problem.staff) and len(problem.tasks) <= _GREEDY_MAX:
+        from optimizer.construct.greedy_cases import greedy_schedule
+
+        hint = greedy_schedule(problem)  # list insertion: a near-complete warm start
+    return hint
+
+
+def _incumbent(
+    problem: CaseProblem,
+    options: SolveOptions,
+    hint: CaseSchedule | None,
+    heuristic: CaseSchedule | None,
+) -> Scored | None:
+    """The better of the hint and the heuristic's schedule that the checker accepts."""
+    candidates = [hint] if heuristic is None or heuristic is hint else [hint, heuristic]
+    found = [checked(problem, c, options) for c in candidates if c is not None]
+    return min((s for s in found if s is not None), key=lambda s: s.objective, default=None)
+
+
+def _building_seconds(model: cp_model.CpModel, options: SolveOptions, began: float) -> float:
+    """Time spent before CP-SAT starts: the wall clock since ``began``, or in a
+    reproducible run an estimate from the model's size (the same on any machine)."""
+    if reproducible(options):
+        return SECONDS_PER_VARIABLE * len(model.proto.variables)
+    return time.perf_counter() - began
 
 
 def _work_clock(model: cp_model.CpModel, options: SolveOptions) -> Clock | None:
@@ -276,28 +313,18 @@ def _no_lp_portfolio(problem: CaseProblem, options: SolveOptions) -> bool:
 
 
 def _warm_start_result(
-    problem: CaseProblem,
-    hint: CaseSchedule,
-    options: SolveOptions,
-    seconds: float,
-    progress: list[ProgressPoint],
-) -> Result | None:
-    """The warm start as a FEASIBLE result when CP-SAT found nothing in time.
-
-    Only if it breaks no hard rule (re-verified by the solver-free checker) and no
-    stage cap; its costs are the checker's.
-    """
-    scored = checked(problem, hint, options)
-    if scored is None:
-        return None
+    start: Scored, seconds: float, progress: list[ProgressPoint], message: str
+) -> Result:
+    """The checked warm start as a FEASIBLE result when CP-SAT found nothing in time
+    (it breaks no hard rule and no stage cap; its costs are the checker's)."""
     return Result(
         status=SolveStatus.FEASIBLE,
-        objective=scored.objective,
+        objective=start.objective,
         bound=None,
         seconds=seconds,
         backend="cpsat",
-        schedule=scored.schedule,
+        schedule=start.schedule,
         progress=progress,
-        terms=scored.terms,
-        message="CP-SAT found no schedule in time; returning the warm start",
+        terms=start.terms,
+        message=message,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
@@ -61,7 +62,7 @@ class CaseConstraints:
         for tv in self.cv.tasks:
             per_room: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             for (r, o), lit in tv.openings.items():
-                opening = self.problem.openings_of(self.problem.rooms[r])[o]
+                opening = self.cv.openings[r][o]
                 self.model.add(tv.start >= opening.start).only_enforce_if(lit)
                 self.model.add(tv.end <= opening.hard_end).only_enforce_if(lit)
                 per_room[r].append(lit)
@@ -100,26 +101,34 @@ class CaseConstraints:
                 self.model.add_implication(lit, tv.present)
 
     def _staff_no_overlap_and_availability(self) -> None:
-        """A person does one task at a time, only inside their on-duty windows (and overtime)."""
+        """A person does one task at a time, only inside their on-duty windows (and overtime).
+
+        Off-duty times that none of their tasks can reach need no interval."""
         by_person: dict[int, list[cp_model.IntervalVar]] = defaultdict(list)
-        for tv in self.cv.tasks:
+        reach: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for i, tv in enumerate(self.cv.tasks):
             for s, interval in tv.staff_intervals.items():
                 by_person[s].append(interval)
+                reach[s].append((self.cv.earliest[i], self.cv.latest_end[i]))
         for s, intervals in by_person.items():
-            person = self.problem.staff[s]
-            gaps = []
-            cursor = 0
-            for start, end in self.problem.work_windows_of(person):
-                if start > cursor:
-                    gaps.append((cursor, start))
-                cursor = max(cursor, end)
-            if cursor < self.problem.horizon:
-                gaps.append((cursor, self.problem.horizon))
             fixed = [
-                self.model.new_fixed_size_interval_var(a, b - a, f"off_{s}_{a}") for a, b in gaps
+                self.model.new_fixed_size_interval_var(a, b - a, f"off_{s}_{a}")
+                for a, b in _reached(self._off_duty(s), reach[s])
             ]
             if len(intervals) + len(fixed) > 1:
                 self.model.add_no_overlap(intervals + fixed)
+
+    def _off_duty(self, s: int) -> list[tuple[int, int]]:
+        """The gaps between person ``s``'s work windows (overtime included), to the horizon."""
+        gaps = []
+        cursor = 0
+        for start, end in self.problem.work_windows_of(self.problem.staff[s]):
+            if start > cursor:
+                gaps.append((cursor, start))
+            cursor = max(cursor, end)
+        if cursor < self.problem.horizon:
+            gaps.append((cursor, self.problem.horizon))
+        return gaps
 
     def _staff_max_minutes(self) -> None:
         """Total task minutes per person stay within ``max_minutes``."""
@@ -239,6 +248,16 @@ class CaseConstraints:
 
 
 _MAX_CLIQUE_TASKS = 400
+
+
+def _reached(gaps: list[tuple[int, int]], windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``gaps`` (sorted, disjoint) that overlap one of the ``windows``, in order."""
+    starts = [a for a, _ in gaps]
+    ends = [b for _, b in gaps]
+    hit: set[int] = set()
+    for lo, hi in windows:
+        hit.update(range(bisect_right(ends, lo), bisect_left(starts, hi)))
+    return [gaps[k] for k in sorted(hit)]
 
 
 def _never_overlap(cv: CaseVariables, active: list[int]) -> dict[int, set[int]]:

@@ -6,11 +6,12 @@ left to the optimiser), so FEASIBLE results report the true objective too.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.cases import CASE_PENALTY_RULES
+from optimizer.model.cases import CASE_PENALTY_RULES, Window
 from optimizer.solvers.cpsat.cases.variables import CaseVariables, TaskVars
 
 Expr = cp_model.LinearExprT
@@ -62,6 +63,8 @@ def _tardiness(cv: CaseVariables) -> Expr:
         task = tv.task
         if task.due is None or not weight * task.priority or cv.latest_end[i] <= task.due:
             continue
+        if cv.earliest[i] + task.duration > cv.latest_end[i]:
+            continue  # never placed (``_impossible_tasks``); its end lies past latest_end
         most = cv.latest_end[i] - task.due
         late = cv.model.new_int_var(0, most, f"late_{i}")
         cv.model.add_max_equality(late, [tv.end - task.due, 0])
@@ -76,12 +79,11 @@ def _overtime(cv: CaseVariables) -> Expr:
     per_opening: dict[tuple[int, int], list[tuple[TaskVars, cp_model.IntVar]]] = {}
     for tv in cv.tasks:
         for (r, o), lit in tv.openings.items():
-            opening = cv.problem.openings_of(cv.problem.rooms[r])[o]
-            if opening.overtime:
+            if cv.openings[r][o].overtime:
                 per_opening.setdefault((r, o), []).append((tv, lit))
     terms = []
     for (r, o), users in per_opening.items():
-        opening = cv.problem.openings_of(cv.problem.rooms[r])[o]
+        opening = cv.openings[r][o]
         overrun = []
         for tv, lit in users:
             lo = tv.task.duration + opening.start - opening.end
@@ -107,21 +109,43 @@ def _staff_overtime(cv: CaseVariables) -> Expr:
         for s in tv.staff_intervals:
             by_person.setdefault(s, []).append((i, tv))
     terms = []
+    last = max(cv.latest_end, default=0)
     for s, jobs in sorted(by_person.items()):
         person = cv.problem.staff[s]
         if not person.overtime:
             continue
         duty = cv.problem.windows_of(person)
-        for w, (_, work_end) in zip(duty, cv.problem.work_windows_of(person), strict=True):
-            if work_end > w.end:
-                found = (_run_past(cv, i, tv, s, w.end, work_end) for i, tv in jobs)
-                runs = [run for run in found if run is not None]
-                if runs:
-                    most = max(cv.latest_end) - w.end
-                    overtime = cv.model.new_int_var(0, max(0, most), f"staff_ot_{s}_{w.start}")
-                    cv.model.add_max_equality(overtime, [0, *runs])
-                    terms.append(weight * overtime)
+        work = cv.problem.work_windows_of(person)
+        for w, jobs_past in _jobs_past_windows(cv, jobs, duty, work):
+            work_end = work[w][1]
+            found = (_run_past(cv, i, tv, s, duty[w].end, work_end) for i, tv in jobs_past)
+            runs = [run for run in found if run is not None]
+            if runs:
+                most = last - duty[w].end
+                overtime = cv.model.new_int_var(0, max(0, most), f"staff_ot_{s}_{duty[w].start}")
+                cv.model.add_max_equality(overtime, [0, *runs])
+                terms.append(weight * overtime)
     return sum(terms)
+
+
+def _jobs_past_windows(
+    cv: CaseVariables,
+    jobs: list[tuple[int, TaskVars]],
+    duty: list[Window],
+    work: list[tuple[int, int]],
+) -> list[tuple[int, list[tuple[int, TaskVars]]]]:
+    """Per on-duty window with overtime (by index, in order): the jobs (in order) that
+    can run into that overtime, i.e. may end after the window's end and start before its
+    work end. Found by bisection: both ends grow with the index."""
+    ends = [w.end for w in duty]
+    work_ends = [end for _, end in work]
+    reached: dict[int, list[tuple[int, TaskVars]]] = {}
+    for i, tv in jobs:
+        first = bisect_right(work_ends, cv.earliest[i])
+        for w in range(first, bisect_left(ends, cv.latest_end[i])):
+            if work_ends[w] > ends[w]:
+                reached.setdefault(w, []).append((i, tv))
+    return sorted(reached.items())
 
 
 def _run_past(
@@ -178,7 +202,7 @@ def _idle(cv: CaseVariables) -> Expr:
         if len(cases) < 2:
             continue
         room = problem.rooms[r]
-        opening = problem.openings_of(room)[o]
+        opening = cv.openings[r][o]
         turnover = problem.turnover_of(room)
         first, last = opening.start, opening.hard_end + turnover  # "none" sentinels
         starts, ends = [], []

@@ -5,12 +5,18 @@ out); per task × eligible room: a presence literal and an interval stretched by
 the room's turnover; per task × room opening: which opening it runs in (only
 when the room has several openings or overtime); per task × candidate person: a
 presence literal and an interval; per task × person × role: which slot they fill.
+
+Only openings and duty windows a task can reach (inside its earliest start and latest
+end) get anything: they are found by bisection (``Spans``), so the model grows with the
+cases × the windows they can reach, not with the length of the horizon.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ortools.sat.python import cp_model
 
@@ -34,6 +40,28 @@ class TaskVars:
     staff: dict[int, cp_model.IntVar] = field(default_factory=dict)
     staff_intervals: dict[int, cp_model.IntervalVar] = field(default_factory=dict)
     slots: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Spans:
+    """Spans ``[start, end)`` sorted by start, ready for bisection."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    reach: tuple[int, ...]
+    """The largest end up to each span (the ends themselves when the spans are disjoint)."""
+
+    @classmethod
+    def of(cls, spans: Sequence[tuple[int, int]]) -> Spans:
+        ends = tuple(b for _, b in spans)
+        return cls(tuple(a for a, _ in spans), ends, tuple(accumulate(ends, max)))
+
+    def candidates(self, earliest: int, latest: int, duration: int) -> range:
+        """Indices of the spans that may hold ``duration`` minutes inside
+        ``[earliest, latest]``: every span that can is in the range (each still needs
+        checking: it must also be long enough)."""
+        first = bisect_left(self.reach, earliest + duration)
+        return range(first, bisect_right(self.starts, latest - duration))
 
 
 @dataclass(frozen=True)
@@ -63,6 +91,21 @@ class CaseVariables:
     frozen: Frozen | None = None
     makespan: cp_model.IntVar | None = None
     """Upper bound on every placed task's end; only when the makespan is weighted."""
+    openings: list[tuple[Opening, ...]] = field(default_factory=list)
+    """Per room index: ``problem.openings_of`` (sorted), worked out once."""
+    opening_spans: list[Spans] = field(default_factory=list)
+    """Per room index: its openings (overtime included) as ``Spans``."""
+    work_spans: list[Spans] = field(default_factory=list)
+    """Per staff index: where the person may work at all (merged work windows)."""
+
+    def __post_init__(self) -> None:
+        problem = self.problem
+        self.openings = [tuple(problem.openings_of(room)) for room in problem.rooms]
+        self.opening_spans = [Spans.of([(o.start, o.hard_end) for o in r]) for r in self.openings]
+        self.work_spans = [
+            Spans.of([(w.start, w.end) for w in problem.merged_work_windows_of(person)])
+            for person in problem.staff
+        ]
 
     @property
     def true(self) -> cp_model.IntVar:
@@ -105,6 +148,36 @@ def time_bounds(problem: CaseProblem) -> tuple[list[int], list[int], list[str]]:
         if must[i] and earliest[i] + dur[i] > latest[i]
     ]
     return earliest, latest, problems
+
+
+def cut_by_cost(
+    problem: CaseProblem,
+    latest: list[int],
+    ceiling: int,
+    stage_weights: Mapping[str, int] | None,
+) -> list[int]:
+    """Latest ends that no schedule of objective ``ceiling`` or less exceeds.
+
+    For an objective summing non-negative costs only (the caller makes sure): a task
+    ending at ``t`` costs at least ``w · priority · (t − due)`` in tardiness and
+    ``w · t`` in makespan (``w`` the rule's weight times its stage weight), so an
+    optimum ends it by ``due + ceiling // (w · priority)`` and by ``ceiling // w``.
+    With the objective of a known schedule as ``ceiling``, the windows shrink to where
+    a task can be in a schedule at least as good, and nothing else changes.
+    """
+
+    def weight(rule: str) -> int:
+        return 1 if stage_weights is None else stage_weights.get(rule, 0)
+
+    tardy = weight("tardiness") * problem.weights.tardiness
+    span = weight("makespan") * problem.weights.makespan
+    cut = list(latest)
+    for i, task in enumerate(problem.tasks):
+        if span > 0:
+            cut[i] = min(cut[i], ceiling // span)
+        if tardy > 0 and task.due is not None and task.priority > 0:
+            cut[i] = min(cut[i], task.due + ceiling // (tardy * task.priority))
+    return cut
 
 
 def _topological(n: int, arcs: list[tuple[int, int]]) -> list[int]:
@@ -203,12 +276,13 @@ def _room_vars(cv: CaseVariables, i: int, tv: TaskVars) -> None:
     kept = cv.frozen.placed.get(i) if cv.frozen is not None else None
     if kept is not None:
         rooms = [room for room in rooms if room.id == kept.room]
+    lo, hi = cv.earliest[i], cv.latest_end[i]
     for room in rooms:
         r = problem.room_index[room.id]
         openings = [
             o
-            for o, opening in enumerate(problem.openings_of(room))
-            if _fits(opening, cv.earliest[i], cv.latest_end[i], task.duration)
+            for o in cv.opening_spans[r].candidates(lo, hi, task.duration)
+            if _fits(cv.openings[r][o], lo, hi, task.duration)
         ]
         if not openings and task.duration > 0:  # a milestone takes no room time
             continue
@@ -259,7 +333,9 @@ def _can_work(cv: CaseVariables, i: int, staff_id: str) -> bool:
         return False
     if task.duration == 0:
         return True
+    spans = cv.work_spans[problem.staff_index[staff_id]]
+    lo, hi = cv.earliest[i], cv.latest_end[i]
     return any(
-        min(w.end, cv.latest_end[i]) - max(w.start, cv.earliest[i]) >= task.duration
-        for w in problem.merged_work_windows_of(person)
+        min(spans.ends[k], hi) - max(spans.starts[k], lo) >= task.duration
+        for k in spans.candidates(lo, hi, task.duration)
     )
