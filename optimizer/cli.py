@@ -533,13 +533,30 @@ def check_command(
     problem = load_problem(input_file, fmt)
     solution = read_solution(solution_file, problem)
     report = check(problem, solution)
-    for violation in report.violations:
+    for violation in report.violations[:MAX_LISTED_VIOLATIONS]:
         out.print(f"VIOLATION {violation.rule}: {violation.message}")
+    if len(report.violations) > MAX_LISTED_VIOLATIONS:
+        out.print(_more_violations([v.rule for v in report.violations[MAX_LISTED_VIOLATIONS:]]))
     out.print(
         f"feasible={'yes' if report.feasible else 'no'} violations={len(report.violations)} "
         f"objective={report.objective}"
     )
     raise typer.Exit(0 if report.feasible else 1)
+
+
+MAX_LISTED_VIOLATIONS = 50
+"""``check`` lists at most this many broken rules, then counts the rest by rule."""
+
+
+def _more_violations(rules: list[str]) -> str:
+    """The line after the listed violations: ``… and 2,950 more (2 kinds: pin 2,900,
+    cover 50)``, the rules of those left out counted, most first."""
+    from collections import Counter
+
+    kinds = Counter(rules).most_common()
+    counts = ", ".join(f"{rule} {count:,}" for rule, count in kinds)
+    plural = "s" if len(kinds) > 1 else ""
+    return f"… and {len(rules):,} more ({len(kinds)} kind{plural}: {counts})"
 
 
 @app.command("demo")

@@ -26,6 +26,9 @@ def decode_utf8(data: bytes, source: str, hint: str = "save it as UTF-8") -> str
     source and the line of the first byte that is not UTF-8.
     """
     data = data.removeprefix(codecs.BOM_UTF8)
+    wide = wide_encoding(data)
+    if wide:
+        raise InputError(f"the file is {wide} text, not UTF-8; {hint}", file=source, line=1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -36,6 +39,31 @@ def decode_utf8(data: bytes, source: str, hint: str = "save it as UTF-8") -> str
             line=line,
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` starts with that encoding's byte-order
+    mark, or (without one) has NUL bytes where that encoding puts them in plain text:
+    every second (UTF-16) or three of every four (UTF-32) bytes. Else None."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:4096]
+    if b"\0" not in sample:
+        return None
+    zeros = [sample[offset::4].count(0) / len(sample[offset::4] or b"-") for offset in range(4)]
+    if sum(share > 0.9 for share in zeros) == 3:
+        return "UTF-32"
+    halves = [(zeros[0] + zeros[2]) / 2, (zeros[1] + zeros[3]) / 2]
+    return "UTF-16" if max(halves) > 0.5 and min(halves) < 0.1 else None
 
 
 def read_bytes(path: Path) -> bytes:
@@ -161,7 +189,16 @@ def check_project_keys(data: Any, source: str) -> None:
 
 
 MAX_INT_DIGITS = 100
-"""Longer whole numbers are refused in every input format (no field needs more)."""
+"""Longer whole numbers are refused in every input format (no field needs more; Python
+would refuse over 4,300 digits with a traceback)."""
+
+
+def too_many_digits(text: str) -> str | None:
+    """The message for a whole number of more than ``MAX_INT_DIGITS`` digits, else None."""
+    digits = len(text.strip().lstrip("+-"))
+    if digits <= MAX_INT_DIGITS:
+        return None
+    return f"the number {text.strip()[:20]}… has {digits} digits; it is far too large"
 
 
 def is_whole_number(text: str) -> bool:

@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import MAX_INT_DIGITS, decode_utf8, read_text
+from optimizer.io.load import decode_utf8, read_text, too_many_digits
 from optimizer.model import Problem
 from optimizer.model.cases import CaseProblem
+from optimizer.model.common import MAX_TEXT
 from optimizer.model.result import Result
 from optimizer.model.roster import RosterProblem
 
@@ -28,13 +29,28 @@ def _problem_class(kind: str) -> type[RosterProblem] | type[CaseProblem]:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook``: a key given twice is an error, not last-wins."""
+    """``object_pairs_hook``: a key given twice is an error, not last-wins; so is a key
+    or text longer than ``MAX_TEXT`` (``_check_length``)."""
     data: dict[str, Any] = {}
     for key, value in pairs:
+        _check_length(key, value)
         if key in data:
             raise InputError(f"the key '{key}' appears twice in one object; give it once")
         data[key] = value
     return data
+
+
+def _check_length(key: str, value: Any) -> None:
+    """Refuse a key, or a text given under it (alone or in a list), of more than
+    ``MAX_TEXT`` characters: the longest cell a table bundle takes, so a JSON project
+    holds no text a bundle could not."""
+    texts = value if isinstance(value, list) else [value]
+    longest = max((len(t) for t in [key, *texts] if isinstance(t, str)), default=0)
+    if longest > MAX_TEXT:
+        raise InputError(
+            f"a text of {longest:,} characters; at most {MAX_TEXT:,} are allowed",
+            field=key if len(key) <= MAX_TEXT else f"{key[:20]}…",
+        )
 
 
 def _reject_constant(name: str) -> Any:
@@ -43,9 +59,9 @@ def _reject_constant(name: str) -> Any:
 
 
 def _parse_int(text: str) -> int:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
-        raise InputError(f"the number {text[:20]}… has {digits} digits; it is far too large")
+    message = too_many_digits(text)
+    if message:
+        raise InputError(message)
     return int(text)
 
 
@@ -74,7 +90,7 @@ def parse_json(data: str | bytes, source: str = "<data>") -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=source, line=exc.lineno) from None
     except InputError as exc:
-        raise InputError(exc.message, file=source) from None
+        raise InputError(exc.message, file=source, field=exc.field) from None
     except RecursionError:
         raise InputError("the JSON is nested too deeply to be a project", file=source) from None
 

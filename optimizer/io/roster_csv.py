@@ -12,8 +12,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import is_whole_number, read_bytes
+from optimizer.io.load import is_whole_number, read_bytes, too_many_digits
 from optimizer.io.tables.bundle import csv_rows
+from optimizer.io.tables.cells import short_text
 from optimizer.model.result import Assignment, RosterSolution
 
 HEADER = ("staff", "day", "shift")
@@ -63,8 +64,13 @@ def read_roster_csv(path: str | Path) -> RosterSolution:
         staff, day, shift = (cell.strip() for cell in row)
         if not is_whole_number(day):
             raise InputError(
-                f"day '{day}' must be a whole number ≥ 0", file=str(path), line=line, field="day"
+                f"day '{short_text(day)}' must be a whole number ≥ 0",
+                file=str(path),
+                line=line,
+                field="day",
             )
+        if too_long := too_many_digits(day):
+            raise InputError(too_long, file=str(path), line=line, field="day")
         try:
             assignments.append(Assignment(staff=staff, day=int(day), shift=shift))
         except ValidationError as exc:

@@ -20,8 +20,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
-from optimizer.io.load import is_whole_number
+from optimizer.io.load import is_whole_number, too_many_digits
 from optimizer.io.roster_csv import read_csv_rows
+from optimizer.io.tables.cells import short_text
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -31,8 +32,13 @@ _COUNTS = {2: "two", 3: "three"}
 """Room counts in words, for the message about a row that names several rooms."""
 
 
-def _natural(task_id: str) -> tuple[int, int | str]:
-    return (0, int(task_id)) if is_whole_number(task_id) else (1, task_id)
+def _natural(task_id: str) -> tuple[int, int, str]:
+    """Sort key: ids of digits alone first, by their value (compared as text, so an id
+    of any length sorts), then the others."""
+    if is_whole_number(task_id):
+        digits = task_id.lstrip("0")
+        return (0, len(digits), digits)
+    return (1, 0, task_id)
 
 
 def schedule_to_csv(schedule: CaseSchedule) -> str:
@@ -95,11 +101,13 @@ def read_schedule_csv(
         for name, value in (("start", start), ("end", end)):
             if not is_whole_number(value):
                 raise InputError(
-                    f"{name} '{value}' must be a whole number of minutes ≥ 0",
+                    f"{name} '{short_text(value)}' must be a whole number of minutes ≥ 0",
                     file=where,
                     line=line,
                     field=name,
                 )
+            if too_long := too_many_digits(value):
+                raise InputError(too_long, file=where, line=line, field=name)
         room, resources = _split_room(_ids(used), problem, where, line)
         if strict and problem is not None:
             for rid in resources:

@@ -62,7 +62,7 @@ from functools import cached_property
 from itertools import pairwise
 from typing import Literal, NamedTuple, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from optimizer.model.common import (
     MAX_MINUTES,
@@ -73,6 +73,7 @@ from optimizer.model.common import (
     Id,
     Int,
     Record,
+    check_count,
 )
 from optimizer.model.result import CaseSchedule
 
@@ -401,6 +402,12 @@ class CaseProblem(Record):
     weights: CaseWeights = Field(default_factory=CaseWeights)
     pins: tuple[CasePin, ...] = ()
     baseline: CaseBaseline | None = None
+
+    @field_validator("tasks", "rooms", "staff", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: object, info: ValidationInfo) -> object:
+        words = {"tasks": "tasks", "rooms": "rooms", "staff": "staff members"}
+        return check_count(value, words[str(info.field_name)])
 
     @field_validator("tasks")
     @classmethod

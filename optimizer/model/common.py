@@ -13,9 +13,16 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 # Every number in a problem has an upper bound far beyond any real hospital, so that
 # a typo (or 10**30) fails validation with a message naming the field instead of
 # overflowing a solver's 64-bit integers. With these limits the worst-case objective
-# stays below 2**63 ≈ 9.2e18 even for 10,000 tasks or 10,000 staff over MAX_DAYS:
+# stays below 2**63 ≈ 9.2e18 with MAX_ENTITIES tasks, staff or rooms over MAX_DAYS:
 # a task's tardiness costs at most MAX_WEIGHT * MAX_PRIORITY * MAX_MINUTES ≈ 1.6e14,
 # a cover line at most MAX_WEIGHT * MAX_PEOPLE = 1e10.
+
+MAX_ENTITIES = 10_000
+"""Most staff members (rosters and case problems), tasks or rooms in one problem."""
+MAX_TEXT = 131_072
+"""Longest id, in characters (and longest text in a project JSON, ``io.project``): the
+longest cell a bundle's CSV reader takes (``csv.field_size_limit()``), so a JSON project
+and a bundle accept the same."""
 
 MAX_DAYS = 3 * 366
 """Longest roster horizon in days (three years)."""
@@ -53,6 +60,8 @@ def _check_id(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("an id must not be empty")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"an id has {len(value):,} characters; at most {MAX_TEXT:,} are allowed")
     if not _ID_PATTERN.match(value):
         rule = "may only contain letters, digits, spaces and _ . - + / # @"
         hidden = [c for c in value if not c.isprintable() or unicodedata.category(c) == "Cf"]
@@ -73,6 +82,17 @@ class Record(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
     )
+
+
+def check_count(value: object, what: str) -> object:
+    """``value`` (a field's raw list) unless it holds more than ``MAX_ENTITIES`` items,
+    checked before any item is validated: a million staff would take minutes and
+    gigabytes first, then overflow the solver."""
+    if isinstance(value, list | tuple) and len(value) > MAX_ENTITIES:
+        raise ValueError(
+            f"{len(value):,} {what} given; a problem may hold at most {MAX_ENTITIES:,}"
+        )
+    return value
 
 
 def parse_clock(value: str | int) -> int:

@@ -25,6 +25,7 @@ from optimizer.model.common import (
     Id,
     Int,
     Record,
+    check_count,
     format_date,
     parse_clock,
 )
@@ -268,6 +269,11 @@ class RosterProblem(Record):
     requests: tuple[ShiftRequest, ...] = ()
     pins: tuple[Pin, ...] = ()
     baseline: Baseline | None = None
+
+    @field_validator("staff", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: object) -> object:
+        return check_count(value, "staff members")
 
     @field_validator("shifts", "staff")
     @classmethod

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import stat
 import zipfile
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -20,11 +23,28 @@ from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook, sheet_titles
 from optimizer.model import Problem
 
-MAX_SHEET_BYTES = 50_000_000
-"""Larger CSV members are refused (a bundle sheet is a few thousand rows at most)."""
+MAX_BUNDLE_BYTES = 50_000_000
+"""Most bytes the sheets of one bundle may unpack to, in all: the CSV files of a ZIP, or
+the XML parts of a workbook. The largest bundles we know (2,000 cases with 200 staff's
+daily availability over four weeks; 500 staff over eight weeks) unpack to 0.3 MB (ZIP) and
+2 MB (XLSX). Checked on the sizes the ZIP declares before anything is unpacked, and again
+on the bytes unpacked (a declared size can lie)."""
+
+MAX_BUNDLE_CELLS = 1_000_000
+"""Most cells the sheets of one bundle may hold, in all: rows times used columns (a row
+ends at its last value, so empty formatted cells cost nothing; a CSV line counts at least
+one). Those largest bundles hold about 50,000; a million take some 150 MB and 5 s to read."""
+
+MAX_PACK_RATIO = 100
+"""A sheet over ``_RATIO_FROM`` bytes may unpack to at most this many times its packed
+size. Real sheets pack 5 to 15 times; Apache POI refuses ZIP entries past 100 too."""
+
+_RATIO_FROM = 1_000_000
 
 _DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_HEADER_CHARS = 65_536
+"""The separator is guessed from at most this much of the first line."""
 
 Row = tuple[int, list[Any]]
 """A file line (or XLSX row) number and its cells."""
@@ -51,18 +71,55 @@ def _blank(value: object) -> bool:
 
 def _delimiter(text: str) -> str:
     """The separator of the header line: ``,`` unless ``;`` or a tab splits it into more."""
-    header = text.split("\n", 1)[0]
+    end = text.find("\n", 0, _HEADER_CHARS)
+    header = text[: _HEADER_CHARS if end < 0 else end]
     counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in _DELIMITERS}
     return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
 
 
-def csv_rows(data: bytes, where: str) -> list[Row]:
-    """The rows of a CSV file (comma, semicolon or tab separated); errors name the line."""
+class ReadBudget:
+    """What the sheets of one bundle may still cost, counted while they are read:
+    unpacked bytes (``MAX_BUNDLE_BYTES``) and cells (``MAX_BUNDLE_CELLS``). Going over
+    raises one ``InputError`` naming the file and the limit."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.cells = 0
+
+    def take_bytes(self, count: int, where: str) -> None:
+        self.bytes += count
+        if self.bytes > MAX_BUNDLE_BYTES:
+            raise InputError(_too_many_bytes(f"more than {MAX_BUNDLE_BYTES:,}"), file=where)
+
+    def take_cells(self, count: int, where: str, line: int) -> None:
+        self.cells += count
+        if self.cells > MAX_BUNDLE_CELLS:
+            raise InputError(
+                f"the bundle's sheets hold more than {MAX_BUNDLE_CELLS:,} cells by this "
+                "line (rows × used columns, all sheets counted); a bundle holds far fewer: "
+                "delete the rows and columns it does not need",
+                file=where,
+                line=line,
+            )
+
+
+def _too_many_bytes(size: str) -> str:
+    return (
+        f"the sheets unpack to {size} bytes; a bundle's sheets may hold at most "
+        f"{MAX_BUNDLE_BYTES:,} bytes ({MAX_BUNDLE_BYTES // 1_000_000} MB) in all"
+    )
+
+
+def csv_rows(data: bytes, where: str, budget: ReadBudget | None = None) -> list[Row]:
+    """The rows of a CSV file (comma, semicolon or tab separated); errors name the line.
+
+    With a ``budget`` (a bundle sheet), each line's cells up to its last value are
+    counted against it as they are read and kept; lines without a value are left out.
+    """
     text = decode_utf8(data, where, CSV_UTF8_HINT)
-    first, _, rest = text.partition("\n")
     skipped = 0
-    if len(first) == 5 and first.lower().startswith("sep="):  # Excel's separator line
-        delimiter, text, skipped = first[4], rest, 1
+    if text[:4].lower() == "sep=" and text[4:5] not in ("", "\n") and text[5:6] in ("", "\n"):
+        delimiter, text, skipped = text[4], text[6:], 1  # Excel's separator line
     else:
         delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
@@ -70,7 +127,7 @@ def csv_rows(data: bytes, where: str) -> list[Row]:
     while True:
         line = reader.line_num + 1 + skipped  # where the next row starts
         try:
-            rows.append((line, next(reader)))
+            cells = next(reader)
         except StopIteration:
             return rows
         except csv.Error as exc:
@@ -81,6 +138,15 @@ def csv_rows(data: bytes, where: str) -> list[Row]:
                 file=where,
                 line=line,
             ) from None
+        if budget is None:
+            rows.append((line, cells))
+            continue
+        used = len(cells)
+        while used and not cells[used - 1]:  # empty cells after the last value
+            used -= 1
+        budget.take_cells(max(used, 1), where, line)
+        if used and not all(_blank(c) for c in cells[:used]):
+            rows.append((line, cells[:used] if used < len(cells) else cells))
 
 
 def _csv_reason(reason: str) -> str:
@@ -195,44 +261,120 @@ def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
 
     Formulas give their saved values; a merged range gives its top-left value to each
     of its cells, as Excel shows it ("RN" merged over three cover rows is RN in each).
+    The XML is held to ``MAX_BUNDLE_BYTES`` before it is read, the cells to
+    ``MAX_BUNDLE_CELLS`` while they are.
     """
+    archive = _workbook_archive(name, data)
+    budget = ReadBudget()
     try:
-        values = _xlsx_cells(data, data_only=True)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = {title: archive.read(part) for title, (part, _) in values.items()}
-        formulas = _xlsx_cells(data, data_only=False) if _has_formulas(xml.values()) else {}
+        with archive:
+            values = _xlsx_cells(data, name, budget, data_only=True)
+            xml = {
+                title: _unpack(archive, archive.getinfo(part), f"{name} [{title}]", budget)
+                for title, (part, _, _) in values.items()
+            }
+        with_formulas = {title for title, sheet in xml.items() if _FORMULA_TAG.search(sheet)}
+        formulas = (
+            _xlsx_cells(data, name, ReadBudget(), data_only=False, titles=with_formulas)
+            if with_formulas
+            else {}
+        )
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many types on a broken file
-        raise InputError(f"not a readable XLSX workbook ({exc})", file=name) from None
+        raise InputError(f"not a readable XLSX workbook ({_reason(exc)})", file=name) from None
     sheets: list[Sheet] = []
-    for title, (_, rows) in values.items():
-        _mark_unsaved(rows, formulas.get(title, ("", []))[1], _empty_results(xml[title]))
-        merged = _fill_merged(rows, _MERGE_REF.findall(xml[title]))
-        sheets.append((title, f"{name} [{title}]", list(enumerate(rows, 1)), merged))
+    for title, (_, rows, width) in values.items():
+        where = f"{name} [{title}]"
+        unsaved = formulas[title][1] if title in formulas else []
+        rows = _mark_unsaved(rows, unsaved, _empty_results(xml[title]))
+        merged = _fill_merged(rows, width, _MERGE_REF.findall(xml[title]), budget, where)
+        sheets.append((title, where, rows, merged))
     return sheets
 
 
-def _xlsx_cells(data: bytes, data_only: bool) -> dict[str, tuple[str, list[list[Any]]]]:
-    """Each shown sheet's part in the ZIP (``xl/worksheets/sheet1.xml``) and rows of cell
-    values (saved values, or formulas if not data_only).
+def _reason(exc: BaseException) -> str:
+    """An exception's text for a message (a ``MemoryError`` has none)."""
+    if isinstance(exc, MemoryError):
+        return "it is too large to read"
+    return str(exc) or type(exc).__name__
 
-    The sheet's own size record is not trusted (some tools write it wrong: rows lost).
+
+def _xlsx_cells(
+    data: bytes,
+    name: str,
+    budget: ReadBudget,
+    data_only: bool,
+    titles: Collection[str] | None = None,
+) -> dict[str, SheetCells]:
+    """Each shown sheet's part in the ZIP (``xl/worksheets/sheet1.xml``), rows and width
+    (``_sheet_rows``) of cell values (saved values, or formulas if not data_only); only
+    the sheets in ``titles`` when given.
+
+    The sheet's own size record is not used (some tools write it wrong: rows lost).
     A hidden sheet is skipped unless it is named like a bundle sheet (its data is read).
     """
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        cells: dict[str, tuple[str, list[list[Any]]]] = {}
+        cells: dict[str, SheetCells] = {}
         for sheet in book.worksheets:
             title = str(sheet.title)
             if sheet.sheet_state != "visible" and title.strip().lower() not in _BUNDLE_SHEETS:
                 continue
-            sheet.reset_dimensions()
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            cells[title] = (str(sheet._worksheet_path), rows)  # read-only sheets keep their part
+            if titles is None or title in titles:
+                part = str(sheet._worksheet_path)  # read-only sheets keep their part
+                cells[title] = (part, *_sheet_rows(sheet, budget, f"{name} [{title}]"))
         return cells
     finally:
         book.close()
+
+
+SheetCells = tuple[str, list[Row], int]
+"""A worksheet's part in the ZIP, its rows (``_sheet_rows``) and its width."""
+
+
+def _sheet_rows(sheet: Any, budget: ReadBudget, where: str) -> tuple[list[Row], int]:
+    """(row number, values) of each row of a read-only sheet that holds a value, cut
+    after its last value, and the sheet's width: the last column holding a cell, if
+    only an empty formatted one. The cells are counted against ``budget`` as they are read.
+
+    openpyxl's ``iter_rows`` pads every row up to its last cell, so one empty formatted
+    cell in column XFD costs 16,384 values a row; its row parser (the one ``iter_rows``
+    uses, with the same settings) gives the cells the file holds, and nothing else.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    rows: list[Row] = []
+    last = width = 0
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number <= last:  # out of order: skipped, as iter_rows does
+                continue
+            last = number
+            width = max(width, *(cell["column"] for cell in cells), 0)
+            filled = [
+                (cell["column"], cell["value"]) for cell in cells if cell["value"] is not None
+            ]
+            if not filled:
+                continue
+            used = max(column for column, _ in filled)
+            budget.take_cells(used, where, number)
+            values: list[Any] = [None] * used
+            for column, value in filled:
+                values[column - 1] = value
+            rows.append((number, values))
+    return rows, width
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")
@@ -250,11 +392,6 @@ _FORMULA_CELL = re.compile(
 
 _STRING_TYPE = re.compile(rb'(?:^|\s)t="str"')
 _CELL_REF = re.compile(rb'(?:^|\s)r="([A-Za-z]+)([0-9]+)"')
-
-
-def _has_formulas(sheets_xml: Iterable[bytes]) -> bool:
-    """True when a worksheet's XML holds a formula (read the workbook a second time then)."""
-    return any(_FORMULA_TAG.search(xml) for xml in sheets_xml)
 
 
 def _empty_results(sheet_xml: bytes) -> set[tuple[int, int]]:
@@ -275,44 +412,55 @@ def _empty_results(sheet_xml: bytes) -> set[tuple[int, int]]:
     return found
 
 
-def _mark_unsaved(
-    rows: list[list[Any]], formulas: list[list[Any]], empty: set[tuple[int, int]]
-) -> None:
-    """Put ``UnsavedFormula`` where a cell is empty only because no value was saved.
+def _mark_unsaved(rows: list[Row], formulas: list[Row], empty: set[tuple[int, int]]) -> list[Row]:
+    """``rows`` with ``UnsavedFormula`` put where a cell is empty only because no value
+    was saved (a row holding nothing but such formulas is added).
 
     ``empty`` holds the (row, column) of formulas whose saved result is "": blank cells.
     """
-    for number, (row, formula_row) in enumerate(zip(rows, formulas, strict=False), start=1):
-        for position, formula in enumerate(formula_row[: len(row)]):
-            if row[position] is None and formula is not None:
-                text = str(getattr(formula, "text", formula))
-                if text.startswith("=") and (number, position + 1) not in empty:
-                    row[position] = UnsavedFormula(text)
+    by_number = dict(rows)
+    for number, formula_row in formulas:
+        for position, formula in enumerate(formula_row):
+            if formula is None:
+                continue
+            text = str(getattr(formula, "text", formula))
+            if not text.startswith("=") or (number, position + 1) in empty:
+                continue
+            row = by_number.setdefault(number, [])
+            row.extend([None] * (position + 1 - len(row)))
+            if row[position] is None:
+                row[position] = UnsavedFormula(text)
+    return sorted(by_number.items(), key=lambda item: item[0])
 
 
-def _fill_merged(rows: list[list[Any]], ranges: Iterable[bytes]) -> Merged:
+def _fill_merged(
+    rows: list[Row], width: int, ranges: Iterable[bytes], budget: ReadBudget, where: str
+) -> Merged:
     """Give each cell of a merged range its top-left value; the cells filled, by range.
 
     Only rows that hold something of their own are filled (a merge reaching into blank
-    rows below the table adds no rows), and no row grows wider than the widest row.
+    rows below the table adds no rows), and no row grows wider than the sheet's
+    ``width``. The cells filled count against ``budget`` (ranges may overlap in a
+    crafted file).
     """
     from openpyxl.utils.cell import range_boundaries
 
-    width = max((len(row) for row in rows), default=0)
-    holds = [not all(_blank(cell) for cell in row) for row in rows]
+    width = max(width, *(len(cells) for _, cells in rows), 0)
+    by_number = dict(rows)
+    holding = [number for number, cells in rows if not all(_blank(cell) for cell in cells)]
     merged: Merged = {}
     for raw in ranges:
         ref = raw.decode().upper()
         first_col, first_row, last_col, last_row = range_boundaries(ref)
-        top = rows[first_row - 1] if first_row <= len(rows) else []
+        top = by_number.get(first_row, [])
         value = top[first_col - 1] if first_col <= len(top) else None
         if _blank(value):
             continue
         last_col = min(last_col, width)
-        for number in range(first_row, min(last_row, len(rows)) + 1):
-            row = rows[number - 1]
-            if not holds[number - 1]:
-                continue
+        start, stop = bisect_left(holding, first_row), bisect_right(holding, last_row)
+        for number in holding[start:stop]:
+            budget.take_cells(max(last_col - first_col + 1, 0), where, number)
+            row = by_number[number]
             row.extend([None] * (last_col - len(row)))
             for column in range(first_col, last_col + 1):
                 if (number, column) != (first_row, first_col):
@@ -321,43 +469,235 @@ def _fill_merged(rows: list[list[Any]], ranges: Iterable[bytes]) -> Merged:
     return merged
 
 
+_OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+"""The start of an OLE compound file: an old ``.xls``, or any password-protected workbook."""
+
+_CONTROL_BYTES = frozenset(range(9)) | frozenset(range(14, 32))
+
+
+def _is_text(data: bytes) -> bool:
+    """Whether a file starts like UTF-8 (or BOM-marked UTF-16) text: a CSV, say."""
+    sample = data[:4096]
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if not sample or any(byte in _CONTROL_BYTES for byte in sample):
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 3 and len(data) > len(sample)  # a character cut
+    return True
+
+
+def _not_a_zip(name: str, data: bytes, what: str) -> InputError:
+    """The error for a bundle that is no ZIP archive, saying what it is when it can
+    (``what``: ``"xlsx"`` or ``"zip"``, the name's extension)."""
+    lead = "not a readable XLSX workbook" if what == "xlsx" else "not a valid ZIP file"
+    if data.startswith(_OLE_SIGNATURE):
+        reason = (
+            "it is password-protected or an old .xls workbook; save it as .xlsx without a password"
+        )
+    elif data.startswith(b"%PDF"):
+        reason = "this is a PDF file"
+    elif _is_text(data):
+        reason = "this is a text/CSV file, " + (
+            "not a workbook; open it in Excel and save it as .xlsx"
+            if what == "xlsx"
+            else "not a ZIP; put one CSV file per sheet in a ZIP (or upload a workbook)"
+        )
+    else:
+        return InputError(lead + (" (File is not a zip file)" if what == "xlsx" else ""), file=name)
+    return InputError(f"{lead}: {reason}", file=name)
+
+
+def _open_zip(name: str, data: bytes, what: str) -> zipfile.ZipFile:
+    """The ZIP archive ``data`` (``what``: ``"xlsx"`` or ``"zip"``, for the messages)."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _not_a_zip(name, data, what) from None
+
+
+_WORKBOOK_PARTS = (".xml", ".rels", ".vml")
+"""The parts of an XLSX file openpyxl may parse (pictures and macros it does not)."""
+
+
+def _workbook_archive(name: str, data: bytes) -> zipfile.ZipFile:
+    """An XLSX file's ZIP archive, its XML checked against ``MAX_BUNDLE_BYTES`` and
+    ``MAX_PACK_RATIO`` by the sizes it declares, before any of it is unpacked."""
+    archive = _open_zip(name, data, "xlsx")
+    members = archive.infolist()
+    names = {info.filename for info in members}
+    if "[Content_Types].xml" not in names and any(n.lower().endswith(TEXT_SUFFIXES) for n in names):
+        archive.close()
+        raise InputError(
+            "not a readable XLSX workbook: this is a ZIP of CSV files; rename it to .zip",
+            file=name,
+        )
+    parts = [info for info in members if info.filename.lower().endswith(_WORKBOOK_PARTS)]
+    try:
+        _check_declared_sizes(parts, lambda info: f"{name}/{info.filename}")
+    except InputError:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_declared_sizes(
+    members: Iterable[zipfile.ZipInfo], where: Callable[[zipfile.ZipInfo], str]
+) -> None:
+    """Refuse, before anything is unpacked, members that declare more than
+    ``MAX_BUNDLE_BYTES`` in all, or that pack more than ``MAX_PACK_RATIO`` times."""
+    total = 0
+    for info in members:
+        size, packed = info.file_size, info.compress_size
+        if size > _RATIO_FROM and size > MAX_PACK_RATIO * max(packed, 1):
+            raise InputError(
+                f"unpacks to {size:,} bytes from {packed:,} ({size // max(packed, 1):,} times "
+                f"as many); a sheet packs at most {MAX_PACK_RATIO} times smaller, so this "
+                "file is refused (a ZIP bomb?)",
+                file=where(info),
+            )
+        total += size
+        if total > MAX_BUNDLE_BYTES:
+            raise InputError(_too_many_bytes(f"at least {total:,}"), file=where(info))
+
+
+def _unpack(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: ReadBudget
+) -> bytes:
+    """A member's bytes, counted against ``budget`` while they are unpacked."""
+    chunks: list[bytes] = []
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                budget.take_bytes(len(chunk), where)
+                chunks.append(chunk)
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile raises several types on a damaged member
+        raise InputError(f"cannot be unpacked ({_reason(exc)})", file=where) from None
+    return b"".join(chunks)
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    """Whether a ZIP member is a symbolic link (made on Unix: the mode is in its attributes)."""
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
 def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
     """(title, where, rows) of every ``.csv``, ``.txt`` or ``.tsv`` file in a ZIP, with
     the formula guard of ``tables_to_zip`` undone (``unguard_cell``).
 
     Folders and macOS extras are skipped; a spreadsheet, or a file named like a sheet
-    that is not text (``leave.xlsx``), is refused rather than ignored.
+    that is not text (``leave.xlsx``), is refused rather than ignored; so is a file with
+    a name no bundle sheet has, unless it is empty. All this, and the sizes the sheets
+    declare (``MAX_BUNDLE_BYTES``, ``MAX_PACK_RATIO``), is checked before any sheet is
+    parsed; the bytes unpacked and the cells read are counted while they are.
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError("not a valid ZIP file", file=name) from None
-    sheets: list[Sheet] = []
-    with archive:
-        for member in archive.infolist():
-            base = member.filename.rsplit("/", 1)[-1]
-            if member.is_dir() or member.filename.startswith("__MACOSX") or base.startswith("."):
-                continue
-            where = f"{name}/{member.filename}"
-            stem, dot, suffix = base.rpartition(".")
-            if not base.lower().endswith(TEXT_SUFFIXES):
-                _check_other_member(stem if dot else base, suffix.lower() if dot else "", where)
-                continue
-            if member.file_size > MAX_SHEET_BYTES:
-                raise InputError(
-                    f"the file is too large ({member.file_size:,} bytes; "
-                    f"at most {MAX_SHEET_BYTES:,})",
-                    file=where,
-                )
-            try:
-                raw = archive.read(member)
-            except Exception as exc:  # zipfile raises several types on a damaged member
-                raise InputError(f"cannot be unpacked ({exc})", file=where) from None
+    with _open_zip(name, data, "zip") as archive:
+        members = _sheet_members(name, archive)
+        budget = ReadBudget()
+        _check_unknown_members(archive, members, budget)
+        members = [member for member in members if member[1].strip().lower() in _BUNDLE_SHEETS]
+        _check_declared_sizes(
+            [info for info, _, _ in members], lambda info: f"{name}/{info.filename}"
+        )
+        sheets: list[Sheet] = []
+        for info, stem, where in members:
+            raw = _unpack(archive, info, where, budget)
             rows = [
-                (line, [unguard_cell(c) for c in cells]) for line, cells in csv_rows(raw, where)
+                (line, [unguard_cell(c) for c in cells])
+                for line, cells in csv_rows(raw, where, budget)
             ]
             sheets.append((stem, where, rows, {}))
     return sheets
+
+
+Member = tuple[zipfile.ZipInfo, str, str]
+"""A ZIP member read as a sheet: its entry, its name without the suffix, where it is."""
+
+
+def _sheet_members(name: str, archive: zipfile.ZipFile) -> list[Member]:
+    """The text members of a ZIP bundle (sheets, or unknown files); a workbook renamed
+    ``.zip``, a link or a spreadsheet among them is refused."""
+    names = set(archive.namelist())
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        raise InputError(
+            "this is an Excel workbook, not a ZIP of CSV files: rename it to .xlsx", file=name
+        )
+    members: list[Member] = []
+    for info in archive.infolist():
+        base = info.filename.rsplit("/", 1)[-1]
+        if info.is_dir() or info.filename.startswith("__MACOSX") or base.startswith("."):
+            continue
+        where = f"{name}/{info.filename}"
+        if _is_link(info):
+            raise InputError(
+                "is a symbolic link, not a file; put the file itself in the ZIP", file=where
+            )
+        stem, dot, suffix = base.rpartition(".")
+        if not base.lower().endswith(TEXT_SUFFIXES):
+            _check_other_member(stem if dot else base, suffix.lower() if dot else "", where)
+            continue
+        members.append((info, stem, where))
+    return members
+
+
+_BLANK_BYTES = b' \t\r\n,;"' + codecs.BOM_UTF8
+"""Bytes of a CSV file with no value: separators, quotes, blank lines, a byte-order mark."""
+
+
+def _check_unknown_members(
+    archive: zipfile.ZipFile, members: list[Member], budget: ReadBudget
+) -> None:
+    """Refuse a member no bundle sheet is named after, unless it holds nothing but
+    separators and blank lines; read only as far as its first other byte, never parsed.
+
+    The message lists the sheets of the bundle's kind (``_zip_kind``).
+    """
+    for info, stem, where in members:
+        sheet = stem.strip().lower()
+        if sheet in _BUNDLE_SHEETS or _blank_member(archive, info, where, budget):
+            continue
+        kind = _zip_kind(archive, members, budget)
+        expected = sheets_of(kind)
+        raise InputError(
+            f"unknown sheet '{sheet}'; a {kind} bundle has the sheets "
+            f"{', '.join(expected)} (rename the sheet or move its rows to one of these)",
+            file=where,
+        )
+
+
+def _blank_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: ReadBudget
+) -> bool:
+    """Whether a member holds no value (``_BLANK_BYTES`` only); read up to its first value."""
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 16):
+                budget.take_bytes(len(chunk), where)
+                if chunk.translate(None, _BLANK_BYTES):
+                    return False
+    except InputError:
+        raise
+    except Exception as exc:  # zipfile raises several types on a damaged member
+        raise InputError(f"cannot be unpacked ({_reason(exc)})", file=where) from None
+    return True
+
+
+def _zip_kind(archive: zipfile.ZipFile, members: list[Member], budget: ReadBudget) -> str:
+    """A ZIP bundle's kind (``tables_kind``) from its ``settings`` sheet and the names
+    of its other sheets, which are not read."""
+    tables: dict[str, pd.DataFrame] = {}
+    for info, stem, where in members:
+        sheet = stem.strip().lower()
+        if sheet == "settings":
+            rows = csv_rows(_unpack(archive, info, where, budget), where, budget)
+            tables[sheet] = _frame(rows, where)
+        elif sheet in _BUNDLE_SHEETS:
+            tables[sheet] = pd.DataFrame()
+    return tables_kind(tables)
 
 
 _SPREADSHEETS = ("xlsx", "xlsm", "xls", "xlsb", "ods", "numbers")

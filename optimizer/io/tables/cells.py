@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from optimizer.errors import InputError
-from optimizer.io.load import MAX_INT_DIGITS
+from optimizer.io.load import MAX_INT_DIGITS, too_many_digits
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ def parse_int(value: object) -> int | None:
         return int(value)
     text = str(value).strip()
     if _GROUPED.fullmatch(text):
+        if too_many_digits(text.replace(".", "")):
+            raise BadCell(_too_large(text))
         raise BadCell(_ambiguous(text))
     try:
         number = Decimal(text.split(".")[0] if _INTEGRAL.fullmatch(text) else text)
@@ -138,15 +140,23 @@ def parse_int(value: object) -> int | None:
     if not number.is_finite():
         raise BadCell(f"'{short_text(text)}' must be a whole number")
     if number.adjusted() >= MAX_INT_DIGITS:
-        raise BadCell(f"'{short_text(text)}' is far too large (more than {MAX_INT_DIGITS} digits)")
+        raise BadCell(_too_large(text))
     if number != number.to_integral_value():
         raise BadCell(f"'{short_text(text)}' must be a whole number")
     return int(number)
 
 
+def _too_large(text: str) -> str:
+    return f"'{short_text(text)}' is far too large (more than {MAX_INT_DIGITS} digits)"
+
+
 def _ambiguous(text: str) -> str:
-    """The message for ``2.000``: thousands or decimals? Both readings, when whole."""
-    grouped, decimal = int(text.replace(".", "")), Decimal(text)
+    """The message for ``2.000``: thousands or decimals? Both readings, when whole;
+    ``1.000.000`` can only be thousands."""
+    grouped = int(text.replace(".", ""))
+    if text.count(".") > 1:
+        return f"'{text}' has points as thousands separators; write {grouped}"
+    decimal = Decimal(text)
     other = f" (or {int(decimal)})" if decimal == decimal.to_integral_value() else ""
     return f"'{text}' is ambiguous: a thousands separator or decimals? write {grouped}{other}"
 
