@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from optimizer import solve
 from optimizer.demo.surgery import surgical_days
 from optimizer.model.result import SolveStatus
-from optimizer.solvers.cpsat.cases import CASE_WORK_MAX, CASE_WORK_VARIABLES, _work_clock
+from optimizer.solvers.cpsat.cases import CASE_WORK_INTERVALS, CASE_WORK_MAX, _work_clock
 from optimizer.solvers.options import SolveOptions
 from tests.test_roster_determinism import _busy_interpreter, _slow_listener, generous_wall_cap
 from tests.verify import verify_result
@@ -45,6 +45,6 @@ def test_the_work_rate_falls_with_model_size() -> None:
     small, large = _work_clock(_model(10), options), _work_clock(_model(10_000), options)
     assert small is not None and large is not None
     assert small.work_per_second == CASE_WORK_MAX
-    assert large.work_per_second == CASE_WORK_VARIABLES / 10_000
+    assert large.work_per_second == CASE_WORK_INTERVALS / 10_000
     assert _work_clock(_model(10), SolveOptions(time_limit=10, workers=2, seed=0)) is None
     assert _work_clock(_model(10), SolveOptions(time_limit=10, workers=1)) is None

@@ -21,6 +21,10 @@ GRID_MINUTES = 5
 """Candidate start times are examined on this grid (plus every event time)."""
 
 
+_EventKey = tuple[tuple[str, ...], frozenset[str], frozenset[str]]
+"""Rooms, named people and roles: what a task's event times depend on."""
+
+
 @dataclass(frozen=True)
 class Candidate:
     start: int
@@ -40,6 +44,9 @@ class _Lookup:
         self.rooms: dict[str, list[Room]] = {}
         self.limits: dict[str, int | None] = {}
         self.hours: dict[str, tuple[list[int], list[Opening]]] = {}
+        self.team: dict[str, list[StaffMember]] = {}
+        self.events: dict[_EventKey, frozenset[int]] = {}
+        self.open_ranges: dict[tuple[str, int], list[tuple[int, int]]] = {}
 
     @classmethod
     def of(cls, problem: CaseProblem) -> _Lookup:
@@ -80,6 +87,34 @@ class _Lookup:
             self.rooms[task.id] = self.problem.eligible_rooms(task)
         return self.rooms[task.id]
 
+    def candidates(self, task: Task) -> list[StaffMember]:
+        if task.id not in self.team:
+            self.team[task.id] = self.problem.candidates(task)
+        return self.team[task.id]
+
+    def event_starts(self, task: Task) -> frozenset[int]:
+        """Opening starts of the task's rooms and duty starts of its candidates (shared
+        by tasks with the same rooms, named people and roles)."""
+        rooms = self.eligible(task)
+        key = (
+            tuple(room.id for room in rooms),
+            frozenset(task.staff),
+            frozenset(need.role for need in task.team),
+        )
+        if key not in self.events:
+            problem = self.problem
+            points = {o.start for room in rooms for o in problem.openings_of(room)}
+            for person in self.candidates(task):
+                points.update(w.start for w in problem.windows_of(person))
+            self.events[key] = frozenset(points)
+        return self.events[key]
+
+    def open_starts(self, room: Room, duration: int) -> list[tuple[int, int]]:
+        key = (room.id, duration)
+        if key not in self.open_ranges:
+            self.open_ranges[key] = _open_starts(self, room, duration)
+        return self.open_ranges[key]
+
 
 def on_duty(problem: CaseProblem, name: str, start: int, end: int) -> bool:
     starts, ends = _Lookup.of(problem).windows(name)
@@ -107,16 +142,15 @@ def candidate_starts(
     points = {earliest, last}
     if grid:
         points.update(range(earliest - earliest % GRID_MINUTES, last + 1, GRID_MINUTES))
-    for room in problem.eligible_rooms(task):
-        for opening in problem.openings_of(room):
-            points.add(opening.start)
-        if occ is not None and room.id in occ.rooms:
-            points.update(occ.rooms[room.id].release_times())
-    for person in problem.candidates(task):
-        points.update(w.start for w in problem.windows_of(person))
-        if occ is not None and person.id in occ.staff:
-            points.update(occ.staff[person.id].release_times())
+    lookup = _Lookup.of(problem)
+    points.update(lookup.event_starts(task))
     if occ is not None:
+        for room in lookup.eligible(task):
+            if room.id in occ.rooms:
+                points.update(occ.rooms[room.id].release_times())
+        for person in lookup.candidates(task):
+            if person.id in occ.staff:
+                points.update(occ.staff[person.id].release_times())
         for resource in task.resources:
             points.update(e for _, e, _ in occ.usage.get(resource, ()))
         points.update(precedence_range(problem, task, occ))
@@ -233,9 +267,12 @@ def find_slot(
     starts = candidate_starts(problem, task, max(task.release, prec[0]), latest, occ, grid=False)
     if pin is not None and pin.start is not None:
         starts = [pin.start] if pin.start in starts or pin.start >= task.release else []
+    free = room_free_starts(problem, task, occ)
     static: dict[int, bool] = {}
     for overtime in (False, True) if regular_first else (None,):
         for start in starts:
+            if free is not None and not _within(free, start):
+                continue
             if start not in static:
                 static[start] = static_ok(problem, task, start)
             if not static[start]:
@@ -267,6 +304,97 @@ def find_slot(
                     resources=tuple(task.resources),
                 )
     return None
+
+
+def room_free_starts(
+    problem: CaseProblem, task: Task, occ: Occupancy
+) -> tuple[list[int], list[int]] | None:
+    """Starts at which some eligible room is open long enough and free, as sorted
+    disjoint ranges ``(firsts, lasts)``; None when no such test applies (no room, a
+    zero duration, or a room timeline whose intervals overlap).
+
+    A placement needs one (``room_candidates`` and ``_quick_ok`` ask the same, room by
+    room), so ``find_slot`` skips every other start at the cost of one bisection:
+    late in a greedy run most starts have every room busy.
+    """
+    if task.duration == 0 or not problem.needs_room(task):
+        return None
+    lookup = _Lookup.of(problem)
+    ranges: list[tuple[int, int]] = []
+    for room in lookup.eligible(task):
+        busy = _busy_starts(problem, room, task.duration, occ)
+        if busy is None:
+            return None
+        ranges += _minus(lookup.open_starts(room, task.duration), busy)
+    ranges.sort()
+    firsts: list[int] = []
+    lasts: list[int] = []
+    for first, last in ranges:
+        if lasts and first <= lasts[-1] + 1:
+            lasts[-1] = max(lasts[-1], last)
+        else:
+            firsts.append(first)
+            lasts.append(last)
+    return firsts, lasts
+
+
+def _open_starts(lookup: _Lookup, room: Room, duration: int) -> list[tuple[int, int]]:
+    """Start ranges ``room_candidates`` accepts in ``room``: from an opening's start to
+    the next opening's (the latest opening begun is the one used) while the case ends
+    by its hard end."""
+    starts, openings = lookup.openings(room)
+    ranges = []
+    for i, opening in enumerate(openings):
+        last = opening.hard_end - duration
+        if i + 1 < len(starts):
+            last = min(last, starts[i + 1] - 1)
+        if starts[i] <= last:
+            ranges.append((starts[i], last))
+    return ranges
+
+
+def _busy_starts(
+    problem: CaseProblem, room: Room, duration: int, occ: Occupancy
+) -> list[tuple[int, int]] | None:
+    """Start ranges at which the room clashes with a placed case (its turnover after
+    the new one included), sorted; None if the room's intervals overlap (``clash``
+    then checks only the latest ones, so no exact range can stand in for it)."""
+    timeline = occ.rooms.get(room.id)
+    if timeline is None:
+        return []
+    reach = duration + problem.turnover_of(room)
+    ranges = []
+    previous_end = None
+    for start, end in zip(timeline.starts, timeline.ends, strict=True):
+        if previous_end is not None and start < previous_end:
+            return None
+        previous_end = end
+        ranges.append((start - reach + 1, end - 1))  # [s, s + reach) meets [start, end)
+    return ranges
+
+
+def _minus(ranges: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The integers of sorted disjoint ``ranges`` outside the sorted ``cuts``."""
+    left: list[tuple[int, int]] = []
+    j = 0
+    for first, last in ranges:
+        while j < len(cuts) and cuts[j][1] < first:
+            j += 1
+        k = j
+        while k < len(cuts) and cuts[k][0] <= last:
+            if cuts[k][0] > first:
+                left.append((first, cuts[k][0] - 1))
+            first = max(first, cuts[k][1] + 1)
+            k += 1
+        if first <= last:
+            left.append((first, last))
+    return left
+
+
+def _within(ranges: tuple[list[int], list[int]], value: int) -> bool:
+    firsts, lasts = ranges
+    i = bisect_right(firsts, value) - 1
+    return i >= 0 and value <= lasts[i]
 
 
 def _quick_ok(problem: CaseProblem, task: Task, cand: Candidate, occ: Occupancy) -> bool:

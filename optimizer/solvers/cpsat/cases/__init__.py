@@ -34,9 +34,9 @@ CASE_WORK_INTERVALS = 50.0
 variables (its variables when it has no interval)…"""
 CASE_WORK_MAX = 0.35
 """…but at most this (small project models)."""
-CASE_WORK_VARIABLES = CASE_WORK_INTERVALS
-"""The former name of ``CASE_WORK_INTERVALS`` (the rate was per model variable; still
-read by ``tests/test_cases_determinism.py``)."""
+GREEDY_SHARE = 0.5
+"""Share of the time limit the greedy start of a large problem may use; the LNS gets the
+rest (a seeded one-worker run gives the greedy no deadline: it must not depend on speed)."""
 CASE_SWITCHES: dict[str, Any] = {"case_lns": "auto"}
 """Our case model switches, passed like CP-SAT parameters, with their defaults."""
 LNS_MIN_TASKS = 250
@@ -241,7 +241,10 @@ def _solve_by_lns(
         if start is not None:
             break
     if start is None:
-        start = checked(problem, greedy_schedule(problem), options)
+        deadline = None  # a seeded one-worker run must not depend on the machine's speed
+        if options.time_limit is not None and not reproducible(options):
+            deadline = began + GREEDY_SHARE * options.time_limit
+        start = checked(problem, greedy_schedule(problem, deadline=deadline), options)
     if start is None:
         return None
     progress: list[ProgressPoint] = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -465,16 +466,29 @@ class StaffwiseSearch:
         return sum(self.weights.get(rule, 0) * value for rule, value in costs.items())
 
     def construct(self, deadline: float) -> tuple[bool, bool]:
-        """A legal row for everybody; (all found, some person has no legal row)."""
+        """A legal row for everybody; (all found, some person has no legal row).
+
+        Rows are solved until ``deadline`` (on the search's clock). After it, a person
+        no hard rule makes work (``_must_work``) gets the all-days-off row unsolved,
+        which is legal. Anybody else gets no row, so the roster is incomplete (not all
+        found) and the search has no roster to return; except that in a reproducible
+        run (a work clock) their rows are still solved until the clock's wall-clock
+        cap (``_overtime``).
+        """
         infeasible = False
+        must_work = self._must_work()
 
         def one(e: int) -> bool:
             nonlocal infeasible
             if infeasible:
                 return False
-            row, none = self._feasible_row(e, deadline - self.clock.now())
-            if none:
-                infeasible = True
+            left = deadline - self.clock.now()
+            row: Row | None = {}
+            if left > 0 or (e in must_work and self._overtime()):
+                row, none = self._feasible_row(e, left)
+                infeasible = infeasible or none
+            elif e in must_work:
+                return False
             if row is None:
                 return False
             with self.lock:
@@ -485,6 +499,28 @@ class StaffwiseSearch:
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             found = list(pool.map(one, range(self.index.num_staff)))
         return all(found), infeasible
+
+    def _overtime(self) -> bool:
+        """Whether rows that must be worked are still solved past the deadline: only
+        on a work clock, until its wall-clock cap (``runner.WALL_CAP`` x the limit).
+
+        The work clock charges a one-person solve about twice its wall time (500 staff
+        x 56 days: 9.9 work seconds for 4.5 s), so stopping the first roster there
+        would give up well within the limit (UNKNOWN after 4.4 s of a 10 s limit). The
+        run stays reproducible unless the cap is reached.
+        """
+        return self.clock.deterministic and time.perf_counter() < self.clock.cap
+
+    def _must_work(self) -> set[int]:
+        """People some hard rule makes work: a minimum of minutes or a pinned shift.
+
+        Nobody else has to: the other hard rules of a decomposable problem are upper
+        limits, and the minimum runs of work and of days off bind only around a worked
+        day, so every day off is a legal row for them.
+        """
+        pinned = {e for (e, _), s in self.index.pins.items() if s is not None}
+        minimum = {e for e, p in enumerate(self.problem.staff) if p.contract.min_minutes > 0}
+        return pinned | minimum
 
     def improve_pass(self, deadline: float) -> int:
         """One best-response pass over everybody in random order; rows changed."""
