@@ -25,6 +25,7 @@ from optimizer.model.cases import (
 )
 from optimizer.model.result import CaseSchedule, ScheduledTask
 from optimizer.replan import CaseOverrun, ReplanOutcome, replan
+from tests.test_case_probe_s16 import S847
 from tests.verify import solve_verified, verify_result
 
 HORIZON = 400
@@ -118,41 +119,13 @@ def test_an_overrun_past_several_breaks_pays_each_reached_window_once() -> None:
 # -- the per-person KPI equals the checker's term ------------------------------------------
 
 
-PROBE = {  # /tmp/s16/p6/s847.json: T2 (60–100) starts in P0's first overtime
-    "kind": "cases",
-    "horizon": 100,
-    "tasks": [
-        {"id": "T0", "duration": 10, "release": 40, "staff": ["P0"]},
-        {"id": "T1", "duration": 0, "release": 40, "optional": True, "staff": ["P0"]},
-        {"id": "T2", "duration": 40, "release": 20, "due": 60, "team": [{"role": "x"}]},
-    ],
-    "rooms": [
-        {
-            "id": "R0",
-            "openings": [{"start": 10, "end": 50}, {"start": 60, "end": 90, "overtime": 10}],
-            "turnover": 0,
-        }
-    ],
-    "staff": [
-        {
-            "id": "P0",
-            "roles": ["x"],
-            "available": [{"start": 20, "end": 50}, {"start": 70, "end": 90}],
-            "overtime": 20,
-        },
-        {"id": "P1", "roles": ["x"], "available": [{"start": 0, "end": 30}], "overtime": 10},
-    ],
-    "weights": {"unscheduled": 50, "overtime": 3, "staff_overtime": 2, "idle": 1},
-}
-
-
 def _kpi_cost(problem: CaseProblem, schedule: CaseSchedule) -> int:
     rows = staff_utilisation(problem, schedule)
     return problem.weights.staff_overtime * sum(row.overtime_minutes for row in rows)
 
 
 def test_the_kpi_counts_overtime_of_a_case_started_in_an_earlier_overtime() -> None:
-    problem = CaseProblem.model_validate(PROBE)
+    problem = CaseProblem.model_validate({"kind": "cases", **S847})  # the probe's s847.json
     result, report = solve_verified(problem, time_limit=5)
     assert result.schedule is not None
     # P0 on 60–100: 50 → 70 (first window) and 90 → 100 (second window).
