@@ -73,11 +73,16 @@ def _day(problem: RosterProblem, date: dt.date) -> int:
 def with_leave(
     problem: RosterProblem, staff: str, first: dt.date, last: dt.date, reason: str
 ) -> tuple[RosterProblem, str]:
-    """The person is off (leave, sickness) from ``first`` to ``last``; their pins then go."""
+    """The person is off (leave, sickness) from ``first`` to ``last``; their pins then go.
+
+    The whole days away count toward their contracted hours (the minimum drops pro rata).
+    """
     a, b = _day(problem, first), _day(problem, last)
     if b < a:
         raise InputError("the last day is before the first day", field="last")
-    leave = Unavailability(staff=staff, first_day=a, last_day=b, reason=reason)
+    leave = Unavailability(
+        staff=staff, first_day=a, last_day=b, reason=reason, counts_toward_hours=True
+    )
     pins = tuple(p for p in problem.pins if not (p.staff == staff and a <= p.day <= b))
     new = _rebuild(problem, unavailability=(*problem.unavailability, leave), pins=pins)
     span = f"{first:%a %d %b}" if a == b else f"{first:%a %d %b} – {last:%a %d %b}"

@@ -123,6 +123,8 @@ class _Roster:
             last_day=last,
             shifts=tuple(req.shifts) if req.shifts is not None else None,
             reason=req.reason or "absence",
+            # whole days of leave or sickness count toward the contract minimum, pro rata
+            counts_toward_hours=req.shifts is None,
         )
         again = unav in self.unavailability  # the same absence applied twice is kept once
         if not again:

@@ -248,7 +248,7 @@ def test_a_start_without_offset_is_written_as_before() -> None:
 
 def test_leave_of_unknown_staff_reads_without_the_record_path() -> None:
     tables = problem_tables(small_ward())
-    tables["leave"].loc[2] = ["N99", "2026-12-08", "2026-12-08", "", "leave"]
+    tables["leave"].loc[2] = ["N99", "2026-12-08", "2026-12-08", "", "leave", "no"]
     (error,) = _errors("ward.xlsx", tables)
     assert str(error.as_input_error()) == "ward.xlsx [leave]:3: unknown staff 'N99'"
 

@@ -15,6 +15,11 @@ from optimizer.model.result import RosterSolution
 from optimizer.model.roster import RosterProblem
 
 
+def _leave_note(full: int, minimum: int) -> str:
+    """`` (7200 less leave)`` when credited leave lowered the minimum, else nothing."""
+    return f" ({full} less leave)" if minimum < full else ""
+
+
 def _runs(worked: list[bool], value: bool) -> Iterator[tuple[int, int]]:
     """(first, last) day of every maximal run of ``value`` in ``worked``."""
     start: int | None = None
@@ -163,13 +168,14 @@ class _RosterChecker:
                     amount=len(shifts) - contract.max_shifts,
                 )
             minutes = sum(problem.shift(s).length_minutes for s in shifts)
-            if minutes < contract.min_minutes:
+            minimum = problem.minimum_minutes(person.id)
+            if minutes < minimum:
                 self._violate(
                     "min_minutes",
                     f"{person.label} works {minutes} minutes; the contract needs at least "
-                    f"{contract.min_minutes}",
+                    f"{minimum}{_leave_note(contract.min_minutes, minimum)}",
                     staff=person.id,
-                    amount=contract.min_minutes - minutes,
+                    amount=minimum - minutes,
                 )
             if contract.max_minutes is not None and minutes > contract.max_minutes:
                 self._violate(

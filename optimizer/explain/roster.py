@@ -32,6 +32,9 @@ class StaffLoad(BaseModel):
     shifts: int
     minutes: int
     min_minutes: int
+    """The hard minimum: the contract's, less credited leave."""
+    contract_min_minutes: int
+    """The contract's minimum before any leave credit."""
     max_minutes: int | None
     nights: int
     weekends: int
@@ -118,7 +121,8 @@ def roster_kpis(problem: RosterProblem, solution: RosterSolution) -> RosterKpis:
                 grade=person.grade,
                 shifts=len(mine),
                 minutes=sum(problem.shift(s).length_minutes for s in mine.values()),
-                min_minutes=person.contract.min_minutes,
+                min_minutes=problem.minimum_minutes(person.id),
+                contract_min_minutes=person.contract.min_minutes,
                 max_minutes=person.contract.max_minutes,
                 nights=sum(problem.shift(s).is_night for s in mine.values()),
                 weekends=sum(1 for days in weekend_days if days & mine.keys()),

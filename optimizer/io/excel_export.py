@@ -102,6 +102,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
                 "Shifts": load.shifts,
                 "Hours": round(load.minutes / 60, 1),
                 "Contract min h": round(load.min_minutes / 60, 1),
+                "Leave credit h": round((load.contract_min_minutes - load.min_minutes) / 60, 1),
                 "Contract max h": None
                 if load.max_minutes is None
                 else round(load.max_minutes / 60, 1),

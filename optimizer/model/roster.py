@@ -96,6 +96,12 @@ class ShiftType(Record):
         return self.end > DAY_MINUTES + 60 or self.start >= 20 * 60
 
 
+def prorated_minimum(full: int, credited_days: int, num_days: int) -> int:
+    """``full`` minutes less a pro-rata share for ``credited_days`` of ``num_days`` away
+    (the credit rounded down)."""
+    return full - full * credited_days // num_days
+
+
 def _breaks_rest(first: ShiftType, second: ShiftType, days_later: int) -> bool:
     """True if ``second``, ``days_later`` days after ``first``, starts before ``first``
     ends or within ``first``'s minimum rest."""
@@ -199,6 +205,11 @@ class Unavailability(Record):
     last_day: Int = Field(ge=0, lt=MAX_DAYS)
     shifts: tuple[Id, ...] | None = None
     reason: str = "leave"
+    counts_toward_hours: bool = Field(
+        default=False,
+        description="each day away is credited against the contract minimum, pro rata "
+        "(paid leave, sickness); whole-day absences only",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -206,6 +217,11 @@ class Unavailability(Record):
             raise ValueError(
                 f"unavailability of '{self.staff}' ends (day {self.last_day}) "
                 f"before it starts (day {self.first_day})"
+            )
+        if self.counts_toward_hours and self.shifts is not None:
+            raise ValueError(
+                f"unavailability of '{self.staff}' lists shifts and counts toward hours; "
+                "only whole days away count toward hours (leave out the shifts, or the flag)"
             )
         return self
 
@@ -362,6 +378,26 @@ class RosterProblem(Record):
 
     def unavailable(self, staff_id: str, day: int, shift_id: str) -> bool:
         return any(u.staff == staff_id and u.covers(day, shift_id) for u in self.unavailability)
+
+    def credited_days(self, staff: int | str) -> int:
+        """Distinct days of the horizon the person is away on absences that count
+        toward hours (``Unavailability.counts_toward_hours``)."""
+        staff_id = self.staff[staff].id if isinstance(staff, int) else staff
+        days: set[int] = set()
+        for unav in self.unavailability:
+            if unav.staff == staff_id and unav.counts_toward_hours and unav.whole_day:
+                days.update(range(unav.first_day, min(unav.last_day, self.num_days - 1) + 1))
+        return len(days)
+
+    def minimum_minutes(self, staff: int | str) -> int:
+        """The person's hard minimum of worked minutes: the contract's ``min_minutes``
+        less a pro-rata share for each credited day away (:func:`prorated_minimum`).
+
+        Every solver, the checker and the explanations use this, never the raw field.
+        """
+        person = self.staff[staff] if isinstance(staff, int) else self.person(staff)
+        credited = self.credited_days(person.id) if person.contract.min_minutes else 0
+        return prorated_minimum(person.contract.min_minutes, credited, self.num_days)
 
     # -- validation --------------------------------------------------------------
 

@@ -217,7 +217,13 @@ def minutes_vs_contract(
     worked = minutes_worked(problem, roster_of(result))
     names = [p.label for p in problem.staff]
     hours = [worked[p.id] / 60 for p in problem.staff]
-    lows = [p.contract.min_minutes / 60 for p in problem.staff]
+    lows = [problem.minimum_minutes(e) / 60 for e in range(len(problem.staff))]
+    why = [
+        f" (contract {p.contract.min_minutes / 60:.1f} h less leave)"
+        if problem.minimum_minutes(e) < p.contract.min_minutes
+        else ""
+        for e, p in enumerate(problem.staff)
+    ]
     highs = [
         None if p.contract.max_minutes is None else p.contract.max_minutes / 60
         for p in problem.staff
@@ -241,10 +247,11 @@ def minutes_vs_contract(
         go.Scatter(
             x=lows,
             y=names,
+            customdata=why,
             mode="markers",
             marker={"symbol": "line-ns-open", "size": 14, "color": "black"},
             name="contract min",
-            hovertemplate="%{y}: min %{x:.1f} h<extra></extra>",
+            hovertemplate="%{y}: min %{x:.1f} h%{customdata}<extra></extra>",
         )
     )
     fig.add_trace(

@@ -108,8 +108,9 @@ def contract_steps(problem: RosterProblem, rule: str, staff: str,
         ]
     if rule == "min_minutes":
         now = contract.min_minutes
+        before = " (before leave is credited)" if problem.credited_days(staff) else ""
         return [
-            (new, f"lower {who} minimum hours from {hours(now)} to {hours(new)}")
+            (new, f"lower {who} minimum hours from {hours(now)} to {hours(new)}{before}")
             for new in _minute_values(problem, now, down=True)
         ]
     if rule == "max_minutes" and contract.max_minutes is not None:

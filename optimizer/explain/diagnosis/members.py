@@ -56,7 +56,6 @@ def _contract_text(problem: RosterProblem, rule: str, who: str, contract: Contra
             return f"{who} may not work at weekends"
         return f"{who} may work at most {count(contract.max_weekends, 'weekend')}"
     texts: dict[str, Callable[[], str]] = {
-        "min_minutes": lambda: f"{who} must work at least {hours(contract.min_minutes)}",
         "max_minutes": lambda: f"{who} may work at most {hours(contract.max_minutes or 0)}",
         "max_consecutive_work": lambda: (
             f"{who} may work at most {count(contract.max_consecutive_work or 0, 'day')} in a row"
@@ -98,7 +97,15 @@ def describe(problem: RosterProblem, rule: str, staff: str | None, days: Sequenc
         return f"{who} may not work {shifts} ({'; '.join(kinds)})"
     if staff is None:
         return f"{rule} ({span})".strip()
+    if rule == "min_minutes":
+        return f"{who} must work at least {_minimum_hours(problem, staff)}"
     return _contract_text(problem, rule, who, problem.person(staff).contract, shift)
+
+
+def _minimum_hours(problem: RosterProblem, staff: str) -> str:
+    """``"90 h (120 h less leave)"`` when credited leave lowers the minimum, else ``"120 h"``."""
+    minimum, full = problem.minimum_minutes(staff), problem.person(staff).contract.min_minutes
+    return hours(minimum) + (f" ({hours(full)} less leave)" if minimum < full else "")
 
 
 def available_for(

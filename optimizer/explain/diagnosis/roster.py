@@ -205,7 +205,7 @@ def _no_mix_of_shifts(problem: RosterProblem, conflicts: Sequence[Conflict]) -> 
         return {c.staff for c in conflicts if c.rule == rule and c.staff is not None}
 
     for person in map(problem.person, sorted(staff_of("min_minutes") & staff_of("max_minutes"))):
-        low, high = person.contract.min_minutes or 0, person.contract.max_minutes
+        low, high = problem.minimum_minutes(person.id), person.contract.max_minutes
         if high is None or low > high:
             continue
         allowed = person.contract.max_shifts_per_type

@@ -27,7 +27,7 @@ from optimizer.explain.diagnosis.words import (
     shift_name,
 )
 from optimizer.model.result import RosterSolution
-from optimizer.model.roster import RosterProblem
+from optimizer.model.roster import RosterProblem, prorated_minimum
 
 if TYPE_CHECKING:
     from optimizer.solvers.cpsat.diagnose import RuleInstance
@@ -59,6 +59,16 @@ def _stretches(problem: RosterProblem, runs: Sequence[tuple[int, int]], noun: st
     return f" ({'; '.join(parts)})"
 
 
+def _contract_minimum(problem: RosterProblem, staff: str, worked: int) -> int:
+    """The mildest contract minimum whose leave-credited minimum ``worked`` minutes meet
+    (``worked`` itself when no leave is credited)."""
+    credited = problem.credited_days(staff)
+    steps = contract_steps(problem, "min_minutes", staff, None)
+    fits = (new for new, _ in steps if isinstance(new, int)
+            and prorated_minimum(new, credited, problem.num_days) <= worked)  # fmt: skip
+    return next(fits, worked)
+
+
 def _contract_change(problem: RosterProblem, shift_of: dict[tuple[str, int], str],
                      member: RuleInstance) -> tuple[RosterProblem, str]:  # fmt: skip
     """One contract limit loosened as far as the roster needs, and the words."""
@@ -86,7 +96,11 @@ def _contract_change(problem: RosterProblem, shift_of: dict[tuple[str, int], str
         value = {**contract.max_shifts_per_type, member.shift: shifts.count(member.shift)}
     elif rule == "max_shifts":
         value = len(shifts)
-    elif rule in ("min_minutes", "max_minutes"):
+    elif rule == "min_minutes":
+        value = _contract_minimum(
+            problem, staff, sum(problem.shift(s).length_minutes for s in shifts)
+        )
+    elif rule == "max_minutes":
         value = sum(problem.shift(s).length_minutes for s in shifts)
     else:
         value = sum(any((staff, d) in shift_of for d in group) for group in problem.weekends)

@@ -85,6 +85,7 @@ def roster_tables(problem: RosterProblem) -> dict[str, pd.DataFrame]:
             "last_date": date(u.last_day).isoformat(),
             "shifts": _join(u.shifts),
             "reason": u.reason,
+            "counts_toward_hours": "yes" if u.counts_toward_hours else "no",
         }
         for u in problem.unavailability
     ]

@@ -36,7 +36,7 @@ ROSTER_SHEETS: dict[str, tuple[str, ...]] = {
         "under_weight",
         "over_weight",
     ),
-    "leave": ("staff", "first_date", "last_date", "shifts", "reason"),
+    "leave": ("staff", "first_date", "last_date", "shifts", "reason", "counts_toward_hours"),
     "requests": ("staff", "date", "shift", "want", "weight"),
     "pins": ("staff", "date", "shift"),
 }

@@ -112,6 +112,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
             "last_day": days[1],
             "shifts": reader.cell("leave", row, v, "shifts", parse_list) or None,
             "reason": reader.cell("leave", row, v, "reason", parse_text),
+            "counts_toward_hours": reader.cell("leave", row, v, "counts_toward_hours", parse_bool),
         }
         fields = {"first_day": "first_date", "last_day": "last_date"}
         add(leave, "leave", row, reader.record("leave", row, Unavailability, data, fields))

@@ -187,7 +187,7 @@ class _Elastic(FeasibilityModel):
         if instance.rule == "max_shifts" and contract.max_shifts is not None:
             return sum(work), contract.max_shifts, 1, max(0, days - contract.max_shifts)
         if instance.rule == "min_minutes":
-            low = contract.min_minutes
+            low = problem.minimum_minutes(p)
             return -self._minutes(p), -low, unit, -(-low // unit)
         if instance.rule == "max_minutes" and contract.max_minutes is not None:
             most = days * max(shift.length_minutes for shift in problem.shifts)

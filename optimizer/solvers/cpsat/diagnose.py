@@ -163,8 +163,9 @@ class FeasibilityModel:
                 for d in range(days)
                 for t, shift in enumerate(problem.shifts)
             )
-            if contract.min_minutes > 0:
-                self.model.add(minutes >= contract.min_minutes).only_enforce_if(lit("min_minutes"))
+            minimum = problem.minimum_minutes(p)
+            if minimum > 0:
+                self.model.add(minutes >= minimum).only_enforce_if(lit("min_minutes"))
             if contract.max_minutes is not None:
                 self.model.add(minutes <= contract.max_minutes).only_enforce_if(lit("max_minutes"))
             longest = contract.max_consecutive_work

@@ -120,7 +120,7 @@ class RosterConstraints:
                 self.model.add(cp_model.LinearExpr.sum(self.rv.work[e]) <= limit)
 
     def _total_minutes(self) -> None:
-        """min_minutes <= sum of worked shift lengths <= max_minutes."""
+        """minimum minutes (less credited leave) <= worked shift lengths <= max_minutes."""
         lengths = self.index.lengths
         for e, person in enumerate(self.problem.staff):
             contract = person.contract
@@ -128,8 +128,9 @@ class RosterConstraints:
             minutes = cp_model.LinearExpr.weighted_sum(
                 [v for _, v in items], [lengths[s] for (_, _, s), _ in items]
             )
-            if contract.min_minutes > 0:
-                self.model.add(minutes >= contract.min_minutes)
+            minimum = self.problem.minimum_minutes(e)
+            if minimum > 0:
+                self.model.add(minutes >= minimum)
             if contract.max_minutes is not None:
                 self.model.add(minutes <= contract.max_minutes)
 

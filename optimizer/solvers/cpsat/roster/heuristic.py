@@ -29,6 +29,7 @@ class _State:
     shifts: int = 0
     per_type: dict[int, int] | None = None
     weekends: set[int] | None = None
+    minimum: int = 0  # minutes to work, leave credited (RosterProblem.minimum_minutes)
 
 
 def greedy_roster(index: RosterIndex) -> dict[tuple[int, int], int]:
@@ -40,15 +41,16 @@ def greedy_roster(index: RosterIndex) -> dict[tuple[int, int], int]:
     for demand in problem.cover:
         key = (demand.day, problem.shift_index[demand.shift])
         need[key] = max(need.get(key, 0), demand.required)
-    states = [_State(per_type={}, weekends=set()) for _ in range(index.num_staff)]
+    states = [
+        _State(per_type={}, weekends=set(), minimum=problem.minimum_minutes(e))
+        for e in range(index.num_staff)
+    ]
     roster: dict[tuple[int, int], int] = {}
     for d in range(index.num_days):
         remaining = index.num_days - d
         order = sorted(
             range(index.num_staff),
-            key=lambda e: (
-                -(problem.staff[e].contract.min_minutes - states[e].minutes) / max(1, remaining)
-            ),
+            key=lambda e: -(states[e].minimum - states[e].minutes) / max(1, remaining),
         )
         for e in order:
             blocked = _blocked_by_rest(index, roster, e, d)
@@ -127,8 +129,8 @@ def _choose(
     max_run = contract.max_consecutive_work or index.num_days
     share = max_run / (max_run + contract.min_consecutive_off)
     capacity = share * (index.num_days - d) * min(index.lengths[s] for s in options)
-    pace = contract.min_minutes * (d + 1) / index.num_days  # pro-rata share by today
-    behind = contract.min_minutes - state.minutes >= 0.7 * capacity or state.minutes < pace
+    pace = state.minimum * (d + 1) / index.num_days  # pro-rata share by today
+    behind = state.minimum - state.minutes >= 0.7 * capacity or state.minutes < pace
     if must_work or behind or need.get((d, best), 0) > 0:
         return best
     return None

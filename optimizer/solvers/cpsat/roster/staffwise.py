@@ -519,7 +519,7 @@ class StaffwiseSearch:
         day, so every day off is a legal row for them.
         """
         pinned = {e for (e, _), s in self.index.pins.items() if s is not None}
-        minimum = {e for e, p in enumerate(self.problem.staff) if p.contract.min_minutes > 0}
+        minimum = {e for e in range(self.index.num_staff) if self.problem.minimum_minutes(e) > 0}
         return pinned | minimum
 
     def improve_pass(self, deadline: float) -> int:

@@ -140,8 +140,9 @@ class RosterConstraints:
                 for t, shift in enumerate(self.problem.shifts)
             )
             contract = person.contract
-            if contract.min_minutes > 0:
-                self._add(minutes >= contract.min_minutes, f"min_minutes_{p}")
+            minimum = self.problem.minimum_minutes(p)
+            if minimum > 0:
+                self._add(minutes >= minimum, f"min_minutes_{p}")
             if contract.max_minutes is not None:
                 self._add(minutes <= contract.max_minutes, f"max_minutes_{p}")
 
