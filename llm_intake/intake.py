@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from llm_intake.proposal import Proposal, make_proposal
+from llm_intake.grounding import named_people, unnamed_person
+from llm_intake.proposal import Proposal, describe, make_proposal
 from llm_intake.requests import Request, Unparsed, request_to_json
 from llm_intake.resolver import Resolver, Unresolved, resolve_request
 from llm_intake.rules import RuleParser
@@ -29,7 +30,8 @@ def propose(
     """Understand ``text`` against the loaded problems; nothing is applied.
 
     The LLM path needs an explicit ``llm`` config and raises ``LLMError`` when the
-    model cannot give a valid answer (fail closed).
+    model cannot give a valid answer (fail closed); a request for someone the text does
+    not name is refused (see ``llm_intake.grounding``).
     """
     vocab = build_vocabulary(problems)
     resolver = Resolver(vocab)
@@ -57,10 +59,17 @@ def propose(
     unparsed: list[Unparsed] = [
         Unparsed(text=shown(u.text), reason=shown(u.reason)) for u in extraction.unparsed
     ]
+    named = named_people(text, resolver)
     for request in extraction.requests:
         try:
-            requests.append(resolve_request(request, resolver, aliases))
+            resolved = resolve_request(request, resolver, aliases)
         except Unresolved as exc:
             raw = json.dumps(request_to_json(request), ensure_ascii=False)
             unparsed.append(Unparsed(text=shown(raw), reason=shown(str(exc))))
+            continue
+        described = describe(resolved, vocab)
+        if refusal := unnamed_person(resolved, text, named, resolver, described):
+            unparsed.append(refusal)
+        else:
+            requests.append(resolved)
     return make_proposal(requests, unparsed, vocab)

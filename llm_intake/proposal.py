@@ -155,6 +155,11 @@ class _Describer:
         return ", ".join(parts)
 
 
+def describe(request: Request, vocab: Vocabulary) -> str:
+    """One request in words ("Ana Silva unavailable Thu 10 Dec")."""
+    return _Describer(vocab)(request)
+
+
 def summarize(requests: list[Request], unparsed: list[Unparsed], vocab: Vocabulary) -> str:
     """One plain-language paragraph: what was understood and what was not."""
     describe = _Describer(vocab)

@@ -202,7 +202,8 @@ def test_propose_resolves_names_and_words_from_the_llm() -> None:
         }
     )
     with fake_llm_server([Step(answer)]) as server:
-        proposal = propose("…", [small_ward()], TODAY, "llm", config(server.base_url))
+        text = "Ana Silva on nights Thursday; Patel wants Friday off; s3 is off 1-2 Feb. Lunch?"
+        proposal = propose(text, [small_ward()], TODAY, "llm", config(server.base_url))
     out = proposal.to_json()
     assert out["requests"] == [{"kind": "pin", "staff": "s5", "date": "2026-12-10", "shift": "N"}]
     reasons = " ".join(u["reason"] for u in out["unparsed"])

@@ -1,0 +1,85 @@
+"""Scan a sentence with every date pattern: one hit per date, day list item or weekday."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from llm_intake.dates.calendar import DateHit, Window, error_hit, explicit_date
+from llm_intake.dates.names import month_number
+from llm_intake.dates.patterns import DASH, LIST_PATTERNS, ORD, PATTERNS
+from llm_intake.dates.resolve import resolve
+
+
+def scan(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
+    taken: list[tuple[int, int]] = []
+    hits: list[DateHit] = []
+    for name, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            if name == "weekday" and not _plausible_weekday(text, m):
+                continue
+            if name == "day_month" and m.group("mon").lower() == "may" and not m.group("d"):
+                continue
+            taken.append((m.start(), m.end()))
+            if name in LIST_PATTERNS:
+                hits.extend(_day_list(m, today))
+                continue
+            try:
+                hit = resolve(name, m, today, window)
+            except ValueError as exc:
+                hit = DateHit(m.start(), m.end(), None, None, f"'{m.group(0)}': {exc}")
+            hits.append(hit)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _day_list(m: re.Match[str], today: dt.date) -> list[DateHit]:
+    """ "14, 15 and 16 Dec" or "Dec 14-16 and 18" → one hit per item (not one range)."""
+    month = month_number(m.group("mon"))
+    item = re.compile(
+        rf"(?P<d1>\d{{1,2}}){ORD}?(?:\s*{DASH}\s*(?:the\s+)?(?P<d2>\d{{1,2}}){ORD}?)?", re.I
+    )
+    out = []
+    offset = m.start("days")
+    for part in item.finditer(m.group("days")):
+        start, end = offset + part.start(), offset + part.end()
+        try:
+            first = explicit_date(m.group("y"), month, int(part.group("d1")), today)
+            last = first.replace(day=int(part.group("d2") or part.group("d1")))
+        except ValueError as exc:
+            out.append(error_hit(start, end, str(exc)))
+            continue
+        if last < first:
+            out.append(error_hit(start, end, f"'{part.group(0)}' ends before it starts"))
+        else:
+            out.append(DateHit(start, end, first, last))
+    return out
+
+
+def _plausible_weekday(text: str, m: re.Match[str]) -> bool:
+    word = m.group("wd").lower().rstrip(".")
+    if word in {"sat", "sun"}:
+        after = text[m.end() : m.end() + 12].lower()
+        return not re.match(
+            r"\s*(?:down|up|in\b|with|by|beside|next|there|around|outside|through|at\b|on\s+the|"
+            r"shines|light|cream|block|is\b|was\b)",
+            after,
+        )
+    return True
+
+
+def re_resolve_second(first: DateHit, second: DateHit, text: str, today: dt.date) -> DateHit:
+    """Resolve a range's end relative to its start (for "Mon-Wed", "1st to the 7th")."""
+    if first.first is None:
+        return second
+    fragment = text[second.start : second.end]
+    for name, pattern in PATTERNS:
+        m = pattern.fullmatch(fragment)
+        if m is None:
+            continue
+        if name in ("weekday", "ordinal", "weekday_day"):
+            hit = resolve(name, m, first.first)
+            return DateHit(second.start, second.end, hit.first, hit.last, hit.error)
+        break
+    return second

@@ -1,0 +1,72 @@
+"""A clause (a piece of one sentence with what was found in it) and the text helpers
+the parser applies to it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from llm_intake.dates import DateHit
+from llm_intake.resolver import Mention, Span
+
+_I = re.IGNORECASE
+
+_S = TypeVar("_S", Mention, DateHit, Span)
+
+
+@dataclass
+class Clause:
+    """A piece of one sentence with what was found in it."""
+
+    text: str
+    people: list[Mention] = field(default_factory=list)
+    dates: list[DateHit] = field(default_factory=list)
+    shifts: list[Span] = field(default_factory=list)
+    intent: str | None = None
+    inherited: str = ""
+    family: str = "roster"
+
+
+class NotUnderstood(Exception):
+    """A clause that must be returned as unparsed, with the reason as message."""
+
+
+FILLERS = frozenset(
+    """
+    and also too as well on the a an for plus same then both shift shifts is are please pls
+    of to
+    """.split()  # noqa: SIM905
+)
+
+
+def only_fillers(clause: Clause) -> bool:
+    """Whether a clause holds nothing but names, dates, shift words and filler words."""
+    spans = [(p.start, p.end) for p in clause.people]
+    spans += [(d.start, d.end) for d in clause.dates] + [(s.start, s.end) for s in clause.shifts]
+    text = clause.text
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return all(w in FILLERS for w in re.findall(r"[a-z']+", text.lower()))
+
+
+def is_night_word(word: str) -> bool:
+    return bool(re.match(r"(?:nights?|nites?|overnights?)$", word.strip(), _I))
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spans replaced by spaces (the other positions kept)."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def shifted(spans: list[_S], offset: int) -> list[_S]:
+    """Spans moved ``offset`` characters on (a fragment joined after other text)."""
+    return [replace(s, start=s.start + offset, end=s.end + offset) for s in spans]
+
+
+def without_names(text: str, people: list[Mention]) -> str:
+    for mention in sorted(people, key=lambda m: -m.start):
+        text = text[: mention.start] + " " + text[mention.end :]
+    return text

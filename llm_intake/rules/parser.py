@@ -1,0 +1,211 @@
+"""The deterministic rule parser (the default, offline).
+
+Text is split into sentences and clauses; each clause is classified by fixed
+intent patterns and its people, dates, shifts, skills and rooms come from the
+closed vocabulary through the shared ``Resolver``. Whenever a clause is not fully
+understood — an ambiguous name, a missing shift, a date that must not be guessed
+— it is returned as unparsed with the reason instead of a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+from llm_intake.proposal import fmt_range
+from llm_intake.requests import Extraction, PinShift, Request, Unparsed
+from llm_intake.resolver import Resolver
+from llm_intake.rules.absence import absences
+from llm_intake.rules.cancellations import CASE_CANCEL_REASON, is_case_cancellation
+from llm_intake.rules.cases import add_case_request
+from llm_intake.rules.clause import FILLERS, Clause, NotUnderstood, blank, without_names
+from llm_intake.rules.clauses import ClauseReader
+from llm_intake.rules.cover import cover_changes
+from llm_intake.rules.days import check_horizon, fmt_days
+from llm_intake.rules.patterns import (
+    CANCEL,
+    HEDGE,
+    HEDGE_TAIL,
+    NEGATION,
+    NEGATIVE_IDIOMS,
+    PART_OF_DAY,
+    SWAP,
+    UNSUPPORTED,
+)
+from llm_intake.rules.people import clause_subjects, staff_ids
+from llm_intake.rules.sentences import split_sentences
+from llm_intake.rules.wishes import shift_wishes
+
+OUT_OF_SCOPE = "no scheduling request recognised"
+
+
+class RuleParser:
+    """Free text → ``Extraction`` of resolved requests, for one set of loaded problems."""
+
+    def __init__(self, resolver: Resolver, today: dt.date) -> None:
+        self.resolver = resolver
+        self.vocab = resolver.vocab
+        self.today = today
+        self.reader = ClauseReader(resolver, today)
+        self._notes: list[Unparsed] = []  # days left out of a clause, reported after it
+
+    # -- entry point -------------------------------------------------------------------
+
+    def parse(self, text: str) -> Extraction:
+        requests: list[Request] = []
+        unparsed: list[Unparsed] = []
+        self._notes = []
+        for start, end in split_sentences(text):
+            sentence = text[start:end].strip(" ,")
+            if not sentence:
+                continue
+            case_cancel = self._is_case_cancel(sentence)
+            if (
+                case_cancel
+                or CANCEL.search(sentence)
+                or (SWAP.search(sentence) and self.resolver.find_people(sentence, "roster"))
+            ):
+                reason = (
+                    CASE_CANCEL_REASON
+                    if case_cancel
+                    else "cancelling or withdrawing an earlier request is not supported"
+                    if CANCEL.search(sentence)
+                    else "shift swaps are not supported; state each person's change"
+                )
+                unparsed.append(Unparsed(text=sentence, reason=reason))
+                continue
+            unsupported = next((r for pat, r in UNSUPPORTED if pat.search(sentence)), None)
+            if unsupported is not None:
+                unparsed.append(Unparsed(text=sentence, reason=unsupported))
+                continue
+            for clause in self.reader.split(sentence):
+                try:
+                    requests.extend(self._clause_requests(clause))
+                except NotUnderstood as exc:
+                    unparsed.append(Unparsed(text=clause.text.strip(" ,"), reason=str(exc)))
+                unparsed.extend(self._notes)
+                self._notes = []
+        return Extraction(requests=_dedupe(requests), unparsed=unparsed)
+
+    def _is_case_cancel(self, sentence: str) -> bool:
+        """Whether the sentence calls off a case (not a roster request) of a loaded case
+        problem: a case word, an id-like token or a procedure word beside "cancelled"."""
+        if not (self.vocab.rooms or self.vocab.case_staff):
+            return False
+        return is_case_cancellation(sentence, self.vocab.procedures)
+
+    # -- per clause --------------------------------------------------------------------
+
+    def _clause_requests(self, clause: Clause) -> list[Request]:
+        text = clause.text.strip(" ,")
+        intent = clause.intent
+        if intent == "cancel":
+            raise NotUnderstood("cancelling or withdrawing an earlier request is not supported")
+        if intent == "swap":
+            raise NotUnderstood("shift swaps are not supported; state each person's change")
+        if intent == "unknown_person":
+            if not (clause.dates or clause.shifts):
+                raise NotUnderstood(OUT_OF_SCOPE)
+            raise NotUnderstood("no staff member of the loaded problems is named here")
+        if intent == "add_case":
+            return [add_case_request(self.resolver, self._firm_part(clause))]
+        if intent is None:
+            if clause.people or clause.dates or clause.shifts:
+                raise NotUnderstood("found names or dates but no change I know how to make")
+            raise NotUnderstood(OUT_OF_SCOPE)
+        clause = self._firm_part(clause)
+        text = clause.text.strip(" ,")
+        for hit in clause.dates:
+            if hit.error:
+                raise NotUnderstood(hit.error)
+        if not clause.dates:
+            raise NotUnderstood("which date or dates?")
+        if clause.family == "cases":
+            check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
+        else:
+            check_horizon(clause.dates, self.vocab.roster_start, self.vocab.roster_days)
+        if intent in ("unavailable", "cover_change", "move_off"):
+            plain = NEGATIVE_IDIOMS.sub(" ", without_names(text, clause.people))
+            if NEGATION.search(plain):
+                raise NotUnderstood("a negated statement; say what should change instead")
+        if intent == "cover_change":
+            return cover_changes(self.resolver, clause, self._plan_days)
+        staff = staff_ids(self.resolver, clause, clause_subjects(clause))
+        if clause.family == "roster" and any(self.vocab.family_of(s) == "cases" for s in staff):
+            # a name on both lists, placed in the case schedule by a theatre word
+            check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
+        shifts = list(dict.fromkeys(s.id for s in clause.shifts))
+        whole_days = "for case-scheduling staff I can only record an absence on whole days"
+        if clause.family == "cases" and (intent != "unavailable" or shifts):
+            raise NotUnderstood(whole_days)
+        if part := self._part_of_day(clause):
+            if clause.family == "cases":
+                raise NotUnderstood(f"{whole_days} ('{part}')")
+            raise NotUnderstood(f"'{part}' is not a shift of the ward; which shift?")
+        if intent in ("unavailable", "move_off"):
+            return absences(clause, text, staff, shifts)
+        days = self._plan_days(clause)
+        if intent == "shift_request":
+            return shift_wishes(clause, text, staff, shifts, days)
+        if NEGATION.search(without_names(text, clause.people)):
+            raise NotUnderstood(
+                "a negated assignment: say who should work it, or make it a request"
+            )
+        if len(shifts) != 1:
+            raise NotUnderstood("which shift?" if not shifts else "more than one shift named")
+        return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
+
+    def _firm_part(self, clause: Clause) -> Clause:
+        """The clause without a hedged tail of dates ("off on the 14th, and maybe the 15th":
+        the 15th is reported, not applied); a hedge on anything else refuses the clause."""
+        hedge = HEDGE.search(clause.text)
+        if hedge is None:
+            return clause
+        reason = f"'{hedge.group(0)}' is not a firm change; confirm it and say it again"
+        firm = [d for d in clause.dates if d.end <= hedge.start()]
+        later = [d for d in clause.dates if d.start >= hedge.start()]
+        tail = blank(clause.text, [(d.start, d.end) for d in later])[hedge.end() :]
+        words = set(re.findall(r"[a-z']+", tail.lower()))
+        if not (firm and later and words <= FILLERS | HEDGE_TAIL):
+            raise NotUnderstood(reason)
+        self._notes.append(Unparsed(text=clause.text[hedge.start() :].strip(" ,()"), reason=reason))
+        head = clause.text[: hedge.start()]
+        return replace(clause, text=head, dates=firm)
+
+    def _part_of_day(self, clause: Clause) -> str | None:
+        """Part of a day named beside a person's change that no shift word covers."""
+        spans = [(s.start, s.end) for s in clause.shifts]
+        spans += [(d.start, d.end) for d in clause.dates]
+        m = PART_OF_DAY.search(blank(clause.text, spans))
+        return m.group(0) if m else None
+
+    def _plan_days(self, clause: Clause) -> list[dt.date]:
+        """The clause's days inside the plan; the others are left out with a note."""
+        days = [d for hit in clause.dates for d in hit.days()]
+        window = self.vocab.window(clause.family)
+        if window is None:
+            return days
+        inside = [d for d in days if window[0] <= d <= window[1]]
+        outside = [d for d in days if not window[0] <= d <= window[1]]
+        if outside:
+            verb = "is" if len(outside) == 1 else "are"
+            self._notes.append(
+                Unparsed(
+                    text=clause.text.strip(" ,"),
+                    reason=f"{fmt_days(outside)} {verb} outside the plan "
+                    f"({fmt_range(*window)}), so left out",
+                )
+            )
+        return inside
+
+
+def _dedupe(requests: list[Request]) -> list[Request]:
+    seen: set[str] = set()
+    out: list[Request] = []
+    for req in requests:
+        key = req.model_dump_json()
+        if key not in seen:
+            seen.add(key)
+            out.append(req)
+    return out

@@ -1,0 +1,88 @@
+"""The fixed words of roster requests: cancellations, unsupported requests, negations,
+swaps, assignments, hedges and parts of a day."""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+CANCEL = re.compile(
+    r"\b(?:cancel(?:led|ed|s)?|no\s+longer|not\s+\w+\s+any\s*more|anymore|scratch\s+that|"
+    r"disregard|ignore\s+(?:my|the|that)|after\s+all)\b",
+    _I,
+)
+
+
+_WD_WORD = r"(?:mon|tue|wed|thu|fri|sat|sun)\w*"
+UNSUPPORTED = (
+    (
+        re.compile(
+            rf"\b(?:every|each)\s+(?:other\s+)?(?:{_WD_WORD}|week|weekend|day|night)\b|"
+            r"\b(?:weekly|fortnightly|always|usually|regularly)\b",
+            _I,
+        ),
+        "recurring requests are not supported; give the dates",
+    ),
+    (
+        re.compile(r"\bif\b(?!\s+(?:at\s+all\s+)?poss)|\bunless\b|\bin\s+case\b", _I),
+        "conditional requests are not supported; say what to change",
+    ),
+    (
+        re.compile(
+            r"\bexcept\b|\bapart\s+from\b|\bother\s+than\b|\bexcluding\b|\binstead\s+of\b|"
+            r"\bbut\s+not\b",
+            _I,
+        ),
+        "exceptions and replacements are not supported; list the dates that apply",
+    ),
+    (
+        re.compile(r"\bback\s+(?:from|on|at|to|in)\b|\breturn(?:s|ing|ed)?\b", _I),
+        "a return from leave is not a change I can make; give the dates of the absence",
+    ),
+    (
+        re.compile(rf"\byesterday\b|\blast\s+(?:week|night|weekend|{_WD_WORD})\b", _I),
+        "dates in the past cannot be changed",
+    ),
+)
+NEGATIVE_IDIOMS = re.compile(
+    r"\b(?:can't|cant|cannot|can\s+not|couldn't|unable|won't\s+be\s+(?:in|able|coming)|"
+    r"will\s+not\s+be\s+(?:in|able)|(?:won't|will\s+not|can't|cannot)\s+make|"
+    r"(?:isn't|is\s+not|not)\s+(?:be\s+)?able|not\s+coming\s+in|"
+    r"(?:isn't|is\s+not|not)\s+available|no\s+(?:more\s+)?(?:nights|earlies|lates|night\s+"
+    r"shifts|early\s+shifts|late\s+shifts))\b",
+    _I,
+)
+SWAP = re.compile(r"\b(?:swap|swaps|swapping|switch|trade|exchange)\b", _I)
+
+
+PIN = re.compile(
+    r"\b(?:put|puts|assign|assigned|rota|rotas|roster|rostered|pin|pinned|book|booked|"
+    r"must\s+(?:work|do|be\s+on)|has\s+to\s+(?:work|do|be\s+on)|needs\s+to\s+(?:work|do|be\s+on)|"
+    r"have\s+to\s+(?:work|do|be\s+on)|will\s+(?:work|do|cover|be\s+on)|is\s+(?:working|doing|"
+    r"covering|on)|to\s+(?:work|do|cover)|move|moved|make|schedule|scheduled|fix|fixed|lock|"
+    r"give|confirm)\b",
+    _I,
+)
+
+
+NEGATION = re.compile(r"\b(?:not|no|never|don't|dont|mustn't|shouldn't)\b|n't\b", _I)
+
+
+HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|possibly|probably|might|may\s+(?:be|need|not|have|want|well)|"
+    r"(?:un)?likely|not\s+(?:yet\s+)?(?:sure|certain|confirmed|definite)|unsure|tbc|tbd|"
+    r"to\s+be\s+confirmed|provisional(?:ly)?|tentative(?:ly)?|pencil(?:led)?\s+in|could\s+be)\b",
+    _I,
+)
+"""Words that make a request tentative ("and maybe the 15th"): asked about, never applied."""
+HEDGE_TAIL = frozenset({"or", "too", "even", "also", "as", "well", "and"})
+"""Words a hedged tail of dates may hold besides fillers ("(possibly 15th too)")."""
+PART_OF_DAY = re.compile(
+    r"\b(?:afternoons?|half[\s-]?days?|first\s+thing|(?:morning|evening)\s+(?:list|session)s?)\b|"
+    r"\b(?:until|till|til|from|after|before|by)\s+(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|"
+    r"p\.m\.)|\d{1,2}:\d{2}|lunch(?:time)?|midday|noon)",
+    _I,
+)
+"""Part of a day that is no shift ("the afternoon list", "until 2pm"); not the time of a
+call ("rang at 7 am")."""
