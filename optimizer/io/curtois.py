@@ -20,6 +20,8 @@ Any malformed line raises :class:`InputError` naming the file, the line and the 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
 from optimizer.io.load import read_text
+from optimizer.model.common import MAX_DAYS
 from optimizer.model.roster import (
     Contract,
     CoverDemand,
@@ -54,6 +57,8 @@ SECTIONS = (
     "COVER",
 )
 _REQUIRED = ("HORIZON", "SHIFTS", "STAFF")
+_INTEGER = re.compile(r"-?[0-9]+")
+"""A number as the benchmark writes it: ASCII digits, optionally a leading minus."""
 _FIELDS = {
     "HORIZON": (1, "a single integer: the number of days"),
     "SHIFTS": (3, "ShiftID, LengthInMinutes, CannotFollow"),
@@ -79,6 +84,8 @@ class _Parsed:
     """Data lines grouped by section, in file order."""
 
     sections: dict[str, list[_Line]] = field(default_factory=dict)
+    headers: dict[str, int] = field(default_factory=dict)
+    """Line number of each section's header."""
 
 
 class _Reader:
@@ -96,12 +103,16 @@ class _Reader:
     def error(self, line: _Line, message: str) -> InputError:
         return InputError(message, file=self.path, line=line.number)
 
+    def number(self, line: _Line, text: str, name: str) -> int:
+        """``text`` as an integer written with ASCII digits (no '+', '_' or other digits)."""
+        if not _INTEGER.fullmatch(text):
+            raise self.error(
+                line, f"{name} must be an integer written with the digits 0-9, got '{text}'"
+            )
+        return int(text)
+
     def integer(self, line: _Line, index: int, name: str, minimum: int = 0) -> int:
-        text = line.fields[index]
-        try:
-            value = int(text)
-        except ValueError:
-            raise self.error(line, f"{name} must be an integer, got '{text}'") from None
+        value = self.number(line, line.fields[index], name)
         if value < minimum:
             raise self.error(line, f"{name} must be ≥ {minimum}, got {value}")
         return value
@@ -138,8 +149,22 @@ class _Reader:
             if where is None:
                 raise InputError(message, file=self.path)
             raise self.error(where, message)
-        self.num_days = self.integer(lines[0], 0, "horizon length", minimum=1)
-        return self.num_days
+        num_days = self.integer(lines[0], 0, "horizon length", minimum=1)
+        if num_days > MAX_DAYS:
+            raise self.error(
+                lines[0], f"horizon length must be at most {MAX_DAYS} days, got {num_days}"
+            )
+        self.num_days = num_days
+        return num_days
+
+    def require_entries(self, section: str, what: str) -> None:
+        """A present section that must not be empty (its header line is named)."""
+        if section in self.parsed.sections and not self.lines(section):
+            raise InputError(
+                f"SECTION_{section} lists no {what}",
+                file=self.path,
+                line=self.parsed.headers.get(section),
+            )
 
     def shifts(self) -> list[ShiftType]:
         lines = self.lines("SHIFTS")
@@ -177,12 +202,13 @@ class _Reader:
             if not sep:
                 raise self.error(line, f"MaxShifts item '{item}' must look like ShiftID=k")
             shift_id = self.shift(line, shift_id.strip())
-            try:
-                limits[shift_id] = int(count)
-            except ValueError:
+            limit = self.number(line, count.strip(), f"MaxShifts limit for '{shift_id}'")
+            if shift_id in limits:
                 raise self.error(
-                    line, f"MaxShifts limit for '{shift_id}' must be an integer, got '{count}'"
-                ) from None
+                    line,
+                    f"MaxShifts gives shift '{shift_id}' twice ({limits[shift_id]} and {limit})",
+                )
+            limits[shift_id] = limit
         return limits
 
     def staff_members(self) -> list[Staff]:
@@ -296,6 +322,8 @@ class _Reader:
 
     def problem(self, name: str) -> RosterProblem:
         self.horizon()
+        self.require_entries("SHIFTS", "shifts")
+        self.require_entries("STAFF", "employees")
         shifts = self.shifts()
         staff = self.staff_members()
         values = {
@@ -324,6 +352,53 @@ def _data_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def _squeeze(text: str) -> str:
+    """Upper case letters and digits only, for comparing header spellings."""
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+def _header_like(text: str) -> str | None:
+    """The known ``SECTION_`` header ``text`` seems to be a misspelling of, if any.
+
+    Either a bare section name in any case (``cover``), or something starting
+    like ``SECTION`` and close to a full header (``Section_Cover``, ``SECTON_COVER``).
+    """
+    squeezed = _squeeze(text)
+    bare = {_squeeze(s): f"SECTION_{s}" for s in SECTIONS}
+    if squeezed in bare:
+        return bare[squeezed]
+    if difflib.SequenceMatcher(None, squeezed[:7], "SECTION").ratio() < 0.7:
+        return None
+    full = {_squeeze(f"SECTION_{s}"): f"SECTION_{s}" for s in SECTIONS}
+    match = difflib.get_close_matches(squeezed, list(full), n=1, cutoff=0.85)
+    return full[match[0]] if match else None
+
+
+def _misspelt_header(line: str, number: int, path: str) -> InputError | None:
+    """An error for a one-field data line that looks like a section header."""
+    if "," in line or _INTEGER.fullmatch(line):
+        return None
+    header = _header_like(line)
+    if header is None:
+        return None
+    if line.upper() == header:
+        rule = f"section names are upper case: {header}"
+    else:
+        rule = f"did you mean {header}?"
+    return InputError(f"'{line}' looks like a section header; {rule}", file=path, line=number)
+
+
+def _unknown_section(line: str, number: int, path: str) -> InputError:
+    header = _header_like(line)
+    hint = f"did you mean {header}? " if header else ""
+    return InputError(
+        f"unknown section '{line}'; {hint}expected one of "
+        + ", ".join(f"SECTION_{s}" for s in SECTIONS),
+        file=path,
+        line=number,
+    )
+
+
 def _group(path: str, text: str) -> _Parsed:
     """Split the file into sections, checking order, names and field counts."""
     parsed = _Parsed()
@@ -332,12 +407,7 @@ def _group(path: str, text: str) -> _Parsed:
         if line.startswith("SECTION_"):
             name = line.removeprefix("SECTION_")
             if name not in SECTIONS:
-                raise InputError(
-                    f"unknown section '{line}'; expected one of "
-                    + ", ".join(f"SECTION_{s}" for s in SECTIONS),
-                    file=path,
-                    line=number,
-                )
+                raise _unknown_section(line, number, path)
             position = SECTIONS.index(name)
             previous = -1 if current is None else SECTIONS.index(current)
             if position <= previous:
@@ -349,7 +419,11 @@ def _group(path: str, text: str) -> _Parsed:
                 )
             current = name
             parsed.sections[name] = []
+            parsed.headers[name] = number
             continue
+        misspelt = _misspelt_header(line, number, path)
+        if misspelt is not None:
+            raise misspelt
         if current is None:
             raise InputError(
                 "data before the first section header (expected SECTION_HORIZON)",
