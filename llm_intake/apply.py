@@ -15,7 +15,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from llm_intake.proposal import article
-from llm_intake.requests import AddCase, CoverChange, PinShift, Request, ShiftWish, Unavailable
+from llm_intake.requests import (
+    AddCase,
+    CancelCase,
+    CoverChange,
+    PinShift,
+    Request,
+    ShiftWish,
+    Unavailable,
+)
 from optimizer.errors import InputError, from_validation_error
 from optimizer.model.result import CaseSchedule, Result, RosterSolution
 from optimizer.model.roster import (
@@ -300,9 +308,18 @@ def _apply_cases(
     tasks = list(problem.tasks)
     changes: list[str] = []
     ids = {t.id for t in tasks}
+    schedule = previous.schedule if isinstance(previous, Result) else previous
+    cancelled: set[str] = set()
     for req in requests:
         if isinstance(req, Unavailable):
             problem = _case_absence(problem, req, changes)
+            continue
+        if isinstance(req, CancelCase):
+            if req.case not in cancelled:  # the same case twice is cancelled once
+                problem = problem.model_copy(update={"tasks": tuple(tasks)})
+                problem = _cancel_case(problem, req.case, schedule, changes)
+                tasks = list(problem.tasks)
+                cancelled.add(req.case)
             continue
         if not isinstance(req, AddCase):
             continue
@@ -344,11 +361,86 @@ def _apply_cases(
         tasks.append(task)
         changes.append(f"added case {task_id}: {req.procedure}, {_case_details(problem, req)}")
     update: dict[str, Any] = {"tasks": tuple(tasks)}
-    schedule = previous.schedule if isinstance(previous, Result) else previous
     if schedule is not None:
-        update["baseline"] = CaseBaseline(schedule=schedule)
-        changes.append(f"baseline: {len(schedule.tasks)} placed tasks of the last schedule")
+        kept = _without_cases(schedule, cancelled)
+        update["baseline"] = CaseBaseline(schedule=kept)
+        changes.append(f"baseline: {len(kept.tasks)} placed tasks of the last schedule")
+    elif problem.baseline is not None and cancelled:
+        kept = _without_cases(problem.baseline.schedule, cancelled)
+        update["baseline"] = problem.baseline.model_copy(update={"schedule": kept})
     return Applied(_revalidate(problem.model_copy(update=update), "cases"), changes)
+
+
+def _without_cases(schedule: CaseSchedule, cancelled: set[str]) -> CaseSchedule:
+    """``schedule`` without the cancelled cases (placed or unscheduled)."""
+    return schedule.model_copy(
+        update={
+            "tasks": tuple(t for t in schedule.tasks if t.task not in cancelled),
+            "unscheduled": tuple(t for t in schedule.unscheduled if t not in cancelled),
+        }
+    )
+
+
+def _cancel_case(
+    problem: Any, case_id: str, schedule: CaseSchedule | None, changes: list[str]
+) -> Any:
+    """The case problem without ``case_id``, as the re-plan's ``CancelCase`` leaves it:
+    its pins and the precedences that involve it go with it (an optional case that can
+    then no longer be placed goes too). Everything else of the problem stays as it is.
+    """
+    from optimizer.replan import CancelCase as Cancel
+    from optimizer.replan import replan_problem
+
+    if case_id not in problem.task_index:
+        raise InputError(
+            f"there is no case '{case_id}' in the case problem: a mistyped id, or cancelled "
+            "already? nothing is cancelled",
+            field="case",
+        )
+    if len(problem.tasks) == 1:
+        raise InputError(
+            f"case '{case_id}' is the only case of the problem, which needs at least one; "
+            "nothing is cancelled",
+            field="case",
+        )
+    planned, _fixed, dropped = replan_problem(
+        problem, schedule or CaseSchedule(), [Cancel(task=case_id)]
+    )
+    changes.append(_cancel_text(problem, case_id, dropped))
+    return problem.model_copy(
+        update={
+            "tasks": planned.tasks,
+            "pins": planned.pins,
+            "precedences": planned.precedences,
+        }
+    )
+
+
+def _cancel_text(problem: Any, case_id: str, dropped: dict[str, str]) -> str:
+    """ "case C013 (Hernia repair) cancelled; its precedence with C014 dropped"."""
+    text = f"case {_case_name(problem, case_id)} cancelled"
+    linked = [
+        p.after if p.before == case_id else p.before
+        for p in problem.precedences
+        if case_id in (p.before, p.after)
+    ]
+    if linked:
+        many = "s" if len(linked) > 1 else ""
+        text += f"; its precedence{many} with {', '.join(dict.fromkeys(linked))} dropped"
+    pins = sum(1 for pin in problem.pins if pin.task == case_id)
+    if pins:
+        text += "; its pin dropped" if pins == 1 else f"; its {pins} pins dropped"
+    if dropped:
+        gone = ", ".join(_case_name(problem, t) for t in dropped)
+        text += f"; left out as it can no longer be placed: {gone}"
+    return text
+
+
+def _case_name(problem: Any, case_id: str) -> str:
+    """ "C013 (Hernia repair)": the id with the procedure (or the name, if not the id)."""
+    task = problem.task(case_id)
+    what = task.procedure or task.label
+    return f"{case_id} ({what})" if what and what != case_id else case_id
 
 
 def _case_details(problem: Any, req: AddCase) -> str:
@@ -520,11 +612,18 @@ def apply_requests(
 
 
 def affects(problem: Any, requests: list[Request]) -> bool:
-    """Whether any request belongs to ``problem``: a new case to a case problem, an absence
-    to the problem the person is in, every other request to a roster."""
+    """Whether any request belongs to ``problem``: a new case to a case problem, a
+    cancelled case to the case problem that has it, an absence to the problem the person
+    is in, every other request to a roster."""
     roster = isinstance(problem, RosterProblem)
     staff = {p.id for p in problem.staff}
-    return any(
-        req.staff in staff if isinstance(req, Unavailable) else isinstance(req, AddCase) != roster
-        for req in requests
-    )
+    cases = set() if roster else set(problem.task_index)
+
+    def belongs(req: Request) -> bool:
+        if isinstance(req, Unavailable):
+            return req.staff in staff
+        if isinstance(req, CancelCase):
+            return req.case in cases
+        return isinstance(req, AddCase) != roster
+
+    return any(belongs(req) for req in requests)

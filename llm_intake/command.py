@@ -1,6 +1,7 @@
 """``carealloc intake``: free text → proposal (printed), optionally applied to a new file.
 
-With ``--apply`` every change made is listed (on stderr with ``--json``).
+With ``--apply`` every change made is listed (on stderr with ``--json``). ``--previous``
+(the last case result) also lets the rule parser find a cancelled case by its day.
 
 Exit codes: 1 the LLM gave no valid answer (fail closed), ``--apply`` found nothing
 to apply, or ``--apply`` wrote the understood part while some text was not
@@ -92,9 +93,10 @@ def run_intake(
             timeout=llm_timeout,
             pseudonymise=pseudonymise,
         )
+    last: Any = load_result(previous) if previous is not None else None
     code = 0
     try:
-        proposal = propose(text, problems, reference, parser, llm_config)
+        proposal = propose(text, problems, reference, parser, llm_config, published=last)
     except Exception as exc:
         from llm_intake.llm import LLMError
 
@@ -116,7 +118,6 @@ def run_intake(
             "the requests change more than one problem; apply them one problem at a time",
             field="--out",
         )
-    last: Any = load_result(previous) if previous is not None else None
     applied = apply_requests(touched[0], list(proposal.requests), last)
     save_project(applied.problem, out)
     _print_applied(len(proposal.requests), applied.changes, out, as_json)

@@ -118,24 +118,25 @@ def evaluate(
     """Run ``parser`` on every corpus message and score it."""
     from llm_intake.intake import propose
     from llm_intake.resolver import Resolver
-    from llm_intake.rules import RuleParser
+    from llm_intake.rules import CasePlan, RuleParser, case_plans
     from llm_intake.vocabulary import build_vocabulary
     from optimizer.io.project import load_project
 
     scores = Scores()
-    loaded: dict[tuple[str, ...], tuple[list[Any], Resolver]] = {}
+    loaded: dict[tuple[str, ...], tuple[list[Any], Resolver, list[CasePlan]]] = {}
     for entry in load_corpus(corpus):
         key = tuple(entry["problems"])
         if key not in loaded:
             problems = [load_project(corpus.parent / name) for name in key]
-            loaded[key] = (problems, Resolver(build_vocabulary(problems)).warm())
+            plans = case_plans(problems)
+            loaded[key] = (problems, Resolver(build_vocabulary(problems)).warm(), plans)
             warm_up = "Priya is off sick tomorrow; add a lap chole for Mr X, 60 min, OR 1"
-            RuleParser(loaded[key][1], dt.date.fromisoformat(entry["today"])).parse(warm_up)
-        problems, resolver = loaded[key]
+            RuleParser(loaded[key][1], dt.date.fromisoformat(entry["today"]), plans).parse(warm_up)
+        problems, resolver, plans = loaded[key]
         today = dt.date.fromisoformat(entry["today"])
         started, cpu_started = time.perf_counter(), time.process_time()
         if parser == "rules":
-            extraction = RuleParser(resolver, today).parse(entry["text"])
+            extraction = RuleParser(resolver, today, plans).parse(entry["text"])
             requests = [r.model_dump(mode="json", by_alias=True) for r in extraction.requests]
         else:
             proposal = propose(entry["text"], problems, today, "llm", llm)

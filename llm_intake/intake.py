@@ -6,11 +6,11 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from llm_intake.grounding import named_people, unnamed_person
+from llm_intake.grounding import named_people, unnamed_case, unnamed_person
 from llm_intake.proposal import Proposal, describe, make_proposal
 from llm_intake.requests import Request, Unparsed, request_to_json
 from llm_intake.resolver import Resolver, Unresolved, resolve_request
-from llm_intake.rules import RuleParser
+from llm_intake.rules import RuleParser, case_plans
 from llm_intake.vocabulary import build_vocabulary
 
 if TYPE_CHECKING:
@@ -26,17 +26,22 @@ def propose(
     parser: str = "rules",
     llm: LLMConfig | None = None,
     transport: httpx.BaseTransport | None = None,
+    published: Any = None,
 ) -> Proposal:
     """Understand ``text`` against the loaded problems; nothing is applied.
 
     The LLM path needs an explicit ``llm`` config and raises ``LLMError`` when the
-    model cannot give a valid answer (fail closed); a request for someone the text does
-    not name is refused (see ``llm_intake.grounding``).
+    model cannot give a valid answer (fail closed); a request for someone, or a case,
+    the text does not name is refused (see ``llm_intake.grounding``). ``published``
+    (the last case ``Result`` or ``CaseSchedule``) lets the rule parser find a cancelled
+    case by its day ("the hernia repair on Tuesday"); without it, a case problem's own
+    baseline schedule is used.
     """
     vocab = build_vocabulary(problems)
     resolver = Resolver(vocab)
     if parser == "rules":
-        extraction = RuleParser(resolver, today).parse(text)
+        plans = case_plans(problems, published)
+        extraction = RuleParser(resolver, today, plans).parse(text)
         return make_proposal(list(extraction.requests), list(extraction.unparsed), vocab)
     if llm is None:
         raise ValueError("the LLM parser needs an LLMConfig")
@@ -68,7 +73,8 @@ def propose(
             unparsed.append(Unparsed(text=shown(raw), reason=shown(str(exc))))
             continue
         described = describe(resolved, vocab)
-        if refusal := unnamed_person(resolved, text, named, resolver, described):
+        refusal = unnamed_person(resolved, text, named, resolver, described)
+        if refusal := refusal or unnamed_case(resolved, text, vocab, described):
             unparsed.append(refusal)
         else:
             requests.append(resolved)

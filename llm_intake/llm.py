@@ -145,6 +145,7 @@ ENUM_FIELDS = {
     "shifts": "shifts",
     "skill": "skills",
     "room": "rooms",
+    "case": "cases",
 }
 """Request fields whose values the schema limits to the loaded problems' ids."""
 
@@ -160,6 +161,7 @@ def _vocabulary_enums(vocab: Vocabulary, people: list[str] | None) -> dict[str, 
         "shifts": [s.id for s in vocab.shifts],
         "skills": list(vocab.skills),
         "rooms": [r.id for r in vocab.rooms],
+        "cases": list(dict.fromkeys(c.id for c in vocab.cases)),
     }
 
 
@@ -250,7 +252,8 @@ def system_prompt(
         "Request kinds: unavailable (staff cannot work from..to, shifts null = all shifts); "
         "shift_request (a wish: want true to work, false to be off; shift null = any shift); "
         "cover_change (change how many staff a shift needs: delta OR set, the other null); "
-        "pin (staff must work that shift); add_case (a new surgical case).",
+        "pin (staff must work that shift); add_case (a new surgical case); "
+        "cancel_case (a case of the schedule is called off: case = its id).",
         "Put every part of the message that is not such a request, or that is unclear or "
         "ambiguous, into unparsed with a short reason. Never guess.",
         f"Today is {today:%A} {today.isoformat()}. Dates are YYYY-MM-DD. Calendar: "
@@ -273,6 +276,10 @@ def system_prompt(
         lines.append("Rooms (use the id): " + "; ".join(f"{r.id} = {r.name}" for r in vocab.rooms))
     if vocab.roles:
         lines.append("Roles: " + ", ".join(vocab.roles))
+    if vocab.cases:
+        lines.append(
+            "Cases (use the id): " + "; ".join(f"{c.id} = {c.procedure}" for c in vocab.cases)
+        )
     if dialect != "json_schema":
         lines.append("The JSON must match this JSON schema: " + json.dumps(schema or llm_schema()))
     return "\n".join(lines)

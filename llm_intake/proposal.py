@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llm_intake.requests import (
     AddCase,
+    CancelCase,
     CoverChange,
     PinShift,
     Request,
@@ -139,7 +140,15 @@ class _Describer:
                 f"{self.who(req.staff)} fixed to the {self.shift(req.shift).lower()} shift on "
                 f"{fmt_date(req.date)}"
             )
+        if isinstance(req, CancelCase):
+            return f"{self.case(req.case)} cancelled"
         return self._case(req)
+
+    def case(self, case_id: str) -> str:
+        """ "case C013 (Laparoscopic cholecystectomy)" (the id alone without a procedure)."""
+        case = self.vocab.case(case_id)
+        procedure = case.procedure if case is not None else ""
+        return f"case {case_id} ({procedure})" if procedure else f"case {case_id}"
 
     def _case(self, req: AddCase) -> str:
         parts = [f"new {req.priority} case: {req.procedure}, {req.duration_min} min"]

@@ -113,12 +113,23 @@ class PinShift(_Request):
     shift: str = Field(min_length=1)
 
 
-Request = Annotated[
-    Unavailable | ShiftWish | CoverChange | AddCase | PinShift, Field(discriminator="kind")
-]
+class CancelCase(_Request):
+    """A case of the case schedule that will not happen (``case``: its id).
+
+    Applied like the re-plan's ``optimizer.replan.CancelCase``: the case leaves the
+    problem with its pins and precedences (and the baseline schedule)."""
+
+    kind: Literal["cancel_case"] = "cancel_case"
+    case: str = Field(min_length=1)
+
+
+AnyRequest = Unavailable | ShiftWish | CoverChange | AddCase | PinShift | CancelCase
+"""The request models (``Request`` is their discriminated union)."""
+
+Request = Annotated[AnyRequest, Field(discriminator="kind")]
 """One change request (a discriminated union on ``kind``)."""
 
-REQUEST_KINDS = ("unavailable", "shift_request", "cover_change", "add_case", "pin")
+REQUEST_KINDS = ("unavailable", "shift_request", "cover_change", "add_case", "pin", "cancel_case")
 
 _REQUEST_ADAPTER: TypeAdapter[Any] = TypeAdapter(Request)
 
@@ -137,11 +148,9 @@ class Extraction(_Request):
     unparsed: list[Unparsed] = Field(default_factory=list)
 
 
-def parse_request(data: Any) -> Unavailable | ShiftWish | CoverChange | AddCase | PinShift:
+def parse_request(data: Any) -> AnyRequest:
     """Validate one request dict (raises ``pydantic.ValidationError``)."""
-    result: Unavailable | ShiftWish | CoverChange | AddCase | PinShift = (
-        _REQUEST_ADAPTER.validate_python(data)
-    )
+    result: AnyRequest = _REQUEST_ADAPTER.validate_python(data)
     return result
 
 

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
-from llm_intake.requests import AddCase, CoverChange, Request, Unavailable
+from llm_intake.requests import AddCase, CancelCase, CoverChange, Request, Unavailable
 from llm_intake.vocabulary import TITLES, Person, Vocabulary, fold
 
 FUZZY_CUTOFF = 80.0
@@ -732,6 +732,11 @@ def resolve_request(
             raise Unresolved(f"{first}–{last} is outside the plan ({start} to {end})")
 
     update: dict[str, object] = {}
+    if isinstance(request, CancelCase):
+        case = vocab.case(request.case)
+        if case is None:
+            raise Unresolved(f"no case '{request.case}' in the loaded case schedule")
+        return request.model_copy(update={"case": case.id})
     if isinstance(request, AddCase):
         if request.surgeon is not None:
             update["surgeon"] = person(request.surgeon, "cases")

@@ -84,6 +84,14 @@ class Room:
         return str(int(match.group(1))) if match else None
 
 
+@dataclass(frozen=True)
+class Case:
+    """A case of a loaded case schedule (a request may cancel it by its id)."""
+
+    id: str
+    procedure: str
+
+
 @dataclass
 class Vocabulary:
     """Everything a request may refer to, from every loaded problem."""
@@ -94,10 +102,17 @@ class Vocabulary:
     rooms: list[Room] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     procedures: list[str] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
     roster_start: dt.date | None = None
     roster_days: int = 0
     case_start: dt.date | None = None
     case_days: int = 0
+
+    def case(self, case_id: str) -> Case | None:
+        """The loaded case with this id (exactly, else in any letter case), or None."""
+        wanted = case_id.strip()
+        exact = next((c for c in self.cases if c.id == wanted), None)
+        return exact or next((c for c in self.cases if c.id.casefold() == wanted.casefold()), None)
 
     def person(self, person_id: str) -> Person:
         return next(p for p in self.people if p.id == person_id)
@@ -201,6 +216,7 @@ def _add_cases(vocab: Vocabulary, problem: Any) -> None:
         proc = _attr(task, "procedure", "name")
         if proc and str(proc) not in vocab.procedures:
             vocab.procedures.append(str(proc))
+        vocab.cases.append(Case(str(_attr(task, "id")), str(proc or "")))
     start = _attr(problem, "start", "start_date")
     offset = 0  # minutes from midnight to the start: a plan from 07:00 reaches 07:00 later
     if isinstance(start, dt.datetime):

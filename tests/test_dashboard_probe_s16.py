@@ -21,8 +21,8 @@ from dashboards.state import Scenario, Workspace
 from dashboards.views import changes
 from llm_intake.apply import apply_requests
 from llm_intake.intake import propose
-from llm_intake.requests import Unavailable
-from llm_intake.rules import CASE_CANCEL_REASON, RuleParser, case_cancellations
+from llm_intake.requests import CancelCase, Unavailable
+from llm_intake.rules import RuleParser, case_cancellations
 from optimizer.check import check
 from optimizer.errors import InputError
 from optimizer.io.ics import calendars
@@ -233,7 +233,7 @@ def test_an_ambiguous_cancellation_asks_which_case() -> None:
 def test_the_rule_parser_no_longer_calls_a_cancelled_case_a_withdrawn_request() -> None:
     problems = [small_theatre()]
     case = propose("Case C3 is cancelled", problems, MON)
-    assert [u.reason for u in case.unparsed] == [CASE_CANCEL_REASON]
+    assert (case.requests, case.unparsed) == ([CancelCase(case="C3")], [])
     withdrawn = RuleParser(resolver(), TODAY).parse("Please cancel Sam Lee's request for Friday")
     assert "withdrawing an earlier request is not supported" in withdrawn.unparsed[0].reason
 

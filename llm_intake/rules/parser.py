@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from llm_intake.proposal import fmt_range
-from llm_intake.requests import Extraction, PinShift, Request, Unparsed
+from llm_intake.requests import CancelCase, Extraction, PinShift, Request, Unparsed
 from llm_intake.resolver import Resolver
 from llm_intake.rules.absence import absences
-from llm_intake.rules.cancellations import CASE_CANCEL_REASON, is_case_cancellation
+from llm_intake.rules.cancellations import CasePlan, cancelled_case_ids, is_case_cancellation
 from llm_intake.rules.cases import add_case_request
 from llm_intake.rules.clause import FILLERS, Clause, NotUnderstood, blank, without_names
 from llm_intake.rules.clauses import ClauseReader
@@ -41,12 +42,18 @@ OUT_OF_SCOPE = "no scheduling request recognised"
 
 
 class RuleParser:
-    """Free text → ``Extraction`` of resolved requests, for one set of loaded problems."""
+    """Free text → ``Extraction`` of resolved requests, for one set of loaded problems.
 
-    def __init__(self, resolver: Resolver, today: dt.date) -> None:
+    ``case_plans`` (see ``rules.cancellations.case_plans``): the loaded case problems
+    with their published schedules, where a cancelled case is looked up."""
+
+    def __init__(
+        self, resolver: Resolver, today: dt.date, case_plans: Sequence[CasePlan] = ()
+    ) -> None:
         self.resolver = resolver
         self.vocab = resolver.vocab
         self.today = today
+        self.case_plans = list(case_plans)
         self.reader = ClauseReader(resolver, today)
         self._notes: list[Unparsed] = []  # days left out of a clause, reported after it
 
@@ -60,16 +67,17 @@ class RuleParser:
             sentence = text[start:end].strip(" ,")
             if not sentence:
                 continue
-            case_cancel = self._is_case_cancel(sentence)
-            if (
-                case_cancel
-                or CANCEL.search(sentence)
-                or (SWAP.search(sentence) and self.resolver.find_people(sentence, "roster"))
+            if self._is_case_cancel(sentence):
+                try:
+                    requests.extend(self._case_cancels(sentence))
+                except NotUnderstood as exc:
+                    unparsed.append(Unparsed(text=sentence, reason=str(exc)))
+                continue
+            if CANCEL.search(sentence) or (
+                SWAP.search(sentence) and self.resolver.find_people(sentence, "roster")
             ):
                 reason = (
-                    CASE_CANCEL_REASON
-                    if case_cancel
-                    else "cancelling or withdrawing an earlier request is not supported"
+                    "cancelling or withdrawing an earlier request is not supported"
                     if CANCEL.search(sentence)
                     else "shift swaps are not supported; state each person's change"
                 )
@@ -94,6 +102,15 @@ class RuleParser:
         if not (self.vocab.rooms or self.vocab.case_staff):
             return False
         return is_case_cancellation(sentence, self.vocab.procedures)
+
+    def _case_cancels(self, sentence: str) -> list[Request]:
+        """One ``cancel_case`` per case the sentence calls off (never a guess)."""
+        if not self.case_plans:
+            raise NotUnderstood(
+                "the case problem was not given to the parser; no case is cancelled"
+            )
+        ids = cancelled_case_ids(sentence, self.case_plans, self.resolver, self.today)
+        return [CancelCase(case=case_id) for case_id in ids]
 
     # -- per clause --------------------------------------------------------------------
 
