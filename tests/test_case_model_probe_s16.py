@@ -242,12 +242,12 @@ def test_format_messages_name_xlsm_and_the_option_and_wrong_kind_solutions(
 ) -> None:
     with pytest.raises(InputError, match="unknown format 'xyz'") as caught:
         load_problem(DATA / "demo_surgery.json", "xyz")
-    assert caught.value.field == "--format"
+    assert caught.value.field == "fmt"
     with pytest.raises(InputError, match=r"\.json, \.xlsm, \.xlsx or \.zip"):
         detect_format(Path("ward.xls"))
     with pytest.raises(InputError, match=r"an \.xlsx or \.xlsm workbook") as bundle:
         load_problem(DATA / "demo_surgery.json", "bundle")
-    assert bundle.value.field == "--format"
+    assert bundle.value.field == "fmt"
     assert ".xlsm" in INPUT_HELP and ".xlsm" in FORMAT_HELP
     cases, roster = load_problem(DATA / "demo_surgery.json"), load_problem(DATA / "demo_ward.json")
     roster_csv, cases_csv = tmp_path / "roster.csv", tmp_path / "schedule.csv"

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from optimizer.check.report import Penalty
 from optimizer.check.roster import check_roster
-from optimizer.model.result import RosterSolution
+from optimizer.errors import InputError
+from optimizer.model.result import Result, RosterSolution
 from optimizer.model.roster import RosterProblem, ShiftRequest
 
 RULE_LABELS = {
@@ -67,9 +68,48 @@ class RosterKpis(BaseModel):
     weekends: Spread
 
 
-def penalty_breakdown(problem: RosterProblem, solution: RosterSolution) -> list[Penalty]:
-    """Every penalty the roster pays, most expensive first, then by day."""
-    penalties = check_roster(problem, solution).penalties
+def _roster_of(problem: RosterProblem, solution: Result | RosterSolution) -> RosterSolution:
+    """The roster to explain: ``solution`` itself or the one a ``Result`` holds.
+
+    Raises ``InputError`` (field ``problem`` or ``solution``) when ``problem`` is not a
+    ``RosterProblem`` or ``solution`` holds no roster (e.g. ``result.roster`` of an
+    INFEASIBLE or UNKNOWN result, which is None).
+    """
+    if not isinstance(problem, RosterProblem):
+        raise InputError(
+            f"a roster explanation needs a RosterProblem, got {_kind(problem)}", field="problem"
+        )
+    if isinstance(solution, RosterSolution):
+        return solution
+    if isinstance(solution, Result):
+        if solution.roster is not None:
+            return solution.roster
+        held = "a CaseSchedule" if solution.schedule is not None else "no solution"
+        raise InputError(
+            f"a roster explanation needs a result with a RosterSolution; this "
+            f"{solution.status.value} result holds {held}",
+            field="solution",
+        )
+    hint = " (result.roster is None when the solve found no roster)" if solution is None else ""
+    raise InputError(
+        f"a roster explanation needs a RosterSolution or a Result holding one, "
+        f"got {_kind(solution)}{hint}",
+        field="solution",
+    )
+
+
+def _kind(value: object) -> str:
+    """``value``'s type for a message, e.g. 'a CaseSchedule' or 'None'."""
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def penalty_breakdown(problem: RosterProblem, solution: Result | RosterSolution) -> list[Penalty]:
+    """Every penalty the roster pays, most expensive first, then by day.
+
+    ``solution``: a roster or a ``Result`` holding one; a ``Result`` without one
+    (INFEASIBLE, UNKNOWN) raises ``InputError`` naming field ``solution``.
+    """
+    penalties = check_roster(problem, _roster_of(problem, solution)).penalties
     return sorted(penalties, key=lambda p: (-p.cost, p.day if p.day is not None else -1, p.rule))
 
 
@@ -92,8 +132,13 @@ def _granted(request: ShiftRequest, shift_of: dict[tuple[str, int], str]) -> boo
     return request.want == matches
 
 
-def roster_kpis(problem: RosterProblem, solution: RosterSolution) -> RosterKpis:
-    """Coverage met, requests granted, minutes against contract, spread of nights/weekends."""
+def roster_kpis(problem: RosterProblem, solution: Result | RosterSolution) -> RosterKpis:
+    """Coverage met, requests granted, minutes against contract, spread of nights/weekends.
+
+    ``solution``: a roster or a ``Result`` holding one; a ``Result`` without one
+    (INFEASIBLE, UNKNOWN) raises ``InputError`` naming field ``solution``.
+    """
+    solution = _roster_of(problem, solution)
     shift_of = solution.by_staff_day()
     report = check_roster(problem, solution)
 

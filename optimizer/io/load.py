@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 from typing import Any
 
@@ -97,19 +98,39 @@ def detect_format(path: Path) -> str:
     raise InputError(
         f"cannot tell the format from the extension '{suffix or '(none)'}'; "
         "use .json, .xlsm, .xlsx or .zip (tables), .txt (Curtois–Qu) or .sm (PSPLIB), "
-        "or pass --format",
+        "or name the format (fmt= in Python, --format on the command line)",
         file=str(path),
     )
 
 
+def as_path(path: object) -> Path:
+    """``path`` (a ``str`` or ``os.PathLike``) as a ``Path``; anything else raises
+    ``InputError`` naming field ``path``."""
+    if isinstance(path, str | os.PathLike):
+        try:
+            return Path(path)
+        except TypeError:  # an os.PathLike of bytes
+            pass
+    raise InputError(
+        f"needs a file path (str or pathlib.Path), got {_type_name(path)}", field="path"
+    )
+
+
+def _type_name(value: object) -> str:
+    """``value``'s type name for a message ('None' for None)."""
+    return "None" if value is None else type(value).__name__
+
+
 def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
     """A ``RosterProblem`` or ``CaseProblem`` from a project JSON, a table bundle (the
-    dashboard's XLSX or CSV-ZIP layout) or a benchmark file."""
-    path = Path(path)
+    dashboard's XLSX or CSV-ZIP layout) or a benchmark file.
+
+    ``fmt``: one of ``FORMATS`` (``"auto"`` reads the file extension). Bad input raises
+    ``InputError`` naming the file, line or argument (``path``, ``fmt``).
+    """
+    path = as_path(path)
     if fmt not in FORMATS:
-        raise InputError(
-            f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}", field="--format"
-        )
+        raise InputError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}", field="fmt")
     if path.is_dir():
         raise InputError("is a folder; give a problem file", file=str(path))
     if not path.is_file():
@@ -126,7 +147,7 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
         from optimizer.io.tables.bundle import read_bundle
 
         if path.suffix.lower() not in BUNDLE_SUFFIXES:
-            raise InputError(f"a bundle must be {BUNDLE_KINDS}", file=str(path), field="--format")
+            raise InputError(f"a bundle must be {BUNDLE_KINDS}", file=str(path), field="fmt")
 
         return read_bundle(str(path), read_bytes(path))
     if fmt == "curtois":
