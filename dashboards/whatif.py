@@ -298,6 +298,85 @@ def keep_published_before(problem: RosterProblem, result: Result, day: int) -> R
     return _rebuild(problem, pins=(*problem.pins, *kept))
 
 
+def kept_published_until(base: RosterProblem, changed: RosterProblem) -> int:
+    """The first day a re-plan of ``changed`` may move (0: every day may): the days before
+    it keep the published roster. The ``rule_reach`` days just before the first change
+    stay free, as run and rest rules look back (a night moved so Tuesday can be worked).
+
+    Horizon-wide totals (maximum shifts, hours, weekends) look back further; when keeping
+    these days leaves no roster, the dashboard re-plans without them
+    (``earlier_changes_note`` says what moved and why)."""
+    first = first_changed_day(base, changed)
+    return 0 if first is None else max(0, first - rule_reach(changed))
+
+
+def kept_days_note(problem: RosterProblem, kept_until: int, first: int) -> str:
+    """The set-up note of a re-plan that keeps the days before ``kept_until``."""
+    return (
+        f"Days before {problem.date_of(kept_until):%a %d %b} keep the published roster (the "
+        f"changes start on {problem.date_of(first):%a %d %b}; the days between stay free for "
+        "the rest and run rules)."
+    )
+
+
+def unkept_days_note(problem: RosterProblem, kept_until: int) -> str:
+    """The note of a re-plan started again because keeping the earlier days left no roster."""
+    return (
+        f"Keeping the published roster before {problem.date_of(kept_until):%a %d %b} left no "
+        "roster that meets the hard rules, so the re-plan may change those days too (as few "
+        "as it can)."
+    )
+
+
+def earlier_changes_note(
+    problem: RosterProblem, published: Result, result: Result, kept_until: int
+) -> str:
+    """One sentence naming the staff-days before ``kept_until`` that ``result`` changes
+    and the hard rules that keeping them as published would break ("" if none changed).
+
+    The rules come from the checker on the published roster before ``kept_until`` joined
+    to ``result``'s roster from then on.
+    """
+    if published.roster is None or result.roster is None or kept_until <= 0:
+        return ""
+    old, new = published.roster.by_staff_day(), result.roster.by_staff_day()
+    moved = sorted(
+        {k for k in set(old) | set(new) if k[1] < kept_until and old.get(k) != new.get(k)},
+        key=lambda k: (k[1], k[0]),
+    )
+    if not moved:
+        return ""
+    joined = [a for a in published.roster.assignments if a.day < kept_until]
+    joined += [a for a in result.roster.assignments if a.day >= kept_until]
+    broken = _broken_rules(problem, RosterSolution(assignments=tuple(joined)))
+    span = f"{problem.date_of(0):%a %d %b} – {problem.date_of(kept_until - 1):%a %d %b}"
+    why = f"with these changes breaks {broken}" if broken else "left no roster in time"
+    who = [f"{_label(problem, staff)} on {problem.date_of(day):%a %d %b}" for staff, day in moved]
+    return f"Keeping {span} as published {why}, so the re-plan also changes {_listed(who)}."
+
+
+def _broken_rules(problem: RosterProblem, roster: RosterSolution) -> str:
+    """``"a hard rule (Ann works 4 shifts; the contract allows 3)"``: what ``roster``
+    breaks, as the checker words it ("" if nothing)."""
+    from optimizer.check import check
+
+    messages = list(dict.fromkeys(v.message for v in check(problem, roster).violations))
+    if not messages:
+        return ""
+    noun = "a hard rule" if len(messages) == 1 else "hard rules"
+    return f"{noun} ({_listed(messages, limit=2, sep='; also ')})"
+
+
+def _listed(items: list[str], limit: int = 6, sep: str = "; ") -> str:
+    """The first ``limit`` items joined by ``sep``, then how many more."""
+    more = len(items) - limit
+    return sep.join(items[:limit]) + (f"{sep}{more} more" if more > 0 else "")
+
+
+def _label(problem: RosterProblem, staff: str) -> str:
+    return problem.person(staff).label if staff in problem.staff_index else staff
+
+
 def roster_changes(problem: RosterProblem, before: Result, after: Result) -> pd.DataFrame:
     """Every staff-day whose shift changed: who, date, before, after (shift names)."""
     old = before.roster.by_staff_day() if before.roster else {}

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboards import whatif
-from dashboards.jobs import SolveJob
+from dashboards.jobs import Snapshot, SolveJob
 from dashboards.optional import feature
 from dashboards.state import (
     LABELS,
@@ -328,10 +328,13 @@ def _with_cancellations(
 ) -> tuple[Any, list[Any], list[str]]:
     """The proposal, what is left not understood, and the ids of the cases the text
     cancels (a case problem only): sentences that cancel a case are understood by
-    ``llm_intake.rules.case_cancellations`` (the requests cannot cancel a case)."""
+    ``llm_intake.rules.case_cancellations`` against the published plan, in place of the
+    proposal's ``cancel_case`` requests."""
     find = feature("llm_intake.rules", "case_cancellations")
     if family.kind != "cases" or find is None or family.result is None:
         return proposal, list(proposal.unparsed), []
+    kept = [r for r in proposal.requests if getattr(r, "kind", "") != "cancel_case"]
+    proposal = proposal.model_copy(update={"requests": kept})
     found, unsettled = find(text, problem, family.result.schedule, today)
     handled = {c.text for c in found} | {u.text for u in unsettled}
     unparsed = [u for u in proposal.unparsed if u.text not in handled] + list(unsettled)
@@ -410,18 +413,13 @@ def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None
     try:
         if family.kind == "roster":
             planned = whatif.baseline_roster(problem, family.result)
-            first = whatif.first_changed_day(family.problem, problem)
-            # The days just before the first change stay free: run and rest rules look
-            # back, so the only fix may lie there (a night moved so Tuesday can be worked).
-            kept_until = 0 if first is None else first - whatif.rule_reach(problem)
+            kept_until = whatif.kept_published_until(family.problem, problem)
             if kept_until > 0:
+                first = whatif.first_changed_day(family.problem, problem)
+                assert first is not None
                 planned = whatif.keep_published_before(planned, family.result, kept_until)
                 adopt = problem  # adopting keeps the scenario, not these pins
-                notes.append(
-                    f"Days before {problem.date_of(kept_until):%a %d %b} keep the published "
-                    f"roster (the changes start on {problem.date_of(first):%a %d %b}; the "
-                    "days between stay free for the rest and run rules)."
-                )
+                notes.append(whatif.kept_days_note(problem, kept_until, first))
             hint: Any = whatif.repaired_roster(planned, family.result)
         else:
             planned, fixed, dropped = whatif.baseline_cases(problem, family.result, now)
@@ -489,6 +487,8 @@ def _scenario_progress(name: str) -> None:
     if scenario is None or scenario.job is None:
         return
     snap = scenario.job.snapshot()
+    if _replan_without_kept_days(scenario, snap):
+        st.rerun(scope="app")
     if not snap.running:
         scenario.job = None
         _finish(scenario, snap.result, snap.diagnosis, snap.cancelled, snap.error)
@@ -501,6 +501,34 @@ def _scenario_progress(name: str) -> None:
         cols[0].info(f"Re-planning {name}… {snap.seconds:.0f} s · penalty {best}")
     if cols[1].button("Cancel", key=f"cancel_{name}", disabled=snap.cancelled):
         scenario.job.cancel()
+
+
+def _replan_without_kept_days(scenario: Scenario, snap: Snapshot) -> bool:
+    """Start the roster re-plan again without the kept published days when keeping them
+    left no roster (INFEASIBLE, or no roster in time): horizon-wide totals such as a
+    maximum of shifts can reach back to any day. The published roster stays the warm
+    start and the baseline, so earlier days move only where they must. The rest of the
+    time limit is used, at least half of it. True if started again."""
+    if scenario.kind != "roster" or scenario.adopt is None or scenario.job is None:
+        return False
+    if snap.result is None or snap.result.status.has_solution or snap.cancelled:
+        return False
+    result, _ = whatif.keep_better(scenario.problem, snap.result, scenario.fallback)
+    if result is not None and result.status.has_solution:
+        return False
+    limit = float(scenario.job.job["options"]["time_limit"])
+    scenario.job.cancel()  # stops the diagnosis of the problem with the kept days
+    changed, published = scenario.adopt, scenario.base_result
+    kept_until = whatif.kept_published_until(scenario.base_problem, changed)
+    planned = whatif.baseline_roster(changed, published)
+    hint = whatif.repaired_roster(planned, published)
+    scenario.problem, scenario.adopt, scenario.fallback = planned, None, hint
+    scenario.notes = [whatif.unkept_days_note(changed, kept_until)]
+    time_limit = max(limit - snap.result.seconds, limit / 2)
+    scenario.job = SolveJob.start_for(
+        planned, time_limit=time_limit, workers=None, seed=None, hint=hint
+    )
+    return True
 
 
 def _finish(
@@ -518,6 +546,8 @@ def _finish(
     if result is not None and result.status.has_solution:
         scenario.result = result
         scenario.stopped_early = cancelled and result.status is SolveStatus.FEASIBLE
+        if scenario.kind == "roster" and scenario.adopt is None:
+            _name_earlier_changes(scenario, result)
         return
     if result is not None and result.status is SolveStatus.INFEASIBLE:
         scenario.error = NO_PLAN[scenario.kind]
@@ -533,6 +563,14 @@ def _finish(
         scenario.error = "cancelled before a solution was found"
     else:
         scenario.error = error or "no solution within the time limit: try a longer limit"
+
+
+def _name_earlier_changes(scenario: Scenario, result: Result) -> None:
+    """After a re-plan without the kept days: the note names the earlier days it changed."""
+    kept_until = whatif.kept_published_until(scenario.base_problem, scenario.problem)
+    note = whatif.earlier_changes_note(scenario.problem, scenario.base_result, result, kept_until)
+    if note:
+        scenario.notes = [note]
 
 
 def _show_infeasible(scenario: Scenario) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.explain.diagnosis.members import ORDER, available_for
 from optimizer.explain.diagnosis.words import (
+    as_published,
     count,
     day_runs,
     day_span,
@@ -153,8 +154,12 @@ def agency_cover(problem: RosterProblem, demand: CoverDemand, nurses: int, span:
 
 
 def unpin(problem: RosterProblem, member: RuleInstance) -> str:
-    """``"unpin Sam Lee on Tue 15 Dec (Early)"``."""
+    """``"unpin Sam Lee on Tue 15 Dec (Early)"``; for a day kept as published (a re-plan's
+    kept day): ``"release Sam Lee from the published Early on Tue 15 Dec"``."""
     label = "day off" if member.shift is None else shift_name(problem, member.shift)
+    if as_published(problem, member.ref):
+        who, span = person_name(problem, member.staff), day_span(problem, member.days)
+        return f"release {who} from the published {label} on {span}"
     return (
         f"unpin {person_name(problem, member.staff)} on {day_span(problem, member.days)} ({label})"
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from optimizer.explain.diagnosis.words import (
+    as_published,
     count,
     day_span,
     hours,
@@ -90,6 +91,8 @@ def describe(problem: RosterProblem, rule: str, staff: str | None, days: Sequenc
         )
     if rule == "unavailable" and ref is not None:
         return unavailable(problem, ref, days)
+    if rule == "pin" and as_published(problem, ref):
+        return f"{who} keeps {shift_name(problem, shift)} on {span} as published"
     if rule == "pin":
         return f"{who} is pinned to {shift_name(problem, shift)} on {span}"
     if rule == "succession":
@@ -137,7 +140,7 @@ def conflict_groups(
         if member.rule == "unavailable":
             key: tuple[object, ...] = (member.rule, member.ref)
         elif member.rule == "pin":
-            key = (member.rule, member.staff, member.shift)
+            key = (member.rule, member.staff, member.shift, as_published(problem, member.ref))
         elif member.rule == "min_cover" and member.ref is not None:
             demand = problem.cover[member.ref]
             key = (member.rule, demand.shift, demand.skill, demand.min_required)

@@ -27,6 +27,17 @@ def day_span(problem: RosterProblem, days: Sequence[int]) -> str:
     return ", ".join(parts)
 
 
+def as_published(problem: RosterProblem, pin: int | None) -> bool:
+    """True when pin number ``pin`` holds its staff-day as the published roster (the
+    baseline) has it: a re-plan's kept day, not a change the planner asked for."""
+    baseline = problem.baseline
+    if pin is None or baseline is None or not baseline.assignments:
+        return False
+    held = problem.pins[pin]
+    published = {(a.staff, a.day): a.shift for a in baseline.assignments}
+    return published.get((held.staff, held.day)) == held.shift
+
+
 def person_name(problem: RosterProblem, staff: str | None) -> str:
     return "" if staff is None else problem.person(staff).label
 
