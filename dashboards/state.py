@@ -269,6 +269,12 @@ class Scenario:
     """The re-plan was cancelled: its result is the best found until then."""
     kept_note: str = ""
     """Why the result is the repaired published roster, not the solver's (if it is)."""
+    kept_days: tuple[int, ...] = ()
+    """For a roster re-plan: the days it kept as published at first (its scope); with
+    ``adopt`` None it was started again without them (keeping them left no roster)."""
+    solved_on: Any = None
+    """For a roster re-plan around the changes: the problem its solver solves
+    (``whatif.only_the_changes``) when not ``problem``; the result is costed on ``problem``."""
 
 
 @dataclass

@@ -3,6 +3,7 @@ notes, settings kept across pages, undo / redo."""
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from dashboards.jobs import Snapshot, SolveJob
 from dashboards.state import FAMILIES, NOUNS, Family, Workspace, workspace
-from optimizer.model.result import SolveStatus
+from optimizer.model.result import Result, SolveStatus
 from optimizer.plotting import progress_chart
 
 REFRESH_SECONDS = 0.5
@@ -178,7 +179,8 @@ def _running_notes(kinds: tuple[str, ...], page: str) -> None:
 
 
 def status_line(family: Family) -> None:
-    """One line on the last result: status, penalty, bound, gap, time (unknowns left out)."""
+    """One line on the last result: status, penalty, bound, gap, time (unknowns left out);
+    under it, in plain words, when the time limit stopped the search far from the best."""
     result = family.result
     if result is None:
         if family.job is None:
@@ -193,6 +195,33 @@ def status_line(family: Family) -> None:
         parts.append(f"gap {100 * result.gap:.1f} %")
     parts.append(f"{result.seconds:.1f} s ({result.backend})")
     st.caption(" · ".join(parts))
+    advice = time_limit_advice(result, NOUNS[family.kind], stopped_early=bool(family.message))
+    if advice:
+        st.warning(advice)
+
+
+LARGE_GAP = 0.1
+"""A FEASIBLE result whose penalty may be this share (or more) above the best possible
+is explained in words (``time_limit_advice``)."""
+
+
+def time_limit_advice(result: Result, noun: str = "roster", stopped_early: bool = False) -> str:
+    """One plain sentence for a FEASIBLE result that the time limit stopped far from the
+    best possible (objective - bound at least ``LARGE_GAP`` of the penalty): how many
+    penalty points it may be above the best, and a longer limit to try. "" otherwise,
+    and for a solve the planner cancelled (``stopped_early``: the page says so)."""
+    gap = result.gap
+    if result.status is not SolveStatus.FEASIBLE or gap is None or gap < LARGE_GAP:
+        return ""
+    if stopped_early or result.objective is None or result.bound is None:
+        return ""
+    points = result.objective - result.bound
+    longer = max(60, 30 * math.ceil(3 * result.seconds / 30))
+    return (
+        f"The time limit stopped the search before the best {noun} was found: this one may "
+        f"be up to {points} penalty points worse than the best possible. Solve again with a "
+        f"longer time limit (try {longer} s) for a better one."
+    )
 
 
 def history_controls(ws: Workspace) -> None:

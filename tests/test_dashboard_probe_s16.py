@@ -309,7 +309,7 @@ def test_changed_cases_and_scenario_comparison_fit_the_page() -> None:
     at = page(ws, cases=True)
     assert not at.exception, at.exception
     frames = {tuple(d.value.columns): d.proto for d in at.dataframe}
-    compared = next(p for cols, p in frames.items() if "Baseline penalty" in cols)
+    compared = next(p for cols, p in frames.items() if whatif.BASELINE_PENALTY in cols)
     assert list(compared.column_order)[-1] == "Changes"  # the long text goes last
     moved = next(p for cols, p in frames.items() if "Before" in cols)
     widths = {c: v.get("width") for c, v in json.loads(moved.columns).items()}

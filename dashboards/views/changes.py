@@ -404,26 +404,22 @@ def _with_reasons(problem: Any, changes: list[str], requests: list[Any]) -> list
     return texts
 
 
-def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None) -> bool:
-    """Start re-planning the changes being built; False (with an error shown) if refused."""
+def _start_scenario(
+    ws: Workspace, family: Family, limit: float, now: int | None, scope: str = "around"
+) -> bool:
+    """Start re-planning the changes being built; False (with an error shown) if refused.
+
+    A roster re-plan keeps the days outside its ``scope`` (``whatif.SCOPES``) as published.
+    """
     problem, changes = ws.pending[family.kind]
     assert family.result is not None
-    notes: list[str] = []
-    adopt: Any = None
     try:
         if family.kind == "roster":
-            planned = whatif.baseline_roster(problem, family.result)
-            kept_until = whatif.kept_published_until(family.problem, problem)
-            if kept_until > 0:
-                first = whatif.first_changed_day(family.problem, problem)
-                assert first is not None
-                planned = whatif.keep_published_before(planned, family.result, kept_until)
-                adopt = problem  # adopting keeps the scenario, not these pins
-                notes.append(whatif.kept_days_note(problem, kept_until, first))
-            hint: Any = whatif.repaired_roster(planned, family.result)
+            plan = whatif.roster_replan(family.problem, problem, family.result, scope)
+            planned, hint, notes = plan.problem, plan.hint, plan.notes
         else:
             planned, fixed, dropped = whatif.baseline_cases(problem, family.result, now)
-            notes += whatif.case_replan_notes(problem, fixed, dropped, now)
+            notes = whatif.case_replan_notes(problem, fixed, dropped, now)
             hint = whatif.case_hint(planned, family.result)
     except InputError as exc:
         st.error(str(exc))
@@ -436,16 +432,41 @@ def _start_scenario(ws: Workspace, family: Family, limit: float, now: int | None
         base_result=family.result,
         problem=planned,
         notes=notes,
-        adopt=adopt,
-        fallback=hint if family.kind == "roster" else None,
     )
+    if family.kind == "roster":
+        scenario.adopt, scenario.fallback = plan.adopt, plan.hint
+        scenario.kept_days, scenario.solved_on = plan.kept, plan.solved_on
+    solved = planned if scenario.solved_on is None else scenario.solved_on
     # no seed: a seed with one worker would make the limit count solver work, not seconds
-    scenario.job = SolveJob.start_for(planned, time_limit=limit, workers=None, seed=None, hint=hint)
+    scenario.job = SolveJob.start_for(solved, time_limit=limit, workers=None, seed=None, hint=hint)
     ws.record(f"re-plan the changes as {scenario.name}", [family.kind], scenario)
     ws.scenarios.append(scenario)
     ws.pending.pop(family.kind, None)
     st.session_state["scenario_choice"] = scenario.name
     return True
+
+
+SCOPE_HELP = (
+    "Only around the changes: the re-plan fills what the changes leave short (an absent "
+    "person's shifts, added demand) and leaves the published roster's other shortfalls as "
+    "they are; only the changed days and the few days either side that the rest and run "
+    "rules reach may move (if keeping the other days leaves no roster, the re-plan widens "
+    "and says so). The whole roster: any day may move where that lowers the penalty by "
+    "more than the cost of the change, so a poor published roster can change a lot."
+)
+
+
+def _scope_input() -> str:
+    """Which days a roster re-plan may move (``whatif.SCOPES``)."""
+    scope = st.radio(
+        "Re-plan scope",
+        list(whatif.SCOPES),
+        format_func=whatif.SCOPES.__getitem__,
+        horizontal=True,
+        help=SCOPE_HELP,
+        **kept("replan_scope", "around"),
+    )
+    return str(scope)
 
 
 def _now_input(family: Family) -> int | None:
@@ -498,7 +519,9 @@ def _scenario_progress(name: str) -> None:
         cols[0].info(f"{NO_PLAN[scenario.kind]} Finding out why… {snap.seconds:.0f} s")
     else:
         best = snap.points[-1].objective if snap.points else "—"
-        cols[0].info(f"Re-planning {name}… {snap.seconds:.0f} s · penalty {best}")
+        # a re-plan around the changes solves a stand-in whose penalty is not the plan's
+        found = f"penalty {best}" if scenario.solved_on is None else "filling the changes"
+        cols[0].info(f"Re-planning {name}… {snap.seconds:.0f} s · {found}")
     if cols[1].button("Cancel", key=f"cancel_{name}", disabled=snap.cancelled):
         scenario.job.cancel()
 
@@ -506,10 +529,12 @@ def _scenario_progress(name: str) -> None:
 def _replan_without_kept_days(scenario: Scenario, snap: Snapshot) -> bool:
     """Start the roster re-plan again without the kept published days when keeping them
     left no roster (INFEASIBLE, or no roster in time): horizon-wide totals such as a
-    maximum of shifts can reach back to any day. The published roster stays the warm
-    start and the baseline, so earlier days move only where they must. The rest of the
+    maximum of shifts can reach any day. The published roster stays the warm start and
+    the baseline, so the kept days move only where they must. The rest of the
     time limit is used, at least half of it. True if started again."""
     if scenario.kind != "roster" or scenario.adopt is None or scenario.job is None:
+        return False
+    if not scenario.kept_days:
         return False
     if snap.result is None or snap.result.status.has_solution or snap.cancelled:
         return False
@@ -518,15 +543,18 @@ def _replan_without_kept_days(scenario: Scenario, snap: Snapshot) -> bool:
         return False
     limit = float(scenario.job.job["options"]["time_limit"])
     scenario.job.cancel()  # stops the diagnosis of the problem with the kept days
-    changed, published = scenario.adopt, scenario.base_result
-    kept_until = whatif.kept_published_until(scenario.base_problem, changed)
-    planned = whatif.baseline_roster(changed, published)
-    hint = whatif.repaired_roster(planned, published)
-    scenario.problem, scenario.adopt, scenario.fallback = planned, None, hint
-    scenario.notes = [whatif.unkept_days_note(changed, kept_until)]
+    plan = whatif.roster_replan_unkept(
+        scenario.base_problem, scenario.adopt, scenario.base_result, scenario.kept_days
+    )
+    scenario.problem, scenario.adopt, scenario.fallback = plan.problem, None, plan.hint
+    scenario.solved_on, scenario.notes = plan.solved_on, plan.notes
     time_limit = max(limit - snap.result.seconds, limit / 2)
     scenario.job = SolveJob.start_for(
-        planned, time_limit=time_limit, workers=None, seed=None, hint=hint
+        plan.problem if plan.solved_on is None else plan.solved_on,
+        time_limit=time_limit,
+        workers=None,
+        seed=None,
+        hint=plan.hint,
     )
     return True
 
@@ -541,12 +569,14 @@ def _finish(
     """Keep a finished re-plan's result (or, for a roster, the repaired published
     roster when it is better), or say why there is none."""
     if scenario.kind == "roster":
+        if scenario.solved_on is not None and result is not None:
+            result = whatif.costed_for(scenario.problem, result)
         result, note = whatif.keep_better(scenario.problem, result, scenario.fallback)
         scenario.kept_note = note
     if result is not None and result.status.has_solution:
         scenario.result = result
         scenario.stopped_early = cancelled and result.status is SolveStatus.FEASIBLE
-        if scenario.kind == "roster" and scenario.adopt is None:
+        if scenario.kind == "roster" and scenario.adopt is None and scenario.kept_days:
             _name_earlier_changes(scenario, result)
         return
     if result is not None and result.status is SolveStatus.INFEASIBLE:
@@ -566,9 +596,9 @@ def _finish(
 
 
 def _name_earlier_changes(scenario: Scenario, result: Result) -> None:
-    """After a re-plan without the kept days: the note names the earlier days it changed."""
-    kept_until = whatif.kept_published_until(scenario.base_problem, scenario.problem)
-    note = whatif.earlier_changes_note(scenario.problem, scenario.base_result, result, kept_until)
+    """After a re-plan without the kept days: the note names the kept days it changed."""
+    kept = scenario.kept_days
+    note = whatif.earlier_changes_note(scenario.problem, scenario.base_result, result, kept)
     if note:
         scenario.notes = [note]
 
@@ -590,6 +620,12 @@ def _show_infeasible(scenario: Scenario) -> None:
             "Revisit the changes, or make some cases optional (Data page, tasks)."
         )
 
+
+BASELINE_CAPTION = (
+    "Baseline: the published roster under the changes (an absent person's shifts left "
+    "open), costed by the checker; Δ shows what the changes cost and what the re-plan wins "
+    "back. Its changed assignments are those the changes force."
+)
 
 STOPPED_EARLY = (
     "Stopped early: the re-plan was cancelled, so this is the best plan found until then; "
@@ -626,18 +662,22 @@ def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
     base = scenario.base_result
     if scenario.kind == "roster":
         kpis = whatif.roster_kpi_table(scenario.problem, base, scenario.result)
-        moved = whatif.roster_changes(scenario.problem, base, scenario.result)
-        noun, config = "changed assignments", None
+        changed = scenario.problem if scenario.adopt is None else scenario.adopt
+        why = whatif.change_reasons(scenario.base_problem, changed, base)
+        moved = whatif.roster_changes(scenario.problem, base, scenario.result, why)
+        heading, config = whatif.changes_summary(moved), None
     else:
         gone = whatif.cancelled(scenario.changes)
         before = scenario.base_problem
         kpis = whatif.case_kpi_table(scenario.problem, base, scenario.result, before, gone)
         moved = whatif.case_changes(scenario.problem, base, scenario.result, before, gone)
-        noun, config = "changed cases", CASE_CHANGE_COLUMNS
+        heading, config = f"{len(moved)} changed cases", CASE_CHANGE_COLUMNS
     cols = st.columns([3, 2])
     with cols[0]:
         st.markdown("**KPIs: baseline vs scenario**")
         st.dataframe(kpis, hide_index=True, width="stretch")
+        if scenario.kind == "roster":
+            st.caption(BASELINE_CAPTION)
     with cols[1]:
         st.markdown(f"**Status:** {scenario.result.status.value}")
         st.button(
@@ -646,7 +686,7 @@ def _show_scenario(ws: Workspace, scenario: Scenario) -> None:
             on_click=adopt,
             args=(ws, scenario),
         )
-    st.markdown(f"**{len(moved)} {noun}**")
+    st.markdown(f"**{heading}**")
     height = min(300, 38 + 35 * max(1, len(moved)))  # no empty rows below a short list
     st.dataframe(moved, hide_index=True, width="stretch", height=height, column_config=config)
 
@@ -675,7 +715,7 @@ def adopt(ws: Workspace, scenario: Scenario) -> None:
     ws.notes.setdefault(scenario.kind, []).append(f"{scenario.name} is now the current plan.")
 
 
-COMPARED = ("Scenario", "Status", "Penalty", "Baseline penalty", "Changed", "Changes")
+COMPARED = ("Scenario", "Status", whatif.PENALTY, whatif.BASELINE_PENALTY, "Changed", "Changes")
 # The long list of changes goes last: first, it pushed "Changed" out of view at 1280 px.
 
 
@@ -736,10 +776,11 @@ def _new_scenario(ws: Workspace, family: Family) -> None:
     for change in changes:
         st.markdown(f"- {change}")
     now = _now_input(family) if family.kind == "cases" else None
+    scope = _scope_input() if family.kind == "roster" else "around"
     cols = st.columns([1, 2, 1], vertical_alignment="bottom")
     limit = cols[0].number_input("Time limit (s)", 1, 600, **kept("scenario_limit", 15))
     replan = cols[1].button("Re-plan with minimal disruption", type="primary")
-    if replan and _start_scenario(ws, family, float(limit), now):
+    if replan and _start_scenario(ws, family, float(limit), now, scope):
         st.rerun()
     if cols[2].button("Discard changes"):
         ws.record(f"discard {len(changes)} what-if change(s)", [family.kind])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from dashboards import whatif
 from dashboards.optional import feature
-from dashboards.state import Family, workspace
+from dashboards.state import LABELS, Family, workspace
 from optimizer.io.ics import safe_file_name, slug
 
 # Notes here are comments, not docstrings: Streamlit shows a page script's bare strings.
@@ -19,6 +20,47 @@ from optimizer.io.ics import safe_file_name, slug
 # Family kind -> the word for its plan in file names (the problem files use the kind).
 PLAN_WORDS = {"roster": "roster", "cases": "schedule"}
 CANCELLED = {"roster": "shift", "cases": "case"}
+
+
+# Session key: export label -> why building its file failed (``_built_by``).
+ERRORS = "export_errors"
+FAILED = (
+    "{label}: building the file failed, so nothing was downloaded ({error}). Try again; if it "
+    "fails again, restart the dashboard and report this message."
+)
+
+
+def _built_by(label: str, build: Callable[[], Any]) -> Callable[[], Any]:
+    """``build`` for a download built only when clicked: Streamlit runs it outside the page
+    and shows nothing when it raises, so the failure is kept under ``label`` for
+    ``_export_errors`` to show, then raised again (no broken file is downloaded)."""
+    errors: dict[str, str] = st.session_state.setdefault(ERRORS, {})
+
+    def run() -> Any:
+        try:
+            data = build()
+        except Exception as exc:
+            errors[label] = f"{type(exc).__name__}: {exc}"
+            raise
+        errors.pop(label, None)
+        return data
+
+    return run
+
+
+def _built_now(label: str, build: Callable[[], Any]) -> Any:
+    """The data of a download built with the page, or None with an inline error."""
+    try:
+        return build()
+    except Exception as exc:  # shown in words, never a traceback
+        st.error(FAILED.format(label=label, error=f"{type(exc).__name__}: {exc}"))
+        return None
+
+
+def _export_errors() -> None:
+    """Fragment: the downloads whose file failed to build, as errors on the page."""
+    for label, error in dict(st.session_state.get(ERRORS, {})).items():
+        st.error(FAILED.format(label=label, error=error))
 
 
 def _first_date(problem: Any) -> dt.date | None:
@@ -59,25 +101,31 @@ def _problem_files(family: Family) -> None:
     from optimizer.io.tables.from_problem import problem_tables
 
     cols = st.columns(3)
-    cols[0].download_button(
-        "Project (.json)",
-        problem_to_json(family.problem),
-        file_name=download_name(family.problem, f"{family.kind}-project", ".json"),
-        mime="application/json",
-        key=f"project_json_{family.kind}",
-        on_click="ignore",
-    )
     problem = family.problem
+    project = _built_now("Project (.json)", lambda: problem_to_json(problem))
+    if project is not None:
+        cols[0].download_button(
+            "Project (.json)",
+            project,
+            file_name=download_name(family.problem, f"{family.kind}-project", ".json"),
+            mime="application/json",
+            key=f"project_json_{family.kind}",
+            on_click="ignore",
+        )
+    xlsx_label = f"{LABELS[family.kind]}: Input bundle (.xlsx)"
     cols[1].download_button(
         "Input bundle (.xlsx)",
-        lambda: tables_to_xlsx(problem_tables(problem)),  # built only when clicked
+        _built_by(xlsx_label, lambda: tables_to_xlsx(problem_tables(problem))),  # on click
         file_name=download_name(problem, f"{family.kind}-input", ".xlsx"),
         key=f"bundle_xlsx_{family.kind}",
         on_click="ignore",
     )
     cols[2].download_button(
         "Input bundle (.zip of CSV)",
-        lambda: tables_to_zip(problem_tables(problem)),
+        _built_by(
+            f"{LABELS[family.kind]}: Input bundle (.zip of CSV)",
+            lambda: tables_to_zip(problem_tables(problem)),
+        ),
         file_name=download_name(problem, f"{family.kind}-input", ".zip"),
         mime="application/zip",
         key=f"bundle_zip_{family.kind}",
@@ -97,30 +145,37 @@ def _solution_files(family: Family) -> None:
     if family.kind == "roster" and result.roster is not None:
         from optimizer.io.roster_csv import roster_to_csv
 
-        cols[0].download_button(
-            "Roster (.csv: staff,day,shift)",
-            roster_to_csv(result.roster),
-            file_name=download_name(problem, plan, ".csv"),
-            mime="text/csv",
-            key="roster_csv",
-            on_click="ignore",
-        )
+        roster = result.roster
+        csv = _built_now("Roster (.csv)", lambda: roster_to_csv(roster))
+        if csv is not None:
+            cols[0].download_button(
+                "Roster (.csv: staff,day,shift)",
+                csv,
+                file_name=download_name(problem, plan, ".csv"),
+                mime="text/csv",
+                key="roster_csv",
+                on_click="ignore",
+            )
     elif result.schedule is not None:
         to_csv = feature("optimizer.io.schedule_csv", "schedule_to_csv")
-        if to_csv is not None:
+        schedule = result.schedule
+        csv = None if to_csv is None else _built_now("Schedule (.csv)", lambda: to_csv(schedule))
+        if csv is not None:
             cols[0].download_button(
                 "Schedule (.csv: task,start,end,staff,resources)",
-                to_csv(result.schedule),
+                csv,
                 file_name=download_name(problem, plan, ".csv"),
                 mime="text/csv",
                 key="schedule_csv",
                 on_click="ignore",
             )
-        else:
+        elif to_csv is None:
             cols[0].caption("Schedule CSV: not available in this installation.")
     cols[1].download_button(
         "Workbook (.xlsx, one sheet per view)",
-        lambda: export_xlsx(problem, result),  # built only when clicked
+        _built_by(
+            f"{LABELS[family.kind]}: Workbook (.xlsx)", lambda: export_xlsx(problem, result)
+        ),  # built only when clicked
         file_name=download_name(problem, plan, ".xlsx"),
         key=f"xlsx_{family.kind}",
         on_click="ignore",
@@ -138,7 +193,9 @@ def _solution_files(family: Family) -> None:
     people = {p.id: p.label for p in problem.staff}
     cols[2].download_button(
         f"Calendars (.zip of {len(people)} .ics)",
-        lambda: calendars_zip(all_calendars()),
+        _built_by(
+            f"{LABELS[family.kind]}: Calendars (.zip)", lambda: calendars_zip(all_calendars())
+        ),
         file_name=download_name(problem, f"{plan}-calendars", ".zip"),
         mime="application/zip",
         key=f"ics_zip_{family.kind}",
@@ -161,7 +218,10 @@ def _solution_files(family: Family) -> None:
         chosen = str(person)
         pick[1].download_button(
             "Download .ics",
-            lambda: all_calendars().get(chosen, b""),
+            _built_by(
+                f"{LABELS[family.kind]}: {people.get(chosen, chosen)}'s calendar (.ics)",
+                lambda: all_calendars().get(chosen, b""),
+            ),
             file_name=person_file_name(problem, chosen),
             mime="text/calendar",
             key=f"ics_one_{family.kind}",
@@ -173,6 +233,7 @@ def render() -> None:
     """Draw the export page."""
     ws = workspace()
     st.title("Export")
+    st.fragment(_export_errors, run_every=1.0)()
     for family, title in ((ws.roster, "Staff roster"), (ws.cases, "Case schedule")):
         st.header(title)
         if family.problem is None:
