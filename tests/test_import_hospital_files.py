@@ -186,7 +186,7 @@ def test_zip_ignores_other_files(tmp_path: Path) -> None:
 def test_thousand_bad_rows_are_located_quickly(tmp_path: Path) -> None:
     def many(s: Sheets) -> None:
         s["requests"] = [s["requests"][0]] + [
-            [str(i % 2 + 1), f"2026-12-{7 + i % 7:02d}", "", "no", "1"] for i in range(1000)
+            [str(i + 3), f"2026-12-{7 + i % 7:02d}", "", "no", "1"] for i in range(1000)
         ]
 
     path = csv_zip(tmp_path / "bad.zip", roster(many=many))

@@ -57,7 +57,9 @@ _ID_PATTERN = re.compile(r"^[\w.\-+/#@ ]+$")  # \w: letters of any script (Müll
 
 
 def _check_id(value: str) -> str:
-    value = value.strip()
+    """The id, stripped and in composed Unicode (NFC): ``José`` typed with a combining
+    accent (as macOS and PDFs paste it) is the same id as with ``é``."""
+    value = unicodedata.normalize("NFC", value.strip())
     if not value:
         raise ValueError("an id must not be empty")
     if len(value) > MAX_TEXT:

@@ -19,6 +19,15 @@ from optimizer.io.load import CSV_UTF8_HINT, decode_utf8
 from optimizer.io.tables.cells import excel_error, short_text
 from optimizer.io.tables.reader import from_file
 from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS, sheets_of
+from optimizer.io.tables.shown import (
+    check_hidden,
+    check_totals_row,
+    clock_styles,
+    hidden_columns,
+    hidden_rows,
+    shown_value,
+    totals_rows,
+)
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.workbook import format_workbook, sheet_titles
 from optimizer.model import Problem
@@ -187,7 +196,9 @@ def _frame(rows: list[Row], where: str, merged: Merged | None = None) -> pd.Data
             seen[column] = position
     body: list[list[Any]] = []
     lines: list[int] = []
+    id_position = names.index("id") + 1 if "id" in names else None
     for line, cells in rows[1:]:
+        check_totals_row(cells, id_position, where, line)
         for position, value in enumerate(cells, start=1):
             column = names[position - 1] if position <= len(names) else ""
             _check_header_merge(spread.get((line, position)), header_line, column, where)
@@ -271,7 +282,11 @@ def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
             values = _xlsx_cells(data, name, budget, data_only=True)
             xml = {
                 title: _unpack(archive, archive.getinfo(part), f"{name} [{title}]", budget)
-                for title, (part, _, _) in values.items()
+                for title, (part, _, _, _) in values.items()
+            }
+            totals = {
+                title: totals_rows(part, lambda path: _part(archive, path, name, budget))
+                for title, (part, _, _, _) in values.items()
             }
         with_formulas = {title for title, sheet in xml.items() if _FORMULA_TAG.search(sheet)}
         formulas = (
@@ -284,13 +299,25 @@ def _xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
     except Exception as exc:  # openpyxl raises many types on a broken file
         raise InputError(f"not a readable XLSX workbook ({_reason(exc)})", file=name) from None
     sheets: list[Sheet] = []
-    for title, (_, rows, width) in values.items():
+    for title, (_, rows, width, (hidden, hidden_cols)) in values.items():
         where = f"{name} [{title}]"
         unsaved = formulas[title][1] if title in formulas else []
         rows = _mark_unsaved(rows, unsaved, _empty_results(xml[title]))
+        rows = [(number, cells) for number, cells in rows if number not in totals[title]]
+        if title.strip().lower() in _BUNDLE_SHEETS:
+            check_hidden(rows, hidden, hidden_cols, where)
         merged = _fill_merged(rows, width, _MERGE_REF.findall(xml[title]), budget, where)
         sheets.append((title, where, rows, merged))
     return sheets
+
+
+def _part(archive: zipfile.ZipFile, path: str, name: str, budget: ReadBudget) -> bytes | None:
+    """A workbook part's bytes (None if the workbook has no such part)."""
+    try:
+        info = archive.getinfo(path)
+    except KeyError:
+        return None
+    return _unpack(archive, info, f"{name}/{path}", budget)
 
 
 def _reason(exc: BaseException) -> str:
@@ -331,14 +358,18 @@ def _xlsx_cells(
         book.close()
 
 
-SheetCells = tuple[str, list[Row], int]
-"""A worksheet's part in the ZIP, its rows (``_sheet_rows``) and its width."""
+Hidden = tuple[set[int], set[int]]
+"""The hidden rows and the hidden (1-based) columns of a worksheet."""
+
+SheetCells = tuple[str, list[Row], int, Hidden]
+"""A worksheet's part in the ZIP, its rows (``_sheet_rows``), its width and what it hides."""
 
 
-def _sheet_rows(sheet: Any, budget: ReadBudget, where: str) -> tuple[list[Row], int]:
+def _sheet_rows(sheet: Any, budget: ReadBudget, where: str) -> tuple[list[Row], int, Hidden]:
     """(row number, values) of each row of a read-only sheet that holds a value, cut
-    after its last value, and the sheet's width: the last column holding a cell, if
-    only an empty formatted one. The cells are counted against ``budget`` as they are read.
+    after its last value; the sheet's width: the last column holding a cell, if only an
+    empty formatted one; and its hidden rows and columns. The cells are counted against
+    ``budget`` as they are read. A date cell formatted with a time is a ``DateTimeCell``.
 
     openpyxl's ``iter_rows`` pads every row up to its last cell, so one empty formatted
     cell in column XFD costs 16,384 values a row; its row parser (the one ``iter_rows``
@@ -349,6 +380,7 @@ def _sheet_rows(sheet: Any, budget: ReadBudget, where: str) -> tuple[list[Row], 
     book = sheet.parent
     rows: list[Row] = []
     last = width = 0
+    clocks = clock_styles(book)
     with sheet._get_source() as source:
         parser = WorkSheetParser(
             source,
@@ -364,7 +396,9 @@ def _sheet_rows(sheet: Any, budget: ReadBudget, where: str) -> tuple[list[Row], 
             last = number
             width = max(width, *(cell["column"] for cell in cells), 0)
             filled = [
-                (cell["column"], cell["value"]) for cell in cells if cell["value"] is not None
+                (cell["column"], shown_value(cell["value"], cell["style_id"], clocks))
+                for cell in cells
+                if cell["value"] is not None
             ]
             if not filled:
                 continue
@@ -374,7 +408,8 @@ def _sheet_rows(sheet: Any, budget: ReadBudget, where: str) -> tuple[list[Row], 
             for column, value in filled:
                 values[column - 1] = value
             rows.append((number, values))
-    return rows, width
+        hidden = hidden_rows(parser.row_dimensions), hidden_columns(parser.column_dimensions)
+    return rows, width, hidden
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -62,6 +63,15 @@ class TableErrors(InputError):
         super().__init__(first.message + more, file=first.file, line=first.line, field=first.field)
 
 
+class DateTimeCell(dt.datetime):
+    """A workbook date cell whose number format shows a time (``dd/mm/yyyy hh:mm``):
+    its midnight is written, where a plain date cell's is only implied."""
+
+    @classmethod
+    def from_datetime(cls, value: dt.datetime) -> DateTimeCell:
+        return cls.combine(value.date(), value.timetz())
+
+
 class BadCell(ValueError):
     """A bad cell value; the column is known by the caller."""
 
@@ -85,12 +95,13 @@ web pages and HR systems they look like a space, so they are read as one."""
 
 
 def parse_text(value: object) -> str | None:
-    """Text without surrounding spaces; a no-break (or other odd) space becomes a plain one."""
+    """Text without surrounding spaces, in composed Unicode (NFC: an accent typed as a
+    combining mark joins its letter); a no-break (or other odd) space becomes a plain one."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _ODD_SPACES.sub(" ", str(value)).strip()
+    return unicodedata.normalize("NFC", _ODD_SPACES.sub(" ", str(value))).strip()
 
 
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0*)?")

@@ -84,7 +84,7 @@ class TableReader:
         self.tables = tables
         self.errors: list[CellError] = []
         self._record_rows: dict[str, list[int]] = {}
-        self._id_rows: dict[str, dict[str, int]] = {}
+        self._id_rows: dict[str, dict[str, list[int]]] = {}
 
     def rows(self, sheet: str) -> Iterable[tuple[int, dict[str, Any]]]:
         """(number, values) of each non-blank row; see ``row_numbers`` for the number."""
@@ -109,15 +109,20 @@ class TableReader:
 
     def row_of_id(self, sheet: str, ident: str) -> int:
         """The number of the first row whose ``id`` is ``ident`` (0: none)."""
+        rows = self.rows_of_id(sheet, ident)
+        return rows[0] if rows else 0
+
+    def rows_of_id(self, sheet: str, ident: str) -> list[int]:
+        """The numbers of every row whose ``id`` is ``ident``, in order."""
         rows = self._id_rows.get(sheet)
         if rows is None:
             frame = self.tables.get(sheet)
             rows = {}
             if frame is not None and "id" in frame.columns:
                 for number, value in zip(row_numbers(frame), frame["id"], strict=True):
-                    rows.setdefault(parse_text(value) or "", number)
+                    rows.setdefault(parse_text(value) or "", []).append(number)
             self._id_rows[sheet] = rows
-        return rows.get(ident, 0)
+        return rows.get(ident, [])
 
     def row_where(self, sheet: str, values: Mapping[str, str]) -> int:
         """The number of the first row whose cells read ``values`` (column -> text; 0: none)."""
@@ -222,9 +227,15 @@ def _locate(
         sheet = {"task": "tasks", "room": "rooms", "staff": "staff", "shift": "shifts"}[
             match.group(1)
         ]
-        return CellError(sheet, reader.row_of_id(sheet, match.group(2)), None, message)
+        rows = reader.rows_of_id(sheet, match.group(2))
+        if len(rows) > 1 and _USED_TIMES.search(message):  # a repeated id: name every row
+            message += f" (rows {', '.join(map(str, rows[:-1]))} and {rows[-1]})"
+        return CellError(sheet, rows[0] if rows else 0, None, message)
     return CellError("settings", 0, None, message)
 
+
+_USED_TIMES = re.compile(r" is used \d+ times$")
+"""How the model's message on a repeated id ends."""
 
 _CYCLE = "cyclic precedences: "
 """How the model's message on a precedence cycle starts: ``'a' → 'b' → 'a'`` follows."""

@@ -9,6 +9,7 @@ from typing import Any
 from optimizer.io.tables.cells import (
     BadCell,
     CellError,
+    DateTimeCell,
     parse_bool,
     parse_clock,
     parse_date,
@@ -18,7 +19,7 @@ from optimizer.io.tables.cells import (
     parse_map,
     parse_text,
 )
-from optimizer.io.tables.reader import TableReader, validate_whole
+from optimizer.io.tables.reader import FILE, TableReader, validate_whole
 from optimizer.model.common import MAX_DAYS
 from optimizer.model.roster import RosterProblem
 
@@ -100,7 +101,9 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
             },
         }
         add(cover, "cover", row, reader.record("cover", row, CoverDemand, data, {"day": "date"}))
-    _check_joined_skills(reader, kept.get("staff", []), staff, cover)
+    _check_skill_spellings(reader, kept, staff, cover)
+    if _from_file(reader, "shifts") or _from_file(reader, "staff"):
+        _check_hours_for_minutes(reader, kept, shifts, staff)
     leave: list[Any] = []
     for row, v in reader.rows("leave"):
         days = _leave_days(reader, row, v, start, last)
@@ -131,6 +134,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
             row,
             reader.record("requests", row, ShiftRequest, data, {"day": "date"}),
         )
+    _check_repeated_requests(reader, kept.get("requests", []), requests)
     pins: list[Any] = []
     for row, v in reader.rows("pins"):
         data = {
@@ -202,7 +206,7 @@ def _leave_days(
     if start is None:  # its own error is reported; each date cell would only repeat it
         return 0, 0
     first = reader.cell("leave", row, values, "first_date", parse_date)
-    final = reader.cell("leave", row, values, "last_date", parse_date)
+    final = reader.cell("leave", row, values, "last_date", _parse_last_date)
     if first is None or final is None:
         return 0, 0
     if final < first:
@@ -215,29 +219,153 @@ def _leave_days(
     return (max(first, start) - start).days, (clipped - start).days
 
 
+_MIDNIGHT_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]00:00(?::00)?")
+
+
+def _has_midnight_time(value: object) -> bool:
+    """Whether a date cell shows a midnight time: ``2026-12-11 00:00`` as text, or a
+    date-time cell formatted with its time (a plain date cell's midnight is implied)."""
+    if isinstance(value, DateTimeCell):
+        return value.time() == dt.time()
+    return isinstance(value, str) and _MIDNIGHT_TEXT.fullmatch(value.strip()) is not None
+
+
+def _parse_last_date(value: object) -> dt.date | None:
+    """A leave's last day (inclusive). A midnight time on it is refused as ambiguous:
+    HR systems export an absence's end as the exclusive midnight after its last day.
+    Another time keeps its date (the leave ends that day)."""
+    text = value.isoformat(sep=" ", timespec="minutes") if isinstance(value, dt.datetime) else ""
+    midnight = _has_midnight_time(value)
+    date = parse_date(value)
+    if not midnight or date is None:
+        return date
+    before = date - dt.timedelta(days=1)
+    raise BadCell(
+        f"'{text or str(value).strip()}' has a midnight time, so the last day off is "
+        f"ambiguous: {before} (an end time at midnight) or {date}? write the last day "
+        "off as a date without a time"
+    )
+
+
 _SKILL_JOINS = re.compile(r"[/+\s]+")
 """What planners write between skills instead of ``;`` (``RN/charge``, ``RN + charge``)."""
 
 
-def _check_joined_skills(
-    reader: TableReader, rows: list[int], staff: list[Any], cover: list[Any]
+def _check_skill_spellings(
+    reader: TableReader, kept: dict[str, list[int]], staff: list[Any], cover: list[Any]
 ) -> None:
-    """Refuse a staff skill no cover asks for that is really known skills joined up.
+    """Refuse a staff skill no cover asks for that is a cover's skill spelled another way
+    (``rn``, ``R.N.`` for ``RN``) or known skills joined up (``RN/charge``); when nobody
+    holds the cover's spelling, the cover rows are refused instead (the typo is theirs).
 
-    ``RN/charge`` would otherwise be one skill nobody needs, silently.
+    Either would otherwise be a skill nobody needs, silently.
     """
     wanted = {demand.skill for demand in cover if demand is not None and demand.skill}
-    known = wanted | {skill for person in staff if person is not None for skill in person.skills}
-    for row, person in zip(rows, staff, strict=True):
+    held = {skill for person in staff if person is not None for skill in person.skills}
+    spelled = {_skill_key(skill): skill for skill in sorted(wanted)}
+    misspelled_cover: dict[str, str] = {}  # the cover's spelling -> the staff's
+    for row, person in zip(kept.get("staff", []), staff, strict=True):
         for skill in () if person is None else person.skills:
-            parts = [part for part in _SKILL_JOINS.split(skill) if part]
-            if skill in wanted or len(parts) < 2 or not set(parts) <= known:
+            if skill in wanted:
                 continue
-            message = (
-                f"'{skill}' is not a skill any cover asks for; separate skills with ';' "
-                f"({';'.join(parts)})"
-            )
+            parts = [part for part in _SKILL_JOINS.split(skill) if part]
+            meant = spelled.get(_skill_key(skill))
+            if meant is not None and meant not in held:
+                misspelled_cover.setdefault(meant, skill)
+                continue
+            if meant is not None:
+                message = f"'{skill}' is not a skill any cover asks for; did you mean '{meant}'?"
+            elif len(parts) >= 2 and set(parts) <= wanted | held:
+                message = (
+                    f"'{skill}' is not a skill any cover asks for; separate skills with ';' "
+                    f"({';'.join(parts)})"
+                )
+            else:
+                continue
             reader.errors.append(CellError("staff", row, "skills", message))
+    for row, demand in zip(kept.get("cover", []), cover, strict=True):
+        if demand is not None and demand.skill in misspelled_cover:
+            message = (
+                f"no staff has the skill '{demand.skill}'; did you mean "
+                f"'{misspelled_cover[demand.skill]}' (as the staff sheet spells it)?"
+            )
+            reader.errors.append(CellError("cover", row, "skill", message))
+
+
+def _skill_key(skill: str) -> str:
+    """A skill as compared for near misses: case-folded, without ``.``, ``-`` and spaces
+    (``R.N.``, ``rn`` and ``R-N`` all read ``rn``)."""
+    return re.sub(r"[.\-\s]+", "", skill).casefold()
+
+
+SHORTEST_SHIFT = 60
+"""A bundle's ``length_minutes`` below this is taken for hours typed into a minutes column."""
+
+
+def _from_file(reader: TableReader, sheet: str) -> bool:
+    """Whether a sheet was read from an uploaded file (a bundle), not typed in an editor."""
+    frame = reader.tables.get(sheet)
+    return frame is not None and bool(frame.attrs.get(FILE))
+
+
+def _hours_hint(value: int) -> str:
+    return f"hours? {value} h = {value * 60} min"
+
+
+def _check_hours_for_minutes(
+    reader: TableReader, kept: dict[str, list[int]], shifts: list[Any], staff: list[Any]
+) -> None:
+    """Refuse minutes that read like hours: a shift under an hour, and a contract's
+    ``min_minutes`` or ``max_minutes`` above 0 but shorter than the shortest shift (a
+    ``max_minutes`` of 150 would keep the person off every shift, silently)."""
+    lengths = []
+    for row, shift in zip(kept.get("shifts", []), shifts, strict=True):
+        if shift is None:
+            continue
+        if shift.length_minutes < SHORTEST_SHIFT:
+            message = (
+                f"length_minutes {shift.length_minutes} is under an hour; "
+                f"{_hours_hint(shift.length_minutes)}"
+            )
+            reader.errors.append(CellError("shifts", row, "length_minutes", message))
+        else:
+            lengths.append(shift.length_minutes)
+    if not lengths:
+        return
+    shortest = min(lengths)
+    for row, person in zip(kept.get("staff", []), staff, strict=True):
+        for field in ("min_minutes", "max_minutes"):
+            value = None if person is None else getattr(person.contract, field)
+            if value is not None and 0 < value < shortest:
+                message = (
+                    f"{field} {value} is shorter than the shortest shift ({shortest} min); "
+                    f"{_hours_hint(value)}"
+                )
+                reader.errors.append(CellError("staff", row, field, message))
+
+
+def _check_repeated_requests(reader: TableReader, rows: list[int], requests: list[Any]) -> None:
+    """Refuse a request row repeating an earlier one (same staff, date and shift): the same
+    wish would weigh twice, and a wish on and off would cancel out."""
+    seen: dict[tuple[str, int, str | None], tuple[int, bool]] = {}
+    for row, request in zip(rows, requests, strict=True):
+        if request is None:
+            continue
+        key = (request.staff, request.day, request.shift)
+        if key not in seen:
+            seen[key] = (row, request.want)
+            continue
+        first, want = seen[key]
+        if want == request.want:
+            message = (
+                f"repeats the request of row {first} (same staff, date and shift); give it once"
+            )
+        else:
+            message = (
+                f"contradicts the request of row {first}: the same staff, date and shift "
+                "wanted both on and off; keep the one that holds"
+            )
+        reader.errors.append(CellError("requests", row, None, message))
 
 
 class _KeptRows(TableReader):
