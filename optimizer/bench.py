@@ -206,18 +206,11 @@ def check_settings(
 
 
 def check_params(backend: str, params: Mapping[str, Any]) -> None:
-    """Raise ``InputError`` naming the parameter unless ``backend`` takes it: the MILP
-    settings, or our model switches and CP-SAT parameters (tried on an empty model)."""
-    if backend == "milp":
-        from optimizer.solvers.milp.params import check_params as check_milp
+    """Raise ``InputError`` naming the parameter unless ``backend`` takes it
+    (``optimizer.solve.check_backend_params``)."""
+    from optimizer.solve import check_backend_params
 
-        check_milp(params)
-        return
-    from optimizer.solve import model_switches
-    from optimizer.solvers.cpsat.runner import check_params as check_cpsat
-
-    switches = model_switches()
-    check_cpsat({name: value for name, value in params.items() if name not in switches})
+    check_backend_params(backend, params)
 
 
 def run_bench(
@@ -237,8 +230,12 @@ def run_bench(
     and the message; the others still run. A bad setting for the whole run (a
     ``params`` entry, the backend, time limit or workers) is not the instance's
     fault: its ``InputError`` ends the run at the first instance.
+
+    Ctrl-C (or SIGTERM, see ``optimizer.solvers.interrupts``) stops the running solve:
+    its row has status ``INTERRUPTED`` (with the best solution found by then), and every
+    later instance gets a ``NOT RUN`` row.
     """
-    from optimizer.solve import solve
+    from optimizer.solvers import interrupts
 
     suite = Path(suite_dir)
     check_settings(backend, time_limit, workers, params)
@@ -246,32 +243,61 @@ def run_bench(
     best = read_best_known(suite / "best_known.csv")
     instances_dir = suite / "instances"
     rows: list[BenchRow] = []
-    for path in find_instances(instances_dir, select):
-        name = str(path.relative_to(instances_dir).with_suffix(""))
-        best_value = _lookup(best, path, instances_dir)
-        try:
-            problem = loader(path)
-            result = solve(
-                problem, backend=backend, time_limit=time_limit, workers=workers, **params
-            )
-        except CareallocError as exc:
-            if isinstance(exc, InputError) and exc.field in {*params, *RUN_SETTINGS}:
-                raise
-            row = BenchRow(name, "ERROR", None, best_value, None, 0.0, str(exc))
-        else:
-            row = BenchRow(
-                name,
-                result.status.value,
-                result.objective,
-                best_value,
-                result.bound,
-                round(result.seconds, 2),
-                result.message,
-            )
-        rows.append(row)
-        if on_row is not None:
-            on_row(row)
+    with interrupts.stoppable():
+        for path in find_instances(instances_dir, select):
+            name = str(path.relative_to(instances_dir).with_suffix(""))
+            best_value = _lookup(best, path, instances_dir)
+            if interrupts.interrupted():
+                row = BenchRow(name, NOT_RUN, None, best_value, None, 0.0, "not run: interrupted")
+            else:
+                row = _bench_row(
+                    name, best_value, path, loader, backend, time_limit, workers, params
+                )
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
     return rows
+
+
+INTERRUPTED = "INTERRUPTED"
+"""The status of the row whose solve Ctrl-C or SIGTERM stopped (its best is shown)."""
+
+NOT_RUN = "NOT RUN"
+"""The status of the rows after an interrupted one."""
+
+
+def _bench_row(
+    name: str,
+    best_value: int | None,
+    path: Path,
+    loader: Callable[[Path], Any],
+    backend: str,
+    time_limit: float | None,
+    workers: int | None,
+    params: Mapping[str, Any],
+) -> BenchRow:
+    """Load and solve one instance: its row (``ERROR`` if it failed, ``INTERRUPTED`` if
+    an interrupt stopped it)."""
+    from optimizer.solve import solve
+    from optimizer.solvers import interrupts
+
+    try:
+        problem = loader(path)
+        result = solve(problem, backend=backend, time_limit=time_limit, workers=workers, **params)
+    except CareallocError as exc:
+        if isinstance(exc, InputError) and exc.field in {*params, *RUN_SETTINGS}:
+            raise
+        return BenchRow(name, "ERROR", None, best_value, None, 0.0, str(exc))
+    status = INTERRUPTED if interrupts.interrupted() else result.status.value
+    return BenchRow(
+        name,
+        status,
+        result.objective,
+        best_value,
+        result.bound,
+        round(result.seconds, 2),
+        result.message,
+    )
 
 
 def _cell(value: object) -> str:

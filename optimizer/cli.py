@@ -1,7 +1,8 @@
 """The ``carealloc`` command line (contracts in DESIGN.md).
 
 Exit codes: 0 with a solution (``check``: feasible), 1 without one (``check``: rule
-broken), 2 bad input. The last stdout line of ``solve`` is the status line.
+broken), 2 bad input, 130 after Ctrl-C or SIGTERM (a solve stopped by one still reports
+and writes its best first). The last stdout line of ``solve`` is the status line.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +26,7 @@ from optimizer.errors import CareallocError, InputError
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import ProgressPoint, Result
 from optimizer.model.roster import RosterProblem
+from optimizer.solvers import interrupts
 
 app = typer.Typer(
     name="carealloc",
@@ -109,7 +110,8 @@ def print_error(exc: CareallocError) -> None:
 
 
 INTERRUPTED = 130
-"""Exit code after Ctrl-C or SIGTERM outside a solve (128 + SIGINT, as shells use)."""
+"""Exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells use): outside a solve at
+once, during one after the best solution found is reported and written."""
 
 
 def clean_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -442,34 +444,55 @@ def solve_command(
         check_not_input(out_path, [input_file], "--out")
         check_output_path(out_path, "--out", SOLUTION_SUFFIXES)
     problem = load_problem(input_file, fmt)
+    params = parse_params(param or [])
     if time_limit is None and not quiet:
         err.print(NO_LIMIT_NOTE)
-    result = _run_solve(
-        problem,
-        backend=backend,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        quiet=quiet,
-        lexicographic=lexicographic,
-        params=parse_params(param or []),
-    )
-    if out_path is not None:
-        _write_out(result, out_path)
-    if result.status.has_solution:
-        if not quiet and isinstance(problem, RosterProblem):
-            _print_roster_summary(problem, result, top=10)
-        elif not quiet and isinstance(problem, CaseProblem):
-            if problem.rooms:
-                _print_cases_summary(problem, result)
-            _print_case_costs(problem, result)
-            _print_case_reasons(problem, result, top=10)
-        if lexicographic and not quiet and result.message:
-            out.print(f"Stages: {result.message.removeprefix('lexicographic: ')}")
-    else:
-        _print_no_solution(problem, result, time_limit, workers, seed)
-    out.print(result.summary_line())
-    raise typer.Exit(0 if result.status.has_solution else 1)
+    with interrupts.stoppable():  # Ctrl-C from here on stops the search, keeps its best
+        result = _run_solve(
+            problem,
+            backend=backend,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            quiet=quiet,
+            lexicographic=lexicographic,
+            params=params,
+        )
+        if out_path is not None:
+            _write_out(result, out_path)
+        if result.status.has_solution:
+            if not quiet:
+                _print_solution(problem, result, lexicographic)
+        else:
+            _print_no_solution(problem, result, time_limit, workers, seed)
+        code = _exit_code(result)
+        out.print(result.summary_line())
+    raise typer.Exit(code)
+
+
+def _print_solution(problem: Any, result: Result, lexicographic: bool) -> None:
+    """The summary of a solve with a solution: tables, costs, the lexicographic stages."""
+    if isinstance(problem, RosterProblem):
+        _print_roster_summary(problem, result, top=10)
+    elif isinstance(problem, CaseProblem):
+        if problem.rooms:
+            _print_cases_summary(problem, result)
+        _print_case_costs(problem, result)
+        _print_case_reasons(problem, result, top=10)
+    if lexicographic and "lexicographic: " in result.message:
+        out.print(f"Stages: {result.message.partition('lexicographic: ')[2]}")
+
+
+def _exit_code(result: Result) -> int:
+    """0 with a solution, 1 without; ``INTERRUPTED`` (130) after Ctrl-C or SIGTERM, said
+    on stderr unless the no-solution message said it (call within ``stoppable``)."""
+    if not interrupts.interrupted():
+        return 0 if result.status.has_solution else 1
+    if not result.message.startswith("interrupted:"):
+        err.print(f"interrupted: {interrupts.reason()} came after the solve had ended")
+    elif result.status.has_solution:
+        err.print(result.message.partition("; lexicographic: ")[0])
+    return INTERRUPTED
 
 
 def _write_out(result: Result, path: Path) -> None:
@@ -495,7 +518,7 @@ def _print_no_solution(
 ) -> None:
     """Why a solve has no solution: the hard rules that clash, or the time limit (the
     solve's ``time_limit``, ``workers`` and ``seed`` are the diagnosis's too)."""
-    if result.status.value == "INFEASIBLE":
+    if result.status.value == "INFEASIBLE" and not interrupts.interrupted():
         heading, lines = _infeasibility_lines(problem, result, time_limit, workers, seed)
         out.print(heading + (":" if lines else "" if heading.endswith(".") else "."))
         for line in lines:
@@ -568,33 +591,35 @@ def demo_command(
     quiet: Annotated[bool, typer.Option(help="no live progress")] = False,
 ) -> None:
     """Roster the demo ward (and schedule the demo surgical week) and explain the result."""
+    from optimizer.demo.surgery import generate_surgical_week
     from optimizer.demo.ward import generate_ward
 
     ward = generate_ward()
-    out.print(f"Rostering {ward.name} ({len(ward.staff)} staff, {ward.num_days} days)…")
-    result = _run_solve(
-        ward, backend="cpsat", time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
-    )
-    if result.status.has_solution:
-        _print_roster_summary(ward, result, top=10)
-    else:
-        _print_no_solution(ward, result, time_limit, workers, seed)
-    out.print(result.summary_line())
-    code = 0 if result.status.has_solution else 1
+    with interrupts.stoppable():  # Ctrl-C stops the search, keeps its best
+        out.print(f"Rostering {ward.name} ({len(ward.staff)} staff, {ward.num_days} days)…")
+        result = _run_solve(
+            ward, backend="cpsat", time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
+        )
+        if result.status.has_solution:
+            _print_roster_summary(ward, result, top=10)
+        else:
+            _print_no_solution(ward, result, time_limit, workers, seed)
+        code = _exit_code(result)
+        out.print(result.summary_line())
+        if code == INTERRUPTED:
+            raise typer.Exit(code)  # the surgical week is not started
 
-    from optimizer.demo.surgery import generate_surgical_week
-
-    surgery = generate_surgical_week()
-    out.print(f"Scheduling {surgery.name}…")
-    cases = _run_solve(
-        surgery, backend="cpsat", time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
-    )
-    if cases.status.has_solution:
-        _print_cases_summary(surgery, cases)
-    else:
-        _print_no_solution(surgery, cases, time_limit, workers, seed)
-    out.print(cases.summary_line())
-    code = max(code, 0 if cases.status.has_solution else 1)
+        surgery = generate_surgical_week()
+        out.print(f"Scheduling {surgery.name}…")
+        cases = _run_solve(
+            surgery, backend="cpsat", time_limit=time_limit, workers=workers, seed=seed, quiet=quiet
+        )
+        if cases.status.has_solution:
+            _print_cases_summary(surgery, cases)
+        else:
+            _print_no_solution(surgery, cases, time_limit, workers, seed)
+        code = max(code, _exit_code(cases))
+        out.print(cases.summary_line())
     raise typer.Exit(code)
 
 
@@ -624,6 +649,7 @@ def bench_command(
     """Solve every instance of a benchmark suite; compare with the best-known values."""
     from optimizer.bench import (
         CSV_COLUMNS,
+        NOT_RUN,
         PASSED_ON,
         check_settings,
         check_suite,
@@ -634,6 +660,7 @@ def bench_command(
         to_markdown,
         write_csv,
     )
+    from optimizer.bench import INTERRUPTED as INTERRUPTED_ROW
     from optimizer.io.solution import check_not_input, check_output_path
 
     # Bad options and files fail before the table starts.
@@ -648,33 +675,38 @@ def bench_command(
             check_output_path(path, option)
 
     table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
-    try:
-        with Live(table, console=out, transient=False):
-            rows = run_bench(
-                suite_dir,
-                time_limit=time_limit,
-                workers=workers,
-                select=instances,
-                backend=backend,
-                on_row=lambda row: table.add_row(*row_cells(row)),
-                **params,
-            )
-    finally:  # the last frame of the table ends without a line break (an error too)
-        if not out.is_terminal:
-            out.line()
-    title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
-    if param:
-        title += ", " + ", ".join(param)
-    if out_md is not None:
-        out_md.write_text(to_markdown(rows, title=title), encoding="utf-8")
-    if out_csv is not None:
-        write_csv(rows, out_csv)
-    for row in rows:
-        if row.status == "ERROR":
-            out.print(f"{row.instance}: {row.message}")
-    solved = sum(1 for row in rows if row.objective is not None)
-    out.print(f"instances={len(rows)} with_solution={solved}")
-    raise typer.Exit(0 if solved == len(rows) else 1)
+    with interrupts.stoppable():  # Ctrl-C stops the running solve; its row is marked
+        try:
+            with Live(table, console=out, transient=False):
+                rows = run_bench(
+                    suite_dir,
+                    time_limit=time_limit,
+                    workers=workers,
+                    select=instances,
+                    backend=backend,
+                    on_row=lambda row: table.add_row(*row_cells(row)),
+                    **params,
+                )
+        finally:  # the last frame of the table ends without a line break (an error too)
+            if not out.is_terminal:
+                out.line()
+        title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
+        if param:
+            title += ", " + ", ".join(param)
+        if out_md is not None:
+            out_md.write_text(to_markdown(rows, title=title), encoding="utf-8")
+        if out_csv is not None:
+            write_csv(rows, out_csv)
+        for row in rows:
+            if row.status in ("ERROR", INTERRUPTED_ROW):
+                out.print(f"{row.instance}: {row.message}")
+        skipped = sum(1 for row in rows if row.status == NOT_RUN)
+        if skipped:
+            out.print(f"not run (interrupted): {skipped} instance(s)")
+        solved = sum(1 for row in rows if row.objective is not None)
+        stopped = interrupts.interrupted()
+        out.print(f"instances={len(rows)} with_solution={solved}")
+    raise typer.Exit(INTERRUPTED if stopped else 0 if solved == len(rows) else 1)
 
 
 @app.command("intake")
@@ -784,15 +816,13 @@ def _check_port_free(address: str, port: int) -> None:
             ) from None
 
 
-def _stop_on_sigterm(signum: int, frame: Any) -> None:
-    """SIGTERM (``kill``, ``timeout``, service managers) ends the command like Ctrl-C,
-    so a solver subprocess is stopped and its temporary files removed."""
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    """Console-script entry point. SIGTERM (``kill``, ``timeout``, service managers) is
+    handled like Ctrl-C: during a solve it stops the search, which keeps its best
+    solution (status line, ``--out``, exit 130); elsewhere the command ends with
+    "interrupted" and exit 130 (a solver subprocess stopped, its temporary files
+    removed)."""
+    interrupts.take_sigterm()
     try:
         app()
     except KeyboardInterrupt:

@@ -33,6 +33,7 @@ from optimizer.model.cases import CaseProblem
 from optimizer.model.result import ProgressPoint, Result, SolveStatus
 from optimizer.model.roster import RosterProblem
 from optimizer.solve import penalty_rules, problem_family, solve
+from optimizer.solvers import interrupts
 
 DEFAULT_STAGES: tuple[dict[str, int], ...] = (
     {"under_cover": 1},
@@ -115,7 +116,20 @@ def solve_lexicographic(
     if stages is None:
         stages = DEFAULT_STAGES if family == "roster" else DEFAULT_CASE_STAGES
     checked = _check_stages(stages, family)
-    rest = _rules_in_no_stage(checked, family)
+    with interrupts.stoppable():
+        return _solve_stages(problem, checked, backend, time_limit_per_stage, solve_kwargs)
+
+
+def _solve_stages(
+    problem: RosterProblem | CaseProblem,
+    checked: list[dict[str, int]],
+    backend: str,
+    time_limit_per_stage: float | None,
+    solve_kwargs: dict[str, Any],
+) -> Result:
+    """The stages in order (see ``solve_lexicographic``); an interrupt ends them after the
+    stage it stopped, whose result is kept."""
+    rest = _rules_in_no_stage(checked, problem_family(problem))
     on_solution = solve_kwargs.pop("on_solution", None)
     caps: list[tuple[dict[str, int], int]] = []
     best: Result | None = None
@@ -123,7 +137,8 @@ def solve_lexicographic(
     progress: list[ProgressPoint] = []
     seconds = 0.0
     all_optimal = True
-    for number, stage in enumerate([*checked, rest] if rest else checked):
+    every = [*checked, rest] if rest else checked
+    for number, stage in enumerate(every):
         label = "" if number < len(checked) else "rules in no stage: "
         if label and best is not None and _stage_value(best.terms, stage) == 0:
             notes.append(label + _describe(stage, 0, SolveStatus.OPTIMAL))  # costs are >= 0
@@ -156,7 +171,13 @@ def solve_lexicographic(
         progress.append(point)
         if on_solution is not None:
             on_solution(point)
+        if interrupts.interrupted():
+            all_optimal = all_optimal and number == len(every) - 1  # stages were left out
+            break
     assert best is not None
+    message = "lexicographic: " + "; ".join(notes)
+    if interrupts.interrupted():
+        message = interrupts.marked(message, has_solution=True)
     return Result(
         status=SolveStatus.OPTIMAL if all_optimal else SolveStatus.FEASIBLE,
         objective=sum(best.terms.values()),
@@ -167,5 +188,5 @@ def solve_lexicographic(
         schedule=best.schedule,
         progress=progress,
         terms=dict(best.terms),
-        message="lexicographic: " + "; ".join(notes),
+        message=message,
     )

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import multiprocessing
+import signal
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from multiprocessing.synchronize import Event as EventType
+from types import FrameType
 from typing import Any
 
 from rich.progress import Progress
@@ -13,9 +18,9 @@ from rich.progress import Progress
 from optimizer.errors import CareallocError, InputError, SolverUnavailableError
 from optimizer.model import Problem
 from optimizer.model.common import MAX_WEIGHT
-from optimizer.model.result import CaseSchedule, Result, RosterSolution
+from optimizer.model.result import CaseSchedule, Result, RosterSolution, SolveStatus
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
-from optimizer.solvers import BACKENDS, FAMILY_BACKENDS
+from optimizer.solvers import BACKENDS, FAMILY_BACKENDS, interrupts
 from optimizer.solvers.options import (
     MAX_WORKERS,
     SolutionCallback,
@@ -58,6 +63,9 @@ def solve(
             ``SolveOptions``); normally left unset.
         **params: backend parameters (CP-SAT's by name, the MILP settings) and our model
             switches (``model_switches()``); each is checked before any solve.
+
+    Ctrl-C during the call stops the search and returns the best solution found by
+    then, its ``message`` starting with ``interrupted:`` (``optimizer.solvers.interrupts``).
     """
     check_backend(backend)
     time_limit, workers, seed = check_run_options(time_limit, workers, seed)
@@ -83,8 +91,37 @@ def solve(
                 f"backend '{backend}' cannot solve {family} problems here: {exc}"
             ) from exc
         raise
-    result: Result = module.solve(problem, options)
-    return result
+    check_backend_params(backend, options.params)
+    with interrupts.stoppable():
+        result: Result = module.solve(problem, options)
+        return _noted(result)
+
+
+def _noted(result: Result) -> Result:
+    """``result`` saying so in its message when Ctrl-C or SIGTERM stopped the search; a
+    search stopped before any solution has no other reason worth giving."""
+    if not interrupts.interrupted():
+        return result
+    if result.status is SolveStatus.UNKNOWN:
+        message = interrupts.note(has_solution=False)
+    else:
+        message = interrupts.marked(result.message, result.status.has_solution)
+    return result.model_copy(update={"message": message})
+
+
+def check_backend_params(backend: str, params: Mapping[str, Any]) -> None:
+    """Raise ``InputError`` naming the parameter unless ``backend`` takes it: the MILP
+    settings, or our model switches and CP-SAT parameters (names and values, tried on
+    an empty model). Checked before any work, whichever path the solve takes."""
+    if backend == "milp":
+        from optimizer.solvers.milp.params import check_params as check_milp
+
+        check_milp(params)
+        return
+    from optimizer.solvers.cpsat.runner import check_params as check_cpsat
+
+    switches = model_switches()
+    check_cpsat({name: value for name, value in params.items() if name not in switches})
 
 
 def model_switches() -> dict[str, Any]:
@@ -296,9 +333,36 @@ def _as_list(problems: object) -> list[Any]:
     return list(problems)
 
 
-def _solve_one(args: tuple[Any, dict[str, Any]]) -> Result:
+def _solve_one(args: tuple[Any, dict[str, Any]]) -> Result | None:
+    """One solve of a batch, in a worker process; None once the batch was interrupted."""
     problem, kwargs = args
+    if interrupts.interrupted() or (_batch_cancel is not None and _batch_cancel.is_set()):
+        return None
     return solve(problem, **kwargs)
+
+
+_batch_cancel: EventType | None = None
+"""In a batch worker process: set by the parent when the batch is interrupted."""
+
+
+def _start_worker(cancel: EventType) -> None:
+    """Set up a batch worker process: Ctrl-C between two solves does nothing (within a
+    solve it stops the search, see ``interrupts``), and once the parent sets ``cancel``
+    the running search stops and no further solve starts."""
+    global _batch_cancel
+    _batch_cancel = cancel
+    interrupts.fresh_process()
+    signal.signal(signal.SIGINT, _between_solves)
+
+    def watch() -> None:
+        cancel.wait()
+        interrupts.stop_everything("Ctrl-C")
+
+    threading.Thread(target=watch, name="carealloc batch cancel", daemon=True).start()
+
+
+def _between_solves(signum: int, frame: FrameType | None) -> None:
+    """A batch worker's SIGINT handler outside its solves: the parent decides."""
 
 
 class BatchError(CareallocError):
@@ -320,6 +384,24 @@ class BatchError(CareallocError):
         )
 
 
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a ``solve_many`` batch: the running solves stopped and kept their
+    best solution (their message starts with ``interrupted:``), the queued ones never ran.
+
+    A ``KeyboardInterrupt``; ``results`` is in input order with ``None`` for a solve
+    that never ran or failed, ``errors`` maps failed positions to their exceptions.
+    """
+
+    def __init__(self, results: list[Result | None], errors: dict[int, BaseException]) -> None:
+        self.results = results
+        self.errors = errors
+        kept = sum(result is not None for result in results)
+        super().__init__(
+            f"interrupted: {kept} of {len(results)} solves have a Result "
+            "(BatchInterrupted.results); the others never ran or failed"
+        )
+
+
 def solve_many(
     problems: Iterable[Problem],
     *,
@@ -337,9 +419,15 @@ def solve_many(
     Every problem is checked before any solve starts (its type, whether the backend
     does its family and the hint fits it, the run options and our model switches): a
     bad one raises
-    ``InputError`` with field ``problems[i]``. A solve that still fails while running
-    (e.g. CP-SAT refusing a parameter) does not stop the others: when all have
+    ``InputError`` with field ``problems[i]``; so does a backend parameter CP-SAT (or
+    the MILP backend) refuses, with its name as the field. A solve that still fails
+    while running (e.g. a solver crash) does not stop the others: when all have
     finished, ``BatchError`` is raised, holding every finished Result in input order.
+
+    Ctrl-C (a ``KeyboardInterrupt`` here) cancels the solves not yet started, stops the
+    running ones (each keeps its best solution) and raises ``BatchInterrupted`` (a
+    ``KeyboardInterrupt``) holding their Results in input order; a second Ctrl-C stops
+    waiting for them.
     """
     if "on_solution" in kwargs:
         raise InputError("solve_many does not take on_solution", field="on_solution")
@@ -354,7 +442,8 @@ def solve_many(
     check_backend(kwargs.get("backend", "cpsat"))
     check_run_options(kwargs.get("time_limit"), kwargs.get("workers"), kwargs.get("seed"))
     check_callback_options(None, kwargs.get("log", False))
-    check_params({k: v for k, v in kwargs.items() if k not in solve_arguments()})
+    backend_params = check_params({k: v for k, v in kwargs.items() if k not in solve_arguments()})
+    check_backend_params(kwargs.get("backend", "cpsat"), backend_params)
     per_problem = {k: kwargs[k] for k in ("backend", "stage_weights", "stage_caps") if k in kwargs}
     for i, problem in enumerate(batch):
         try:
@@ -365,18 +454,60 @@ def solve_many(
         return []
     results: list[Result | None] = [None] * len(batch)
     errors: dict[int, BaseException] = {}
-    with (
-        ProcessPoolExecutor(max_workers=None if processes is None else int(processes)) as pool,
-        Progress(disable=not show_progress, transient=True) as bar,
-    ):
-        task = bar.add_task("solving", total=len(batch))
-        futures = {pool.submit(_solve_one, (problem, kwargs)): i for i, problem in enumerate(batch)}
-        for future in as_completed(futures):
-            try:
-                results[futures[future]] = future.result()
-            except Exception as exc:  # kept: the other solves go on
-                errors[futures[future]] = exc
-            bar.advance(task)
+    context = multiprocessing.get_context()
+    cancel = context.Event()
+    pool = ProcessPoolExecutor(
+        max_workers=None if processes is None else int(processes),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(cancel,),
+    )
+    futures: dict[Future[Result | None], int] = {}
+    try:
+        with Progress(disable=not show_progress, transient=True) as bar:
+            task = bar.add_task("solving", total=len(batch))
+            for i, problem in enumerate(batch):
+                futures[pool.submit(_solve_one, (problem, kwargs))] = i
+            for future in as_completed(futures):
+                _collect(future, futures[future], results, errors)
+                bar.advance(task)
+    except KeyboardInterrupt:
+        cancel.set()
+        _gather_stopped(pool, futures, results, errors)
+        raise BatchInterrupted(results, errors) from None
+    finally:
+        pool.shutdown(wait=not cancel.is_set(), cancel_futures=True)
     if errors:
         raise BatchError(results, errors) from errors[min(errors)]
     return [result for result in results if result is not None]
+
+
+def _collect(
+    future: Future[Result | None],
+    i: int,
+    results: list[Result | None],
+    errors: dict[int, BaseException],
+) -> None:
+    """Put a finished solve's Result (or its exception) at position ``i``."""
+    error = future.exception()  # (a Ctrl-C while waiting here raises in this thread)
+    if error is None:
+        results[i] = future.result()
+    else:  # kept: the other solves go on
+        errors[i] = error
+
+
+def _gather_stopped(
+    pool: ProcessPoolExecutor,
+    futures: dict[Future[Result | None], int],
+    results: list[Result | None],
+    errors: dict[int, BaseException],
+) -> None:
+    """After Ctrl-C: cancel the queued solves and wait for the running ones, which stop
+    at once with their best solution; a second Ctrl-C stops the waiting."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        for future, i in futures.items():
+            if not future.cancelled():
+                _collect(future, i, results, errors)
+    except KeyboardInterrupt:
+        pass

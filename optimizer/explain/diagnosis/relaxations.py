@@ -71,8 +71,10 @@ class Budget:
         self.groups_left = max(1, self.groups_left - 1)
 
     def left(self) -> float:
-        """Seconds left for the current group."""
-        return self.group_deadline - self.clock.now()
+        """Seconds left for the current group (none after an interrupt)."""
+        from optimizer.solvers.interrupts import interrupted
+
+        return 0.0 if interrupted() else self.group_deadline - self.clock.now()
 
 
 @dataclass

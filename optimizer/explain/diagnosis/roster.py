@@ -55,14 +55,21 @@ def diagnose_roster(
     otherwise it runs on the wall clock. Its searches use one worker and seed 0, bar the
     fallback's, on ``workers`` (default 2; one when reproducible).
     """
+    from optimizer.solvers import interrupts
     from optimizer.solvers.cpsat.runner import Clock
     from optimizer.solvers.options import SolveOptions, check_run_options
 
     _, workers, seed = check_run_options(None, workers, seed)
     clock = Clock.of(SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     fallback = 1 if clock.deterministic else workers or 2  # workers of the fallback
-    with clock.spending():
-        return _diagnose(problem, time_limit, clock, proven_infeasible, core_share, fallback)
+    with interrupts.stoppable(), clock.spending():
+        diagnosis = _diagnose(problem, time_limit, clock, proven_infeasible, core_share, fallback)
+        if interrupts.interrupted():
+            diagnosis.notes.append(
+                f"interrupted: {interrupts.reason()} stopped the diagnosis; this is what it "
+                "had found by then"
+            )
+    return diagnosis
 
 
 def _diagnose(problem: RosterProblem, time_limit: float, clock: Clock, proven_infeasible: bool,
@@ -78,8 +85,10 @@ def _diagnose(problem: RosterProblem, time_limit: float, clock: Clock, proven_in
         )
         return Diagnosis(feasible=True, summary=summary)
     if found.feasible is None:
+        from optimizer.solvers.interrupts import interrupted
+
         spent = f"{clock.now() - started:.0f} s"
-        left = started + time_limit - clock.now()
+        left = 0.0 if interrupted() else started + time_limit - clock.now()
         together = (
             relax_together(problem, left, spent, proven_infeasible, workers) if left > 0 else None
         )

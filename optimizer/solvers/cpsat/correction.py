@@ -21,6 +21,8 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.result import Assignment, RosterSolution
 from optimizer.model.roster import DAY_MINUTES, RosterProblem
+from optimizer.solvers import interrupts
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.cpsat.diagnose import FeasibilityModel, RuleInstance
 from optimizer.solvers.cpsat.runner import Clock
 
@@ -123,7 +125,7 @@ class _Elastic(FeasibilityModel):
         clock.limit(self.solver, max(0.05, time_limit))
         self.solver.parameters.num_workers = workers
         self.solver.parameters.random_seed = 0
-        status = self.solver.solve(self.model)
+        status = stoppable.solve(self.solver, self.model)
         clock.charge(self.solver, self.model)
         self.optimal = status == cp_model.OPTIMAL
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -253,7 +255,7 @@ def broken_instances(problem: RosterProblem, roster: RosterSolution) -> list[Rul
     solver = cp_model.CpSolver()
     clock.limit(solver, 10.0)
     solver.parameters.num_workers = 1
-    code = solver.solve(model.model)
+    code = stoppable.solve(solver, model.model, check=True)  # the roster is fixed
     clock.charge(solver, model.model)
     if code != cp_model.OPTIMAL:
         return None
@@ -294,7 +296,7 @@ def find_correction(
         _back_on(problem, found, end, keep, rank or {})
     if not found.broken:
         found.mildest = True
-    elif deadline > clock.now():
+    elif deadline > clock.now() and not interrupts.interrupted():
         _mildest(problem, found, deadline - clock.now(), keep, workers)
     return found
 
@@ -308,7 +310,7 @@ def _back_on(problem: RosterProblem, found: CorrectionResult, end: float,
     order = sorted(found.broken, key=lambda member: -rank.get(member.rule, 1))
     for tried, member in enumerate(order):
         left = end - clock.now()
-        if left <= 0 or found.fewest:
+        if left <= 0 or found.fewest or interrupts.interrupted():
             return
         if member not in found.broken:
             continue

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from optimizer.model.roster import RosterProblem
+from optimizer.solvers import interrupts
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.cpsat.runner import Clock
 
 CONTRACT_RULES = (
@@ -225,7 +227,7 @@ class FeasibilityModel:
         clock.limit(solver, max(0.05, time_limit))
         solver.parameters.num_workers = 1  # cores from assumptions need one worker
         solver.parameters.random_seed = 0
-        status = solver.solve(self.model)
+        status = stoppable.solve(solver, self.model)
         clock.charge(solver, self.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return True, []
@@ -273,7 +275,7 @@ def find_core(problem: RosterProblem, time_limit: float = 20.0) -> CoreResult:
         if member not in core:
             continue
         remaining = deadline - clock.now()
-        if remaining <= 0:
+        if remaining <= 0 or interrupts.interrupted():
             minimal = False
             break
         trial = [a for a in core if a != member]

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 
 from optimizer.errors import InputError
 from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.options import SolveOptions
 
 _VALUE_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
@@ -222,12 +223,12 @@ def check_params(values: dict[str, Any]) -> None:
     key = str(solver.parameters)
     if key in _VALID_PARAMS:
         return
-    if solver.solve(cp_model.CpModel()) != cp_model.MODEL_INVALID:
+    if stoppable.solve(solver, cp_model.CpModel(), check=True) != cp_model.MODEL_INVALID:
         _VALID_PARAMS.add(key)
         return
     for name, value in values.items():
         alone = _solver_with({name: value})
-        if alone.solve(cp_model.CpModel()) == cp_model.MODEL_INVALID:
+        if stoppable.solve(alone, cp_model.CpModel(), check=True) == cp_model.MODEL_INVALID:
             raise InputError(
                 f"CP-SAT refuses the value {value!r}: {alone.solution_info()}", field=name
             )
@@ -262,7 +263,7 @@ def run(
             options.on_solution(point)
 
     start = time.perf_counter()
-    code = solver.Solve(model, _ProgressCallback(record))
+    code = stoppable.solve(solver, model, _ProgressCallback(record))
     seconds = time.perf_counter() - start
     if clock is not None:
         clock.charge(solver, model)

@@ -40,6 +40,8 @@ class CbcOutcome:
     header: str
     """The first line of CBC's solution file; empty when it wrote none."""
     log: str
+    interrupted: bool = False
+    """The watchdog stopped it because of Ctrl-C or SIGTERM, not its time limit."""
 
 
 def verdict(outcome: CbcOutcome) -> tuple[SolveStatus, str]:
@@ -63,8 +65,15 @@ def verdict(outcome: CbcOutcome) -> tuple[SolveStatus, str]:
     if header.startswith("Stopped") and _has_solution(outcome):
         return SolveStatus.FEASIBLE, ""
     if outcome.stopped:
-        return SolveStatus.UNKNOWN, "CBC ran past its time limit and was stopped"
+        return SolveStatus.UNKNOWN, _stopped(outcome, "stopped")
     return SolveStatus.UNKNOWN, ""
+
+
+def _stopped(outcome: CbcOutcome, how: str) -> str:
+    """Why the watchdog stopped CBC (``how``: stopped or ended)."""
+    if outcome.interrupted:
+        return f"CBC was {how} by the interrupt (Ctrl-C or SIGTERM) without a roster"
+    return f"CBC ran past its time limit and was {how}"
 
 
 def solver_failed(outcome: CbcOutcome) -> bool:
@@ -89,7 +98,7 @@ def _has_solution(outcome: CbcOutcome) -> bool:
 def _failure(outcome: CbcOutcome) -> str:
     code = outcome.returncode
     if outcome.stopped:
-        return "CBC ran past its time limit and was ended"
+        return _stopped(outcome, "ended")
     if code < 0:
         try:
             name = signal.Signals(-code).name

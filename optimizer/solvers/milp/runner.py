@@ -53,6 +53,7 @@ import pulp
 
 from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.solvers import interrupts
 from optimizer.solvers.milp import clock
 from optimizer.solvers.milp.cbc_outcome import CbcOutcome, solver_failed, verdict
 from optimizer.solvers.milp.params import check_params
@@ -545,7 +546,9 @@ def _cbc_process(
             (lambda: follower.has_solution) if stdbuf else (lambda: True),
             lambda: follower.finishing,
         )
-        with watchdog:
+        with watchdog, interrupts.searching(watchdog.stop_now) as late:
+            if late:
+                watchdog.stop_now()
             follower.start()
             try:
                 returncode = process.wait()
@@ -558,7 +561,9 @@ def _cbc_process(
     with contextlib.suppress(OSError, IndexError):
         header = files.solution.read_text(errors="replace").splitlines()[0].strip()
     log_text = files.log.read_text(errors="replace")
-    outcome = CbcOutcome(returncode, seconds, limit, watchdog.stopped, header, log_text)
+    outcome = CbcOutcome(
+        returncode, seconds, limit, watchdog.stopped, header, log_text, watchdog.interrupted
+    )
     return outcome, follower
 
 
@@ -645,9 +650,15 @@ def _run_highs(
             record(point)
 
         with Watchdog(process, limit, lambda: bool(found)) as watchdog:
-            done = _follow_highs(process, offset, keep, options.log)
+            with interrupts.searching(watchdog.stop_now) as late:
+                if late:
+                    watchdog.stop_now()
+                done = _follow_highs(process, offset, keep, options.log)
             _out, err = process.communicate()
     if done is None:
+        if watchdog.interrupted:
+            note = "HiGHS was ended by the interrupt (Ctrl-C or SIGTERM) without a roster"
+            return _Answer(SolveStatus.UNKNOWN, note=note)
         if watchdog.stopped:
             return _Answer(SolveStatus.UNKNOWN, note="HiGHS ran past its time limit and was ended")
         note = f"HiGHS failed (exit code {process.returncode}): {err.strip()[-500:]}"

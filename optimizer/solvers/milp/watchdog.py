@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -25,13 +26,20 @@ STOP_GRACE = 0.5
 """Seconds between asking the process to stop and killing it."""
 FINISH_GRACE = 5.0
 """Further seconds before the kill while the process reports that it is finishing."""
+INTERRUPT_GRACE = 15.0
+"""Seconds between asking the process to stop and killing it after ``stop_now``: there
+is no time limit to keep then, and CBC answers SIGINT only between the steps of its
+root heuristics (a second Ctrl-C ends it at once)."""
+POLL = 0.05
+"""Seconds between two looks for ``stop_now`` while the process runs."""
 
 
 class Watchdog:
     """``with Watchdog(process, limit) as dog:`` stops ``process`` once ``limit`` seconds
-    (plus ``STOP_SLACK``) have passed; ``dog.stopped`` tells whether it had to.
-    ``has_solution()`` says whether the process has found a solution (else it is killed
-    at once), ``finishing()`` whether it is already on its way out."""
+    (plus ``STOP_SLACK``) have passed, or at once after ``dog.stop_now()`` (Ctrl-C or
+    SIGTERM); ``dog.stopped`` tells whether it had to. ``has_solution()`` says whether
+    the process has found a solution (else it is killed at once), ``finishing()``
+    whether it is already on its way out."""
 
     def __init__(
         self,
@@ -45,13 +53,18 @@ class Watchdog:
         self._has_solution = has_solution
         self._finishing = finishing
         self._finished = threading.Event()
+        self._early = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self.stopped = False
+        self.interrupted = False  # it was stop_now, not the limit
 
     def __enter__(self) -> Watchdog:
-        if self._limit is not None:
-            self._thread.start()
+        self._thread.start()
         return self
+
+    def stop_now(self) -> None:
+        """Stop the process now, as at its limit (it keeps its best solution)."""
+        self._early.set()
 
     def __exit__(
         self,
@@ -67,19 +80,31 @@ class Watchdog:
             self._process.wait()
 
     def _watch(self) -> None:
-        assert self._limit is not None
-        if self._finished.wait(max(0.0, self._limit) + STOP_SLACK):
+        if self._wait_for_stop():
             return
         self.stopped = True
+        self.interrupted = self._early.is_set()
         if not self._has_solution():
             self._process.kill()
             return
         self._interrupt()
-        if self._finished.wait(STOP_GRACE):
+        if self._finished.wait(INTERRUPT_GRACE if self.interrupted else STOP_GRACE):
             return
         if self._finishing() and self._finished.wait(FINISH_GRACE):
             return
         self._process.kill()
+
+    def _wait_for_stop(self) -> bool:
+        """Wait until the limit has passed or ``stop_now``; True if the process ended
+        first."""
+        end = None if self._limit is None else time.monotonic() + max(0.0, self._limit)
+        while not self._early.is_set():
+            left = None if end is None else end + STOP_SLACK - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            if self._finished.wait(POLL if left is None else min(POLL, left)):
+                return True
+        return self._finished.is_set()
 
     def _interrupt(self) -> None:
         if os.name == "posix":

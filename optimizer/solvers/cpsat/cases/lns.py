@@ -22,6 +22,8 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.cases import CaseProblem, StaffMember, Window
 from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.solvers import interrupts
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.cpsat.cases.constraints import CaseConstraints
 from optimizer.solvers.cpsat.cases.extract import Scored, scored_solution
 from optimizer.solvers.cpsat.cases.hint import add_hint
@@ -66,7 +68,7 @@ def improve(
     limit = options.time_limit if options.time_limit is not None else 60.0
     steps_left = max(1, int(limit / 2)) if deterministic else None
     best, share = start, _Share()
-    while best.objective > 0:
+    while best.objective > 0 and not interrupts.interrupted():
         left = deadline - time.perf_counter()
         if steps_left is not None:
             if steps_left == 0:
@@ -214,7 +216,7 @@ def complete_hint(model: cp_model.CpModel) -> bool:
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 2.0
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if stoppable.solve(solver, model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     values = solver.response_proto.solution
     model.clear_hints()

@@ -30,6 +30,7 @@ from optimizer.model.result import (
     SolveStatus,
 )
 from optimizer.model.roster import RosterProblem
+from optimizer.solvers import interrupts
 from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
 from optimizer.solvers.cpsat.roster.feasibility import feasible_roster
 from optimizer.solvers.cpsat.roster.heuristic import greedy_roster
@@ -148,6 +149,8 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
         )
         if infeasible:
             return _no_roster(problem, SolveStatus.INFEASIBLE, total_limit, started, history)
+        if interrupts.interrupted():
+            return _interrupted(index, fallback, options, started, history)
         if fallback is not None and rest is not None and not _full_model_fits(index, rest):
             return _roster_result(
                 index, fallback, SolveStatus.FEASIBLE, None, options, started, history
@@ -177,6 +180,8 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
         )
         if infeasible:
             return _no_roster(problem, SolveStatus.INFEASIBLE, total_limit, started, [])
+        if interrupts.interrupted():
+            return _interrupted(index, fallback, options, started, None)
         if limit is not None:
             options = replace(options, time_limit=max(0.05, limit - used))
     if tuning["roster_sequence_flow"]:
@@ -222,6 +227,20 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
     search.close(roster, bound)
     message = WARM_START_KEPT if warm_start and roster is search.fallback else ""
     return _roster_result(index, roster, status, bound, options, started, search.progress, message)
+
+
+def _interrupted(
+    index: RosterIndex,
+    roster: dict[tuple[int, int], int] | None,
+    options: SolveOptions,
+    started: float,
+    progress: list[ProgressPoint] | None,
+) -> Result:
+    """The Result when an interrupt came before the full model's search: ``roster``
+    (legal, from a first phase) if there is one; ``solve`` adds the interrupt note."""
+    if roster is None:
+        return _no_roster(index.problem, SolveStatus.UNKNOWN, None, started, progress or [])
+    return _roster_result(index, roster, SolveStatus.FEASIBLE, None, options, started, progress)
 
 
 def _no_roster(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.cpsat.roster.objective import Roster
 from optimizer.solvers.cpsat.roster.variables import RosterVars
 from optimizer.solvers.cpsat.runner import Clock
@@ -47,7 +48,7 @@ def feasible_roster(
             cp_model.CHOOSE_FIRST,
             cp_model.SELECT_MIN_VALUE,
         )
-    code = solver.solve(copy)
+    code = stoppable.solve(solver, copy)
     clock.charge(solver, copy)
     seconds = clock.now() - start
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from optimizer.model.result import ProgressPoint, SolveStatus
+from optimizer.solvers import interrupts
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.cpsat.roster.variables import RosterVars
 from optimizer.solvers.cpsat.runner import configure
 from optimizer.solvers.options import SolveOptions
@@ -110,7 +112,7 @@ def solve_with_lns(rv: RosterVars, options: SolveOptions, seed: int = 0) -> LnsO
     result: dict[str, cp_model.CpSolverStatus] = {}
 
     def run_main() -> None:
-        result["code"] = main.solve(model, _MainCallback(keys, incumbent))
+        result["code"] = stoppable.solve(main, model, _MainCallback(keys, incumbent))
 
     thread = threading.Thread(target=run_main, daemon=True)
     thread.start()
@@ -148,6 +150,8 @@ def _lns_loop(
     staff_size = max(2, index.num_staff // 5)
     window = max(3, min(index.num_days, 7))
     while main.is_alive() and time.perf_counter() < deadline - 0.2:
+        if interrupts.interrupted():
+            break
         with incumbent.lock:
             values = list(incumbent.values)
             objective = incumbent.objective
@@ -174,7 +178,7 @@ def _lns_loop(
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = rng.randrange(1 << 30)
         solver.parameters.max_time_in_seconds = max(0.1, min(2.0, deadline - time.perf_counter()))
-        code = solver.solve(sub)
+        code = stoppable.solve(solver, sub)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = round(solver.objective_value)
             if found < objective:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
+from optimizer.solvers import interrupts
+from optimizer.solvers.cpsat import stoppable
 from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
 from optimizer.solvers.cpsat.roster.groups import GroupSolver, solve_group, solve_window
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
@@ -250,6 +252,10 @@ class StaffwiseSearch:
             for d, s in row.items()
         )
 
+    def _left(self, deadline: float) -> float:
+        """Seconds to ``deadline`` on the search's clock; none after an interrupt."""
+        return 0.0 if interrupts.interrupted() else deadline - self.clock.now()
+
     def _solver(self, limit: float, lp: bool) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         params = solver.parameters
@@ -271,7 +277,7 @@ class StaffwiseSearch:
         rv.model.clear_objective()
         rv.model.clear_hints()
         solver = self._solver(limit, lp=False)
-        code = solver.solve(rv.model)
+        code = stoppable.solve(solver, rv.model)
         self.clock.charge(solver, rv.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, code == cp_model.INFEASIBLE
@@ -300,7 +306,7 @@ class StaffwiseSearch:
         for d, var in enumerate(rv.work[0]):
             model.add_hint(var, 1 if d in own else 0)
         solver = self._solver(min(limit, self.step), lp=True)
-        code = solver.solve(model)
+        code = stoppable.solve(solver, model)
         self.clock.charge(solver, model)
         with self.lock:  # adapt the effort: long enough to find rows, no longer
             if code == cp_model.OPTIMAL:
@@ -372,7 +378,7 @@ class StaffwiseSearch:
     def _group_move(self, deadline: float) -> bool:
         """Re-solve one group against everybody else; True if the roster got cheaper."""
         assert self.group_solver is not None
-        left = deadline - self.clock.now()
+        left = self._left(deadline)
         if left <= 0.5:
             return False
         with self.lock:
@@ -408,7 +414,7 @@ class StaffwiseSearch:
         Runs alone (on all workers), so the rows cannot change while it solves.
         """
         assert self.group_solver is not None
-        left = deadline - self.clock.now()
+        left = self._left(deadline)
         if left <= 0.5:
             return False
         days = min(self.window_days, self.index.num_days)
@@ -482,7 +488,7 @@ class StaffwiseSearch:
             nonlocal infeasible
             if infeasible:
                 return False
-            left = deadline - self.clock.now()
+            left = self._left(deadline)
             row: Row | None = {}
             if left > 0 or (e in must_work and self._overtime()):
                 row, none = self._feasible_row(e, left)
@@ -509,6 +515,8 @@ class StaffwiseSearch:
         would give up well within the limit (UNKNOWN after 4.4 s of a 10 s limit). The
         run stays reproducible unless the cap is reached.
         """
+        if interrupts.interrupted():
+            return False
         return self.clock.deterministic and time.perf_counter() < self.clock.cap
 
     def _must_work(self) -> set[int]:
@@ -528,7 +536,7 @@ class StaffwiseSearch:
         self.rng.shuffle(order)
 
         def one(e: int) -> bool:
-            left = deadline - self.clock.now()
+            left = self._left(deadline)
             if left <= 0.05:
                 return False
             row = self._better_row(e, left)
@@ -562,7 +570,7 @@ class StaffwiseSearch:
         round_moves = GROUP_ROUND * self.workers
         # Every commit lowers the cost, so the current rows are always the best roster
         # (also when the deadline cuts a pass short).
-        while not first_only and self.clock.now() < deadline - 0.05:
+        while not first_only and self._left(deadline) > 0.05:
             if groups:
                 kind, began = self._next_move(), self.clock.now()
                 if kind == "window":

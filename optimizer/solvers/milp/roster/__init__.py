@@ -29,6 +29,7 @@ from optimizer.model.result import (
     SolveStatus,
 )
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
+from optimizer.solvers import interrupts
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.milp import clock, runner
 from optimizer.solvers.milp.roster import fallback, start
@@ -101,20 +102,14 @@ def _phase_one(problem: RosterProblem, options: SolveOptions) -> tuple[SolveOpti
 def _main_run(
     problem: RosterProblem, options: SolveOptions, deadline: float | None, began: float
 ) -> tuple[runner.MilpRun, RosterVariables | None]:
-    """Build and solve before ``deadline``; no variables when the build ran out of time."""
+    """Build and solve before ``deadline``; no variables when the build ran out of time
+    or an interrupt came first."""
+    if interrupts.interrupted():
+        return _not_run(options, "interrupted before the solver started"), None
     try:
         lp, variables = build(problem, options, deadline)
     except clock.OutOfTime:
-        solver = runner.choose_solver(options)
-        run = runner.MilpRun(
-            status=SolveStatus.UNKNOWN,
-            solver=solver,
-            seconds=0.0,
-            bound=None,
-            message=f"solver={solver}",
-            note="the time limit ended while the model was being built",
-        )
-        return run, None
+        return _not_run(options, "the time limit ended while the model was being built"), None
     warm = _apply_hint(variables, options)
     run = runner.run(
         lp,
@@ -124,6 +119,19 @@ def _main_run(
         seconds_offset=time.perf_counter() - began,
     )
     return run, variables
+
+
+def _not_run(options: SolveOptions, note: str) -> runner.MilpRun:
+    """The run of a solver that was not started, and why (``note``)."""
+    solver = runner.choose_solver(options)
+    return runner.MilpRun(
+        status=SolveStatus.UNKNOWN,
+        solver=solver,
+        seconds=0.0,
+        bound=None,
+        message=f"solver={solver}",
+        note=note,
+    )
 
 
 def solve(problem: RosterProblem, options: SolveOptions) -> Result:
