@@ -10,7 +10,9 @@ inside ``CpSolver.solve``.
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from ortools.sat.python import cp_model
 
@@ -42,31 +44,36 @@ def solve(
         return _solve_beside(solver, model, callback)
 
 
+def _helper() -> ThreadPoolExecutor:
+    """This process's one long-lived helper thread for the main thread's solves (a new
+    one after a fork; starting a thread per solve cost 0.6 ms, too much for the
+    thousands of one-person solves of a large roster)."""
+    global _executor, _executor_pid
+    if _executor is None or _executor_pid != os.getpid():
+        _executor = ThreadPoolExecutor(1, thread_name_prefix="carealloc CP-SAT solve")
+        _executor_pid = os.getpid()
+    return _executor
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_pid = 0
+
+
 def _solve_beside(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     callback: cp_model.CpSolverSolutionCallback | None,
 ) -> cp_model.CpSolverStatus:
-    """Solve in a helper thread; the main thread stays free to run signal handlers. A
+    """Solve in the helper thread; the main thread stays free to run signal handlers. A
     ``KeyboardInterrupt`` there (a second Ctrl-C) stops the solve and is raised again."""
-    codes: list[cp_model.CpSolverStatus] = []
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            codes.append(solver.solve(model, callback))
-        except BaseException as exc:  # raised again in the caller's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=work, name="carealloc CP-SAT solve", daemon=True)
-    thread.start()
+    future = _helper().submit(solver.solve, model, callback)
     try:
-        while thread.is_alive():
-            thread.join(JOIN_SECONDS)
+        while True:
+            try:
+                return future.result(JOIN_SECONDS)
+            except TimeoutError:
+                continue
     except BaseException:
         solver.stop_search()
-        thread.join(STOP_WAIT)
+        wait([future], STOP_WAIT)
         raise
-    if errors:
-        raise errors[0]
-    return codes[0]
