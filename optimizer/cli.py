@@ -69,6 +69,7 @@ RUN_OPTIONS = {
     "time_limit": "--time-limit",
     "workers": "--workers",
     "seed": "--seed",
+    "fmt": "--format",
 }
 """Python run-option names (``InputError.field``) and the CLI options that set them."""
 
@@ -79,8 +80,13 @@ INTAKE_EXTRA = ("rapidfuzz", "dateparser")
 
 def cli_message(exc: CareallocError) -> str:
     """The error as the CLI shows it: a run option is named as its ``--option``."""
-    if isinstance(exc, InputError) and exc.file is None and exc.field in RUN_OPTIONS:
-        return str(InputError(exc.message, line=exc.line, field=RUN_OPTIONS[exc.field]))
+    if (
+        isinstance(exc, InputError)
+        and exc.field in RUN_OPTIONS
+        and (exc.file is None or exc.field == "fmt")
+    ):
+        option = RUN_OPTIONS[exc.field]
+        return str(InputError(exc.message, file=exc.file, line=exc.line, field=option))
     return str(exc)
 
 

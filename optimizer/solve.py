@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from multiprocessing.synchronize import Event as EventType
 from types import FrameType
-from typing import Any
+from typing import Any, SupportsFloat
 
 from rich.progress import Progress
 
@@ -36,7 +36,7 @@ from optimizer.solvers.options import (
 def solve(
     problem: Problem,
     backend: str = "cpsat",
-    time_limit: float | None = None,
+    time_limit: SupportsFloat | None = None,
     workers: int | None = None,
     seed: int | None = None,
     hint: Result | RosterSolution | CaseSchedule | None = None,
@@ -68,11 +68,11 @@ def solve(
     then, its ``message`` starting with ``interrupted:`` (``optimizer.solvers.interrupts``).
     """
     check_backend(backend)
-    time_limit, workers, seed = check_run_options(time_limit, workers, seed)
+    seconds, workers, seed = check_run_options(time_limit, workers, seed)
     on_solution, log = check_callback_options(on_solution, log)
     family = _check_problem(problem, backend, stage_weights, stage_caps)
     options = SolveOptions(
-        time_limit=time_limit,
+        time_limit=seconds,
         workers=workers,
         seed=seed,
         hint=check_hint(hint, family),
