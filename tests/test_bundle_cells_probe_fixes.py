@@ -20,6 +20,7 @@ from optimizer.errors import InputError
 from optimizer.io.load import load_problem, load_roster
 from optimizer.io.tables.cells import BadCell, parse_float, parse_map, parse_text
 from optimizer.io.tables.templates import template_xlsx
+from optimizer.model.roster import RosterProblem
 from tests.test_import_hospital_files import Sheets, csv_zip, messages, roster, xlsx
 
 # -- D3: a merged cell counts in every cell of its range ----------------------------------
@@ -74,9 +75,9 @@ def test_a_note_merged_into_columns_without_a_name_is_dropped_with_them(tmp_path
     ("setup", "line", "column", "merge"),
     [
         (lambda book: book["leave"].merge_cells("D1:E1"), 1, "reason", "D1:E1"),
-        (lambda book: _title_row(book["staff"]), 1, "ward 5 staff", "A1:F1"),
+        (lambda book: book["staff"].merge_cells("B1:C1"), 1, "name", "B1:C1"),
     ],
-    ids=["header", "title-row"],
+    ids=["header", "header-over-a-named-column"],
 )
 def test_a_header_merged_over_columns_is_refused_naming_the_range(
     tmp_path: Path, setup: Any, line: int, column: str, merge: str
@@ -100,6 +101,12 @@ def _title_row(sheet: Any) -> None:
     sheet.insert_rows(1)
     sheet["A1"] = "Ward 5 staff"
     sheet.merge_cells("A1:F1")
+
+
+def test_a_title_merged_over_the_columns_above_the_header_is_skipped(tmp_path: Path) -> None:
+    plain = load_roster(xlsx(tmp_path / "p.xlsx", roster()))
+    titled = load_roster(xlsx(tmp_path / "t.xlsx", roster(), lambda b: _title_row(b["staff"])))
+    assert titled == plain
 
 
 # -- D4: a key repeated in a map cell is refused ------------------------------------------
@@ -260,13 +267,17 @@ def test_parse_float_hints_at_a_decimal_comma(text: str, hint: str) -> None:
     assert str(exc.value) == f"'{text}' must be a number{hint}"
 
 
-def test_decimal_comma_in_a_semicolon_csv_names_the_cell_and_the_fix(tmp_path: Path) -> None:
+def test_decimal_comma_in_a_comma_csv_names_the_cell_and_the_fix(tmp_path: Path) -> None:
     def comma(s: Sheets) -> None:
         s["shifts"][1][5] = "11,5"
 
-    path = csv_zip(tmp_path / "d.zip", roster(comma=comma), sep=";")
+    path = csv_zip(tmp_path / "d.zip", roster(comma=comma), sep=",")
     with pytest.raises(InputError) as exc:
         load_problem(path)
     assert str(exc.value) == (
         f"{path}/shifts.csv:2, field 'min_rest_hours': '11,5' must be a number; use a point: 11.5"
     )
+    semicolons = csv_zip(tmp_path / "s.zip", roster(comma=comma), sep=";")
+    problem = load_problem(semicolons)  # there the comma can only be the decimal mark
+    assert isinstance(problem, RosterProblem)
+    assert problem.shifts[0].min_rest_hours == 11.5

@@ -72,7 +72,11 @@ def test_a_good_start_reads_the_same_bundle() -> None:
 @pytest.mark.parametrize(
     ("start", "message"),
     [
-        ("07/12/2026 08:00", "'07/12/2026 08:00' must be a date-time"),
+        (
+            "07/12/2026 08:00",
+            "'07/12/2026 08:00' could be 7 Dec or 12 Jul 2026: Excel rewrote the dates: "
+            "format the column as yyyy-mm-dd before saving, or use the .xlsx bundle",
+        ),
         ("2026-12-07 00:00:30", "'2026-12-07 00:00:30' must be a whole minute (no seconds)"),
     ],
 )

@@ -160,7 +160,11 @@ def test_a_day_outside_the_horizon_in_json_also_shows_the_dates() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("07/12/2026", "'07/12/2026' must be a date like 2026-12-07 (YYYY-MM-DD)"),
+        (
+            "12/31/2026",  # month first: never read
+            "'12/31/2026' must be a date like 2026-12-07 (YYYY-MM-DD): Excel rewrote the "
+            "dates: format the column as yyyy-mm-dd before saving, or use the .xlsx bundle",
+        ),
         ("", "the setting 'start_date' is missing"),
     ],
 )
@@ -189,12 +193,12 @@ def test_other_cells_are_still_checked_while_the_start_date_is_bad() -> None:
 
 def test_an_unknown_column_lists_the_sheets_columns() -> None:
     sheets = ward()
-    sheets["staff"][0].append("max shifts")
+    sheets["staff"][0].append("max turns")
     for row in sheets["staff"][1:]:
         row.append("5")
     errors = errors_of(sheets)
-    assert places(errors) == [("ward.zip/staff.csv", 1, "max shifts")]
-    assert errors[0].message.startswith("unknown column 'max shifts'; the staff sheet has")
+    assert places(errors) == [("ward.zip/staff.csv", 1, "max turns")]
+    assert errors[0].message.startswith("unknown column 'max turns'; the staff sheet has")
     assert "id, name, grade, skills" in errors[0].message
     assert "max_shifts," in errors[0].message
 

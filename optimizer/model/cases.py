@@ -74,6 +74,7 @@ from optimizer.model.common import (
     Int,
     Record,
     check_count,
+    near_miss,
 )
 from optimizer.model.result import CaseSchedule
 
@@ -642,12 +643,12 @@ class CaseProblem(Record):
     def _check_task_ids(self, task: Task) -> list[str]:
         where = f"task '{task.id}'"
         errors = [
-            f"{where}: unknown staff '{name}'"
+            f"{where}: unknown staff '{name}'{self._near_staff(name)}"
             for name in task.staff
             if name not in self.staff_index
         ]
         errors += [
-            f"{where}: unknown room '{room_id}'"
+            f"{where}: unknown room '{room_id}'{self._near_room(room_id)}"
             for room_id in task.rooms or ()
             if room_id not in self.room_index
         ]
@@ -657,6 +658,16 @@ class CaseProblem(Record):
             if resource_id not in self.resource_index
         ]
         return errors
+
+    def _near_staff(self, unknown: str) -> str:
+        """What an unknown staff id was probably meant to be (``near_miss``)."""
+        return near_miss(unknown, self.staff_index, {p.id: p.name for p in self.staff}, "staff")
+
+    def _near_room(self, unknown: str) -> str:
+        return near_miss(unknown, self.room_index, {r.id: r.name for r in self.rooms}, "room")
+
+    def _near_task(self, unknown: str) -> str:
+        return near_miss(unknown, self.task_index, {t.id: t.name for t in self.tasks}, "task")
 
     def _check_task_fits(self, task: Task) -> list[str]:
         where = f"task '{task.id}'"
@@ -744,7 +755,7 @@ class CaseProblem(Record):
             where = f"precedences[{i}] ('{prec.before}' → '{prec.after}')"
             unknown = [t for t in (prec.before, prec.after) if t not in self.task_index]
             for task_id in unknown:
-                errors.append(f"{where}: unknown task '{task_id}'")
+                errors.append(f"{where}: unknown task '{task_id}'{self._near_task(task_id)}")
             if not unknown:
                 successors.setdefault(prec.before, []).append(prec.after)
         cycle = _find_cycle(successors)
@@ -758,7 +769,7 @@ class CaseProblem(Record):
         for i, pin in enumerate(self.pins):
             where = f"pins[{i}] of task '{pin.task}'"
             if pin.task not in self.task_index:
-                errors.append(f"{where}: unknown task '{pin.task}'")
+                errors.append(f"{where}: unknown task '{pin.task}'{self._near_task(pin.task)}")
                 continue
             if pin.task in seen:
                 errors.append(f"{where}: the task is pinned twice")
@@ -774,13 +785,13 @@ class CaseProblem(Record):
                 )
             if pin.room is not None:
                 if pin.room not in self.room_index:
-                    found.append(f"{where}: unknown room '{pin.room}'")
+                    found.append(f"{where}: unknown room '{pin.room}'{self._near_room(pin.room)}")
                 elif pin.room not in {r.id for r in self.eligible_rooms(task)}:
                     found.append(f"{where}: room '{pin.room}' is not eligible for the task")
             candidates = {p.id for p in self.candidates(task)}
             for name in pin.staff:
                 if name not in self.staff_index:
-                    found.append(f"{where}: unknown staff '{name}'")
+                    found.append(f"{where}: unknown staff '{name}'{self._near_staff(name)}")
                 elif name not in candidates:
                     found.append(f"{where}: staff '{name}' is not qualified for the task")
             if len(set(pin.staff)) > task.team_size:

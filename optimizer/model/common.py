@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
@@ -123,3 +124,29 @@ def format_clock(minutes: int) -> str:
 def format_date(date: dt.date) -> str:
     """A planner-friendly date such as ``"Tue 8 Dec"``."""
     return f"{date:%a} {date.day} {date:%b}"
+
+
+def near_miss(
+    unknown: str, ids: Iterable[str], names: Mapping[str, str | None] | None = None, what: str = ""
+) -> str:
+    """What an unknown id was probably meant to be, as a message suffix (else ``""``):
+    `` (did you mean '007'? Excel drops leading zeros: format the column as Text)``,
+    `` (did you mean 'N02'?)`` for another case, `` ('Early' is the name of shift 'E')`` for
+    a name (``names``: id -> name) used as the id of a ``what`` (``shift``)."""
+    known = list(ids)
+    if unknown.isdigit():
+        digits = unknown.lstrip("0")
+        padded = [i for i in known if i.isdigit() and i != unknown and i.lstrip("0") == digits]
+        if padded:
+            return (
+                f" (did you mean '{padded[0]}'? Excel drops leading zeros: "
+                "format the column as Text)"
+            )
+    folded = unknown.casefold()
+    same = [i for i in known if i.casefold() == folded]
+    if same:
+        return f" (did you mean '{same[0]}'?)"
+    named = [i for i, name in (names or {}).items() if name and name.casefold() == folded]
+    if named:
+        return f" ('{unknown}' is the name of {what + ' ' if what else ''}'{named[0]}')"
+    return ""

@@ -27,6 +27,7 @@ from optimizer.model.common import (
     Record,
     check_count,
     format_date,
+    near_miss,
     parse_clock,
 )
 
@@ -439,13 +440,17 @@ class RosterProblem(Record):
                     dates = f" is outside the horizon 0–{last}"
                 errors.append(f"{where}: day {day}{dates}")
 
+        shift_names = {s.id: s.name for s in self.shifts}
+
         def shift_ok(shift: str | None, where: str) -> None:
             if shift is not None and shift not in known_shifts:
-                errors.append(f"{where}: unknown shift '{shift}'")
+                hint = near_miss(shift, shift_ids, shift_names, "shift")
+                errors.append(f"{where}: unknown shift '{shift}'{hint}")
 
         def staff_ok(staff: str, where: str) -> None:
             if staff not in known_staff:
-                errors.append(f"{where}: unknown staff '{staff}'")
+                hint = near_miss(staff, staff_ids, names, "staff")
+                errors.append(f"{where}: unknown staff '{staff}'{hint}")
 
         for shift in self.shifts:
             for nxt in shift.forbidden_next:

@@ -17,7 +17,8 @@ import pandas as pd
 from optimizer.errors import InputError
 from optimizer.io.load import CSV_UTF8_HINT, decode_utf8
 from optimizer.io.tables.cells import excel_error, short_text
-from optimizer.io.tables.reader import from_file
+from optimizer.io.tables.header import column_name, header_index, known_columns
+from optimizer.io.tables.reader import DECIMAL_COMMA, from_file
 from optimizer.io.tables.sheets import CASE_SHEETS, ROSTER_SHEETS, sheets_of
 from optimizer.io.tables.shown import (
     check_hidden,
@@ -119,7 +120,15 @@ def _too_many_bytes(size: str) -> str:
     )
 
 
-def csv_rows(data: bytes, where: str, budget: ReadBudget | None = None) -> list[Row]:
+class CsvRows(list[Row]):
+    """The rows of a CSV file, knowing its separator (``;``: a comma is a decimal mark)."""
+
+    def __init__(self, rows: Iterable[Row] = (), delimiter: str = ",") -> None:
+        super().__init__(rows)
+        self.delimiter = delimiter
+
+
+def csv_rows(data: bytes, where: str, budget: ReadBudget | None = None) -> CsvRows:
     """The rows of a CSV file (comma, semicolon or tab separated); errors name the line.
 
     With a ``budget`` (a bundle sheet), each line's cells up to its last value are
@@ -132,7 +141,7 @@ def csv_rows(data: bytes, where: str, budget: ReadBudget | None = None) -> list[
     else:
         delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    rows: list[Row] = []
+    rows = CsvRows(delimiter=delimiter)
     while True:
         line = reader.line_num + 1 + skipped  # where the next row starts
         try:
@@ -168,8 +177,13 @@ def _csv_reason(reason: str) -> str:
     return reason
 
 
-def _frame(rows: list[Row], where: str, merged: Merged | None = None) -> pd.DataFrame:
-    """A table from its rows: the first is the header; blank rows and unnamed empty columns go.
+def _frame(
+    rows: list[Row], where: str, merged: Merged | None = None, known: Collection[str] = ()
+) -> pd.DataFrame:
+    """A table from its rows: the header, then the data; blank rows and unnamed empty
+    columns go. With the sheet's ``known`` column names, title and notes rows above the
+    header are skipped (``header.header_index``) and header cells are read as
+    ``header.column_name`` does (``Max Minutes`` is ``max_minutes``).
 
     The table keeps each row's file line (``reader.from_file``) so errors can name it.
     ``merged`` (XLSX) names a header merged over several columns in its message; a merge
@@ -178,9 +192,11 @@ def _frame(rows: list[Row], where: str, merged: Merged | None = None) -> pd.Data
     rows = [(line, cells) for line, cells in rows if not all(_blank(c) for c in cells)]
     if not rows:
         return pd.DataFrame(dtype=object)
-    header_line, header = rows[0]
     spread = merged or {}
-    names = ["" if _blank(c) else str(c).strip().lower() for c in header]
+    rows = rows[header_index(rows, known, spread) :]
+    header_line, header = rows[0]
+    names = ["" if _blank(c) else column_name(c, known) for c in header]
+    _check_header_names(names, known, where, header_line, header)
     seen: dict[str, int] = {}
     for position, column in enumerate(names, start=1):
         if column in seen:
@@ -216,6 +232,24 @@ def _frame(rows: list[Row], where: str, merged: Merged | None = None) -> pd.Data
     frame = pd.DataFrame(body, columns=[n for n in names if n], dtype=object)
     from_file(frame, where, header_line, lines)
     return frame
+
+
+def _check_header_names(
+    names: list[str], known: Collection[str], where: str, line: int, header: list[Any]
+) -> None:
+    """Refuse a header row holding no column name of its sheet: a title or a note above
+    the real header (one with more than one value, or the header holds an unknown name)."""
+    if not known or any(name in known for name in names):
+        return
+    first = next(str(c).strip() for c in header if not _blank(c))
+    word = "line" if where.lower().endswith(".csv") else "row"
+    raise InputError(
+        f"{word} {line} ('{short_text(first)}') is read as the header but holds none of "
+        f"the sheet's column names ({', '.join(known)}); if it is a title or a note, "
+        "delete the rows above the header",
+        file=where,
+        line=line,
+    )
 
 
 def _repeated_column(column: str, first: int, again: int, merge: str | None) -> str:
@@ -641,10 +675,10 @@ def _zip_sheets(name: str, data: bytes) -> list[Sheet]:
         sheets: list[Sheet] = []
         for info, stem, where in members:
             raw = _unpack(archive, info, where, budget)
-            rows = [
-                (line, [unguard_cell(c) for c in cells])
-                for line, cells in csv_rows(raw, where, budget)
-            ]
+            read = csv_rows(raw, where, budget)
+            rows = CsvRows(
+                ((line, [unguard_cell(c) for c in cells]) for line, cells in read), read.delimiter
+            )
             sheets.append((stem, where, rows, {}))
     return sheets
 
@@ -729,7 +763,7 @@ def _zip_kind(archive: zipfile.ZipFile, members: list[Member], budget: ReadBudge
         sheet = stem.strip().lower()
         if sheet == "settings":
             rows = csv_rows(_unpack(archive, info, where, budget), where, budget)
-            tables[sheet] = _frame(rows, where)
+            tables[sheet] = _frame(rows, where, known=known_columns(sheet))
         elif sheet in _BUNDLE_SHEETS:
             tables[sheet] = pd.DataFrame()
     return tables_kind(tables)
@@ -774,7 +808,9 @@ def read_bundle_tables(name: str, data: bytes) -> dict[str, pd.DataFrame]:
                 f"two sheets are named '{sheet}' ({places[sheet]} and {where}); keep one",
                 file=name,
             )
-        tables[sheet], places[sheet] = _frame(rows, where, merged), where
+        tables[sheet], places[sheet] = _frame(rows, where, merged, known_columns(sheet)), where
+        if isinstance(rows, CsvRows) and rows.delimiter == ";":
+            tables[sheet].attrs[DECIMAL_COMMA] = True
     if "settings" not in tables:
         raise InputError(
             "the bundle has no 'settings' sheet (see the template for the layout)", file=name

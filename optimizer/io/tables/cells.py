@@ -183,6 +183,19 @@ def parse_float(value: object) -> float | None:
     if isinstance(value, bool):
         raise BadCell(f"'{value}' must be a number")
     text = str(value).strip()
+    return _float_text(text)
+
+
+def parse_float_decimal_comma(value: object) -> float | None:
+    """A number where a comma is the decimal mark (``11,5``), as in a ``;``-separated
+    CSV file: there a comma cannot separate cells, and Excel writes ``11,5`` for 11.5
+    in the locales that use ``;``. Thousands separators are still refused."""
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value.strip()):
+        value = value.strip().replace(",", ".")
+    return parse_float(value)
+
+
+def _float_text(text: str) -> float:
     try:
         number = float(text)
     except ValueError:
@@ -214,8 +227,9 @@ def _comma_hint(text: str) -> str:
     return ""
 
 
-_TRUE = {"true", "yes", "y", "1", "x", "✓"}
-_FALSE = {"false", "no", "n", "0"}
+_TRUE = {"true", "yes", "y", "1", "x", "✓", "wahr", "vrai", "waar", "verdadero"}
+_FALSE = {"false", "no", "n", "0", "falsch", "faux", "onwaar", "falso"}
+"""Yes and no as typed, and as a German, French, Dutch or Spanish Excel writes TRUE/FALSE."""
 
 
 def parse_bool(value: object) -> bool | None:
@@ -257,6 +271,32 @@ def parse_map(value: object) -> dict[str, int]:
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
 
+SLASH_DATE = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?=$|[ T]\d)")
+"""A date as a UK/EU Excel writes it (``07/12/2026``, ``7/12/2026``, ``07.12.2026``),
+maybe followed by a time; groups: first number, separator, second number, year.
+``dates.read_day_first`` turns them into ``YYYY-MM-DD`` when they cannot be misread."""
+
+EXCEL_DATES_HINT = (
+    "Excel rewrote the dates: format the column as yyyy-mm-dd before saving, "
+    "or use the .xlsx bundle"
+)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def slash_date_problem(text: str) -> str | None:
+    """Why a ``dd/mm/yyyy`` text left as it is (``read_day_first`` found it could be
+    misread) is refused: both readings when there are two, and ``EXCEL_DATES_HINT``."""
+    match = SLASH_DATE.match(text)
+    if not match:
+        return None
+    first, second, year = int(match[1]), int(match[3]), match[4]
+    shown = f"'{short_text(text)}'"
+    if first <= 12 and second <= 12 and first != second:
+        both = f"{first} {_MONTHS[second - 1]} or {second} {_MONTHS[first - 1]} {year}"
+        return f"{shown} could be {both}: {EXCEL_DATES_HINT}"
+    return f"{shown} must be a date like 2026-12-07 (YYYY-MM-DD): {EXCEL_DATES_HINT}"
+
 
 def parse_date(value: object) -> dt.date | None:
     """A date cell, or text ``YYYY-MM-DD`` (a midnight time, as Excel writes it, is fine)."""
@@ -273,7 +313,10 @@ def parse_date(value: object) -> dt.date | None:
             return dt.date.fromisoformat(match.group(1))
     except ValueError:
         raise BadCell(f"'{short_text(text)}' is not a calendar date") from None
-    raise BadCell(f"'{short_text(text)}' must be a date like 2026-12-07 (YYYY-MM-DD)")
+    raise BadCell(
+        slash_date_problem(text)
+        or f"'{short_text(text)}' must be a date like 2026-12-07 (YYYY-MM-DD)"
+    )
 
 
 def parse_moment(
@@ -302,7 +345,8 @@ def parse_moment(
             when = dt.datetime.fromisoformat(text)
         except ValueError:
             raise BadCell(
-                f"'{text}' must be minutes or a date-time like 2026-12-07 08:00"
+                slash_date_problem(text)
+                or f"'{text}' must be minutes or a date-time like 2026-12-07 08:00"
             ) from None
     if when.tzinfo is not None and start.tzinfo is None:
         raise BadCell(

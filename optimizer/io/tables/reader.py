@@ -17,12 +17,17 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from optimizer.io.tables.cells import BadCell, CellError, is_blank, parse_text
+from optimizer.io.tables.sheets import settings_key
 
 FILE = "carealloc_file"
 """``DataFrame.attrs`` key: where a table read from a file came from (for messages)."""
 
 HEADER_LINE = "carealloc_header_line"
 """``DataFrame.attrs`` key: the line (or sheet row) of a file table's header."""
+
+DECIMAL_COMMA = "carealloc_decimal_comma"
+"""``DataFrame.attrs`` key: the table is a ``;``-separated CSV file, where a comma in a
+number is the decimal mark (``11,5``)."""
 
 
 def from_file(frame: pd.DataFrame, where: str, header_line: int, lines: Sequence[int]) -> None:
@@ -71,7 +76,7 @@ def _setting_line(frame: pd.DataFrame, error: CellError) -> int | None:
     """The line of the setting an error of the settings sheet is about (by its key)."""
     if error.sheet != "settings" or not error.field or "key" not in frame.columns:
         return None
-    keys = [(parse_text(v) or "").lower() for v in frame["key"]]
+    keys = [settings_key(parse_text(v) or "") for v in frame["key"]]
     if error.field not in keys:
         return None
     return row_numbers(frame)[keys.index(error.field)]
@@ -96,6 +101,11 @@ class TableReader:
             if all(is_blank(v) for v in values.values()):
                 continue
             yield number, values
+
+    def decimal_comma(self, sheet: str) -> bool:
+        """Whether a comma in the sheet's numbers is the decimal mark (``DECIMAL_COMMA``)."""
+        frame = self.tables.get(sheet)
+        return frame is not None and bool(frame.attrs.get(DECIMAL_COMMA))
 
     def row_of_record(self, sheet: str, position: int) -> int:
         """The number of the row that made the ``position``-th record (0-based) of a sheet.
@@ -177,7 +187,7 @@ class TableReader:
         for _, values in self.rows("settings"):
             key = parse_text(values.get("key"))
             if key:
-                out[key.lower()] = parse_text(values.get("value")) or ""
+                out[settings_key(key)] = parse_text(values.get("value")) or ""
         return out
 
 

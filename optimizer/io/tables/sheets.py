@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 ROSTER_SHEETS: dict[str, tuple[str, ...]] = {
     "settings": ("key", "value"),
     "shifts": (
@@ -117,3 +120,19 @@ SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
 def sheets_of(kind: str) -> dict[str, tuple[str, ...]]:
     """The sheet layout of a ``"roster"`` or ``"cases"`` bundle."""
     return ROSTER_SHEETS if kind == "roster" else CASE_SHEETS
+
+
+def spelled_as(text: str, known: Collection[str]) -> str:
+    """A header or settings key as read: lower case, and ``Start Date`` or ``start-date``
+    as ``start_date`` when that is in ``known`` (else as typed, for the message)."""
+    lower = text.strip().lower()
+    joined = re.sub(r"[\s\-]+", "_", lower)
+    return joined if joined in known else lower
+
+
+ALL_SETTINGS_KEYS: frozenset[str] = frozenset(k for keys in SETTINGS_KEYS.values() for k in keys)
+
+
+def settings_key(text: str) -> str:
+    """A settings key as read (``spelled_as`` the keys of either bundle kind)."""
+    return spelled_as(text, ALL_SETTINGS_KEYS)

@@ -16,9 +16,11 @@ from optimizer.io.tables.cells import (
     parse_map,
     parse_moment,
     parse_text,
+    slash_date_problem,
 )
 from optimizer.io.tables.reader import TableReader, missing_setting, validate_whole
 from optimizer.io.tables.sheets import CASE_WEIGHT_SETTINGS
+from optimizer.model.common import near_miss
 
 
 def off_duty_row(sheet: str, values: Mapping[str, Any]) -> bool:
@@ -48,7 +50,8 @@ def _start(reader: TableReader, settings: dict[str, str]) -> dt.datetime | None:
     try:
         start = dt.datetime.fromisoformat(text)
     except ValueError:
-        reader.errors.append(CellError("settings", 0, "start", f"'{text}' must be a date-time"))
+        message = slash_date_problem(text) or f"'{text}' must be a date-time"
+        reader.errors.append(CellError("settings", 0, "start", message))
         return None
     if start.second or start.microsecond:
         message = f"'{text}' must be a whole minute (no seconds)"
@@ -249,8 +252,9 @@ def case_from_tables(reader: TableReader) -> Any:
             "openings": openings.pop(rid or "", []),
         }
         rooms.append(reader.record("rooms", row, Room, data, {"openings": ""}))
+    room_names = {r.id: r.name for r in rooms if isinstance(r, Room)}
     for room in filter(None, openings):  # a blank room has its own error
-        message = f"unknown room '{room}'"
+        message = f"unknown room '{room}'{near_miss(room, room_names, room_names, 'room')}"
         reader.errors.append(CellError("openings", opening_rows[room], "room", message))
     staff = []
     for row, v in reader.rows("staff"):
@@ -266,9 +270,11 @@ def case_from_tables(reader: TableReader) -> Any:
         }
         fields = {"available": "", "unavailable": ""}
         staff.append(reader.record("staff", row, StaffMember, data, fields))
+    staff_names = {p.id: p.name for p in staff if isinstance(p, StaffMember)}
     for sheet, left in (("availability", windows), ("time_off", time_off)):
         for person in filter(None, left):  # a blank staff cell has its own error
-            message = f"unknown staff '{person}'"
+            hint = near_miss(person, staff_names, staff_names, "staff")
+            message = f"unknown staff '{person}'{hint}"
             reader.errors.append(CellError(sheet, staff_rows[sheet, person], "staff", message))
     resources = []
     for row, v in reader.rows("resources"):

@@ -9,8 +9,16 @@ from typing import Any
 import pandas as pd
 
 from optimizer.io.tables.cells import CellError, TableErrors, is_blank, parse_text
+from optimizer.io.tables.dates import read_day_first
+from optimizer.io.tables.header import hours_hint
 from optimizer.io.tables.reader import FILE, TableReader, in_files
-from optimizer.io.tables.sheets import BLANK_ALLOWED, REQUIRED_COLUMNS, SETTINGS_KEYS, sheets_of
+from optimizer.io.tables.sheets import (
+    BLANK_ALLOWED,
+    REQUIRED_COLUMNS,
+    SETTINGS_KEYS,
+    settings_key,
+    sheets_of,
+)
 from optimizer.io.tables.to_cases import case_from_tables, off_duty_row
 from optimizer.io.tables.to_roster import roster_from_tables
 from optimizer.model import Problem
@@ -54,7 +62,8 @@ def layout_errors(tables: Mapping[str, pd.DataFrame], kind: str) -> list[CellErr
                 errors.append(CellError(sheet, 0, column, message))
         for column in dict.fromkeys(c for c in columns if c and c not in known):
             message = (
-                f"unknown column '{column}'; the {sheet} sheet has the columns {', '.join(known)}"
+                f"unknown column '{column}'{hours_hint(column, known)}; "
+                f"the {sheet} sheet has the columns {', '.join(known)}"
             )
             errors.append(CellError(sheet, 0, column, message))
         if has_rows(frame):
@@ -86,7 +95,7 @@ def _settings_errors(reader: TableReader, kind: str) -> list[CellError]:
     source = "" if frame is None else str(frame.attrs.get(FILE, ""))
     numbers = "lines" if source.lower().endswith(".csv") else "rows"  # as the file shows
     for row, values in reader.rows("settings"):
-        key = (parse_text(values.get("key")) or "").lower()
+        key = settings_key(parse_text(values.get("key")) or "")
         if not key:
             continue
         if key not in allowed:
@@ -107,8 +116,9 @@ def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[Any, list[CellE
 
     Errors on tables read from a file also name the file and the line (``in_files``).
     """
-    reader = TableReader(tables)
     kind = tables_kind(tables)
+    tables = read_day_first(tables, kind)  # 07/12/2026, when it cannot be misread
+    reader = TableReader(tables)
     reader.errors.extend(layout_errors(tables, kind))
     if reader.errors:
         return None, reader.errors

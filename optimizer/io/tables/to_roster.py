@@ -14,6 +14,7 @@ from optimizer.io.tables.cells import (
     parse_clock,
     parse_date,
     parse_float,
+    parse_float_decimal_comma,
     parse_int,
     parse_list,
     parse_map,
@@ -62,6 +63,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
         kept.setdefault(sheet, []).append(row)
 
     shifts: list[Any] = []
+    hours = parse_float_decimal_comma if reader.decimal_comma("shifts") else parse_float
     for row, v in reader.rows("shifts"):
         data = {
             "id": reader.cell("shifts", row, v, "id", parse_text),
@@ -69,7 +71,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
             "start": reader.cell("shifts", row, v, "start", parse_clock),
             "length_minutes": reader.cell("shifts", row, v, "length_minutes", parse_int),
             "forbidden_next": reader.cell("shifts", row, v, "forbidden_next", parse_list),
-            "min_rest_hours": reader.cell("shifts", row, v, "min_rest_hours", parse_float),
+            "min_rest_hours": reader.cell("shifts", row, v, "min_rest_hours", hours),
             "night": reader.cell("shifts", row, v, "night", parse_bool),
         }
         add(shifts, "shifts", row, reader.record("shifts", row, ShiftType, data, {}))
