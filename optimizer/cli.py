@@ -1,8 +1,9 @@
 """The ``carealloc`` command line (contracts in DESIGN.md).
 
 Exit codes: 0 with a solution (``check``: feasible), 1 without one (``check``: rule
-broken), 2 bad input, 130 after Ctrl-C or SIGTERM (a solve stopped by one still reports
-and writes its best first). The last stdout line of ``solve`` is the status line.
+broken), 2 bad input (``bench``: after the run, if an instance was; the rest still
+run), 130 after Ctrl-C or SIGTERM (a solve stopped by one still reports and writes its
+best first). The last stdout line of ``solve`` is the status line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,6 +28,9 @@ from optimizer.model.cases import CaseProblem
 from optimizer.model.result import ProgressPoint, Result
 from optimizer.model.roster import RosterProblem
 from optimizer.solvers import interrupts
+
+if TYPE_CHECKING:
+    from optimizer.bench import Batch, BenchRow
 
 app = typer.Typer(
     name="carealloc",
@@ -629,14 +633,23 @@ def demo_command(
     raise typer.Exit(code)
 
 
+BENCH_INPUT_HELP = (
+    "instance files, folders of them or glob patterns, in any format solve reads; a folder "
+    "with instances/ is a benchmark suite; a best_known.csv beside the instances is optional"
+)
+BAD_INPUT_EXIT = 2
+"""Exit code of ``bench`` when an instance was bad input (the others still ran)."""
+
+
 @app.command("bench")
 @clean_errors
 def bench_command(
-    suite_dir: Annotated[
-        Path, typer.Argument(metavar="SUITE_DIR", help="has instances/ and best_known.csv")
-    ],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help=BENCH_INPUT_HELP)],
     time_limit: Annotated[float, typer.Option(help="seconds per instance")] = 60.0,
     workers: Annotated[int | None, typer.Option(help="search workers (default: all cores)")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="seed of every solve (with --workers 1: reproducible)")
+    ] = None,
     instances: Annotated[
         str | None, typer.Option(help="comma-separated names or globs, e.g. Instance1,Instance2")
     ] = None,
@@ -647,37 +660,50 @@ def bench_command(
     out_csv: Annotated[
         Path | None, typer.Option("--out-csv", help="write the table as CSV")
     ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            help="write each instance's solution here: <instance>.csv and <instance>.json "
+            "(the Result)",
+        ),
+    ] = None,
     param: Annotated[
         list[str] | None,
         typer.Option(help="backend parameter NAME=VALUE, repeatable (e.g. roster_staffwise=false)"),
     ] = None,
 ) -> None:
-    """Solve every instance of a benchmark suite; compare with the best-known values."""
+    """Solve a batch of instances (your own or a benchmark suite): one row each; with a
+    best_known.csv also the gap to the best-known values. Exit 2 if an instance was bad
+    input (its row says why; the others still run)."""
     from optimizer.bench import (
         CSV_COLUMNS,
-        NOT_RUN,
-        PASSED_ON,
         check_settings,
-        check_suite,
-        find_instances,
-        read_best_known,
+        collect_instances,
+        prepare_out_dir,
         row_cells,
         run_bench,
         to_markdown,
         write_csv,
     )
-    from optimizer.bench import INTERRUPTED as INTERRUPTED_ROW
-    from optimizer.io.solution import check_not_input, check_output_path
+    from optimizer.io.solution import check_output_path
 
     # Bad options and files fail before the table starts.
-    params = parse_params(param or [], keep=PASSED_ON)  # bench has no --seed
+    params = _bench_params(param or [], seed)
     check_settings(backend, time_limit, workers, params)
-    check_suite(suite_dir)
-    read_best_known(suite_dir / "best_known.csv")
-    find_instances(suite_dir / "instances", instances)
-    for path, option in ((out_md, "--out-md"), (out_csv, "--out-csv")):
+    batch = collect_instances(inputs, instances, skip=out_dir)
+    tables = {"--out-md": out_md, "--out-csv": out_csv}
+    _check_tables_are_no_input(batch, tables)
+    if not batch.instances:
+        where = ", ".join(str(path) for path in inputs)
+        raise InputError(
+            "no instance files found (.md and .csv files are not instances)", file=where
+        )
+    if out_dir is not None:  # first: the tables may go into it
+        prepare_out_dir(out_dir, batch)
+        _check_tables_are_no_solution(batch, tables, out_dir)
+    for option, path in tables.items():
         if path is not None:
-            check_not_input(path, [suite_dir / "best_known.csv"], option)
             check_output_path(path, option)
 
     table = Table(*(c.replace("gap_pct", "gap %") for c in CSV_COLUMNS))
@@ -685,34 +711,157 @@ def bench_command(
         try:
             with Live(table, console=out, transient=False):
                 rows = run_bench(
-                    suite_dir,
+                    inputs,
                     time_limit=time_limit,
                     workers=workers,
                     select=instances,
                     backend=backend,
                     on_row=lambda row: table.add_row(*row_cells(row)),
+                    out_dir=out_dir,
                     **params,
                 )
         finally:  # the last frame of the table ends without a line break (an error too)
             if not out.is_terminal:
                 out.line()
         title = f"time limit {time_limit:g} s, workers {workers or 'all'}, backend {backend}"
+        if seed is not None:
+            title += f", seed {seed}"
         if param:
             title += ", " + ", ".join(param)
         if out_md is not None:
             out_md.write_text(to_markdown(rows, title=title), encoding="utf-8")
         if out_csv is not None:
             write_csv(rows, out_csv)
-        for row in rows:
-            if row.status in ("ERROR", INTERRUPTED_ROW):
-                out.print(f"{row.instance}: {row.message}")
-        skipped = sum(1 for row in rows if row.status == NOT_RUN)
-        if skipped:
-            out.print(f"not run (interrupted): {skipped} instance(s)")
-        solved = sum(1 for row in rows if row.objective is not None)
-        stopped = interrupts.interrupted()
-        out.print(f"instances={len(rows)} with_solution={solved}")
-    raise typer.Exit(INTERRUPTED if stopped else 0 if solved == len(rows) else 1)
+        _print_bench_summary(rows, batch.best_known_given, out_dir)
+        code = _bench_exit_code(rows)
+    raise typer.Exit(code)
+
+
+def _bench_params(pairs: list[str], seed: int | None) -> dict[str, Any]:
+    """``--param`` pairs (``seed=N`` among them) and ``--seed``, which may not both
+    give the seed."""
+    from optimizer.bench import PASSED_ON
+    from optimizer.solvers.options import check_run_options
+
+    params = parse_params(pairs, keep=PASSED_ON)
+    if seed is None:
+        return params
+    if "seed" in params:
+        raise InputError(
+            "the seed is given twice (also as --param seed=); give it once", field="--seed"
+        )
+    check_run_options(None, None, seed)  # its field 'seed' is shown as --seed
+    return {**params, "seed": seed}
+
+
+def _check_tables_are_no_input(batch: Batch, tables: Mapping[str, Path | None]) -> None:
+    """Refuse a ``--out-md``/``--out-csv`` that is an input file (a best-known table)."""
+    from optimizer.io.solution import check_not_input
+
+    inputs = [*batch.best_known_files, *(instance.path for instance in batch.instances)]
+    for option, path in tables.items():
+        if path is not None:
+            check_not_input(path, inputs, option)
+
+
+def _check_tables_are_no_solution(
+    batch: Batch, tables: Mapping[str, Path | None], out_dir: Path
+) -> None:
+    """Refuse a ``--out-md``/``--out-csv`` that is an instance's solution in ``out_dir``."""
+    from optimizer.bench import solution_paths
+
+    solutions = {
+        path.resolve()
+        for instance in batch.instances
+        for path in solution_paths(out_dir, instance.name)
+    }
+    for option, path in tables.items():
+        if path is not None and path.resolve() in solutions:
+            raise InputError(
+                "is also an instance's solution in --out-dir; choose another name",
+                file=str(path),
+                field=option,
+            )
+
+
+def _print_bench_summary(
+    rows: list[BenchRow], best_known_given: bool, out_dir: Path | None
+) -> None:
+    """Why instances failed or were cut, whether best-known values were given, what was
+    written, and the closing ``instances=N with_solution=M`` line."""
+    from optimizer.bench import BAD_INPUT, ERROR, NOT_RUN
+    from optimizer.bench import INTERRUPTED as INTERRUPTED_ROW
+
+    for row in rows:
+        if row.status in (ERROR, BAD_INPUT, INTERRUPTED_ROW):
+            out.print(f"{row.instance}: {row.message}")
+    skipped = sum(1 for row in rows if row.status == NOT_RUN)
+    if skipped:
+        out.print(f"not run (interrupted): {skipped} instance(s)")
+    if not best_known_given:
+        out.print(
+            "no best-known values were given (no best_known.csv beside the instances): "
+            "best known and gap % are unknown"
+        )
+    solved = sum(1 for row in rows if row.objective is not None)
+    if out_dir is not None:
+        results = sum(1 for row in rows if row.status not in (ERROR, BAD_INPUT, NOT_RUN))
+        out.print(f"written to {out_dir}: {solved} solution CSV(s), {results} Result JSON(s)")
+    bad = sum(1 for row in rows if row.status == BAD_INPUT)
+    out.print(
+        f"instances={len(rows)} with_solution={solved}" + (f" bad_input={bad}" if bad else "")
+    )
+
+
+def _bench_exit_code(rows: list[BenchRow]) -> int:
+    """130 after an interrupt, 2 if an instance was bad input, else 0 when every
+    instance has a solution and 1 when one has none (call within ``stoppable``)."""
+    from optimizer.bench import BAD_INPUT
+
+    if interrupts.interrupted():
+        return INTERRUPTED
+    if any(row.status == BAD_INPUT for row in rows):
+        return BAD_INPUT_EXIT
+    return 0 if all(row.objective is not None for row in rows) else 1
+
+
+SCHEMA_KINDS: dict[str, type[RosterProblem] | type[CaseProblem]] = {
+    "roster": RosterProblem,
+    "cases": CaseProblem,
+}
+"""``carealloc schema KIND``: the project JSON model of each problem kind."""
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def project_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12, from the pydantic model) of a ``roster`` or
+    ``cases`` project JSON; another kind raises ``InputError``."""
+    model = SCHEMA_KINDS.get(kind)
+    if model is None:
+        raise InputError(f"unknown kind '{kind}'; choose roster or cases", field="KIND")
+    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+
+
+@app.command("schema")
+@clean_errors
+def schema_command(
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="roster | cases")],
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="write the schema to this .json file")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a project JSON (roster or cases), for editors and
+    generators to validate files against."""
+    from optimizer.io.solution import check_output_path
+
+    text = json.dumps(project_schema(kind), indent=2, ensure_ascii=False) + "\n"
+    if out_path is None:
+        sys.stdout.write(text)
+        return
+    check_output_path(out_path, "--out", (".json",))
+    out_path.write_text(text, encoding="utf-8")
+    out.print(f"JSON Schema of a {kind} project written to {out_path}")
 
 
 @app.command("intake")

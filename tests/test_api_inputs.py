@@ -202,11 +202,17 @@ def _suite(tmp_path: Path) -> Path:
 
 
 def test_cli_bench_given_a_file(tmp_path: Path) -> None:
-    path = tmp_path / "ward.json"
+    # a single instance file is a batch of one (it was refused: "is a file, not a suite
+    # folder"); the optimum is 0 (three nurses, one needed)
+    from optimizer.io.project import load_result
+
+    path, out = tmp_path / "ward.json", tmp_path / "solutions"
     save_project(_ward(1), path)
-    result = runner.invoke(app, ["bench", str(path)])
-    assert result.exit_code == 2
-    assert "is a file, not a suite folder" in " ".join(result.output.split())
+    args = ["bench", str(path), "--time-limit", "5", "--workers", "1", "--out-dir", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "instances=1 with_solution=1" in result.output
+    assert verify_result(_ward(1), load_result(out / "ward.json")).objective == 0
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ def test_bad_instance_gives_an_error_row_and_the_rest_still_run(tmp_path: Path) 
     suite = _suite(tmp_path)
     (suite / "instances" / "Tiny2.txt").write_text(TINY.replace("E,480,", "E,x,"), "utf-8")
     rows = run_bench(suite, time_limit=20, workers=1, seed=0)
-    assert [r.status for r in rows] == ["OPTIMAL", "ERROR", "OPTIMAL"]
+    assert [r.status for r in rows] == ["OPTIMAL", "BAD INPUT", "OPTIMAL"]
     assert "Tiny2.txt:7" in rows[1].message
     assert "must be an integer" in rows[1].message
 
@@ -82,9 +82,10 @@ def test_cli_bench_names_why_an_instance_failed(tmp_path: Path) -> None:
     (suite / "instances" / "Tiny2.txt").write_text(TINY.replace("E,480,", "E,x,"), "utf-8")
     args = ["bench", str(suite), "--time-limit", "20", "--workers", "1", "--instances", "Tiny2"]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # bad input (was 1, as for no solution)
     text = " ".join(result.output.split())  # the console may wrap long lines
     assert "Tiny2: " in text and "must be an integer" in text
+    assert "BAD INPUT" in text and "bad_input=1" in text
 
 
 def test_bad_parameter_stops_the_bench_at_once(tmp_path: Path) -> None:
@@ -135,7 +136,7 @@ def test_cli_bench_writes_markdown_and_csv(tmp_path: Path) -> None:
 def test_cli_bench_bad_suite_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", str(tmp_path / "missing")])
     assert result.exit_code == 2
-    assert "suite folder does not exist" in result.output
+    assert "missing: no such file or folder" in result.output
 
 
 def test_cli_bench_bad_best_known_exits_2_before_the_table(tmp_path: Path) -> None:
