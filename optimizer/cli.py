@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from optimizer.errors import CareallocError, InputError
+from optimizer.io.project import SCHEMA_KEY
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import ProgressPoint, Result
 from optimizer.model.roster import RosterProblem
@@ -673,9 +674,10 @@ def bench_command(
         typer.Option(help="backend parameter NAME=VALUE, repeatable (e.g. roster_staffwise=false)"),
     ] = None,
 ) -> None:
-    """Solve a batch of instances (your own or a benchmark suite): one row each; with a
-    best_known.csv also the gap to the best-known values. Exit 2 if an instance was bad
-    input (its row says why; the others still run)."""
+    """Solve a batch of instances (your own or a benchmark suite): one row each.
+
+    With a best_known.csv also the gap to the best-known values. Exit 2 if an instance
+    was bad input (its row says why; the others still run)."""
     from optimizer.bench import (
         CSV_COLUMNS,
         check_settings,
@@ -840,7 +842,12 @@ def project_schema(kind: str) -> dict[str, Any]:
     model = SCHEMA_KINDS.get(kind)
     if model is None:
         raise InputError(f"unknown kind '{kind}'; choose roster or cases", field="KIND")
-    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+    schema = model.model_json_schema()
+    schema["properties"] = {
+        SCHEMA_KEY: {"type": "string", "description": "path or URL of this JSON Schema"},
+        **schema["properties"],
+    }
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
 
 
 @app.command("schema")
@@ -851,8 +858,9 @@ def schema_command(
         Path | None, typer.Option("--out", help="write the schema to this .json file")
     ] = None,
 ) -> None:
-    """Print the JSON Schema of a project JSON (roster or cases), for editors and
-    generators to validate files against."""
+    """Print the JSON Schema of a project JSON (roster or cases).
+
+    Editors and generators validate project files against it."""
     from optimizer.io.solution import check_output_path
 
     text = json.dumps(project_schema(kind), indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from typer.testing import CliRunner
 
@@ -323,8 +324,8 @@ def test_schema_validates_the_demo_files(kind: str, demo: str, required: list[st
     data = json.loads((DATA / demo).read_text(encoding="utf-8"))
     model = RosterProblem if kind == "roster" else CaseProblem
     assert model.model_validate(data) == load_problem(DATA / demo)
-    jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(data, schema)
+    jsonschema.validate({"$schema": "roster.schema.json", **data}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**data, "extra_field": 1}, schema)
     other = "cases" if kind == "roster" else "roster"
@@ -342,3 +343,15 @@ def test_schema_out_writes_the_file_and_refuses_bad_arguments(tmp_path: Path) ->
     assert bad_kind.exit_code == 2 and "unknown kind 'ward'" in bad_kind.output
     bad_out = runner.invoke(app, ["schema", "cases", "--out", str(tmp_path / "s.txt")])
     assert bad_out.exit_code == 2 and "must end in .json" in bad_out.output
+
+
+def test_a_schema_reference_in_the_project_is_read_and_ignored(tmp_path: Path) -> None:
+    data = json.loads((DATA / "demo_ward.json").read_text(encoding="utf-8"))
+    referenced = tmp_path / "ward.json"
+    referenced.write_text(json.dumps({"$schema": "roster.schema.json", **data}), encoding="utf-8")
+    assert load_problem(referenced) == load_problem(DATA / "demo_ward.json")
+    not_text = tmp_path / "bad.json"
+    not_text.write_text(json.dumps({"$schema": 7, **data}), encoding="utf-8")
+    refused = runner.invoke(app, ["solve", str(not_text), "--time-limit", "1"])
+    assert refused.exit_code == 2
+    assert "field '$schema'" in refused.output and "must be a string" in refused.output

@@ -23,6 +23,9 @@ from optimizer.model.roster import RosterProblem
 
 PROBLEM_KINDS = ("roster", "cases")
 
+SCHEMA_KEY = "$schema"
+"""Where an editor finds the file's JSON Schema (``carealloc schema``); not problem data."""
+
 
 def _problem_class(kind: str) -> type[RosterProblem] | type[CaseProblem]:
     return RosterProblem if kind == "roster" else CaseProblem
@@ -110,6 +113,7 @@ def problem_from_data(data: Any, source: str = "<data>") -> Problem:
             "give the project JSON that was solved",
             file=source,
         )
+    data = _without_schema_reference(data, source)
     kind = data.get("kind", "roster")
     if kind not in PROBLEM_KINDS:
         raise InputError(
@@ -121,6 +125,19 @@ def problem_from_data(data: Any, source: str = "<data>") -> Problem:
         return _problem_class(kind).model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, file=source) from None
+
+
+def _without_schema_reference(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """The document without its ``"$schema"`` reference, which must be a string."""
+    if SCHEMA_KEY not in data:
+        return data
+    if not isinstance(data[SCHEMA_KEY], str):
+        raise InputError(
+            "must be a string: the path or URL of the file's JSON Schema",
+            file=source,
+            field=SCHEMA_KEY,
+        )
+    return {key: value for key, value in data.items() if key != SCHEMA_KEY}
 
 
 def load_project(path: str | Path) -> Problem:
