@@ -38,6 +38,10 @@ from optimizer.model.roster import (
 
 PRIORITY_WEIGHTS = {"elective": 1, "urgent": 3, "emergency": 10}
 """``AddCase.priority`` → ``Task.priority`` (weight of tardiness and of leaving it out)."""
+CREDITED_REASONS = frozenset({"sickness", "annual leave", "study leave", "training", "leave"})
+"""Reasons (as the rule parser reads them) whose whole days away count toward the contract
+minimum (``Unavailability.counts_toward_hours``): sickness and paid leave, "leave" being
+maternity, parental, compassionate leave and the like. A plain "can't work" ("absence") does not."""
 MORNING_END = 13 * 60
 AFTERNOON_START = 12 * 60
 
@@ -75,6 +79,17 @@ def _cut_text(
 
 def _is(first: dt.date, last: dt.date) -> str:
     return "is" if first == last else "are"
+
+
+def _runs(days: list[int]) -> list[tuple[int, int]]:
+    """Sorted days as runs of consecutive days: [3, 4, 5, 8] → [(3, 5), (8, 8)]."""
+    runs: list[tuple[int, int]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def _label(people: Any, person_id: str) -> str:
@@ -124,22 +139,73 @@ class _Roster:
         return _day_text(self.p.date_of(day))
 
     def unavailable(self, req: Unavailable) -> None:
+        """Store the days of ``req`` not already recorded (their credit toward hours only)."""
         first, last = self.span(req.from_, req.to)
-        unav = Unavailability(
-            staff=req.staff,
-            first_day=first,
-            last_day=last,
-            shifts=tuple(req.shifts) if req.shifts is not None else None,
-            reason=req.reason or "absence",
-            # whole days of leave or sickness count toward the contract minimum, pro rata
-            counts_toward_hours=req.shifts is None,
+        shifts = tuple(req.shifts) if req.shifts is not None else None
+        reason = req.reason or "absence"
+        new_days = [d for d in range(first, last + 1) if not self.recorded(req.staff, d, shifts)]
+        minimum_before = self.minimum(req.staff)
+        added = [
+            Unavailability(
+                staff=req.staff,
+                first_day=a,
+                last_day=b,
+                shifts=shifts,
+                reason=reason,
+                counts_toward_hours=shifts is None and reason in CREDITED_REASONS,
+            )
+            for a, b in _runs(new_days)
+        ]
+        self.unavailability.extend(added)
+        self.drop_pins(req.staff, added)
+        shift_text = (
+            ""
+            if shifts is None
+            else " for " + "/".join(self.shift_name(s) for s in shifts) + " shifts"
         )
-        again = unav in self.unavailability  # the same absence applied twice is kept once
-        if not again:
-            self.unavailability.append(unav)
+        span = _span_text(self.p.date_of(first), self.p.date_of(last))
+        notes = _cut_text(req.from_, req.to, self.p.date_of(first), self.p.date_of(last), "roster")
+        notes += self.recorded_text(first, last, new_days)
+        minimum_after = self.minimum(req.staff)
+        if minimum_after != minimum_before:
+            notes += f" (contract minimum {minimum_before} → {minimum_after} min)"
+        self.changes.append(f"{self.who(req.staff)}: unavailable{shift_text}, {span}{notes}")
+
+    def recorded(self, staff: str, day: int, shifts: tuple[str, ...] | None) -> bool:
+        """Whether an absence on the roster already keeps ``staff`` off ``shifts`` (all if
+        None) on ``day``, whatever its reason or credit."""
+        return any(
+            u.staff == staff
+            and u.first_day <= day <= u.last_day
+            and (u.shifts is None or (shifts is not None and set(shifts) <= set(u.shifts)))
+            for u in self.unavailability
+        )
+
+    def recorded_text(self, first: int, last: int, new_days: list[int]) -> str:
+        """ " (already recorded)", or " (Thu 24 Dec – Fri 25 Dec already recorded)" for the
+        days of the span that were."""
+        if not new_days:
+            return " (already recorded)"
+        known = sorted(set(range(first, last + 1)) - set(new_days))
+        if not known:
+            return ""
+        spans = ", ".join(_span_text(self.p.date_of(a), self.p.date_of(b)) for a, b in _runs(known))
+        return f" ({spans} already recorded)"
+
+    def minimum(self, staff: str) -> int | None:
+        """The person's hard minimum of worked minutes with the absences so far (None for
+        an unknown id, which validation names later)."""
+        if staff not in self.p.staff_index:
+            return None
+        current = self.p.model_copy(update={"unavailability": tuple(self.unavailability)})
+        return current.minimum_minutes(staff)
+
+    def drop_pins(self, staff: str, added: list[Unavailability]) -> None:
+        """Pins fixing ``staff`` on a shift the new absences cover go, each with a line."""
         kept = []
         for pin in self.pins:
-            if pin.staff == req.staff and pin.shift is not None and unav.covers(pin.day, pin.shift):
+            shift = pin.shift if pin.staff == staff else None
+            if shift is not None and any(u.covers(pin.day, shift) for u in added):
                 self.changes.append(
                     f"{self.who(pin.staff)}: no longer fixed to the "
                     f"{self.shift_name(pin.shift)} shift, {self.on(pin.day)}"
@@ -147,15 +213,6 @@ class _Roster:
             else:
                 kept.append(pin)
         self.pins = kept
-        shifts = (
-            ""
-            if req.shifts is None
-            else " for " + "/".join(self.shift_name(s) for s in req.shifts) + " shifts"
-        )
-        span = _span_text(self.p.date_of(first), self.p.date_of(last))
-        cut = _cut_text(req.from_, req.to, self.p.date_of(first), self.p.date_of(last), "roster")
-        cut += " (already recorded)" if again else ""
-        self.changes.append(f"{self.who(req.staff)}: unavailable{shifts}, {span}{cut}")
 
     def wish(self, req: ShiftWish) -> None:
         day = self.day(req.date)

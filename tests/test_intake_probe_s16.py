@@ -382,7 +382,8 @@ def test_the_applied_heading_is_the_same_with_and_without_json(
     assert done.exit_code == 0, done.output
     heading = f"applied 1 request(s); new problem written to {out}"
     listed = done.stderr if as_json else done.stdout
-    assert listed.splitlines()[-2:] == [heading, "  • Fatima Hassan: unavailable, Thu 10 Dec"]
+    line = "  • Fatima Hassan: unavailable, Thu 10 Dec (contract minimum 3360 → 3240 min)"
+    assert listed.splitlines()[-2:] == [heading, line]
     assert f"applied to {out}" not in done.output
     if as_json:
         assert set(json.loads(done.stdout)) == {"requests", "unparsed", "summary"}

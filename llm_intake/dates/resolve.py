@@ -34,8 +34,11 @@ def resolve(name: str, m: re.Match[str], ref: dt.date, window: Window = None) ->
         error = check_weekday(first, g["wd"])
     elif name in ("day_range_month", "month_day_range"):
         month = month_number(g["mon"])
-        first = explicit_date(g.get("y"), month, int(g["d1"]), ref)
-        last = first.replace(day=int(g["d2"]))
+        if name == "day_range_month":
+            first, last = day_range(g.get("y"), month, int(g["d1"]), int(g["d2"]), ref)
+        else:
+            first = explicit_date(g.get("y"), month, int(g["d1"]), ref)
+            last = first.replace(day=int(g["d2"]))
         error = check_weekday(first, g.get("wd1")) or check_weekday(last, g.get("wd2"))
     elif name in ("day_month", "month_day"):
         first = last = explicit_date(g.get("y"), month_number(g["mon"]), int(g["d"]), ref)
@@ -109,6 +112,21 @@ def resolve(name: str, m: re.Match[str], ref: dt.date, window: Window = None) ->
     if last < first:
         return DateHit(m.start(), m.end(), None, None, f"'{m.group(0)}' ends before it starts")
     return DateHit(m.start(), m.end(), first, last, error, tonight)
+
+
+def day_range(
+    year: str | None, month: int, d1: int, d2: int, ref: dt.date
+) -> tuple[dt.date, dt.date]:
+    """ "1-3 Jan" → 1 to 3 Jan; "28th to 3 Jan" → 28 Dec to 3 Jan: only the last day has the
+    month, so a first day with a greater number is in the month before (the year end)."""
+    if d1 <= d2:
+        first = explicit_date(year, month, d1, ref)
+        return first, first.replace(day=d2)
+    last = explicit_date(year, month, d2, ref)
+    month_before = last.replace(day=1) - dt.timedelta(days=1)
+    if d1 > month_before.day:
+        raise ValueError(f"there is no {d1} {month_before:%B}")
+    return month_before.replace(day=d1), last
 
 
 _SEASONS = frozenset({"christmas", "new year's", "new years"})

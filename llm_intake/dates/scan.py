@@ -8,7 +8,7 @@ import re
 from llm_intake.dates.calendar import DateHit, Window, error_hit, explicit_date
 from llm_intake.dates.names import month_number
 from llm_intake.dates.patterns import DASH, LIST_PATTERNS, ORD, PATTERNS
-from llm_intake.dates.resolve import resolve
+from llm_intake.dates.resolve import day_range, resolve
 
 
 def scan(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
@@ -24,7 +24,7 @@ def scan(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
                 continue
             taken.append((m.start(), m.end()))
             if name in LIST_PATTERNS:
-                hits.extend(_day_list(m, today))
+                hits.extend(_day_list(name, m, today))
                 continue
             try:
                 hit = resolve(name, m, today, window)
@@ -34,19 +34,35 @@ def scan(text: str, today: dt.date, window: Window = None) -> list[DateHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-def _day_list(m: re.Match[str], today: dt.date) -> list[DateHit]:
-    """ "14, 15 and 16 Dec" or "Dec 14-16 and 18" → one hit per item (not one range)."""
+_ITEM = re.compile(
+    rf"(?P<d1>\d{{1,2}}){ORD}?(?:\s*{DASH}\s*(?:the\s+)?(?P<d2>\d{{1,2}}){ORD}?)?", re.I
+)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_AND = re.compile(r"\s*(?:and|&)\s*(?:the\s+)?", re.IGNORECASE)
+
+
+def _day_list(name: str, m: re.Match[str], today: dt.date) -> list[DateHit]:
+    """ "14, 15 and 16 Dec" or "Dec 14-16 and 18" → one hit per item (not one range);
+    "between the 28th and 3 Jan" → one range (28 Dec to 3 Jan)."""
     month = month_number(m.group("mon"))
-    item = re.compile(
-        rf"(?P<d1>\d{{1,2}}){ORD}?(?:\s*{DASH}\s*(?:the\s+)?(?P<d2>\d{{1,2}}){ORD}?)?", re.I
-    )
+    parts = list(_ITEM.finditer(m.group("days")))
+    if name == "day_list_month" and (ends := _between_days(m, parts)):
+        try:
+            first, last = day_range(m.group("y"), month, *ends, today)
+        except ValueError as exc:
+            return [error_hit(m.start(), m.end(), f"'{m.group(0)}': {exc}")]
+        return [DateHit(m.start(), m.end(), first, last)]
     out = []
     offset = m.start("days")
-    for part in item.finditer(m.group("days")):
+    for part in parts:
         start, end = offset + part.start(), offset + part.end()
         try:
-            first = explicit_date(m.group("y"), month, int(part.group("d1")), today)
-            last = first.replace(day=int(part.group("d2") or part.group("d1")))
+            d1, d2 = int(part.group("d1")), int(part.group("d2") or part.group("d1"))
+            if name == "day_list_month":
+                first, last = day_range(m.group("y"), month, d1, d2, today)
+            else:
+                first = explicit_date(m.group("y"), month, d1, today)
+                last = first.replace(day=d2)
         except ValueError as exc:
             out.append(error_hit(start, end, str(exc)))
             continue
@@ -55,6 +71,17 @@ def _day_list(m: re.Match[str], today: dt.date) -> list[DateHit]:
         else:
             out.append(DateHit(start, end, first, last))
     return out
+
+
+def _between_days(m: re.Match[str], parts: list[re.Match[str]]) -> tuple[int, int] | None:
+    """The two days of "between the 28th and 3 Jan" (None for any other list)."""
+    if len(parts) != 2 or any(p.group("d2") for p in parts):
+        return None
+    if not _BETWEEN.search(m.string[: m.start()]):
+        return None
+    if not _AND.fullmatch(m.group("days")[parts[0].end() : parts[1].start()]):
+        return None
+    return int(parts[0].group("d1")), int(parts[1].group("d1"))
 
 
 def _plausible_weekday(text: str, m: re.Match[str]) -> bool:
