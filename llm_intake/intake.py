@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from llm_intake.grounding import named_people, unnamed_case, unnamed_person
-from llm_intake.proposal import Proposal, describe, make_proposal
-from llm_intake.requests import Request, Unparsed, request_to_json
+from llm_intake.grounding import Grounding
+from llm_intake.proposal import Proposal, make_proposal
+from llm_intake.requests import AddCase, Request, Unparsed, request_to_json
 from llm_intake.resolver import Resolver, Unresolved, resolve_request
 from llm_intake.rules import RuleParser, case_plans
 from llm_intake.vocabulary import build_vocabulary
@@ -31,8 +31,10 @@ def propose(
     """Understand ``text`` against the loaded problems; nothing is applied.
 
     The LLM path needs an explicit ``llm`` config and raises ``LLMError`` when the
-    model cannot give a valid answer (fail closed); a request for someone, or a case,
-    the text does not name is refused (see ``llm_intake.grounding``). ``published``
+    model cannot give a valid answer (fail closed); a request the text does not support
+    (someone or a case it does not name, a name that fits several people, a sentence the
+    rule parser refuses or reads otherwise) is refused (see ``llm_intake.grounding``),
+    with the same question whether or not names were pseudonymised. ``published``
     (the last case ``Result`` or ``CaseSchedule``) lets the rule parser find a cancelled
     case by its day ("the hernia repair on Tuesday"); without it, a case problem's own
     baseline schedule is used.
@@ -64,18 +66,26 @@ def propose(
     unparsed: list[Unparsed] = [
         Unparsed(text=shown(u.text), reason=shown(u.reason)) for u in extraction.unparsed
     ]
-    named = named_people(text, resolver)
+    grounding = Grounding(text, resolver, today, case_plans(problems, published))
     for request in extraction.requests:
         try:
             resolved = resolve_request(request, resolver, aliases)
         except Unresolved as exc:
+            ambiguous = aliases.get(_person_field(request), ())
+            if len(ambiguous) > 1 and "which one?" in str(exc):
+                unparsed.append(grounding.which_one(ambiguous))
+                continue
             raw = json.dumps(request_to_json(request), ensure_ascii=False)
             unparsed.append(Unparsed(text=shown(raw), reason=shown(str(exc))))
             continue
-        described = describe(resolved, vocab)
-        refusal = unnamed_person(resolved, text, named, resolver, described)
-        if refusal := refusal or unnamed_case(resolved, text, vocab, described):
+        if refusal := grounding.refusal(resolved):
             unparsed.append(refusal)
         else:
             requests.append(resolved)
     return make_proposal(requests, unparsed, vocab)
+
+
+def _person_field(request: Request) -> str:
+    """The staff (or surgeon) value the model wrote, "" when there is none."""
+    value = getattr(request, "surgeon" if isinstance(request, AddCase) else "staff", None)
+    return value.strip() if isinstance(value, str) else ""

@@ -252,7 +252,8 @@ def test_pseudonymisation_keeps_names_on_the_machine_and_maps_back() -> None:
 
 def test_corpus_evaluation_of_the_llm_path(tmp_path: Path) -> None:
     """The evaluation command scores an LLM server: here one that answers one message right
-    and names a wrong person in the other."""
+    and reads an absence into the other, which asks for none (a pick between the two
+    Patels would be refused by the grounding checks, so the wrong person is a named one)."""
     from llm_intake.evaluate import evaluate
     from optimizer.io.project import save_project
 
@@ -275,11 +276,11 @@ def test_corpus_evaluation_of_the_llm_path(tmp_path: Path) -> None:
         },
         {
             "id": "b",
-            "text": "Patel is off tomorrow",
+            "text": "Priya Patel phoned about tomorrow",
             "today": "2026-12-09",
             "problems": ["ward.json"],
             "expected": [],
-            "tags": ["ambiguous"],
+            "tags": ["out_of_scope"],
         },
     ]
     corpus = tmp_path / "corpus.jsonl"

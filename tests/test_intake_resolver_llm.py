@@ -169,9 +169,12 @@ def test_a_pseudonym_for_both_lists_keeps_only_ward_staff_for_a_pin(demo: list[A
         resolve_request(absence, resolver, aliases)
 
 
-def test_llm_answer_naming_mr_okafor_is_asked_about_and_an_id_is_the_surgeon(
+def test_llm_answer_naming_mr_okafor_is_asked_about_and_so_is_the_models_pick_of_an_id(
     demo: list[Any],
 ) -> None:
+    """ "Mr Okafor" fits the nurse and the surgeon: the model's name is asked about, and so
+    is its pick of the surgeon's id (the text does not say which one)."""
+
     def absence(staff: str) -> dict[str, Any]:
         return {"kind": "unavailable", "staff": staff, "from": "2026-12-08", "to": "2026-12-08"}
 
@@ -179,8 +182,10 @@ def test_llm_answer_naming_mr_okafor_is_asked_about_and_an_id_is_the_surgeon(
     with fake_llm_server([Step(answer)]) as server:
         config = LLMConfig(base_url=server.base_url, timeout=5.0)
         proposal = propose("Mr Okafor is off on Tuesday", demo, TODAY, "llm", config)
-    assert [(r.kind, r.staff) for r in proposal.requests] == [("unavailable", "GS1")]  # type: ignore[union-attr]
-    assert "Grace Okafor (N02) or Mr Daniel Okafor (GS1)" in proposal.unparsed[0].reason
+    assert proposal.requests == []
+    assert len(proposal.unparsed) == 2
+    for refusal in proposal.unparsed:
+        assert "Grace Okafor (N02) or Mr Daniel Okafor (GS1)" in refusal.reason
 
 
 # -- #12: one timeout for the whole answer ------------------------------------------------------

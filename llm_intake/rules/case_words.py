@@ -1,9 +1,12 @@
-"""The fixed words of a new case: verbs, durations, priorities, parts of a day, times,
-rooms, roles and procedures."""
+"""The fixed words of a case: verbs, durations, priorities, parts of a day, times, rooms,
+roles and procedures, with the short forms of procedures ("lap chole", "THR")."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from llm_intake.vocabulary import fold
 
 _I = re.IGNORECASE
 
@@ -86,3 +89,74 @@ PROCEDURE_PHRASE = re.compile(
 )
 
 TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor)\.?\s+(?P<name>[A-Z][\w'’-]+)")
+
+
+PROCEDURE_ALIASES: dict[str, tuple[str, ...]] = {
+    "lap chole": ("laparoscopic", "cholecystectomy"),
+    "lap": ("laparoscopic",),
+    "chole": ("cholecystectomy",),
+    "thr": ("total", "hip", "replacement"),
+    "tha": ("total", "hip", "replacement"),
+    "tkr": ("total", "knee", "replacement"),
+    "tka": ("total", "knee", "replacement"),
+    "arthroplasty": ("replacement",),
+    "tah": ("total", "abdominal", "hysterectomy"),
+    "tlh": ("total", "laparoscopic", "hysterectomy"),
+    "pcnl": ("percutaneous", "nephrolithotomy"),
+    "urs": ("ureteroscopy",),
+    "ralp": ("robotic", "assisted", "radical", "prostatectomy"),
+    "rarp": ("robotic", "assisted", "radical", "prostatectomy"),
+    "asd": ("arthroscopic", "subacromial", "decompression"),
+    "ctr": ("carpal", "tunnel", "release"),
+    "ctd": ("carpal", "tunnel"),
+    "turp": ("transurethral", "resection", "prostate"),
+    "turbt": ("transurethral", "resection", "bladder", "tumour"),
+    "acl": ("acl",),
+    "tumor": ("tumour",),
+}
+"""Standard short forms of procedures (folded words → the words of the procedure name):
+"lap chole" is a laparoscopic cholecystectomy, "THR" a total hip replacement. A word the
+procedure names hold itself ("TURP" in "… of prostate (TURP)") is matched as written."""
+CASE_PHRASE_FILLERS = frozenset(
+    """
+    the a an this that these those is are was were be been being has have had will would shall
+    should to of on in at for with by from under and also too both all every whole entire please
+    pls kindly now s his her their its it they them our my your i we you us me case cases list
+    lists op ops operation operations surgery surgeries procedure procedures slot session theatre
+    theatres theater room mr mrs ms miss mx dr prof professor patient patients pt booked scheduled
+    planned listed elective same sorry unfortunately sadly hi hello fyi note just got team
+    surgeon surgeons consultant
+    """.split()  # noqa: SIM905
+)
+"""Words of a case phrase that say nothing about which case ("the", "Mr", "list", "booked")."""
+
+
+def procedure_vocabulary(procedures: Sequence[str]) -> frozenset[str]:
+    """The folded words of ``procedures`` that can pick out a case ("hip", "acl", "repair")."""
+    return frozenset(w for p in procedures for w in fold(p).split()) - CASE_PHRASE_FILLERS
+
+
+def phrase_words(text: str, known: frozenset[str]) -> tuple[set[str], list[str], list[str]]:
+    """The procedure words ``text`` names (short forms expanded: "lap chole" → laparoscopic,
+    cholecystectomy), the words as written, and the content words that are in no procedure
+    (``known``); fillers and tokens with digits are skipped."""
+    tokens = [t for t in fold(text).split() if not any(c.isdigit() for c in t)]
+    words: set[str] = set()
+    shown: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(tokens):
+        pair = " ".join(tokens[i : i + 2])
+        step = 2 if pair in PROCEDURE_ALIASES and i + 1 < len(tokens) else 1
+        token = pair if step == 2 else tokens[i]
+        i += step
+        if token in known:
+            words.add(token)
+        elif token in PROCEDURE_ALIASES:
+            words.update(PROCEDURE_ALIASES[token])
+        elif token in CASE_PHRASE_FILLERS:
+            continue
+        else:
+            unknown.append(token)
+        shown.append(token)
+    return words, shown, unknown

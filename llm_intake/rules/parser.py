@@ -18,7 +18,12 @@ from llm_intake.proposal import fmt_range
 from llm_intake.requests import CancelCase, Extraction, PinShift, Request, Unparsed
 from llm_intake.resolver import Resolver
 from llm_intake.rules.absence import absences
-from llm_intake.rules.cancellations import CasePlan, cancelled_case_ids, is_case_cancellation
+from llm_intake.rules.cancellations import (
+    CasePlan,
+    asks,
+    cancelled_case_ids,
+    is_case_cancellation,
+)
 from llm_intake.rules.cases import add_case_request
 from llm_intake.rules.clause import FILLERS, Clause, NotUnderstood, blank, without_names
 from llm_intake.rules.clauses import ClauseReader
@@ -69,7 +74,7 @@ class RuleParser:
                 continue
             if self._is_case_cancel(sentence):
                 try:
-                    requests.extend(self._case_cancels(sentence))
+                    requests.extend(self._case_cancels(sentence, asks(text, end)))
                 except NotUnderstood as exc:
                     unparsed.append(Unparsed(text=sentence, reason=str(exc)))
                 continue
@@ -98,18 +103,21 @@ class RuleParser:
 
     def _is_case_cancel(self, sentence: str) -> bool:
         """Whether the sentence calls off a case (not a roster request) of a loaded case
-        problem: a case word, an id-like token or a procedure word beside "cancelled"."""
+        problem: a case word, an id-like token, a procedure word or short form, someone of
+        the case schedule or a day of the case plan beside "cancelled"."""
         if not (self.vocab.rooms or self.vocab.case_staff):
             return False
-        return is_case_cancellation(sentence, self.vocab.procedures)
+        return is_case_cancellation(sentence, self.vocab.procedures, self.resolver, self.today)
 
-    def _case_cancels(self, sentence: str) -> list[Request]:
-        """One ``cancel_case`` per case the sentence calls off (never a guess)."""
+    def _case_cancels(self, sentence: str, asked: bool) -> list[Request]:
+        """One ``cancel_case`` per case the sentence calls off (never a guess); nothing
+        when it is negated, tentative, a question (``asked``), conditional, an exception
+        or in the past: it comes back unparsed with the reason, as a roster sentence."""
         if not self.case_plans:
             raise NotUnderstood(
                 "the case problem was not given to the parser; no case is cancelled"
             )
-        ids = cancelled_case_ids(sentence, self.case_plans, self.resolver, self.today)
+        ids = cancelled_case_ids(sentence, self.case_plans, self.resolver, self.today, asked)
         return [CancelCase(case=case_id) for case_id in ids]
 
     # -- per clause --------------------------------------------------------------------
