@@ -31,7 +31,7 @@ from dashboards.whatif.case_kpis import case_changes, case_kpi_table
 from dashboards.whatif.case_wording import case_words, in_words
 from dashboards.whatif.closed_room import CLOSED, with_closed_room
 from dashboards.whatif.comparison import BASELINE_PENALTY, PENALTY, baseline_penalty, compare
-from dashboards.whatif.leave_and_demand import with_extra_demand, with_leave
+from dashboards.whatif.leave_and_demand import added_demand, with_extra_demand, with_leave
 from dashboards.whatif.replan_notes import (
     ONLY_THE_CHANGES,
     WHOLE_NOTE,
@@ -56,17 +56,28 @@ from dashboards.whatif.replan_scope import (
 )
 from dashboards.whatif.roster_baseline import (
     KEPT_PUBLISHED,
+    baseline_breaks,
     baseline_roster,
     costed_for,
     keep_better,
     published_under_changes,
     repaired_roster,
 )
-from dashboards.whatif.roster_kpis import roster_kpi_table
+from dashboards.whatif.roster_kpis import (
+    BROKEN_BASELINE,
+    PENALTY_ROWS,
+    baseline_caption,
+    baseline_heading,
+    broken_baseline_note,
+    roster_kpi_table,
+)
 from dashboards.whatif.roster_moves import (
+    COVERS,
     ELSEWHERE,
     FORCED,
     NEAR,
+    REASONS,
+    RULES,
     change_reasons,
     changes_summary,
     roster_changes,
@@ -77,8 +88,10 @@ _in_words = in_words  # the name it had before the split (tests use it)
 
 __all__ = [
     "BASELINE_PENALTY",
+    "BROKEN_BASELINE",
     "CASE_FORM_FIELDS",
     "CLOSED",
+    "COVERS",
     "DATED_PARTS",
     "ELSEWHERE",
     "FORCED",
@@ -86,14 +99,22 @@ __all__ = [
     "NEAR",
     "ONLY_THE_CHANGES",
     "PENALTY",
+    "PENALTY_ROWS",
+    "REASONS",
+    "RULES",
     "SCOPES",
     "WHOLE_NOTE",
     "Cancellation",
     "RosterReplan",
+    "added_demand",
     "adopted_plan",
+    "baseline_breaks",
+    "baseline_caption",
     "baseline_cases",
+    "baseline_heading",
     "baseline_penalty",
     "baseline_roster",
+    "broken_baseline_note",
     "cancelled",
     "case_changes",
     "case_hint",

@@ -8,8 +8,9 @@ import pandas as pd
 
 from dashboards.whatif.case_edits import cancelled
 from dashboards.whatif.case_kpis import case_changes
-from dashboards.whatif.roster_baseline import published_under_changes
+from dashboards.whatif.roster_baseline import baseline_breaks, published_under_changes
 from dashboards.whatif.roster_moves import roster_changes
+from optimizer.model.result import SolveStatus
 
 PENALTY = "Penalty (with cost of changes)"
 BASELINE_PENALTY = "Published penalty under the changes"
@@ -17,14 +18,19 @@ BASELINE_PENALTY = "Published penalty under the changes"
 roster's own: the staff-days the changes force), both measured on the scenario's problem."""
 
 
-def baseline_penalty(scenario: Any) -> int | None:
+def baseline_penalty(scenario: Any) -> int | str | None:
     """The penalty of the published plan under ``scenario``'s changes: the "Total
     penalty" baseline of its KPI table (a roster: ``published_under_changes``; cases:
-    the published schedule's own)."""
+    the published schedule's own). A published roster that breaks hard rules under the
+    changes is no option and has no penalty to compare: "none (breaks 2 hard rules)"."""
     if scenario.kind != "roster":
         objective: int | None = scenario.base_result.objective
         return objective
-    return published_under_changes(scenario.problem, scenario.base_result).objective
+    baseline = published_under_changes(scenario.problem, scenario.base_result)
+    if baseline.status is SolveStatus.INFEASIBLE:
+        broken = len(baseline_breaks(scenario.problem, scenario.base_result))
+        return f"none (breaks {broken} hard rule{'' if broken == 1 else 's'})"
+    return baseline.objective
 
 
 def compare(scenarios: list[Any]) -> pd.DataFrame:
@@ -58,4 +64,16 @@ def compare(scenarios: list[Any]) -> pd.DataFrame:
             }
         )
     columns = ["Scenario", "Changes", "Status", PENALTY, BASELINE_PENALTY, "Changed"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    if any(isinstance(v, str) for v in frame[BASELINE_PENALTY]):  # one text: all text
+        frame[BASELINE_PENALTY] = [_shown(v) for v in frame[BASELINE_PENALTY]]
+    return frame
+
+
+def _shown(value: object) -> str:
+    """A baseline penalty as text: ``"8055"``, ``"none (breaks 2 hard rules)"`` or ``""``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and value == value:  # NaN (a running row) is not
+        return str(int(value))
+    return ""

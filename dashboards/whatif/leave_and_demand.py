@@ -70,6 +70,22 @@ def with_extra_demand(
     return new, f"{delta:+d} {who} on {problem.shift(shift).label} shifts, {span}{cover_text}"
 
 
+def added_demand(
+    base: RosterProblem, changed: RosterProblem
+) -> dict[tuple[int, str, str | None], int]:
+    """(day, shift, skill) -> how many more staff ``changed`` needs there than ``base``
+    (only the cover rows it raised)."""
+    before: dict[tuple[int, str, str | None], int] = {}
+    for c in base.cover:
+        before.setdefault((c.day, c.shift, c.skill), c.required)
+    added: dict[tuple[int, str, str | None], int] = {}
+    for c in changed.cover:
+        more = c.required - before.get((c.day, c.shift, c.skill), 0)
+        if more > 0:
+            added[(c.day, c.shift, c.skill)] = more
+    return added
+
+
 def _raise_cover(
     problem: RosterProblem,
     cover: list[CoverDemand],

@@ -84,7 +84,7 @@ def day_ranges(problem: RosterProblem, days: Collection[int]) -> str:
 def earlier_changes_note(
     problem: RosterProblem, published: Result, result: Result, kept: Collection[int] | int
 ) -> str:
-    """One sentence naming the staff-days of ``kept`` (the days a re-plan first kept as
+    """One sentence naming, per person, the staff-days of ``kept`` (the days a re-plan first kept as
     published; an int: the days before it) that ``result`` changes and the hard rules
     that keeping them as published would break ("" if none changed).
 
@@ -106,7 +106,10 @@ def earlier_changes_note(
     broken = _broken_rules(problem, RosterSolution(assignments=tuple(joined)))
     span = day_ranges(problem, days)
     why = f"with these changes breaks {broken}" if broken else "left no roster in time"
-    who = [f"{_label(problem, staff)} on {problem.date_of(day):%a %d %b}" for staff, day in moved]
+    by_person: dict[str, list[int]] = {}
+    for staff, day in moved:  # people in order of their first changed day
+        by_person.setdefault(staff, []).append(day)
+    who = [f"{_label(problem, s)} on {day_ranges(problem, d)}" for s, d in by_person.items()]
     return f"Keeping {span} as published {why}, so the re-plan also changes {_listed(who)}."
 
 

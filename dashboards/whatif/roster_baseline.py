@@ -132,3 +132,15 @@ def published_under_changes(problem: RosterProblem, published: Result) -> Result
     return Result(
         status=status, objective=report.objective, roster=roster, terms=report.cost_by_rule()
     )
+
+
+def baseline_breaks(problem: RosterProblem, published: Result) -> list[str]:
+    """The hard rules the published roster under the changes of ``problem``
+    (``published_under_changes``) breaks, as the checker words them, each once; empty
+    when it is a roster the planner could keep."""
+    from optimizer.check import check
+
+    roster = repaired_roster(problem, published)
+    if roster is None:
+        return []
+    return list(dict.fromkeys(v.message for v in check(problem, roster).violations))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboards import whatif
@@ -26,12 +28,6 @@ def _show_infeasible(scenario: Scenario) -> None:
             "Revisit the changes, or make some cases optional (Data page, tasks)."
         )
 
-
-BASELINE_CAPTION = (
-    "Baseline: the published roster under the changes (an absent person's shifts left "
-    "open), costed by the checker; Δ shows what the changes cost and what the re-plan wins "
-    "back. Its changed assignments are those the changes force."
-)
 
 STOPPED_EARLY = (
     "Stopped early: the re-plan was cancelled, so this is the best plan found until then; "
@@ -68,8 +64,7 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
     base = scenario.base_result
     if scenario.kind == "roster":
         kpis = whatif.roster_kpi_table(scenario.problem, base, scenario.result)
-        changed = scenario.problem if scenario.adopt is None else scenario.adopt
-        why = whatif.change_reasons(scenario.base_problem, changed, base)
+        why = _reasons(scenario)
         moved = whatif.roster_changes(scenario.problem, base, scenario.result, why)
         heading, config = whatif.changes_summary(moved), None
     else:
@@ -83,7 +78,13 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
         st.markdown("**KPIs: baseline vs scenario**")
         st.dataframe(kpis, hide_index=True, width="stretch")
         if scenario.kind == "roster":
-            st.caption(BASELINE_CAPTION)
+            broken = whatif.broken_baseline_note(scenario.problem, base)
+            if broken:
+                st.warning(broken)
+            caption = whatif.baseline_caption(
+                scenario.base_problem, scenario.problem, base, usable=not broken
+            )
+            st.caption(caption)
     with cols[1]:
         st.markdown(f"**Status:** {scenario.result.status.value}")
         st.button(
@@ -95,6 +96,28 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
     st.markdown(f"**{heading}**")
     height = min(300, 38 + 35 * max(1, len(moved)))  # no empty rows below a short list
     st.dataframe(moved, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def replan_scope(scenario: Scenario) -> str:
+    """The scope a roster scenario was re-planned in (``whatif.SCOPES``): "whole" when
+    every day was free on the full cover targets (no kept days, no stand-in solved)."""
+    return "whole" if not scenario.kept_days and scenario.solved_on is None else "around"
+
+
+def _reasons(scenario: Scenario) -> Callable[[str, int], str]:
+    """Why each staff-day of a roster scenario moved (``whatif.change_reasons``); after
+    a re-plan started again without its kept days, those days changed for the rules."""
+    assert scenario.result is not None
+    changed = scenario.problem if scenario.adopt is None else scenario.adopt
+    unkept = scenario.kept_days if scenario.adopt is None else ()
+    return whatif.change_reasons(
+        scenario.base_problem,
+        changed,
+        scenario.base_result,
+        scenario.result,
+        scope=replan_scope(scenario),
+        unkept=unkept,
+    )
 
 
 def adopt(ws: Workspace, scenario: Scenario) -> None:
