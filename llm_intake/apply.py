@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,14 +35,12 @@ from optimizer.model.roster import (
     RosterProblem,
     ShiftRequest,
     Unavailability,
+    day_runs,
+    unrecorded_absences,
 )
 
 PRIORITY_WEIGHTS = {"elective": 1, "urgent": 3, "emergency": 10}
 """``AddCase.priority`` → ``Task.priority`` (weight of tardiness and of leaving it out)."""
-CREDITED_REASONS = frozenset({"sickness", "annual leave", "study leave", "training", "leave"})
-"""Reasons (as the rule parser reads them) whose whole days away count toward the contract
-minimum (``Unavailability.counts_toward_hours``): sickness and paid leave, "leave" being
-maternity, parental, compassionate leave and the like. A plain "can't work" ("absence") does not."""
 MORNING_END = 13 * 60
 AFTERNOON_START = 12 * 60
 
@@ -81,15 +80,25 @@ def _is(first: dt.date, last: dt.date) -> str:
     return "is" if first == last else "are"
 
 
-def _runs(days: list[int]) -> list[tuple[int, int]]:
-    """Sorted days as runs of consecutive days: [3, 4, 5, 8] → [(3, 5), (8, 8)]."""
-    runs: list[tuple[int, int]] = []
-    for day in days:
-        if runs and day == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
+def recorded_note(
+    problem: RosterProblem, first: int, last: int, added: Sequence[Unavailability]
+) -> str:
+    """ " (already recorded)" when ``added`` stores none of the days ``first``..``last``,
+    " (Thu 24 Dec – Fri 25 Dec already recorded)" for the days of the span it leaves out."""
+    if not added:
+        return " (already recorded)"
+    new_days = {d for u in added for d in range(u.first_day, u.last_day + 1)}
+    known = [d for d in range(first, last + 1) if d not in new_days]
+    if not known:
+        return ""
+    runs = day_runs(known)
+    spans = ", ".join(_span_text(problem.date_of(a), problem.date_of(b)) for a, b in runs)
+    return f" ({spans} already recorded)"
+
+
+def minimum_note(before: int | None, after: int | None) -> str:
+    """ " (contract minimum 7200 → 6943 min)" when an absence changed it, else ""."""
+    return "" if before == after else f" (contract minimum {before} → {after} min)"
 
 
 def _label(people: Any, person_id: str) -> str:
@@ -142,20 +151,10 @@ class _Roster:
         """Store the days of ``req`` not already recorded (their credit toward hours only)."""
         first, last = self.span(req.from_, req.to)
         shifts = tuple(req.shifts) if req.shifts is not None else None
-        reason = req.reason or "absence"
-        new_days = [d for d in range(first, last + 1) if not self.recorded(req.staff, d, shifts)]
         minimum_before = self.minimum(req.staff)
-        added = [
-            Unavailability(
-                staff=req.staff,
-                first_day=a,
-                last_day=b,
-                shifts=shifts,
-                reason=reason,
-                counts_toward_hours=shifts is None and reason in CREDITED_REASONS,
-            )
-            for a, b in _runs(new_days)
-        ]
+        added = unrecorded_absences(
+            self.unavailability, req.staff, first, last, shifts, req.reason or "absence"
+        )
         self.unavailability.extend(added)
         self.drop_pins(req.staff, added)
         shift_text = (
@@ -165,32 +164,9 @@ class _Roster:
         )
         span = _span_text(self.p.date_of(first), self.p.date_of(last))
         notes = _cut_text(req.from_, req.to, self.p.date_of(first), self.p.date_of(last), "roster")
-        notes += self.recorded_text(first, last, new_days)
-        minimum_after = self.minimum(req.staff)
-        if minimum_after != minimum_before:
-            notes += f" (contract minimum {minimum_before} → {minimum_after} min)"
+        notes += recorded_note(self.p, first, last, added)
+        notes += minimum_note(minimum_before, self.minimum(req.staff))
         self.changes.append(f"{self.who(req.staff)}: unavailable{shift_text}, {span}{notes}")
-
-    def recorded(self, staff: str, day: int, shifts: tuple[str, ...] | None) -> bool:
-        """Whether an absence on the roster already keeps ``staff`` off ``shifts`` (all if
-        None) on ``day``, whatever its reason or credit."""
-        return any(
-            u.staff == staff
-            and u.first_day <= day <= u.last_day
-            and (u.shifts is None or (shifts is not None and set(shifts) <= set(u.shifts)))
-            for u in self.unavailability
-        )
-
-    def recorded_text(self, first: int, last: int, new_days: list[int]) -> str:
-        """ " (already recorded)", or " (Thu 24 Dec – Fri 25 Dec already recorded)" for the
-        days of the span that were."""
-        if not new_days:
-            return " (already recorded)"
-        known = sorted(set(range(first, last + 1)) - set(new_days))
-        if not known:
-            return ""
-        spans = ", ".join(_span_text(self.p.date_of(a), self.p.date_of(b)) for a, b in _runs(known))
-        return f" ({spans} already recorded)"
 
     def minimum(self, staff: str) -> int | None:
         """The person's hard minimum of worked minutes with the absences so far (None for
@@ -200,7 +176,7 @@ class _Roster:
         current = self.p.model_copy(update={"unavailability": tuple(self.unavailability)})
         return current.minimum_minutes(staff)
 
-    def drop_pins(self, staff: str, added: list[Unavailability]) -> None:
+    def drop_pins(self, staff: str, added: Sequence[Unavailability]) -> None:
         """Pins fixing ``staff`` on a shift the new absences cover go, each with a line."""
         kept = []
         for pin in self.pins:

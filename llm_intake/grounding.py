@@ -22,6 +22,8 @@ with the reason and the text — so the planner decides, never the model.
   within its shifts); where it reads the whole sentence into other requests, the model's
   request is a different reading and is refused naming both. Days outside the dates the
   rule parser finds in the sentence are refused naming both readings.
+* **Why.** An accepted absence takes the reason its sentence gives, as the rule parser
+  stores it ("off sick": "sickness"; see ``Grounding.with_reason``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from functools import cached_property
 from llm_intake.dates import find_dates
 from llm_intake.proposal import describe, fmt_range
 from llm_intake.requests import (
+    AbsenceReason,
     AddCase,
     CancelCase,
     PinShift,
@@ -45,6 +48,7 @@ from llm_intake.requests import (
 )
 from llm_intake.resolver import Mention, Resolver
 from llm_intake.rules import CasePlan, RuleParser
+from llm_intake.rules.absence import absence_reason
 from llm_intake.rules.cancellations import is_case_cancellation
 from llm_intake.rules.clause import without_names
 from llm_intake.rules.patterns import HEDGE, NEGATION, UNSUPPORTED
@@ -186,6 +190,22 @@ class Sentence:
         return bool(self.requests) and not self.unparsed
 
 
+def _sentence_reason(request: Unavailable, sentence: Sentence) -> AbsenceReason | None:
+    """Why the person of ``request`` is away, by ``sentence``: the reason of the rule
+    parser's own absences of them on those days, else the sentence's reason words when it
+    names no one else (None when it gives none, or two)."""
+    days = set(request_days(request))
+    read = {
+        r.reason
+        for r in sentence.requests
+        if isinstance(r, Unavailable) and _same_target(r, request) and days & set(request_days(r))
+    }
+    if read:
+        return read.pop() if len(read) == 1 else None
+    named_alone = all(request.staff in (*m.ids, *m.near) for m in sentence.mentions)
+    return absence_reason(sentence.text) if named_alone else None
+
+
 class Grounding:
     """The checks of the model's requests against one text (see the module docstring)."""
 
@@ -234,6 +254,22 @@ class Grounding:
             candidates = self._dated_sentences(request)
         refusals = [self._sentence_refusal(request, s, described) for s in candidates]
         return None if None in refusals or not refusals else refusals[0]
+
+    def with_reason(self, request: Request) -> Request:
+        """The model's absence with the reason its sentences give, read with the rule
+        parser's reason words ("off sick": "sickness"), as the rule parser stores it; the
+        request unchanged when they give none or disagree (or it is no absence)."""
+        if not isinstance(request, Unavailable) or request.reason is not None:
+            return request
+        described = describe(request, self.vocab)
+        grounds = [
+            s
+            for s in self.sentences
+            if s.denotes(request.staff) and self._sentence_refusal(request, s, described) is None
+        ]
+        reasons = {_sentence_reason(request, s) for s in grounds}
+        reason = reasons.pop() if len(reasons) == 1 else None
+        return request if reason is None else request.model_copy(update={"reason": reason})
 
     def which_one(self, ids: Sequence[str]) -> Unparsed:
         """The question for a mention that fits all of ``ids`` (the rule parser's, if it

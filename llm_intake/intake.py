@@ -81,7 +81,7 @@ def propose(
         if refusal := grounding.refusal(resolved):
             unparsed.append(refusal)
         else:
-            requests.append(resolved)
+            requests.append(grounding.with_reason(resolved))
     return make_proposal(requests, unparsed, vocab)
 
 

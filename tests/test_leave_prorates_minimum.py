@@ -199,6 +199,8 @@ def test_bundle_bad_flag_names_sheet_row_and_column() -> None:
 def test_dashboard_leave_counts_toward_hours() -> None:
     problem = small_ward()
     staff = problem.staff[0].id
-    new, _ = whatif.with_leave(problem, staff, MONDAY, MONDAY + dt.timedelta(days=1), "sick")
+    new, _ = whatif.with_leave(
+        problem, staff, MONDAY, MONDAY + dt.timedelta(days=1), "sickness"
+    )  # the form's reason; credited reasons: optimizer.model.roster.CREDITED_REASONS
     added = new.unavailability[-1]
     assert (added.staff, added.counts_toward_hours) == (staff, True)

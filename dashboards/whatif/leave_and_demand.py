@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboards.whatif.problem_copy import rebuild
+from llm_intake.apply import minimum_note, recorded_note
 from optimizer.errors import InputError
-from optimizer.model.roster import CoverDemand, RosterProblem, Unavailability
+from optimizer.model.roster import CoverDemand, RosterProblem, unrecorded_absences
 
 
 def _day(problem: RosterProblem, date: dt.date) -> int:
@@ -23,20 +24,24 @@ def _day(problem: RosterProblem, date: dt.date) -> int:
 def with_leave(
     problem: RosterProblem, staff: str, first: dt.date, last: dt.date, reason: str
 ) -> tuple[RosterProblem, str]:
-    """The person is off (leave, sickness) from ``first`` to ``last``; their pins then go.
+    """The person is off (leave, sickness) from ``first`` to ``last``; their pins on the
+    days newly away go.
 
-    The whole days away count toward their contracted hours (the minimum drops pro rata).
+    Days already recorded as away are not stored again; the new whole days count toward
+    their contracted hours (the minimum drops pro rata) for sickness and leave reasons,
+    not for "other" (:func:`~optimizer.model.roster.credits_hours`).
     """
     a, b = _day(problem, first), _day(problem, last)
     if b < a:
         raise InputError("the last day is before the first day", field="last")
-    leave = Unavailability(
-        staff=staff, first_day=a, last_day=b, reason=reason, counts_toward_hours=True
-    )
-    pins = tuple(p for p in problem.pins if not (p.staff == staff and a <= p.day <= b))
-    new = rebuild(problem, unavailability=(*problem.unavailability, leave), pins=pins)
+    added = unrecorded_absences(problem.unavailability, staff, a, b, None, reason)
+    away = {d for u in added for d in range(u.first_day, u.last_day + 1)}
+    pins = tuple(p for p in problem.pins if not (p.staff == staff and p.day in away))
+    new = rebuild(problem, unavailability=(*problem.unavailability, *added), pins=pins)
     span = f"{first:%a %d %b}" if a == b else f"{first:%a %d %b} – {last:%a %d %b}"
-    return new, f"{problem.person(staff).label}: {reason}, {span}"
+    notes = recorded_note(problem, a, b, added)
+    notes += minimum_note(problem.minimum_minutes(staff), new.minimum_minutes(staff))
+    return new, f"{problem.person(staff).label}: {reason}, {span}{notes}"
 
 
 def with_extra_demand(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Literal, Self
 
@@ -233,6 +234,69 @@ class Unavailability(Record):
     @property
     def whole_day(self) -> bool:
         return self.shifts is None
+
+
+CREDITED_REASONS = frozenset({"sickness", "annual leave", "study leave", "training", "leave"})
+"""Reasons whose whole days away count toward the contract minimum: sickness and paid
+leave ("leave": maternity, parental, compassionate leave and the like). Any other reason
+(a plain "absence", the dashboard's "other") keeps the full minimum."""
+
+
+def credits_hours(reason: str, shifts: tuple[str, ...] | None) -> bool:
+    """Whether an absence for ``reason`` from ``shifts`` (None: whole days) counts toward
+    hours (``Unavailability.counts_toward_hours``): whole days of a credited reason only."""
+    return shifts is None and reason in CREDITED_REASONS
+
+
+def unrecorded_absences(
+    recorded: Sequence[Unavailability],
+    staff: str,
+    first_day: int,
+    last_day: int,
+    shifts: tuple[str, ...] | None,
+    reason: str,
+) -> tuple[Unavailability, ...]:
+    """The records that add ``staff`` away from ``shifts`` (all if None), ``first_day`` to
+    ``last_day``, to ``recorded``: one per run of days not already recorded (whatever the
+    earlier record's reason or credit), credited by :func:`credits_hours`. Empty when every
+    day is recorded, so an absence is never stored or credited twice."""
+    span = range(first_day, last_day + 1)
+    new_days = [d for d in span if not _recorded(recorded, staff, d, shifts)]
+    credited = credits_hours(reason, shifts)
+    return tuple(
+        Unavailability(
+            staff=staff,
+            first_day=first,
+            last_day=last,
+            shifts=shifts,
+            reason=reason,
+            counts_toward_hours=credited,
+        )
+        for first, last in day_runs(new_days)
+    )
+
+
+def _recorded(
+    recorded: Sequence[Unavailability], staff: str, day: int, shifts: tuple[str, ...] | None
+) -> bool:
+    """Whether a record already keeps ``staff`` off ``shifts`` (all if None) on ``day``."""
+    return any(
+        u.staff == staff
+        and u.first_day <= day <= u.last_day
+        and (u.shifts is None or (shifts is not None and set(shifts) <= set(u.shifts)))
+        for u in recorded
+    )
+
+
+def day_runs(days: list[int]) -> list[tuple[int, int]]:
+    """Sorted days as runs of consecutive days: [3, 4, 5, 8] → [(3, 5), (8, 8)]."""
+    runs: list[tuple[int, int]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 class ShiftRequest(Record):
