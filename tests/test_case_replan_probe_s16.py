@@ -265,7 +265,8 @@ def test_a_list_whose_surgeon_is_off_all_day_is_reported_as_dropped() -> None:
         ("B", "dropped"),
         ("C", "dropped"),
     ]
-    assert outcome.dropped == {t: "Mr Okafor is not on duty at all" for t in "ABC"}
+    away_all_day = "Mr Okafor is unavailable from Mon 07 Dec 00:00 to Tue 08 Dec 00:00"
+    assert outcome.dropped == {t: away_all_day for t in "ABC"}
     assert outcome.notes == [
         "re-plan: no case is left that can be scheduled after the changes; all are dropped"
     ]

@@ -63,7 +63,10 @@ def test_no_anaesthetist_on_duty_while_the_room_is_open() -> None:
     assert [t.task for t in explanation.tasks] == ["A"]
     reason = explanation.tasks[0].reasons[0]
     assert reason.code == "role_off_duty:anaesthetist"
-    assert reason.message == "no qualified anaesthetist on duty for 60 minutes on Mon 07 Dec"
+    assert reason.message == (
+        "Dr Priya Raman (the only anaesthetist) is on duty only Mon 07 Dec 13:00–17:00, "
+        "and no room opening then holds the 60-minute case"
+    )
 
 
 def test_named_surgeon_off_duty_when_the_room_is_open() -> None:

@@ -30,6 +30,7 @@ from optimizer.model import (
     TeamRequirement,
     Window,
 )
+from optimizer.model.cases import Absence
 from optimizer.replan import CaseOverrun, StaffUnavailable, replan
 from tests.verify import solve_verified, verify_result
 
@@ -272,7 +273,8 @@ def test_replan_never_books_someone_in_their_sick_leave() -> None:
     assert outcome.result.schedule is not None
     b = outcome.result.schedule.by_task()["b"]
     assert b.staff == ("bob",)
-    assert outcome.problem.person("ann").unavailable == (Window(start=720, end=960),)
+    ann_away = outcome.problem.person("ann").unavailable
+    assert ann_away == (Absence(start=720, end=960, reason="sick"),)
 
 
 def test_an_absence_is_recorded_once_as_time_off() -> None:

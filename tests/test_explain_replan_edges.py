@@ -126,16 +126,8 @@ def test_late_case_released_too_close_to_its_due_time() -> None:
 @pytest.mark.parametrize(
     ("away_from", "reason"),
     [
-        (
-            0,
-            "Mr Daniel Okafor is on duty only from Mon 07 Dec 12:00, after its latest end "
-            "(Mon 07 Dec 12:00)",
-        ),
-        (
-            H8,
-            "Mr Daniel Okafor is not on duty between Mon 07 Dec 09:00 and its latest end "
-            "(Mon 07 Dec 12:00)",
-        ),
+        (0, "Mr Daniel Okafor is unavailable from Mon 07 Dec 00:00 to 12:00"),
+        (H8, "Mr Daniel Okafor is unavailable from Mon 07 Dec 08:00 to 12:00"),
     ],
 )
 def test_a_case_dropped_because_its_surgeon_is_away_for_its_whole_window(

@@ -4,7 +4,9 @@ Candidate start times are event times (window and opening starts, release times 
 busy rooms, people and equipment, the start bounds precedences with placed tasks
 allow, the latest start) plus, for explanations, a grid. A placement is
 free when no room, named person, qualified team member, equipment, working-minutes
-limit or precedence blocks it; ``blockers`` names what does.
+limit or precedence blocks it; ``blockers`` names what does (a role with enough free
+holders who would all pass their working-minutes limit is told apart from one with
+too few free holders).
 """
 
 from __future__ import annotations
@@ -194,26 +196,33 @@ def precedence_range(problem: CaseProblem, task: Task, occ: Occupancy) -> tuple[
 def _pick_team(
     problem: CaseProblem, task: Task, start: int, occ: Occupancy
 ) -> tuple[tuple[str, ...] | None, list[str]]:
-    """A free, on-duty team for ``[start, start + duration)`` or the roles short."""
+    """A free, on-duty team for ``[start, start + duration)``, or the codes of the roles
+    short: ``role_max_minutes:<role>`` when enough holders are on duty and free but
+    the case would take some past their ``max_minutes``, else ``role_short:<role>``."""
     end = start + task.duration
     chosen = list(task.staff)
     short: list[str] = []
     lookup = _Lookup.of(problem)
 
-    def free(name: str) -> bool:
+    def within_limit(name: str) -> bool:
         limit = lookup.max_minutes(name)
-        if limit is not None and occ.minutes[name] + task.duration > limit:
-            return False
+        return limit is None or occ.minutes[name] + task.duration <= limit
+
+    def on_and_idle(name: str) -> bool:
         if task.duration == 0:
             return True
         return on_duty(problem, name, start, end) and occ.staff[name].clash(start, end) is None
 
     needs = sorted(task.team, key=lambda need: len(lookup.people(task, need.role)))
     for need in needs:
-        people = [p for p in lookup.people(task, need.role) if p.id not in chosen and free(p.id)]
+        idle = [
+            p for p in lookup.people(task, need.role) if p.id not in chosen and on_and_idle(p.id)
+        ]
+        people = [p for p in idle if within_limit(p.id)]
         people.sort(key=lambda p: (len(p.roles), occ.minutes[p.id], p.id))
         if len(people) < need.count:
-            short.append(need.role)
+            kind = "role_max_minutes" if len(idle) >= need.count else "role_short"
+            short.append(f"{kind}:{need.role}")
             continue
         chosen += [p.id for p in people[: need.count]]
     return (tuple(chosen), short) if not short else (None, short)
@@ -240,7 +249,7 @@ def blockers(
         ):
             codes.append(f"max_minutes:{name}")
     team, short = _pick_team(problem, task, start, occ)
-    codes += [f"role_short:{role}" for role in short]
+    codes += short
     if task.duration:
         for resource, units in task.resources.items():
             capacity = problem.resource(resource).capacity

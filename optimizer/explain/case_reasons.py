@@ -6,11 +6,14 @@ its due time) is examined in stages:
 1. *static* — the task's window, the units it needs against each resource's capacity
    ("it needs 2 XRAY but only 1 exists"), its eligible rooms (an empty room list is
    said to be one) and their openings, named staff on duty, enough qualified people
-   on duty: if a stage leaves no start time, that stage is the reason ("no qualified
-   anaesthetist on duty on Tue when Mr Okafor operates");
+   on duty: if a stage leaves no start time, that stage is the reason, told apart by
+   cause: an absence with its reason ("Ms Jones is unavailable (sick) from ..."), a
+   role nobody holds, role holders on duty only while no room opening holds the case,
+   or off duty ("no qualified anaesthetist on duty on Tue when Mr Okafor operates");
 2. *against the schedule* — with every other task where the schedule put it, each
    remaining (start, room) is blocked by a busy room, a busy named person, too few
-   free qualified people, equipment at capacity, a person's max minutes, or a
+   free qualified people (or free ones all past their max minutes), equipment at
+   capacity, a person's max minutes, or a
    precedence (named with the other case and the lag). The reasons list each blocker
    with the share of candidate (start, room) pairs it blocks; busy rooms are told
    per room and as the share of start times at which every eligible room is booked
@@ -41,7 +44,16 @@ from optimizer.construct.slots import (
     static_ok,
 )
 from optimizer.explain.case_time import day_list, time_span, when
-from optimizer.model.cases import CaseProblem, Precedence, Task, Window
+from optimizer.model.cases import (
+    Absence,
+    CaseProblem,
+    Precedence,
+    StaffMember,
+    Task,
+    TeamRequirement,
+    Window,
+    merge_windows,
+)
 from optimizer.model.common import Record
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
@@ -98,6 +110,9 @@ def _off_duty(problem: CaseProblem, task: Task, name: str, latest: int, late: bo
     ``room_starts``: the starts the window and rooms allow; ``before``: the named
     people already checked (on duty at some of those starts)."""
     person = problem.person(name)
+    away = _absences_blocking(problem, task, [person], 1, room_starts)
+    if away:
+        return _absence_words(problem, person, away[person.id])
     windows = problem.windows_of(person)
     if not windows:
         return f"{person.label} is not on duty at all"
@@ -152,6 +167,159 @@ def _outside(problem: CaseProblem, task: Task, label: str, windows: list[Window]
     return f"{label} is not on duty between {release} and {limit}"
 
 
+@dataclass(frozen=True)
+class _Starts:
+    """The start times left after the static stages: within the task's window and its
+    rooms' openings, and of those, with its named staff on duty."""
+
+    rooms: list[int]
+    named: list[int]
+
+
+def _role_reason(problem: CaseProblem, task: Task, need: TeamRequirement, left: _Starts,
+                 latest: int, late: bool) -> Reason:  # fmt: skip
+    """Why too few holders of ``need.role`` are on duty at every start left: nobody (or
+    too few) holds the role, they are away, they are on duty only when no room opening
+    holds the case, or they are off duty (when the named staff operate)."""
+    people = problem.qualified(task, need.role)
+    role = need.role.replace("_", " ")
+    if len(people) < need.count:
+        return Reason(code=f"role_missing:{need.role}", message=_missing(problem, task, need))
+    code = f"role_off_duty:{need.role}"
+    away = _absences_blocking(problem, task, people, need.count, left.rooms)
+    if away:
+        only = _holders(people, role) if len(people) == 1 else None
+        words = [_absence_words(problem, problem.person(n), w, only) for n, w in away.items()]
+        return Reason(code=code, message=" and ".join(words))
+    limit = _limit(problem, latest, late)
+    together = _together(problem, people, need.count, task.release, latest, task.duration)
+    if (
+        problem.needs_room(task)
+        and together
+        and not _enough_at(problem, people, need.count, left.rooms, task.duration)
+    ):
+        who = _holders(people, role)
+        if need.count > 1:
+            who = f"{need.count} of {who} are on duty together"
+        else:
+            who += " is on duty" if len(people) == 1 else " are on duty"
+        scope = f"before {limit}, " if late else ""
+        return Reason(
+            code=code,
+            message=f"{scope}{who} only {_spans(problem, together)}, and no room opening "
+            f"then holds the {task.duration}-minute case",
+        )
+    named = ", ".join(problem.person(n).label for n in task.staff)
+    when_named = f" when {named} operates" if named else ""
+    count = "no" if need.count == 1 else f"fewer than {need.count}"
+    plural = "" if need.count == 1 else "s"
+    period = f"ending by {limit}" if late else f"on {day_list(problem, left.named)}"
+    return Reason(
+        code=code,
+        message=f"{count} qualified {role}{plural} on duty for {task.duration} minutes "
+        f"{period}{when_named}",
+    )
+
+
+def _missing(problem: CaseProblem, task: Task, need: TeamRequirement) -> str:
+    """Nobody, or fewer people than the case needs, hold the role (besides its named staff)."""
+    people = problem.qualified(task, need.role)
+    role = need.role.replace("_", " ")
+    named = [problem.person(n).label for n in task.staff if need.role in problem.person(n).roles]
+    besides = f" besides {', '.join(named)} (named on the case)" if named else ""
+    if not people:
+        return f"no staff member{besides} holds the role {role}"
+    holds = "holds" if len(people) == 1 else "hold"
+    return (
+        f"only {len(people)} staff member{'s' if len(people) > 1 else ''}{besides} {holds} "
+        f"the role {role} ({', '.join(p.label for p in people)}), and the case needs "
+        f"{need.count}"
+    )
+
+
+def _holders(people: list[StaffMember], role: str) -> str:
+    """The holders of a role: "Dr A (the only anaesthetist)", "the anaesthetists (Dr A,
+    Dr B)" or "the 5 anaesthetists"."""
+    if len(people) == 1:
+        return f"{people[0].label} (the only {role})"
+    if len(people) <= 3:
+        return f"the {role}s ({', '.join(p.label for p in people)})"
+    return f"the {len(people)} {role}s"
+
+
+def _together(problem: CaseProblem, people: list[StaffMember], count: int, release: int,
+              latest: int, minutes: int) -> list[tuple[int, int]]:  # fmt: skip
+    """The stretches within ``[release, latest)`` made of whole ``minutes``-long cases
+    that ``count`` of ``people`` may each work (on duty or in overtime)."""
+    events: list[tuple[int, int]] = []
+    for person in people:
+        for w in problem.merged_work_windows_of(person):
+            first, last = max(w.start, release), min(w.end, latest) - minutes
+            if first <= last:
+                events += [(first, 1), (last + 1, -1)]
+    spans: list[tuple[int, int]] = []
+    level, opened = 0, 0
+    for time, step in sorted(events):
+        if step > 0 and level + step >= count > level:
+            opened = time
+        elif step < 0 and level >= count > level + step:
+            spans.append((opened, time - 1 + minutes))
+        level += step
+    return [(w.start, w.end) for w in merge_windows(spans)]
+
+
+def _enough_at(problem: CaseProblem, people: list[StaffMember], count: int, starts: list[int],
+               minutes: int) -> bool:  # fmt: skip
+    """Whether ``count`` of ``people`` are on duty for a whole case at one of ``starts``."""
+    return any(sum(on_duty(problem, p.id, t, t + minutes) for p in people) >= count for t in starts)
+
+
+def _absences_blocking(problem: CaseProblem, task: Task, people: list[StaffMember], count: int,
+                       starts: list[int]) -> dict[str, list[Window]]:  # fmt: skip
+    """Per person of ``people``, their absences within ``starts``' reach, when these
+    absences are what keeps fewer than ``count`` on duty at every one of ``starts``
+    (without them enough would be on duty at one); else empty."""
+    minutes = task.duration
+    if minutes == 0 or not starts or not any(p.unavailable for p in people):
+        return {}
+    present = {
+        p.id: problem.merged_work_windows_of(p.model_copy(update={"unavailable": ()}))
+        for p in people
+    }
+
+    def may_work(name: str, start: int) -> bool:
+        return any(w.start <= start and start + minutes <= w.end for w in present[name])
+
+    if not any(sum(may_work(p.id, t) for p in people) >= count for t in starts):
+        return {}
+    low, high = starts[0], starts[-1] + minutes
+    found = {p.id: [u for u in p.unavailable if u.start < high and low < u.end] for p in people}
+    return {name: away for name, away in found.items() if away}
+
+
+def _absence_words(
+    problem: CaseProblem, person: StaffMember, away: list[Window], who: str | None = None
+) -> str:
+    """The person's absences with their reasons (if any): "Ms Jones is unavailable
+    (sick) from Mon 07 Dec 09:10 to 20:00" (``who`` in place of the name if given)."""
+    parts = []
+    for window in away:
+        reason = window.reason if isinstance(window, Absence) else ""
+        why = f"({reason}) " if reason and reason != "unavailable" else ""
+        parts.append(f"{why}{_from_to(problem, window.start, window.end)}")
+    return f"{who or person.label} is unavailable {' and '.join(parts)}"
+
+
+def _from_to(problem: CaseProblem, start: int, end: int) -> str:
+    """``from Mon 07 Dec 09:10 to 20:00``, ``... to Tue 08 Dec 06:00`` or ``from t=70 to t=720``."""
+    first, last = problem.datetime_of(start), problem.datetime_of(end)
+    if first is None or last is None:
+        return f"from t={start} to t={end}"
+    if first.date() == last.date():
+        return f"from {when(problem, start)} to {last:%H:%M}"
+    return f"from {when(problem, start)} to {when(problem, end)}"
+
+
 def _static_reasons(
     problem: CaseProblem, task: Task, latest: int, starts: list[int], late: bool = False
 ) -> list[Reason]:
@@ -201,18 +369,8 @@ def _static_reasons(
             or sum(on_duty(problem, p.id, t, t + end) for p in people) >= need.count
         ]
         if not ok:
-            named = ", ".join(problem.person(n).label for n in task.staff)
-            when_named = f" when {named} operates" if named else ""
-            role = need.role.replace("_", " ")
-            count = "no" if need.count == 1 else f"fewer than {need.count}"
-            period = f"ending by {limit}" if late else f"on {day_list(problem, starts)}"
-            return [
-                Reason(
-                    code=f"role_off_duty:{need.role}",
-                    message=f"{count} qualified {role} on duty for {task.duration} minutes "
-                    f"{period}{when_named}",
-                )
-            ]
+            left = _Starts(room_starts, starts)
+            return [_role_reason(problem, task, need, left, latest, late)]
         starts = ok
     if not any(static_ok(problem, task, t) for t in starts):
         scope = f" before {limit}" if late else ""
@@ -352,6 +510,8 @@ def _blocker_message(
     if kind == "max_minutes":
         person = problem.person(what)
         return f"{person.label} would exceed max {person.max_minutes} working minutes"
+    if kind == "role_max_minutes":
+        return _role_limit_words(problem, task, what, share)
     if kind == "role_short":
         return f"no free qualified {what.replace('_', ' ')} at {pct}"
     if kind == "equipment":
@@ -363,6 +523,19 @@ def _blocker_message(
     if kind == "precedence":
         return f"its precedences with placed tasks rule out {pct}"
     return f"{code} at {pct}"
+
+
+def _role_limit_words(problem: CaseProblem, task: Task, role_id: str, share: float) -> str:
+    """The role's free holders would all pass their ``max_minutes`` (worded as for
+    named staff; the share only when some times are free of it)."""
+    people = problem.qualified(task, role_id)
+    role = role_id.replace("_", " ")
+    times = "" if share >= 1 else f" at {share:.0%} of the possible times"
+    if len(people) == 1:
+        limit = people[0].max_minutes
+        return f"{_holders(people, role)} would exceed max {limit} working minutes{times}"
+    limits = ", ".join(f"{p.label} {p.max_minutes}" for p in people if p.max_minutes is not None)
+    return f"every free {role} would exceed their max working minutes ({limits}){times}"
 
 
 def explain_task(

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 
+from optimizer.errors import InputError
 from optimizer.explain.case_time import hours_minutes, when
 from optimizer.model.cases import CaseProblem, Opening
 from optimizer.model.common import Record
@@ -26,6 +27,7 @@ class RoomUtilisation(Record):
     cases: int
     booked_minutes: int
     turnover_minutes: int
+    """Turnover minutes between consecutive cases of one opening (milestones left out)."""
     open_minutes: int
     overtime_minutes: int
     idle_minutes: int = 0
@@ -90,17 +92,17 @@ def room_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[RoomU
         open_minutes = sum(max(0, min(o.end, problem.horizon) - o.start) for o in openings)
         overtime = _overtime(problem, openings, items)
         turnover = problem.turnover_of(room)
-        idle = _idle(problem, openings, items, turnover)
+        runs = _runs(problem, openings, items)
         rows.append(
             RoomUtilisation(
                 room=room.id,
                 name=room.label,
                 cases=len(items),
                 booked_minutes=sum(it.end - it.start for it in items),
-                turnover_minutes=turnover * max(0, len(items) - 1),
+                turnover_minutes=turnover * sum(len(run) - 1 for run in runs),
                 open_minutes=open_minutes,
                 overtime_minutes=overtime,
-                idle_minutes=idle,
+                idle_minutes=_idle(runs, turnover),
                 first_start=min((it.start for it in items), default=None),
                 last_end=max((it.end for it in items), default=None),
             )
@@ -123,10 +125,11 @@ def _overtime(problem: CaseProblem, openings: list[Opening], items: list[Schedul
     return sum(max(0, end - openings[i].end) for i, end in last.items())
 
 
-def _idle(
-    problem: CaseProblem, openings: list[Opening], items: list[ScheduledTask], turnover: int
-) -> int:
-    """Minutes empty between consecutive cases of each opening, beyond the turnover."""
+def _runs(
+    problem: CaseProblem, openings: list[Opening], items: list[ScheduledTask]
+) -> list[list[ScheduledTask]]:
+    """The cases of each opening used, in start order (milestones left out); each case
+    counts in the first opening that holds it."""
     by_opening: dict[int, list[ScheduledTask]] = {}
     for item in items:
         if problem.task(item.task).duration == 0:
@@ -135,11 +138,12 @@ def _idle(
             if opening.start <= item.start and item.end <= opening.hard_end:
                 by_opening.setdefault(i, []).append(item)
                 break
-    return sum(
-        max(0, b.start - a.end - turnover)
-        for cases in by_opening.values()
-        for a, b in pairwise(sorted(cases, key=lambda it: (it.start, it.end)))
-    )
+    return [sorted(cases, key=lambda it: (it.start, it.end)) for cases in by_opening.values()]
+
+
+def _idle(runs: list[list[ScheduledTask]], turnover: int) -> int:
+    """Minutes empty between consecutive cases of each opening, beyond the turnover."""
+    return sum(max(0, b.start - a.end - turnover) for run in runs for a, b in pairwise(run))
 
 
 def _staff_overtime(problem: CaseProblem, person_id: str, spans: list[tuple[int, int]]) -> int:
@@ -188,12 +192,26 @@ def staff_utilisation(problem: CaseProblem, schedule: CaseSchedule) -> list[Staf
     ]
 
 
-def schedule_of(solution: Result | CaseSchedule) -> CaseSchedule:
+def schedule_of(solution: Result | CaseSchedule | None) -> CaseSchedule:
+    """The case schedule of ``solution``; anything else is an ``InputError`` (field
+    ``solution``)."""
+    if isinstance(solution, CaseSchedule):
+        return solution
     if isinstance(solution, Result):
-        if solution.schedule is None:
-            raise ValueError("the result holds no case schedule")
-        return solution.schedule
-    return solution
+        if solution.schedule is not None:
+            return solution.schedule
+        held = "a RosterSolution" if solution.roster is not None else "no solution"
+        raise InputError(
+            f"a case explanation needs a result with a CaseSchedule; this "
+            f"{solution.status.value} result holds {held}",
+            field="solution",
+        )
+    hint = " (result.schedule is None when the solve found no schedule)" if solution is None else ""
+    raise InputError(
+        f"a case explanation needs a CaseSchedule or a Result holding one, "
+        f"got {type(solution).__name__}{hint}",
+        field="solution",
+    )
 
 
 def room_summary(

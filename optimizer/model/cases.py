@@ -108,6 +108,12 @@ class Window(Record):
         return self.end - self.start
 
 
+class Absence(Window):
+    """Time off ``[start, end)`` with its reason ("sick", "leave"), which explanations name."""
+
+    reason: str = Field(default="", description="why the person is away")
+
+
 def merge_windows(windows: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> list[Window]:
     """Sorted, disjoint windows: overlapping or touching ones are merged."""
     merged: list[list[int]] = []
@@ -276,10 +282,11 @@ class StaffMember(Record):
         le=MAX_MINUTES,
         description="minutes the person may work past the end of an on-duty window, at a cost",
     )
-    unavailable: tuple[Window, ...] = Field(
+    unavailable: tuple[Window | Absence, ...] = Field(
         default=(),
         description="times off whatever the on-duty windows say (leave, sickness): "
-        "no case then, and overtime never reaches into them",
+        "no case then, and overtime never reaches into them; an optional ``reason`` "
+        "(sick, leave) is named when a case is explained",
     )
 
     @property
@@ -687,20 +694,26 @@ class CaseProblem(Record):
         def fits(windows: list[tuple[int, int]]) -> bool:
             return any(min(e, latest) - max(s, earliest) >= task.duration for s, e in windows)
 
-        def can_work(person: StaffMember) -> bool:
-            if person.max_minutes is not None and task.duration > person.max_minutes:
-                return False
+        def too_long(person: StaffMember) -> bool:
+            return person.max_minutes is not None and task.duration > person.max_minutes
+
+        def on_duty(person: StaffMember) -> bool:
             return task.duration == 0 or fits(
                 [(w.start, w.end) for w in self.merged_work_windows_of(person)]
             )
 
         errors += self._check_task_room(task, fits)
         for name in task.staff:
-            if not can_work(self.person(name)):
+            person = self.person(name)
+            if too_long(person):
+                errors.append(
+                    f"{where}: named staff '{name}' may work at most {person.max_minutes} "
+                    f"minutes (max_minutes), less than its duration {task.duration}"
+                )
+            elif not on_duty(person):
                 errors.append(
                     f"{where}: named staff '{name}' has no availability window of "
-                    f"{task.duration} minutes within [{earliest}, {latest}] (or too few "
-                    f"max_minutes)"
+                    f"{task.duration} minutes within [{earliest}, {latest}]"
                 )
         for need in task.team:
             people = self.qualified(task, need.role)
@@ -710,12 +723,20 @@ class CaseProblem(Record):
                     f"staff hold that role" + (" besides the named staff" if task.staff else "")
                 )
                 continue
-            fitting = [p for p in people if can_work(p)]
+            short = [p for p in people if too_long(p)]
+            fitting = [p for p in people if not too_long(p) and on_duty(p)]
             if len(fitting) < need.count:
+                limits = (
+                    f" and max_minutes of at least {task.duration} ({len(short)} of the "
+                    f"{len(people)} who hold that role {'has' if len(short) == 1 else 'have'} "
+                    f"max_minutes below {task.duration})"
+                    if short
+                    else ""
+                )
                 errors.append(
                     f"{where}: needs {need.count} '{need.role}' but only {len(fitting)} "
                     f"have an availability window of {task.duration} minutes within "
-                    f"[{earliest}, {latest}] (and enough max_minutes)"
+                    f"[{earliest}, {latest}]" + limits
                 )
         return errors
 

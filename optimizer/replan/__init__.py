@@ -28,6 +28,15 @@ moved.
 * A room closed for all its opening time stays in the problem (the published plan
   names it) but leaves every case's eligible rooms: its cases move to other rooms or,
   when optional and the room was their only one, are dropped.
+* Facts beat limits too: when a person's started cases (one ran long) already pass
+  their ``max_minutes``, the limit is raised to those minutes (a note says so) and no
+  other case can have them: an optional case naming them is dropped with the reason,
+  a mandatory one makes the change invalid (``InputError``).
+* A later opening of the room a long case ran into starts when the case ends (the
+  afternoon list waits; turnover follows); one whose regular hours it ran past goes,
+  its overtime kept as overtime of the case's opening.
+* ``now`` must lie within ``[0, horizon]``; a mandatory case (an added one included)
+  whose deadline leaves no room for it after ``now`` is refused (``InputError``).
 * Changes that contradict each other or the facts (a closure or an absence over a
   started case, an overrun into a case that has started, a case cancelled twice, a
   change that breaks a planner's pin) are refused, naming both, whatever their order.
@@ -156,7 +165,7 @@ def replan(
         solve_kwargs["hint"] = repair(new_problem, schedule)
     result = solve(new_problem, **solve_kwargs)
     outcome = ReplanOutcome(problem=new_problem, result=result, fixed=fixed, dropped=dropped)
-    links = dropped_precedences(problem, new_problem, changes)
+    links = [*draft.limit_notes(), *dropped_precedences(problem, new_problem, changes)]
     if result.schedule is None:
         done = [describe(problem, change) for change in changes]
         notes = no_schedule_notes(new_problem, result, done)

@@ -88,7 +88,8 @@ class ReplanOutcome(BaseModel):
     """The re-planned problem, its solve result and the exact list of moves.
 
     ``notes`` say what the re-plan could not do or keep: no schedule at all (with the
-    likely causes), the precedences dropped with a case taken out, or nothing to list."""
+    likely causes), a ``max_minutes`` raised because started cases already pass it, the
+    precedences dropped with a case taken out, or nothing to list."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -101,7 +102,8 @@ class ReplanOutcome(BaseModel):
     )
     notes: list[str] = Field(
         default_factory=list,
-        description="why there is no new schedule, when there is none; precedences dropped",
+        description="why there is no new schedule, when there is none; max_minutes raised "
+        "for started cases; precedences dropped",
     )
 
     def messages(self) -> list[str]:

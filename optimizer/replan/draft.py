@@ -17,6 +17,7 @@ from optimizer.errors import InputError, from_validation_error
 from optimizer.explain.case_reasons import static_reasons
 from optimizer.explain.case_time import time_span, when
 from optimizer.model.cases import (
+    Absence,
     CaseBaseline,
     CasePin,
     CaseProblem,
@@ -60,6 +61,31 @@ def _close_opening(opening: Opening, start: int, end: int) -> list[Opening]:
     return parts
 
 
+def _run_on(openings: Sequence[Opening], start: int, end: int) -> tuple[Opening, ...]:
+    """A room's (sorted) openings once its case started at ``start`` ran until ``end``.
+
+    The opening the case started in gets overtime up to ``end``. A later opening the
+    case ran into starts at ``end`` instead (the afternoon list waits for the morning
+    case; the room's turnover still follows it); one whose regular hours the case ran
+    past goes, its overtime kept as overtime of the case's opening."""
+    home = next((o for o in openings if o.start <= start < o.hard_end), None)
+    if home is None:  # the published case ran outside every opening: nothing to stretch
+        return tuple(openings)
+    later = [o for o in openings if start < o.start < end]
+    swallowed = [o for o in later if o.end <= end]
+    hard_end = max([home.hard_end, end, *(o.hard_end for o in swallowed)])
+    kept = []
+    for opening in openings:
+        if opening is home:
+            opening = opening.model_copy(update={"overtime": hard_end - opening.end})
+        elif opening in swallowed:
+            continue
+        elif opening in later:
+            opening = opening.model_copy(update={"start": end})
+        kept.append(opening)
+    return tuple(kept)
+
+
 def _overlap(span: tuple[int, int], start: int, end: int) -> bool:
     """Whether a non-empty ``span`` overlaps ``[start, end)``."""
     return span[0] < span[1] and span[0] < end and start < span[1]
@@ -99,6 +125,7 @@ class _Draft:
         self.closed: set[str] = set()  # rooms closed for all their opening time
         self.offs: list[StaffUnavailable] = []
         self.cancelled: set[str] = set()
+        self.limits: dict[str, tuple[int, int]] = {}  # raised max_minutes: id -> (old, new)
 
     def fix_started(self, now: int | None) -> None:
         if now is None:
@@ -164,7 +191,7 @@ class _Draft:
                     f"start it after the case ends ({when(self.problem, end)})",
                     field="start",
                 )
-        self.away[change.staff].append(Window(start=change.start, end=change.end))
+        self.away[change.staff].append(_time_off(change))
         self.offs.append(change)
 
     def _who(self, name: str) -> str:
@@ -260,12 +287,8 @@ class _Draft:
         if item.room is not None and item.room in self.rooms:
             room = self.rooms[item.room]
             if room.openings:
-                stretched = []
-                for opening in room.openings:
-                    if opening.start <= item.start < opening.hard_end < end:
-                        opening = opening.model_copy(update={"overtime": end - opening.end})
-                    stretched.append(opening)
-                self.rooms[item.room] = room.model_copy(update={"openings": tuple(stretched)})
+                openings = _run_on(self.problem.openings_of(room), item.start, end)
+                self.rooms[item.room] = room.model_copy(update={"openings": openings})
 
     def _started_clash(self, a_id: str, a: ScheduledTask, b_id: str, b: ScheduledTask) -> None:
         """Two started cases (one ran long) may not share a room or a person at once."""
@@ -314,6 +337,31 @@ class _Draft:
                 if off.staff in people and _overlap(span, off.start, off.end):
                     what = f"{self._who(off.staff)} unavailable {self._span(off)}"
                     self._pin_clash(task_id, pin, what, "unavailability")
+            for ran_id in self.ends:
+                self._overrun_pin_clash(ran_id, task_id, pin, span, people)
+
+    def _overrun_pin_clash(
+        self, ran_id: str, task_id: str, pin: CasePin, span: tuple[int, int], people: set[str]
+    ) -> None:
+        """A case that ran long may not run into a planner's pinned time in its room
+        (turnover included) or with a person the pinned case needs."""
+        item, end = self.fixed[ran_id], self.ends[ran_id]
+        turnover = 0
+        if item.room is not None and item.room in self.rooms:
+            turnover = self.problem.turnover_of(self.rooms[item.room])
+        in_room = item.room is not None and pin.room == item.room
+        shared = [name for name in item.staff if name in people]
+        if in_room and _overlap(span, item.start, end + turnover):
+            where = f"in room {item.room}" + (f" (turnover {turnover} min)" if turnover else "")
+        elif shared and _overlap(span, item.start, end):
+            where = f"with {self._who(shared[0])}"
+        else:
+            return
+        what = (
+            f"case '{ran_id}' ({self._label(ran_id)}) running until "
+            f"{when(self.problem, end)} {where}"
+        )
+        self._pin_clash(task_id, pin, what, "case's actual end")
 
     def _pin_clash(self, task_id: str, pin: CasePin, what: str, kind: str) -> None:
         parts = []
@@ -359,12 +407,97 @@ class _Draft:
             del self.tasks[task_id]
         return dropped
 
+    def raise_limits(self) -> dict[str, str]:
+        """Facts beat plans: a person whose started cases (one ran long) already pass
+        their ``max_minutes`` keeps them, their limit raised to those minutes. No other
+        case can have them: an optional case naming them (or pinned to them) is taken out
+        (returned: id -> reason); a mandatory one is an ``InputError``."""
+        dropped: dict[str, str] = {}
+        for person in self.problem.staff:
+            worked = self._worked(person.id)
+            if person.max_minutes is None or worked <= person.max_minutes:
+                continue
+            self.limits[person.id] = (person.max_minutes, worked)
+            dropped.update(self._over_limit(person, worked))
+        return dropped
+
+    def limit_notes(self) -> list[str]:
+        """One note per person whose ``max_minutes`` the re-plan raised."""
+        return [
+            f"{self.problem.person(name).label}'s max working minutes are raised from {old} "
+            f"to {new} for this re-plan: their started cases ({self._started_by(name)}) "
+            f"already take {new} minutes"
+            for name, (old, new) in self.limits.items()
+        ]
+
+    def _started_by(self, name: str) -> str:
+        """The labels of the started cases ``name`` works on."""
+        return ", ".join(self._label(t) for t, item in self.fixed.items() if name in item.staff)
+
+    def _worked(self, name: str) -> int:
+        """The minutes ``name`` works on started cases (actual durations)."""
+        return sum(
+            self.tasks[task_id].duration
+            for task_id, item in self.fixed.items()
+            if name in item.staff and task_id in self.tasks
+        )
+
+    def _over_limit(self, person: StaffMember, worked: int) -> dict[str, str]:
+        """The cases left without ``person``, who already works ``worked`` minutes."""
+        reason = (
+            f"{person.label} already works {worked} minutes on started cases "
+            f"({self._started_by(person.id)}), "
+            f"more than their max {person.max_minutes} working minutes"
+        )
+        dropped: dict[str, str] = {}
+        for task_id, task in list(self.tasks.items()):
+            pin = self.pins.get(task_id)
+            people = {*task.staff, *(pin.staff if pin else ())}
+            if task_id in self.fixed or task.duration == 0 or person.id not in people:
+                continue
+            if not task.optional or pin is not None:
+                raise InputError(
+                    f"case '{task_id}' ({task.label}) must be scheduled with "
+                    f"{self._who(person.id)}, but {reason}; mark it optional, name someone "
+                    "else, or correct the started cases' actual ends",
+                    field="actual_end",
+                )
+            dropped[task_id] = reason
+            del self.tasks[task_id]
+        return dropped
+
     def release_after(self, now: int | None) -> None:
+        """No case that has not started may start before ``now``; a case that must be
+        placed and no longer fits before its deadline is refused."""
         if now is None:
             return
         for task_id, task in list(self.tasks.items()):
             if task_id not in self.fixed and task.release < now:
+                self._check_deadline(task, now)
                 self.tasks[task_id] = task.model_copy(update={"release": now})
+
+    def _check_deadline(self, task: Task, now: int) -> None:
+        """A mandatory (or pinned) case whose deadline leaves no room for it after
+        ``now``; an optional one is dropped later, with the reason."""
+        if task.deadline is None or task.deadline >= now + task.duration:
+            return
+        if task.optional and task.id not in self.pins:
+            return
+        about = [task.label] if task.label != task.id else []
+        if task.id not in self.problem.task_index:
+            about.append("added")
+        where = f"case '{task.id}'" + (f" ({', '.join(about)})" if about else "")
+        deadline, at = when(self.problem, task.deadline), when(self.problem, now)
+        if task.deadline < now:
+            rule = f"its deadline {deadline} is before now ({at})"
+        else:
+            rule = (
+                f"its {task.duration} minutes no longer fit between now ({at}) and its "
+                f"deadline {deadline}"
+            )
+        raise InputError(
+            f"{where}: {rule}; give it a later deadline, or mark it optional", field="task"
+        )
 
     def pin_fixed(self) -> None:
         for task_id, item in self.fixed.items():
@@ -380,6 +513,7 @@ class _Draft:
                     if p.available is None and self._whole(p)
                     else tuple(Window(start=a, end=b) for a, b in self.windows[p.id]),
                     "unavailable": tuple(self.away[p.id]),
+                    "max_minutes": self.limits.get(p.id, (0, p.max_minutes))[1],
                 }
             )
             for p in self.problem.staff
@@ -511,10 +645,23 @@ def _never(problem: CaseProblem, task_id: str) -> bool:
     )
 
 
+def _check_now(problem: CaseProblem, now: int | None) -> None:
+    """``now`` lies within the schedule: from its start to its end (the horizon)."""
+    if now is None or 0 <= now <= problem.horizon:
+        return
+    span = time_span(problem, 0, problem.horizon)
+    raise InputError(
+        f"now ({now} minutes from the start) is outside the schedule: it must lie within "
+        f"0 to {problem.horizon} minutes ({span})",
+        field="now",
+    )
+
+
 def prepare(
     problem: CaseProblem, schedule: CaseSchedule, changes: Sequence[Change], now: int | None
 ) -> tuple[_Draft, dict[str, str]]:
     """The changes applied and the unplaceable optional cases taken out (id -> reason)."""
+    _check_now(problem, now)
     draft = _Draft(problem, schedule)
     draft.fix_started(now)
     for change in changes:
@@ -523,6 +670,7 @@ def prepare(
     draft.pin_fixed()
     draft.check_pins()
     dropped = draft.close_rooms()
+    dropped.update(draft.raise_limits())
     dropped.update(_drop_unplaceable(draft, now))
     return draft, dropped
 
@@ -539,3 +687,10 @@ def new_baseline(
         unscheduled=tuple(t for t in schedule.unscheduled if t in draft.tasks),
     )
     return CaseBaseline(schedule=kept, move_weight=move_weight, staff_weight=staff_weight)
+
+
+def _time_off(change: StaffUnavailable) -> Window:
+    """The absence as time off, carrying its reason when the change gives one."""
+    if change.reason == StaffUnavailable.model_fields["reason"].default:
+        return Window(start=change.start, end=change.end)
+    return Absence(start=change.start, end=change.end, reason=change.reason)
