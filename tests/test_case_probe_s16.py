@@ -347,7 +347,7 @@ def test_a_seeded_solve_with_nothing_found_names_the_work_budget(
     import optimizer.solvers.cpsat.cases as cases
 
     monkeypatch.setattr(cases, "heuristic_schedule", lambda *args: None)
-    monkeypatch.setattr(greedy_cases, "greedy_schedule", lambda problem: None)
+    monkeypatch.setattr(greedy_cases, "greedy_schedule", lambda problem, **_: None)
     problem = surgical_days(0, 1)
     seeded = solve(problem, time_limit=0.05, workers=1, seed=0)
     assert seeded.status is SolveStatus.UNKNOWN

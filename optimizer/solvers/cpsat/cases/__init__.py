@@ -2,7 +2,8 @@
 
 Modules: ``variables`` (intervals per task, task × room, task × person),
 ``constraints`` (hard rules, one method each), ``objective`` (soft rules, stages),
-``hint`` (warm start, a list-scheduling heuristic for pure RCPSP).
+``hint`` (warm start, a list-scheduling heuristic for pure RCPSP), ``incumbent``
+(the warm starts compete; the best checked one comes back if CP-SAT finds nothing better).
 """
 
 from __future__ import annotations
@@ -19,14 +20,24 @@ from optimizer.solvers.cpsat.cases import lns
 from optimizer.solvers.cpsat.cases.constraints import CaseConstraints
 from optimizer.solvers.cpsat.cases.extract import Scored, checked, scored_solution
 from optimizer.solvers.cpsat.cases.hint import add_hint, heuristic_schedule
+from optimizer.solvers.cpsat.cases.incumbent import (
+    GREEDY_MAX,
+    ProgressStream,
+    best_checked,
+    warm_starts,
+)
 from optimizer.solvers.cpsat.cases.objective import add_objective, build_costs
 from optimizer.solvers.cpsat.cases.variables import build_variables, cut_by_cost, time_bounds
-from optimizer.solvers.cpsat.runner import SECONDS_PER_VARIABLE, Clock, reproducible, run
+from optimizer.solvers.cpsat.runner import (
+    SECONDS_PER_VARIABLE,
+    Clock,
+    RunOutcome,
+    reproducible,
+    run,
+)
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
 from optimizer.solvers.options import SolveOptions
 
-_GREEDY_MAX = 600
-"""Largest room/staff problem that gets the greedy list-insertion warm start."""
 _DETERMINISTIC_TRIES = 50
 """Heuristic samples when a seeded one-worker run must be reproducible."""
 CASE_WORK_INTERVALS = 50.0
@@ -61,8 +72,16 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         if result is not None:
             return result
     heuristic = _heuristic(problem, options, earliest, latest)
-    hint = _warm_start(problem, options, heuristic)
-    incumbent = _incumbent(problem, options, hint, heuristic)
+    greedy = bool(problem.rooms or problem.staff) and len(problem.tasks) <= GREEDY_MAX
+    # No deadline for the greedy start: 0.16 s on the 120-case demo week.
+    candidates = warm_starts(problem, options, heuristic, greedy, None)
+    incumbent = best_checked(problem, options, candidates)
+    # CP-SAT gets the best legal start, else the first candidate (the caller's hint).
+    hint = incumbent.schedule if incumbent is not None else next(iter(candidates), None)
+    stream = ProgressStream(options.on_solution, began)
+    if incumbent is not None:
+        stream.on_point(ProgressPoint(seconds=0.0, objective=incumbent.objective))
+    options = replace(options, on_solution=stream.on_point)
     if incumbent is not None and _non_negative(options):
         # Any optimum costs no more than this checked schedule: shrink every window to
         # where a task can be in a schedule as good (see ``cut_by_cost``).
@@ -90,7 +109,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         used = _building_seconds(model, options, began)
         if used >= limit and incumbent is not None:
             seconds = time.perf_counter() - began
-            return _warm_start_result(incumbent, seconds, [], _NO_TIME_LEFT)
+            return _warm_start_result(incumbent, seconds, stream.progress, _NO_TIME_LEFT)
         options = replace(options, time_limit=max(min(_LEAST_SECONDS, limit), limit - used))
     outcome = run(model, options, clock=clock)
     if probing_off and outcome.status is SolveStatus.INFEASIBLE:
@@ -106,7 +125,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
     if not outcome.status.has_solution:
         if incumbent is not None:
             # Also when "infeasible": the checker has just accepted this schedule.
-            return _warm_start_result(incumbent, seconds, outcome.progress, _NOT_IN_TIME)
+            return _warm_start_result(incumbent, seconds, stream.progress, _NOT_IN_TIME)
         message = (
             INFEASIBLE
             if outcome.status is SolveStatus.INFEASIBLE
@@ -123,13 +142,30 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
             status=outcome.status,
             seconds=seconds,
             backend="cpsat",
-            progress=outcome.progress,
+            progress=stream.progress,
             message=message,
         )
     found = scored_solution(cv, outcome.solver, costs, options.stage_weights)
+    return _best_result(found, outcome, incumbent, stream, seconds)
+
+
+def _best_result(
+    found: Scored,
+    outcome: RunOutcome,
+    incumbent: Scored | None,
+    stream: ProgressStream,
+    seconds: float,
+) -> Result:
+    """CP-SAT's schedule ``found``, or the checked ``incumbent`` if it costs less (CP-SAT,
+    e.g. with several workers on a busy machine, need not get back to its hint)."""
     bound = found.objective if outcome.status is SolveStatus.OPTIMAL else outcome.bound
+    if incumbent is not None and incumbent.objective < found.objective:
+        stream.close(incumbent.objective, bound)
+        message = _KEPT.format(found=found.objective, kept=incumbent.objective)
+        return _warm_start_result(incumbent, seconds, stream.progress, message, bound)
     if bound is not None:
         bound = min(bound, found.objective)
+    stream.close(found.objective, bound)
     return Result(
         status=outcome.status,
         objective=found.objective,
@@ -137,7 +173,7 @@ def solve(problem: CaseProblem, options: SolveOptions) -> Result:
         seconds=seconds,
         backend="cpsat",
         schedule=found.schedule,
-        progress=outcome.progress,
+        progress=stream.progress,
         terms=found.terms,
     )
 
@@ -146,6 +182,10 @@ _LEAST_SECONDS = 0.1
 """CP-SAT's time when building the model took (nearly) all of the limit."""
 _NOT_IN_TIME = "CP-SAT found no schedule in time; returning the warm start"
 _NO_TIME_LEFT = "building the model took the whole time limit; returning the warm start"
+_KEPT = (
+    "CP-SAT's best schedule in time costs {found}, more than the checked warm start's "
+    "{kept}; returning the warm start"
+)
 
 
 def _heuristic(
@@ -161,32 +201,12 @@ def _heuristic(
     return heuristic_schedule(problem, earliest, latest, budget, options.seed or 0, tries)
 
 
-def _warm_start(
-    problem: CaseProblem, options: SolveOptions, heuristic: CaseSchedule | None
-) -> CaseSchedule | None:
-    """The hint: the caller's, the baseline, the heuristic's or a greedy schedule."""
-    hint = options.hint if isinstance(options.hint, CaseSchedule) else None
-    if hint is None and problem.baseline is not None:
-        hint = problem.baseline.schedule
-    if hint is None:
-        hint = heuristic
-    if hint is None and (problem.rooms or problem.staff) and len(problem.tasks) <= _GREEDY_MAX:
-        from optimizer.construct.greedy_cases import greedy_schedule
-
-        hint = greedy_schedule(problem)  # list insertion: a near-complete warm start
-    return hint
-
-
-def _incumbent(
-    problem: CaseProblem,
-    options: SolveOptions,
-    hint: CaseSchedule | None,
-    heuristic: CaseSchedule | None,
-) -> Scored | None:
-    """The better of the hint and the heuristic's schedule that the checker accepts."""
-    candidates = [hint] if heuristic is None or heuristic is hint else [hint, heuristic]
-    found = [checked(problem, c, options) for c in candidates if c is not None]
-    return min((s for s in found if s is not None), key=lambda s: s.objective, default=None)
+def _greedy_deadline(options: SolveOptions, began: float) -> float | None:
+    """When the greedy start must stop: ``GREEDY_SHARE`` of the time limit, or never in a
+    seeded one-worker run (its result must not depend on the machine's speed)."""
+    if options.time_limit is None or reproducible(options):
+        return None
+    return began + GREEDY_SHARE * options.time_limit
 
 
 def _building_seconds(model: cp_model.CpModel, options: SolveOptions, began: float) -> float:
@@ -230,21 +250,10 @@ def _solve_by_lns(
     bounds: tuple[list[int], list[int], list[str]],
     began: float,
 ) -> Result | None:
-    """Greedy (or the given hint / baseline) then ``lns.improve``; None if no start is legal."""
-    from optimizer.construct.greedy_cases import greedy_schedule
-
-    starts = [options.hint if isinstance(options.hint, CaseSchedule) else None]
-    starts.append(problem.baseline.schedule if problem.baseline is not None else None)
-    start: Scored | None = None
-    for candidate in starts:
-        start = checked(problem, candidate, options) if candidate is not None else None
-        if start is not None:
-            break
-    if start is None:
-        deadline = None  # a seeded one-worker run must not depend on the machine's speed
-        if options.time_limit is not None and not reproducible(options):
-            deadline = began + GREEDY_SHARE * options.time_limit
-        start = checked(problem, greedy_schedule(problem, deadline=deadline), options)
+    """The best legal one of the hint, the baseline and a greedy schedule, then
+    ``lns.improve``; None if no start is legal."""
+    candidates = warm_starts(problem, options, None, True, _greedy_deadline(options, began))
+    start = best_checked(problem, options, candidates)
     if start is None:
         return None
     progress: list[ProgressPoint] = []
@@ -316,14 +325,22 @@ def _no_lp_portfolio(problem: CaseProblem, options: SolveOptions) -> bool:
 
 
 def _warm_start_result(
-    start: Scored, seconds: float, progress: list[ProgressPoint], message: str
+    start: Scored,
+    seconds: float,
+    progress: list[ProgressPoint],
+    message: str,
+    bound: int | None = None,
 ) -> Result:
-    """The checked warm start as a FEASIBLE result when CP-SAT found nothing in time
-    (it breaks no hard rule and no stage cap; its costs are the checker's)."""
+    """The checked warm start as a result when CP-SAT found nothing in time or nothing
+    cheaper (it breaks no hard rule and no stage cap; its costs are the checker's):
+    FEASIBLE, unless CP-SAT's proven ``bound`` reaches its cost."""
+    if bound is not None:
+        bound = min(bound, start.objective)
+    optimal = bound == start.objective
     return Result(
-        status=SolveStatus.FEASIBLE,
+        status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
         objective=start.objective,
-        bound=None,
+        bound=bound,
         seconds=seconds,
         backend="cpsat",
         schedule=start.schedule,
