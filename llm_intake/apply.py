@@ -386,7 +386,7 @@ def _apply_cases(
             rooms=(req.room,) if req.room else None,
         )
         when = f" on {_day_text(req.date)}" if req.date is not None else ""
-        if misfit := _case_misfit(problem, task, req.part_of_day):
+        if misfit := case_misfit(problem, task, req.part_of_day):
             raise InputError(
                 f"cannot add the {req.duration_min}-min {req.procedure} case{when}: {misfit}",
                 field="tasks",
@@ -498,8 +498,9 @@ _PART_RULES = {
 }
 
 
-def _case_misfit(problem: Any, task: Any, part_of_day: str | None = None) -> str | None:
-    """Why a new case cannot be placed, in names and days (None when it can).
+def case_misfit(problem: Any, task: Any, part_of_day: str | None = None) -> str | None:
+    """Why a new case cannot be placed, in names and days (None when it can); the
+    dashboard's added-case form asks it too.
 
     The same checks the case model makes on validation, which would name minutes and ids;
     a morning or afternoon case names the window it must fit.

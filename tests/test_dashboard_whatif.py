@@ -78,7 +78,8 @@ def kpi(at: AppTest, measure: str) -> tuple[str, str]:
     table = next(f.value for f in at.dataframe if "Measure" in f.value.columns)
     row = table[table["Measure"] == measure]
     assert len(row) == 1, f"no KPI row {measure!r} in {list(table['Measure'])}"
-    return str(row["Baseline"].iloc[0]), str(row["Scenario"].iloc[0])
+    baseline = next(c for c in table.columns if c.startswith("Baseline"))  # "(breaks …)"
+    return str(row[baseline].iloc[0]), str(row["Scenario"].iloc[0])
 
 
 def leave(at: AppTest, staff: str, first: dt.date, last: dt.date) -> AppTest:
@@ -269,8 +270,8 @@ def test_closed_room_scenario_lists_left_out_cases_and_names_rooms_and_staff() -
     row = table[table["Case"] == "C5"]
     assert list(row["After"]) == ["left out (cannot be placed after the changes)"]
     unscheduled = len(base.schedule.unscheduled)
-    assert kpi(at, "Cases unscheduled") == (
-        str(unscheduled),
+    assert kpi(at, "Cases unscheduled") == (  # C5 left out of both, under the changes
+        str(unscheduled + 1),
         str(len(scenario.result.schedule.unscheduled) + 1),
     )
     assert kpi(at, "Cases changed") == ("0", str(len(moved)))

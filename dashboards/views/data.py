@@ -137,20 +137,57 @@ def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[str]:
     family.editor_data = {}
     family.version += 1
     set_kept("data_family", LABELS[kind])
-    return [_upload_problems(name, errors)]
+    return [_upload_problems(name, errors, kind)]
 
 
-def _upload_problems(name: str, errors: list[CellError]) -> str:
+class UploadProblems(str):
+    """A bundle upload's message about its bad cells; ``kind`` is the family whose
+    tables hold the uploaded data (see ``upload_still_applies``)."""
+
+    kind: str
+
+    def __new__(cls, text: str, kind: str = "") -> UploadProblems:
+        made = super().__new__(cls, text)
+        made.kind = kind
+        return made
+
+
+def _upload_problems(name: str, errors: list[CellError], kind: str) -> UploadProblems:
     """The upload's message: the count, then the first problems by the file's own lines."""
     listed = [f"- {error}" for error in errors[:UPLOAD_PROBLEMS_LISTED]]
     if len(errors) > len(listed):
         listed.append(f"- … and {len(errors) - len(listed)} more")
-    return (
+    text = (
         f"{name}: {len(errors)} problem(s) found. The tables below hold the uploaded data; "
         "fix the marked rows and press Apply. In the file:\n"
         + "\n".join(listed)
         + f"\n\n{CHECKED_LATER}"
     )
+    return UploadProblems(text, kind)
+
+
+def upload_still_applies(ws: Workspace, message: str) -> bool:
+    """Whether an upload message still tells the truth. One about bad cells goes once its
+    family's tables validate and equal the problem in use: fixed and applied, fixed to
+    what is in use already, or replaced (undo, redo, another upload, the demo)."""
+    if not isinstance(message, UploadProblems):
+        return True
+    family = ws.family(message.kind)
+    if not family.draft:
+        return False
+    problem, errors = validate_tables(family.draft)
+    if errors or problem is None:
+        return True
+    problem, _note = keep_fields_not_in_tables(problem, family.problem)
+    return bool(problem != family.problem)
+
+
+def drop_stale_upload_messages(ws: Workspace) -> bool:
+    """Drop the upload messages that no longer apply; True if any went."""
+    kept_messages = [m for m in ws.upload_errors if upload_still_applies(ws, m)]
+    dropped = len(kept_messages) < len(ws.upload_errors)
+    ws.upload_errors = kept_messages
+    return dropped
 
 
 def _with_columns(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -305,6 +342,8 @@ def _editors(ws: Workspace, family: Family) -> None:
         st.warning(note)
     if problem == family.problem:
         st.success("The tables match the problem in use.")
+        if drop_stale_upload_messages(ws):  # fixed in this run: redraw without the message
+            st.rerun()
         return
     st.info("The tables hold edits that are not applied yet.")
     if st.button("Apply edits", type="primary", key=f"apply_{family.kind}"):
@@ -350,6 +389,7 @@ def render() -> None:
                 ws.upload_errors = handle_upload(ws, uploaded.name, uploaded.getvalue())
                 if not ws.upload_errors:  # loaded: redraw the sidebar's Undo with this step
                     st.rerun()
+        drop_stale_upload_messages(ws)  # after an undo or redo, or tables fixed meanwhile
         for message in ws.upload_errors:
             st.error(message)
         st.caption("The bundle layout is described in docs/dashboard.md and in the templates.")

@@ -10,7 +10,8 @@ the changes, kept when better, re-plans costed), ``replan_scope`` (the days a re
 may move and those kept as published), ``replan_notes`` (the re-plan's notes in words),
 ``roster_replan`` (``RosterReplan``: what is shown, solved and adopted),
 ``roster_moves`` (the changed staff-days and why), ``roster_kpis``. Cases:
-``case_edits`` (added, ran long, cancelled), ``closed_room``, ``case_baseline`` (the
+``case_edits`` (added, ran long, cancelled), ``case_absence`` (case staff away),
+``closed_room``, ``case_baseline`` (the
 re-planning problem, set-up notes, warm start), ``case_kpis`` (changed cases and
 KPIs), ``case_wording`` (ids as names, minutes as dates). Both: ``problem_copy``
 (``rebuild``), ``kpi_table`` (measures side by side), ``adoption`` (a scenario
@@ -18,7 +19,13 @@ adopted as the plan), ``comparison`` (scenarios side by side).
 """
 
 from dashboards.whatif.adoption import adopted_plan, with_previous_plan
-from dashboards.whatif.case_baseline import baseline_cases, case_hint, case_replan_notes
+from dashboards.whatif.case_absence import ABSENCE_REASONS, absence_span, with_case_absence
+from dashboards.whatif.case_baseline import (
+    baseline_cases,
+    case_hint,
+    case_replan_notes,
+    published_under_case_changes,
+)
 from dashboards.whatif.case_edits import (
     CASE_FORM_FIELDS,
     Cancellation,
@@ -27,7 +34,13 @@ from dashboards.whatif.case_edits import (
     with_cancelled_case,
     with_case_overrun,
 )
-from dashboards.whatif.case_kpis import case_changes, case_kpi_table
+from dashboards.whatif.case_kpis import (
+    BROKEN_CASE_BASELINE,
+    broken_case_baseline_note,
+    case_baseline_caption,
+    case_changes,
+    case_kpi_table,
+)
 from dashboards.whatif.case_wording import case_words, in_words
 from dashboards.whatif.closed_room import CLOSED, with_closed_room
 from dashboards.whatif.comparison import BASELINE_PENALTY, PENALTY, baseline_penalty, compare
@@ -87,8 +100,10 @@ from dashboards.whatif.roster_replan import RosterReplan, roster_replan, roster_
 _in_words = in_words  # the name it had before the split (tests use it)
 
 __all__ = [
+    "ABSENCE_REASONS",
     "BASELINE_PENALTY",
     "BROKEN_BASELINE",
+    "BROKEN_CASE_BASELINE",
     "CASE_FORM_FIELDS",
     "CLOSED",
     "COVERS",
@@ -106,6 +121,7 @@ __all__ = [
     "WHOLE_NOTE",
     "Cancellation",
     "RosterReplan",
+    "absence_span",
     "added_demand",
     "adopted_plan",
     "baseline_breaks",
@@ -115,7 +131,9 @@ __all__ = [
     "baseline_penalty",
     "baseline_roster",
     "broken_baseline_note",
+    "broken_case_baseline_note",
     "cancelled",
+    "case_baseline_caption",
     "case_changes",
     "case_hint",
     "case_kpi_table",
@@ -138,6 +156,7 @@ __all__ = [
     "kept_days_note",
     "kept_published_until",
     "only_the_changes",
+    "published_under_case_changes",
     "published_under_changes",
     "repaired_roster",
     "roster_changes",
@@ -149,6 +168,7 @@ __all__ = [
     "unkept_days_note",
     "with_added_case",
     "with_cancelled_case",
+    "with_case_absence",
     "with_case_overrun",
     "with_closed_room",
     "with_extra_demand",

@@ -7,8 +7,9 @@ from typing import Any
 
 from dashboards.optional import feature
 from dashboards.whatif.case_wording import case_names, case_words, in_words
+from dashboards.whatif.closed_room import CLOSED
 from optimizer.errors import InputError
-from optimizer.model.result import Result
+from optimizer.model.result import Result, SolveStatus
 
 
 def published_schedule(problem: Any, result: Result) -> Any:
@@ -18,6 +19,31 @@ def published_schedule(problem: Any, result: Result) -> Any:
     return result.schedule.model_copy(
         update={"tasks": tuple(t for t in result.schedule.tasks if t.task in problem.task_index)}
     )
+
+
+def published_under_case_changes(problem: Any, published: Result) -> tuple[Result, list[str]]:
+    """The published schedule under the changes of ``problem`` (the scenario's: cases it
+    no longer has taken out, cases it adds unscheduled, everything else where it was),
+    costed by the checker, and the hard rules it breaks there in the planner's words
+    (each once; none when the planner could keep it). Its status is INFEASIBLE when it
+    breaks any."""
+    from optimizer.check import check
+
+    schedule = published_schedule(problem, published)
+    placed = {t.task for t in schedule.tasks}
+    schedule = schedule.model_copy(
+        update={"unscheduled": tuple(t.id for t in problem.tasks if t.id not in placed)}
+    )
+    report = check(problem, schedule)
+    broken = [in_words(problem, InputError(v.message)).message for v in report.violations]
+    status = SolveStatus.INFEASIBLE if broken else SolveStatus.FEASIBLE
+    result = Result(
+        status=status,
+        objective=report.objective,
+        schedule=schedule,
+        terms=report.cost_by_rule(),
+    )
+    return result, list(dict.fromkeys(broken))
 
 
 def baseline_cases(
@@ -33,6 +59,7 @@ def baseline_cases(
 
     schedule = published_schedule(problem, result)
     if now:
+        _check_started_rooms(problem, schedule, now)
         _check_started_teams(problem, schedule, now)
     try:
         return replan_problem(problem, schedule, now=now)
@@ -40,6 +67,62 @@ def baseline_cases(
         if now:
             exc = InputError(f"with Now at {when(problem, now)}, {exc.message}", field="Now")
         raise in_words(problem, exc) from None
+
+
+def _check_started_rooms(problem: Any, schedule: Any, now: int) -> None:
+    """Refuse, in the planner's words, a case started before ``now`` (so kept where it
+    is) whose room is closed during it after the changes, such as a theatre closed for
+    the day the case started on."""
+    from optimizer.explain.case_time import when
+
+    for placed in sorted(schedule.tasks, key=lambda t: (t.start, t.task)):
+        if placed.start >= now or placed.end <= placed.start or placed.room is None:
+            continue
+        if placed.room not in problem.room_index:
+            continue
+        room = problem.room(placed.room)
+        openings = problem.openings_of(room)
+        if not openings or _covered(openings, placed.start, placed.end):
+            continue
+        case = case_words(problem.task(placed.task))
+        raise InputError(
+            f"{case[0].upper()}{case[1:]} started in {room.label} "
+            f"{when(problem, placed.start)}, before Now ({when(problem, now)}), but "
+            f"{room.label} is {_closed_span(problem, openings, placed.start, placed.end)} "
+            f"in this scenario. A started case stays where it is: set Now to "
+            f"{when(problem, placed.start)} or earlier to re-plan it too, or discard the "
+            f"changes and close {room.label} from {_clock(problem, placed.end)} (the Closed "
+            "room form's From time)",
+            field="Now",
+        )
+
+
+def _clock(problem: Any, minute: int) -> str:
+    """``09:30`` (or ``t=570`` for abstract time)."""
+    moment = problem.datetime_of(minute)
+    return f"t={minute}" if moment is None else f"{moment:%H:%M}"
+
+
+def _covered(openings: Any, start: int, end: int) -> bool:
+    """Whether every minute of ``[start, end)`` is in some opening (overtime included)."""
+    return all(any(o.start <= m < o.hard_end for o in openings) for m in range(start, end))
+
+
+def _closed_span(problem: Any, openings: Any, start: int, end: int) -> str:
+    """The closure around ``[start, end)`` in words: "closed all of Tue 08 Dec" when it
+    covers that calendar day, else "closed Tue 08 Dec 08:00–12:00"."""
+    from optimizer.explain.case_time import time_span
+
+    real = [o for o in openings if o.model_dump() != CLOSED]  # the closed-all-plan stand-in
+    gap = next(m for m in range(start, end) if not any(o.start <= m < o.hard_end for o in real))
+    gap_start = max([o.hard_end for o in real if o.hard_end <= gap], default=0)
+    gap_end = min([o.start for o in real if o.start > gap], default=problem.horizon)
+    moment = problem.datetime_of(start)
+    if moment is not None:
+        midnight = problem.minute_of(moment.replace(hour=0, minute=0))
+        if gap_start <= midnight and midnight + 24 * 60 <= gap_end:
+            return f"closed all of {moment:%a %d %b}"
+    return f"closed {time_span(problem, gap_start, gap_end)}"
 
 
 def _check_started_teams(problem: Any, schedule: Any, now: int) -> None:

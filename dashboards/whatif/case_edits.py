@@ -77,7 +77,31 @@ def with_added_case(
     except InputError as exc:
         raise in_words(_with_task(problem, task), exc) from None
     when = "" if day is None else f" on {day:%a %d %b}"
-    return new, f"added case {case_id}: {procedure}, {duration} min{when}"
+    _refuse_misfit(new, new.task(case_id), due, when)
+    who = f", surgeon {new.person(surgeon).label}" if surgeon else ""
+    text = f"added case {case_id}: {procedure}, {duration} min{when}{who}, priority {priority}"
+    return new, text
+
+
+def _refuse_misfit(problem: Any, task: Any, day_end: int | None, when: str) -> None:
+    """Refuse a case that cannot be placed on its day (or at all), as free text does
+    (``llm_intake.apply.case_misfit``): the named surgeon off duty then, no room open
+    long enough, too few of a role on duty. The day is a soft due on the case, but a
+    case its own day cannot hold would only be placed late, on another day."""
+    from llm_intake.apply import case_misfit
+
+    on_day = task.model_copy(update={"deadline": day_end})
+    misfit = case_misfit(problem, on_day)
+    if misfit is None:
+        return
+    unnamed = case_misfit(problem, on_day.model_copy(update={"staff": ()}))
+    field = "Day" if day_end is not None else "Minutes"
+    if task.staff and unnamed != misfit:
+        field = "Named surgeon"
+    raise InputError(
+        f"cannot add the {task.duration}-min {task.procedure} case{when}: {misfit}",
+        field=field,
+    )
 
 
 def _with_task(problem: Any, task: Any) -> Any:

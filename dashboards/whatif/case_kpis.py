@@ -6,8 +6,14 @@ from typing import Any
 
 import pandas as pd
 
+from dashboards.whatif.case_baseline import published_under_case_changes
+from dashboards.whatif.case_wording import case_names
 from dashboards.whatif.kpi_table import side_by_side
+from dashboards.whatif.roster_kpis import DELTA, baseline_heading
 from optimizer.model.result import Result
+
+CASE_PENALTY_ROWS = ("Overtime cost", "Penalty", "Cost of moves")
+"""The case KPI rows that are penalty: no Δ against a baseline that breaks hard rules."""
 
 
 def _left_out(problem: Any, before: Result) -> list[str]:
@@ -85,17 +91,23 @@ def case_kpi_table(
 ) -> pd.DataFrame:
     """Baseline and scenario case KPIs side by side.
 
-    Cases the what-if left out count as unscheduled, the ones it cancels (``gone``) as
-    "Cases cancelled"; "Cases changed" counts the rows of ``case_changes``, their
-    penalty is the separate "Cost of moves" row.
+    The baseline is the published schedule ``before`` under the changes
+    (``published_under_case_changes``: cases the changes take out gone, added cases
+    unscheduled), costed by the checker on ``problem`` (the scenario's), so Δ shows what
+    the re-plan does about the changes. Cases the what-if left out count as unscheduled
+    on both sides, the ones it cancels (``gone``) as "Cases cancelled"; "Cases changed"
+    counts the rows of ``case_changes``, their penalty is the separate "Cost of moves"
+    row. A baseline that breaks hard rules is headed ``baseline_heading`` ("Baseline
+    (breaks 3 hard rules)") and its penalty rows show no Δ ("—").
     """
     out = _left_out(problem, before)
     dropped = [t for t in out if t in gone]
+    baseline, broken = published_under_case_changes(problem, before)
 
-    def measures(result: Result, left_out: int, cancelled: int) -> dict[str, float]:
+    def measures(result: Result) -> dict[str, float]:
         if result.schedule is None:
             return {}
-        extra = {"Cases cancelled": cancelled} if gone else {}
+        extra = {"Cases cancelled": len(dropped)} if gone else {}
         late = 0
         for placed in result.schedule.tasks:
             task = problem.task(placed.task) if placed.task in problem.task_index else None
@@ -104,20 +116,69 @@ def case_kpi_table(
         terms = result.terms
         return {
             "Cases scheduled": len(result.schedule.tasks),
-            "Cases unscheduled": len(result.schedule.unscheduled) + left_out,
+            "Cases unscheduled": len(result.schedule.unscheduled) + len(out) - len(dropped),
             **extra,
             "Late cases": late,
             "Overtime cost": terms.get("overtime", 0) + terms.get("staff_overtime", 0),
             "Penalty": result.objective or 0,
         }
 
-    old = measures(before, 0, 0)
-    new = measures(after, len(out) - len(dropped), len(dropped))
+    old, new = measures(baseline), measures(after)
     if new:
         old["Cases changed"] = 0
         new["Cases changed"] = len(case_changes(problem, before, after, base, gone))
-        old["Cost of moves"] = 0
-        new["Cost of moves"] = after.terms.get("baseline_move", 0) + after.terms.get(
-            "baseline_staff", 0
-        )
-    return side_by_side(old, new)
+        old["Cost of moves"] = _moves(baseline)
+        new["Cost of moves"] = _moves(after)
+    frame = side_by_side(old, new)
+    if not broken:
+        return frame
+    frame.loc[frame["Measure"].isin(CASE_PENALTY_ROWS), "Δ"] = "—"
+    return frame.rename(columns={"Baseline": baseline_heading(len(broken))})
+
+
+def _moves(result: Result) -> int:
+    """The penalty of a schedule's moves away from the published one."""
+    return int(result.terms.get("baseline_move", 0) + result.terms.get("baseline_staff", 0))
+
+
+BROKEN_CASE_BASELINE = (
+    "The published schedule no longer meets the hard rules under these changes, so "
+    "keeping it is not an option: its penalty is shown for reference only, with no Δ. "
+    "It breaks:"
+)
+
+
+def broken_case_baseline_note(problem: Any, published: Result, limit: int = 8) -> str:
+    """Markdown for under the KPI table when the published schedule under the changes of
+    ``problem`` breaks hard rules: ``BROKEN_CASE_BASELINE`` and the checker's words, one
+    a line (the first ``limit``, then how many more); "" when it is a usable baseline."""
+    _, broken = published_under_case_changes(problem, published)
+    if not broken:
+        return ""
+    lines = [f"- {message}" for message in broken[:limit]]
+    if len(broken) > limit:
+        lines.append(f"- and {len(broken) - limit} more")
+    return "\n".join([BROKEN_CASE_BASELINE, *lines])
+
+
+CASE_BASELINE_CAPTION = (
+    "Baseline: the published schedule under the changes ({done}), costed by the checker; {delta}"
+)
+
+
+def case_baseline_caption(
+    base: Any, changed: Any, published: Result, *, usable: bool = True
+) -> str:
+    """The case KPI table's caption, naming what the baseline is for this scenario: the
+    published schedule with the cases the changes take out removed and the cases they
+    add unscheduled, every other case where it was published; ``usable``: False when
+    it breaks hard rules (``broken_case_baseline_note``)."""
+    out = [base.task(t) for t in _left_out(changed, published) if t in base.task_index]
+    added = [t for t in changed.tasks if t.id not in base.task_index]
+    done = []
+    if out:
+        done.append(f"{case_names(out)} taken out")
+    if added:
+        done.append(f"{case_names(added)} not scheduled")
+    done.append("every other case where it was published" if done else "every case as published")
+    return CASE_BASELINE_CAPTION.format(done="; ".join(done), delta=DELTA[usable])

@@ -28,7 +28,7 @@ def case_names(tasks: list[Any], limit: int = 6) -> str:
 def in_words(problem: Any, error: InputError) -> InputError:
     """``error`` with the case, room and staff ids of ``problem`` as their names and
     minute ranges as dates and times."""
-    from optimizer.explain.case_time import time_span
+    from optimizer.explain.case_time import time_span, when
 
     names = {p.id: p.label for p in problem.staff}
     names.update({r.id: r.label for r in problem.rooms})
@@ -36,6 +36,9 @@ def in_words(problem: Any, error: InputError) -> InputError:
 
     def span(match: re.Match[str]) -> str:
         return time_span(problem, int(match[1]), int(match[2]))
+
+    def moment(match: re.Match[str]) -> str:
+        return f"{'at' if match[1] else 'start'} {when(problem, int(match[2]))}"
 
     def listed(match: re.Match[str]) -> str:
         return "(" + ", ".join(names.get(i, i) for i in match[1].split(", ")) + ")"
@@ -47,6 +50,7 @@ def in_words(problem: Any, error: InputError) -> InputError:
     pin_path = r"\bpins\[\d+\] of task '([^']+)'"
     pins = re.findall(pin_path, error.message)
     text = re.sub(r"\[(\d+), (\d+)[\])]", span, error.message)
+    text = re.sub(r"\b(at )?start (\d+)\b", moment, text)  # "at start 1920"
     text = re.sub(pin_path, "\0", text)  # named last: "Case 2 (C2)" keeps its id
     text = re.sub(r"\b(?:precedences|tasks|rooms|staff)\[\d+\] (?:of )?", "", text)
     text = re.sub(r"'([^']+)'", lambda m: names.get(m[1], m[0]), text)

@@ -14,8 +14,15 @@ CLOSED = {"start": 0, "end": 1, "overtime": 0}
 the plan keeps this one-minute opening at minute 0, which no case fits."""
 
 
-def with_closed_room(problem: Any, room: str, day: dt.date | None) -> tuple[Any, str]:
-    """The room is closed on ``day`` (or for the whole plan when None).
+def with_closed_room(
+    problem: Any,
+    room: str,
+    day: dt.date | None,
+    start: dt.time | None = None,
+    end: dt.time | None = None,
+) -> tuple[Any, str]:
+    """The room is closed on ``day`` (or for the whole plan when None), from ``start``
+    to ``end`` on that day when given (from midnight, to midnight by default).
 
     Every opening (with its overtime) is cut back to the minutes outside the closure.
     Optional cases that then fit in no room are left out of the plan (the description
@@ -25,8 +32,8 @@ def with_closed_room(problem: Any, room: str, day: dt.date | None) -> tuple[Any,
     from optimizer.model.cases import Opening
 
     target = problem.room(room)
-    start, end, what = _closure(problem, day)
-    kept = [part for o in problem.openings_of(target) for part in _outside(o, start, end)]
+    first, last, what = _closure(problem, day, start, end)
+    kept = [part for o in problem.openings_of(target) for part in _outside(o, first, last)]
     openings = tuple(kept) or (Opening(**CLOSED),)
     rooms = tuple(
         r.model_copy(update={"openings": openings}) if r.id == room else r for r in problem.rooms
@@ -50,14 +57,37 @@ def with_closed_room(problem: Any, room: str, day: dt.date | None) -> tuple[Any,
     return new, text
 
 
-def _closure(problem: Any, day: dt.date | None) -> tuple[int, int, str]:
-    """The closed minutes ``[start, end)`` of a closure on ``day`` and its wording."""
+def _closure(
+    problem: Any, day: dt.date | None, start: dt.time | None = None, end: dt.time | None = None
+) -> tuple[int, int, str]:
+    """The closed minutes ``[first, last)`` of a closure on ``day`` (from ``start`` to
+    ``end`` that day when given) and its wording."""
     if day is None:
+        if start is not None or end is not None:
+            raise InputError(
+                "a closure with a From or To time needs a day: pick the day, or clear the "
+                "times to close the room for the whole plan",
+                field="Closed on",
+            )
         return 0, problem.horizon, "for the whole plan"
     if problem.start is None:
         raise InputError("this case problem has no calendar dates", field="Closed on")
-    start = problem.minute_of(dt.datetime.combine(day, dt.time()))
-    return start, start + 24 * 60, f"on {day:%a %d %b}"
+    midnight = problem.minute_of(dt.datetime.combine(day, dt.time()))
+    first = midnight + (0 if start is None else start.hour * 60 + start.minute)
+    last = midnight + 24 * 60 if end is None else midnight + end.hour * 60 + end.minute
+    if last <= first:
+        raise InputError(
+            f"the closure on {day:%a %d %b} must end after it starts: To "
+            f"({end:%H:%M}) is not after From ({(start or dt.time()):%H:%M})"
+            if end is not None
+            else "the closure must end after it starts",
+            field="To",
+        )
+    if start is None and end is None:
+        return first, last, f"on {day:%a %d %b}"
+    opens = "00:00" if start is None else f"{start:%H:%M}"
+    closes = "24:00" if end is None else f"{end:%H:%M}"
+    return first, last, f"on {day:%a %d %b} {opens}–{closes}"
 
 
 def _outside(opening: Any, start: int, end: int) -> list[Any]:

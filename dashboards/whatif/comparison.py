@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboards.whatif.case_baseline import published_under_case_changes
 from dashboards.whatif.case_edits import cancelled
 from dashboards.whatif.case_kpis import case_changes
 from dashboards.whatif.roster_baseline import baseline_breaks, published_under_changes
@@ -19,18 +20,25 @@ roster's own: the staff-days the changes force), both measured on the scenario's
 
 
 def baseline_penalty(scenario: Any) -> int | str | None:
-    """The penalty of the published plan under ``scenario``'s changes: the "Total
-    penalty" baseline of its KPI table (a roster: ``published_under_changes``; cases:
-    the published schedule's own). A published roster that breaks hard rules under the
-    changes is no option and has no penalty to compare: "none (breaks 2 hard rules)"."""
+    """The penalty of the published plan under ``scenario``'s changes, costed by the
+    checker on the scenario's problem: the "Penalty" baseline of its KPI table (a
+    roster: ``published_under_changes``; cases: ``published_under_case_changes``). A
+    published plan that breaks hard rules under the changes is no option and has no
+    penalty to compare: "none (breaks 2 hard rules)"."""
     if scenario.kind != "roster":
-        objective: int | None = scenario.base_result.objective
-        return objective
+        if scenario.base_result.schedule is None:
+            return None
+        schedule, broken = published_under_case_changes(scenario.problem, scenario.base_result)
+        return _none_breaks(len(broken)) if broken else schedule.objective
     baseline = published_under_changes(scenario.problem, scenario.base_result)
     if baseline.status is SolveStatus.INFEASIBLE:
-        broken = len(baseline_breaks(scenario.problem, scenario.base_result))
-        return f"none (breaks {broken} hard rule{'' if broken == 1 else 's'})"
+        return _none_breaks(len(baseline_breaks(scenario.problem, scenario.base_result)))
     return baseline.objective
+
+
+def _none_breaks(broken: int) -> str:
+    """``"none (breaks 2 hard rules)"``: no baseline penalty to compare."""
+    return f"none (breaks {broken} hard rule{'' if broken == 1 else 's'})"
 
 
 def compare(scenarios: list[Any]) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """The case change forms: an added case, a cancelled case, a closed room, a case
-that ran long."""
+that ran long, a member of staff away."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def case_forms(ws: Workspace, problem: Any, published: Result) -> None:
             (problem.start + dt.timedelta(days=d)).date()
             for d in range(max(1, problem.horizon // (24 * 60)))
         ]
-    case_tab, cancel_tab, room_tab, overrun_tab = st.tabs(
-        ["Added case", "Cancelled case", "Closed room", "Case ran long"]
+    case_tab, cancel_tab, room_tab, overrun_tab, absence_tab = st.tabs(
+        ["Added case", "Cancelled case", "Closed room", "Case ran long", "Staff away"]
     )
     with case_tab, st.form("case_form"):
         cols = st.columns(3)
@@ -59,26 +59,30 @@ def case_forms(ws: Workspace, problem: Any, published: Result) -> None:
                 st.error(str(exc))
     with room_tab, st.form("room_form"):
         rooms = {r.id: r.label for r in problem.rooms}
-        pair = st.columns(2)
-        room = pair[0].selectbox("Room", list(rooms), format_func=rooms.__getitem__)
-        day = pair[1].selectbox(
+        parts = st.columns([2, 2, 1, 1])
+        room = parts[0].selectbox("Room", list(rooms), format_func=rooms.__getitem__)
+        day = parts[1].selectbox(
             "Closed on", days, format_func=lambda d: "all week" if d is None else f"{d:%a %d %b}"
         )
+        opens = parts[2].time_input("From", value=None, step=300, key="closed_from")
+        closes = parts[3].time_input("To", value=None, step=300, key="closed_to")
         st.caption(
-            "Optional cases that only this room can take then are left out of the plan; "
-            "the change lists them."
+            "From/To (optional) close the room for part of the day. Optional cases that "
+            "only this room can take then are left out of the plan; the change lists them."
         )
         if st.form_submit_button("Close room"):
             try:
-                new, text = whatif.with_closed_room(problem, str(room), day)
+                new, text = whatif.with_closed_room(problem, str(room), day, opens, closes)
                 add_change(ws, "cases", new, [text])
                 st.rerun()
             except InputError as exc:
-                st.error(str(exc))
+                st.error(exc.message)
     with cancel_tab:
         _cancel_form(ws, problem, published)
     with overrun_tab:
         _overrun_form(ws, problem, published)
+    with absence_tab:
+        _absence_form(ws, problem, published, [d for d in days if d is not None])
 
 
 def _case_choices(problem: Any, published: Result) -> dict[str, str]:
@@ -160,6 +164,42 @@ def _overrun_form(ws: Workspace, problem: Any, published: Result) -> None:
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))
+
+
+def _absence_form(ws: Workspace, problem: Any, published: Result, days: list[dt.date]) -> None:
+    """A member of case staff is away for a day, or part of one (From / To)."""
+    from dashboards.whatif import ABSENCE_REASONS, with_case_absence
+
+    if not days:
+        st.caption("This case problem has no calendar dates, so no day can be picked.")
+        return
+    people = {p.id: p.label for p in problem.staff}
+    with st.form("absence_form"):
+        top = st.columns(2)
+        person = top[0].selectbox(
+            "Person", list(people), format_func=people.__getitem__, key="absence_person"
+        )
+        reason = top[1].selectbox("Reason", ABSENCE_REASONS, key="absence_reason")
+        cols = st.columns(3)
+        day = cols[0].selectbox(
+            "Day", days, format_func=lambda d: f"{d:%a %d %b}", key="absence_day"
+        )
+        start = cols[1].time_input("From", None, step=dt.timedelta(minutes=15), key="absence_from")
+        end = cols[2].time_input("To", None, step=dt.timedelta(minutes=15), key="absence_to")
+        st.caption(
+            "Leave From and To empty for the whole day (From alone: the rest of the day). "
+            "Their cases then are re-planned; optional cases only they can do are left out. "
+            "A case fixed with them then (started, ran long or pinned) refuses the absence."
+        )
+        if st.form_submit_button("Add absence"):
+            try:
+                new, text = with_case_absence(
+                    problem, published, str(person), day, start, end, str(reason)
+                )
+                add_change(ws, "cases", new, [text])
+                st.rerun()
+            except InputError as exc:
+                st.error(exc.message)
 
 
 def _parse_roles(text: str) -> dict[str, int]:

@@ -38,7 +38,7 @@ def start_scenario(
             notes = whatif.case_replan_notes(problem, fixed, dropped, now)
             hint = whatif.case_hint(planned, family.result)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(exc.message)  # in words: no raw "field 'Now':" prefix
         return False
     scenario = Scenario(
         name=ws.next_scenario_name(),

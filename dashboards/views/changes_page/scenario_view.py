@@ -85,6 +85,8 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
                 scenario.base_problem, scenario.problem, base, usable=not broken
             )
             st.caption(caption)
+        else:
+            _case_baseline_notes(scenario)
     with cols[1]:
         st.markdown(f"**Status:** {scenario.result.status.value}")
         st.button(
@@ -96,6 +98,18 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
     st.markdown(f"**{heading}**")
     height = min(300, 38 + 35 * max(1, len(moved)))  # no empty rows below a short list
     st.dataframe(moved, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def _case_baseline_notes(scenario: Scenario) -> None:
+    """Under a case scenario's KPIs: the hard rules its baseline breaks, and what it is."""
+    broken = whatif.broken_case_baseline_note(scenario.problem, scenario.base_result)
+    if broken:
+        st.warning(broken)
+    st.caption(
+        whatif.case_baseline_caption(
+            scenario.base_problem, scenario.problem, scenario.base_result, usable=not broken
+        )
+    )
 
 
 def replan_scope(scenario: Scenario) -> str:
