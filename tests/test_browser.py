@@ -15,12 +15,19 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT = 60.0
+NAV_TRIES = 3
+"""Clicks on a sidebar link before giving up: one that lands while the page is still
+re-running (a loaded machine) can be dropped by Streamlit."""
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +96,21 @@ def app_url() -> Iterator[str]:
         yield url
 
 
+def _open_page(page: Page, link: str, marker: str) -> None:
+    """Open the sidebar page ``link`` and wait until ``marker`` shows (bounded retries)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(NAV_TRIES - 1):
+        page.get_by_role("link", name=link).click()
+        try:
+            page.get_by_text(marker).first.wait_for(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    page.get_by_role("link", name=link).click()
+    page.get_by_text(marker).first.wait_for()
+
+
 def test_health_endpoint_answers(app_url: str) -> None:
     with urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=5) as response:
         assert response.status == 200
@@ -110,8 +132,7 @@ def test_load_demo_solve_and_see_roster_grid_and_kpi(app_url: str, tmp_path: Pat
             page.goto(app_url)  # the Data page is the default page
             page.get_by_role("button", name="Load demo hospital").click()
             page.get_by_text("Ward 7B").first.wait_for()
-            page.get_by_role("link", name="Roster").click()  # same session
-            page.get_by_text("Not solved yet").wait_for()
+            _open_page(page, "Roster", "Not solved yet")  # same session
             limit = page.get_by_label("Time limit (s)")
             limit.fill("120")
             limit.press("Enter")
