@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llm_intake.requests import request_to_json
+
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "data" / "intake" / "corpus.jsonl"
 
 
@@ -137,7 +139,7 @@ def evaluate(
         started, cpu_started = time.perf_counter(), time.process_time()
         if parser == "rules":
             extraction = RuleParser(resolver, today, plans).parse(entry["text"])
-            requests = [r.model_dump(mode="json", by_alias=True) for r in extraction.requests]
+            requests = [request_to_json(r) for r in extraction.requests]
         else:
             proposal = propose(entry["text"], problems, today, "llm", llm)
             requests = proposal.to_json()["requests"]

@@ -119,6 +119,10 @@ class _Describer:
                 else " for " + "/".join(self.shift(s).lower() for s in req.shifts) + " shifts"
             )
             when = in_plan(req.from_, req.to, self.vocab.window(self.vocab.family_of(req.staff)))
+            if req.from_time is not None:
+                when += f" from {req.from_time:%H:%M}"
+            if req.to_time is not None:
+                when += f" until {req.to_time:%H:%M}"
             return f"{self.who(req.staff)} unavailable{shifts} {when}"
         if isinstance(req, ShiftWish):
             if req.shift is None:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 
@@ -26,13 +34,22 @@ AbsenceReason = Literal["sickness", "annual leave", "study leave", "training", "
 
 
 class Unavailable(_Request):
-    """Hard: ``staff`` works none of ``shifts`` (all shifts if None) from ``from`` to ``to``."""
+    """Hard: ``staff`` works none of ``shifts`` (all shifts if None) from ``from`` to ``to``.
+
+    Case-scheduling staff only: ``from_time`` / ``to_time`` cut the absence to part of a
+    day (from ``from`` at ``from_time``, midnight if None, to ``to`` at ``to_time``, the
+    day's end if None); shift-rostered staff name shifts instead.
+    """
 
     kind: Literal["unavailable"] = "unavailable"
     staff: str = Field(min_length=1)
     from_: dt.date = Field(alias="from")
     to: dt.date
     shifts: list[str] | None = None
+    # case staff only, from the rule parser; left out of the LLM schema (a grammar-bound
+    # model filled them in for ward staff, where they do not apply)
+    from_time: SkipJsonSchema[dt.time | None] = None
+    to_time: SkipJsonSchema[dt.time | None] = None
     # a label only: left out of the JSON contract and the LLM schema; requests that differ
     # only in it ask for the same change (equal, same hash)
     reason: SkipJsonSchema[AbsenceReason | None] = Field(default=None, exclude=True)
@@ -45,12 +62,27 @@ class Unavailable(_Request):
     def __hash__(self) -> int:
         return hash(self.model_dump_json())
 
+    @model_serializer(mode="wrap")
+    def _without_null_times(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The dump without ``from_time`` / ``to_time`` when null (whole days or shifts)."""
+        data: dict[str, Any] = handler(self)
+        for key in ("from_time", "to_time"):
+            if data.get(key, 0) is None:
+                del data[key]
+        return data
+
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.to < self.from_:
             raise ValueError(f"'to' {self.to} is before 'from' {self.from_}")
         if self.shifts is not None and not self.shifts:
             raise ValueError("'shifts' must be null (all shifts) or name at least one shift")
+        timed = self.from_time is not None or self.to_time is not None
+        if timed and self.shifts is not None:
+            raise ValueError("give either 'shifts' or 'from_time'/'to_time', not both")
+        first, last = self.from_time, self.to_time
+        if self.from_ == self.to and first is not None and last is not None and last <= first:
+            raise ValueError(f"'to_time' {last:%H:%M} is not after 'from_time' {first:%H:%M}")
         return self
 
 
@@ -157,6 +189,9 @@ def parse_request(data: Any) -> AnyRequest:
 def request_to_json(request: BaseModel) -> dict[str, Any]:
     """The contract's JSON object for one request (aliases, ISO dates, nulls kept)."""
     data: dict[str, Any] = request.model_dump(mode="json", by_alias=True)
+    for key in ("from_time", "to_time"):  # an absence of case staff for part of a day
+        if isinstance(data.get(key), str):
+            data[key] = data[key][:5]
     return data
 
 

@@ -776,10 +776,13 @@ def resolve_request(
         if vocab.family_of(staff_id) == "cases":
             if request.shifts is not None:
                 raise Unresolved(
-                    "for case-scheduling staff I can only record an absence on whole days"
+                    "for case-scheduling staff I can record an absence on whole days or "
+                    "from/until a time, not on shifts"
                 )
             in_plan(request.from_, request.to, vocab.case_start, vocab.case_days)
         else:
+            if request.from_time is not None or request.to_time is not None:
+                raise Unresolved("a ward absence is on whole days or shifts; which shift?")
             if request.shifts is not None:
                 update["shifts"] = list(dict.fromkeys(shift(s) for s in request.shifts))
             in_plan(request.from_, request.to, vocab.roster_start, vocab.roster_days)

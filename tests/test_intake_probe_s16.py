@@ -176,8 +176,10 @@ def test_a_case_detail_that_would_be_lost_is_refused(text: str, reason: str) -> 
 def test_an_afternoon_list_is_not_a_whole_day_absence() -> None:
     text = "Dr Raman can't do the afternoon list on Wednesday"
     proposal = propose(text, both(), MONDAY)
-    assert proposal.requests == []
-    assert "only record an absence on whole days ('afternoon')" in reasons(proposal)
+    wednesday = MONDAY + dt.timedelta(days=2)
+    assert [r.model_dump() for r in proposal.requests] == [
+        Unavailable(staff="AN01", from_=wednesday, to=wednesday, from_time=dt.time(12)).model_dump()
+    ]
     ward = propose("Kwame Mensah is off Friday afternoon", both(), WEDNESDAY)
     assert ward.requests == []
     assert "'afternoon' is not a shift of the ward" in reasons(ward)

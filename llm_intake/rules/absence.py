@@ -7,7 +7,7 @@ import re
 
 from llm_intake.dates import DateHit
 from llm_intake.requests import AbsenceReason, Request, Unavailable
-from llm_intake.rules.clause import Clause, NotUnderstood
+from llm_intake.rules.clause import Clause, NotUnderstood, blank
 
 _I = re.IGNORECASE
 
@@ -92,3 +92,92 @@ def absences(clause: Clause, text: str, staff: list[str], shifts: list[str]) -> 
         for s in staff
         for a, b in ranges
     ]
+
+
+MORNING_UNTIL = dt.time(13, 0)
+"""A morning away ends at 13:00 (as a new case's "morning" ends, see ``apply``)."""
+AFTERNOON_FROM = dt.time(12, 0)
+"""An afternoon away starts at 12:00 (as a new case's "afternoon" starts)."""
+_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}[:.]\d{2}(?!\d)|noon|midday"
+_FROM_CLOCK = re.compile(
+    rf"\b(?:from|after)\s+(?P<first>{_CLOCK})"
+    rf"(?:\s*(?:to|until|till|til|-|–)\s*(?P<last>{_CLOCK}))?",
+    _I,
+)
+_UNTIL_CLOCK = re.compile(rf"\b(?:until|till|til|before|by)\s+(?P<last>{_CLOCK})", _I)
+_DAY_PARTS = (
+    ("morning", re.compile(r"\b(?:in\s+the\s+|this\s+)?mornings?\b", _I)),
+    ("afternoon", re.compile(r"\b(?:in\s+the\s+|this\s+)?afternoons?(?:\s+list)?\b", _I)),
+)
+_LOOSE_TIME = re.compile(
+    rf"\b(?:from|after|until|till|til|before|by|between|at)\s+\d{{1,2}}(?:[:.]\d{{2}})?\b|"
+    rf"(?:\b(?:at|around|about)\s+)?\b(?:{_CLOCK})|"
+    r"\bfor\s+(?:\d+|an?|one|two|three|half\s+an)\s+(?:hours?|hrs?|mins?|minutes?)\b",
+    _I,
+)
+"""A time left unread ("until 2" without am/pm, "at 2pm"): asked about, not guessed."""
+TimeSpan = tuple[dt.time | None, dt.time | None]
+
+
+def _clock(text: str) -> dt.time | None:
+    """The time of day of a clock word ("2pm", "11:00", "9.30 am", "noon")."""
+    if re.fullmatch(r"noon|midday", text.strip(), _I):
+        return dt.time(12, 0)
+    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:(a)|(p))?\.?m?\.?", text.strip(), _I)
+    if m is None:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(4) and hour < 12:
+        hour += 12
+    elif m.group(3) and hour == 12:
+        hour = 0
+    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _read(word: str) -> dt.time:
+    """The time of a clock word, refused in words when it is no time of day ("25:00")."""
+    time = _clock(word)
+    if time is None:
+        raise NotUnderstood(f"'{word.strip()}' is no time of day I can read")
+    return time
+
+
+def case_absence_times(text: str) -> tuple[TimeSpan, list[tuple[int, int]]] | None:
+    """The part of a day a member of case staff is away ("afternoon": from 12:00,
+    "morning": until 13:00, "from 2pm", "until 11:00", "from 10:00 to 14:00") and the
+    spans of ``text`` that say it; None when the text names no part of a day.
+
+    ``text`` has names and dates blanked. Two parts of the day, a part and a clock
+    time, or a time without am/pm ("until 2") are refused rather than guessed.
+    """
+    found: list[tuple[str, TimeSpan, tuple[int, int]]] = []
+    for m in _FROM_CLOCK.finditer(text):
+        last = _read(m.group("last")) if m.group("last") else None
+        found.append((m.group(0), (_read(m.group("first")), last), m.span()))
+    for m in _UNTIL_CLOCK.finditer(blank(text, [span for *_, span in found])):
+        found.append((m.group(0), (None, _read(m.group("last"))), m.span()))
+    rest = blank(text, [span for *_, span in found])
+    if loose := _LOOSE_TIME.search(rest):
+        raise NotUnderstood(
+            f"which time is '{loose.group(0).strip()}'? say 'from' or 'until' a time "
+            "with am/pm or as 14:00"
+        )
+    clock_spans = len(found)
+    for part, pattern in _DAY_PARTS:
+        for m in pattern.finditer(rest):
+            times = (None, MORNING_UNTIL) if part == "morning" else (AFTERNOON_FROM, None)
+            found.append((m.group(0), times, m.span()))
+    if not found:
+        return None
+    said = ", ".join(f"'{words.strip()}'" for words, *_ in found)
+    one_span = len(found) == 1 or (
+        len(found) == clock_spans == 2
+        and {(t[0] is None, t[1] is None) for _, t, _ in found} == {(False, True), (True, False)}
+    )
+    if not one_span:
+        raise NotUnderstood(f"more than one part of the day ({said}); say one time span")
+    first = next((t[0] for _, t, _ in found if t[0] is not None), None)
+    last = next((t[1] for _, t, _ in found if t[1] is not None), None)
+    if first is not None and last is not None and last <= first:
+        raise NotUnderstood(f"the absence ends at or before it starts ({said})")
+    return (first, last), [span for *_, span in found]

@@ -15,9 +15,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from llm_intake.proposal import fmt_range
-from llm_intake.requests import CancelCase, Extraction, PinShift, Request, Unparsed
+from llm_intake.requests import (
+    CancelCase,
+    Extraction,
+    PinShift,
+    Request,
+    Unavailable,
+    Unparsed,
+)
 from llm_intake.resolver import Resolver
-from llm_intake.rules.absence import absences
+from llm_intake.rules.absence import absences, case_absence_times
 from llm_intake.rules.cancellations import (
     CasePlan,
     asks,
@@ -44,6 +51,10 @@ from llm_intake.rules.sentences import split_sentences
 from llm_intake.rules.wishes import shift_wishes
 
 OUT_OF_SCOPE = "no scheduling request recognised"
+CASE_ABSENCE = (
+    "for case-scheduling staff I can record an absence on whole days, a morning, an "
+    'afternoon, or from/until a time ("from 2pm", "until 11:00")'
+)
 
 
 class RuleParser:
@@ -160,13 +171,12 @@ class RuleParser:
         if clause.family == "roster" and any(self.vocab.family_of(s) == "cases" for s in staff):
             # a name on both lists, placed in the case schedule by a theatre word
             check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
+        if clause.family == "cases" and intent == "unavailable":
+            return self._case_absences(clause, text, staff)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
-        whole_days = "for case-scheduling staff I can only record an absence on whole days"
-        if clause.family == "cases" and (intent != "unavailable" or shifts):
-            raise NotUnderstood(whole_days)
+        if clause.family == "cases":
+            raise NotUnderstood(CASE_ABSENCE)
         if part := self._part_of_day(clause):
-            if clause.family == "cases":
-                raise NotUnderstood(f"{whole_days} ('{part}')")
             raise NotUnderstood(f"'{part}' is not a shift of the ward; which shift?")
         if intent in ("unavailable", "move_off"):
             return absences(clause, text, staff, shifts)
@@ -180,6 +190,28 @@ class RuleParser:
         if len(shifts) != 1:
             raise NotUnderstood("which shift?" if not shifts else "more than one shift named")
         return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
+
+    def _case_absences(self, clause: Clause, text: str, staff: list[str]) -> list[Request]:
+        """Case staff away on whole days, or on one day from/until a time of day."""
+        spans = [(p.start, p.end) for p in clause.people] + [(d.start, d.end) for d in clause.dates]
+        timed = case_absence_times(blank(clause.text, spans))
+        used = timed[1] if timed else []
+        shifts = [s for s in clause.shifts if not any(a <= s.start < b for a, b in used)]
+        rest = replace(clause, text=blank(clause.text, used), shifts=shifts)
+        if shifts:
+            raise NotUnderstood(CASE_ABSENCE)
+        if part := self._part_of_day(rest):
+            raise NotUnderstood(f"{CASE_ABSENCE} ('{part}')")
+        requests = absences(clause, text, staff, [])
+        if timed is None:
+            return requests
+        if (
+            any(r.from_ != r.to for r in requests if isinstance(r, Unavailable))
+            or len({(r.from_, r.to) for r in requests if isinstance(r, Unavailable)}) > 1
+        ):
+            raise NotUnderstood("a time of day on several days; say each day on its own")
+        first, last = timed[0]
+        return [r.model_copy(update={"from_time": first, "to_time": last}) for r in requests]
 
     def _firm_part(self, clause: Clause) -> Clause:
         """The clause without a hedged tail of dates ("off on the 14th, and maybe the 15th":
