@@ -599,7 +599,7 @@ def _case_absence(problem: Any, req: Unavailable, changes: list[str]) -> Any:
     off_start, off_end = _absence_span(problem, req)
     timed = req.from_time is not None or req.to_time is not None
     if timed:
-        _refuse_fixed_case(problem, person, off_start, off_end)
+        refuse_fixed_case(problem, person, off_start, off_end)
     new = Absence(start=off_start, end=off_end, reason=req.reason or "absence")
     held = any(
         w.start <= off_start and off_end <= w.end
@@ -651,9 +651,17 @@ def _absence_span(problem: Any, req: Unavailable) -> tuple[int, int]:
     return off_start, off_end
 
 
-def _refuse_fixed_case(problem: Any, person: Any, first: int, last: int) -> None:
-    """Part of a day away over a case fixed in time with the person (a pin with a
-    start: started, ran long or pinned) is refused, naming when the absence could be."""
+def refuse_fixed_case(
+    problem: Any,
+    person: Any,
+    first: int,
+    last: int,
+    what: str | None = None,
+    field: str = "from",
+) -> None:
+    """Time away ``[first, last)`` over a case fixed in time with the person (a pin with a
+    start: started, ran long or pinned) is refused, naming when the absence could be;
+    ``what`` words the time away (default: the span as dates)."""
     from optimizer.explain.case_time import time_span, when
 
     for pin in problem.pins:
@@ -663,12 +671,13 @@ def _refuse_fixed_case(problem: Any, person: Any, first: int, last: int) -> None
         pin_end = pin.start + task.duration
         with_them = person.id in pin.staff or person.id in task.staff
         if with_them and pin.start < last and first < pin_end:
+            away = what if what is not None else time_span(problem, first, last)
             raise InputError(
-                f"{person.label} cannot be away {time_span(problem, first, last)}: they are "
+                f"{person.label} cannot be away {away}: they are "
                 f"on case {task.label}, fixed {time_span(problem, pin.start, pin_end)} "
                 f"(started, ran long or pinned); let the absence start at "
                 f"{when(problem, pin_end)} or later, or end by {when(problem, pin.start)}",
-                field="from",
+                field=field,
             )
 
 

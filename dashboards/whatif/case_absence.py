@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from dashboards.whatif.case_baseline import published_schedule
-from dashboards.whatif.case_wording import case_names, case_words, in_words
+from dashboards.whatif.case_wording import case_names, in_words
+from llm_intake.apply import refuse_fixed_case
 from optimizer.errors import InputError
 from optimizer.model.result import Result
 
@@ -70,7 +71,7 @@ def with_case_absence(
     person = problem.person(person_id)
     first, last = absence_span(problem, day, start, end)
     what = _span_words(day, start, end)
-    _refuse_fixed_cases(problem, person, (first, last), what, "Day" if start is None else "From")
+    refuse_fixed_case(problem, person, first, last, what, "Day" if start is None else "From")
     schedule = published_schedule(problem, published)
     away = StaffUnavailable(staff=person_id, start=first, end=last, reason=reason or "other")
     try:
@@ -88,30 +89,6 @@ def with_case_absence(
             [problem.task(t) for t in dropped]
         )
     return planned.model_copy(update={"baseline": None}), text
-
-
-def _refuse_fixed_cases(
-    problem: Any, person: Any, span: tuple[int, int], what: str, field: str
-) -> None:
-    """A case fixed in time (a pin with a start) with ``person`` during the absence
-    makes it impossible: refused in words, with when the absence could start."""
-    from optimizer.explain.case_time import time_span, when
-
-    first, last = span
-    for pin in problem.pins:
-        if pin.start is None or pin.task not in problem.task_index:
-            continue
-        task = problem.task(pin.task)
-        pin_end = pin.start + task.duration
-        with_them = person.id in pin.staff or person.id in task.staff
-        if with_them and pin.start < last and first < pin_end:
-            raise InputError(
-                f"{person.label} cannot be away {what}: they are "
-                f"on {case_words(task)}, fixed {time_span(problem, pin.start, pin_end)} "
-                f"(started, ran long or pinned). Let the absence start at "
-                f"{when(problem, pin_end)} or later, or end by {when(problem, pin.start)}",
-                field=field,
-            )
 
 
 def _already_off(before: Any, after: Any, person_id: str) -> bool:

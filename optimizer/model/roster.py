@@ -288,7 +288,7 @@ def _recorded(
     )
 
 
-def day_runs(days: list[int]) -> list[tuple[int, int]]:
+def day_runs(days: Sequence[int]) -> list[tuple[int, int]]:
     """Sorted days as runs of consecutive days: [3, 4, 5, 8] → [(3, 5), (8, 8)]."""
     runs: list[tuple[int, int]] = []
     for day in days:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from optimizer.model.roster import RosterProblem, Unavailability
+from optimizer.model.roster import RosterProblem, Unavailability, day_runs
 
 if TYPE_CHECKING:
     from optimizer.solvers.cpsat.diagnose import RuleInstance
@@ -67,17 +67,6 @@ def and_(parts: Sequence[str]) -> str:
 
 def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def day_runs(days: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted days as (first, last) runs of consecutive days."""
-    runs: list[tuple[int, int]] = []
-    for day in days:
-        if runs and day == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
 
 
 def leave_shifts(problem: RosterProblem, record: Unavailability) -> str:
