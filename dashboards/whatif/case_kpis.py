@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboards.whatif.case_baseline import published_under_case_changes
 from dashboards.whatif.case_wording import case_names
-from dashboards.whatif.kpi_table import side_by_side
+from dashboards.whatif.kpi_table import broken_rules_note, side_by_side
 from dashboards.whatif.roster_kpis import DELTA, baseline_heading
 from optimizer.model.result import Result
 
@@ -153,12 +153,7 @@ def broken_case_baseline_note(problem: Any, published: Result, limit: int = 8) -
     ``problem`` breaks hard rules: ``BROKEN_CASE_BASELINE`` and the checker's words, one
     a line (the first ``limit``, then how many more); "" when it is a usable baseline."""
     _, broken = published_under_case_changes(problem, published)
-    if not broken:
-        return ""
-    lines = [f"- {message}" for message in broken[:limit]]
-    if len(broken) > limit:
-        lines.append(f"- and {len(broken) - limit} more")
-    return "\n".join([BROKEN_CASE_BASELINE, *lines])
+    return broken_rules_note(BROKEN_CASE_BASELINE, list(broken), limit)
 
 
 CASE_BASELINE_CAPTION = (

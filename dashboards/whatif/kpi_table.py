@@ -35,3 +35,15 @@ def _number(value: float | None, *, signed: bool = False) -> str:
     if not whole:
         text = f"{value:+.1f}" if signed else f"{value:.1f}"
     return "0" if signed and value == 0 else text.replace("-", "−")
+
+
+def broken_rules_note(heading: str, broken: list[str], limit: int = 8) -> str:
+    """Markdown for under a KPI table whose baseline breaks hard rules: ``heading`` and
+    the checker's words, one a line (the first ``limit``, then how many more); "" when
+    nothing is broken."""
+    if not broken:
+        return ""
+    lines = [f"- {message}" for message in broken[:limit]]
+    if len(broken) > limit:
+        lines.append(f"- and {len(broken) - limit} more")
+    return "\n".join([heading, *lines])

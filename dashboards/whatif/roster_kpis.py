@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.whatif.kpi_table import side_by_side
+from dashboards.whatif.kpi_table import broken_rules_note, side_by_side
 from dashboards.whatif.leave_and_demand import added_demand
 from dashboards.whatif.replan_notes import day_ranges
 from dashboards.whatif.roster_baseline import (
@@ -90,13 +90,7 @@ def broken_baseline_note(problem: RosterProblem, published: Result, limit: int =
     """Markdown for under the KPI table when the published roster under the changes of
     ``problem`` breaks hard rules: ``BROKEN_BASELINE`` and the checker's words, one a
     line (the first ``limit``, then how many more); "" when it is a usable baseline."""
-    broken = baseline_breaks(problem, published)
-    if not broken:
-        return ""
-    lines = [f"- {message}" for message in broken[:limit]]
-    if len(broken) > limit:
-        lines.append(f"- and {len(broken) - limit} more")
-    return "\n".join([BROKEN_BASELINE, *lines])
+    return broken_rules_note(BROKEN_BASELINE, list(baseline_breaks(problem, published)), limit)
 
 
 BASELINE_CAPTION = (
