@@ -9,7 +9,7 @@ import pandas as pd
 from dashboards.whatif.case_baseline import published_under_case_changes
 from dashboards.whatif.case_edits import cancelled
 from dashboards.whatif.case_kpis import case_changes
-from dashboards.whatif.roster_baseline import baseline_breaks, published_under_changes
+from dashboards.whatif.roster_baseline import checked_baseline
 from dashboards.whatif.roster_moves import roster_changes
 from optimizer.model.result import SolveStatus
 
@@ -22,7 +22,7 @@ roster's own: the staff-days the changes force), both measured on the scenario's
 def baseline_penalty(scenario: Any) -> int | str | None:
     """The penalty of the published plan under ``scenario``'s changes, costed by the
     checker on the scenario's problem: the "Penalty" baseline of its KPI table (a
-    roster: ``published_under_changes``; cases: ``published_under_case_changes``). A
+    roster: ``checked_baseline``; cases: ``published_under_case_changes``). A
     published plan that breaks hard rules under the changes is no option and has no
     penalty to compare: "none (breaks 2 hard rules)"."""
     if scenario.kind != "roster":
@@ -30,9 +30,9 @@ def baseline_penalty(scenario: Any) -> int | str | None:
             return None
         schedule, broken = published_under_case_changes(scenario.problem, scenario.base_result)
         return _none_breaks(len(broken)) if broken else schedule.objective
-    baseline = published_under_changes(scenario.problem, scenario.base_result)
+    baseline, broken = checked_baseline(scenario.problem, scenario.base_result)
     if baseline.status is SolveStatus.INFEASIBLE:
-        return _none_breaks(len(baseline_breaks(scenario.problem, scenario.base_result)))
+        return _none_breaks(len(broken))
     return baseline.objective
 
 

@@ -117,30 +117,31 @@ def costed_for(problem: RosterProblem, result: Result) -> Result:
     return result.model_copy(update=update)
 
 
-def published_under_changes(problem: RosterProblem, published: Result) -> Result:
+def checked_baseline(problem: RosterProblem, published: Result) -> tuple[Result, list[str]]:
     """The published roster as it stands under the changes of ``problem`` (the
-    ``repaired_roster``: an absent person's shifts left open, pins taken), costed by
-    the checker against ``problem``: the baseline of the what-if KPIs."""
+    ``repaired_roster``: an absent person's shifts left open, pins taken), costed by the
+    checker against ``problem`` — the baseline of the what-if KPIs, INFEASIBLE when it
+    breaks hard rules — and those rules in the checker's words, each once (none when
+    the planner could keep it). One check for both."""
     from optimizer.check import check
     from optimizer.model.result import SolveStatus
 
     roster = repaired_roster(problem, published)
     if roster is None:
-        return Result(status=SolveStatus.UNKNOWN)
+        return Result(status=SolveStatus.UNKNOWN), []
     report = check(problem, roster)
     status = SolveStatus.FEASIBLE if report.feasible else SolveStatus.INFEASIBLE
-    return Result(
+    result = Result(
         status=status, objective=report.objective, roster=roster, terms=report.cost_by_rule()
     )
+    return result, list(dict.fromkeys(v.message for v in report.violations))
+
+
+def published_under_changes(problem: RosterProblem, published: Result) -> Result:
+    """The baseline roster of :func:`checked_baseline`."""
+    return checked_baseline(problem, published)[0]
 
 
 def baseline_breaks(problem: RosterProblem, published: Result) -> list[str]:
-    """The hard rules the published roster under the changes of ``problem``
-    (``published_under_changes``) breaks, as the checker words them, each once; empty
-    when it is a roster the planner could keep."""
-    from optimizer.check import check
-
-    roster = repaired_roster(problem, published)
-    if roster is None:
-        return []
-    return list(dict.fromkeys(v.message for v in check(problem, roster).violations))
+    """The hard rules the baseline of :func:`checked_baseline` breaks."""
+    return checked_baseline(problem, published)[1]

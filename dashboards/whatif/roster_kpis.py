@@ -8,11 +8,7 @@ import pandas as pd
 from dashboards.whatif.kpi_table import broken_rules_note, side_by_side
 from dashboards.whatif.leave_and_demand import added_demand
 from dashboards.whatif.replan_notes import day_ranges
-from dashboards.whatif.roster_baseline import (
-    baseline_breaks,
-    published_under_changes,
-    repaired_roster,
-)
+from dashboards.whatif.roster_baseline import baseline_breaks, checked_baseline, repaired_roster
 from dashboards.whatif.roster_moves import roster_changes
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import RosterProblem
@@ -31,7 +27,7 @@ def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> p
     """Baseline and scenario KPIs side by side with the difference.
 
     The baseline is the published roster ``before`` as it stands under the changes
-    (``published_under_changes``: an absent person's shifts left open, pins taken), so
+    (``checked_baseline``: an absent person's shifts left open, pins taken), so
     the Δ column shows what the changes cost and what the re-plan wins back. Both rosters
     are measured against ``problem`` (the scenario's) by the checker. The cost rows are
     the objective's terms and add up to "Total penalty" (the scenario's objective).
@@ -64,12 +60,12 @@ def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> p
             "Total penalty": sum(costs.values()),
         }
 
-    baseline = published_under_changes(problem, before)
+    baseline, broken = checked_baseline(problem, before)
     frame = side_by_side(measures(baseline), measures(after))
     if baseline.status is not SolveStatus.INFEASIBLE:
         return frame
     frame.loc[frame["Measure"].isin(PENALTY_ROWS), "Δ"] = "—"
-    heading = baseline_heading(len(baseline_breaks(problem, before)))
+    heading = baseline_heading(len(broken))
     return frame.rename(columns={"Baseline": heading})
 
 
