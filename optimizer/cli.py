@@ -440,7 +440,10 @@ def solve_command(
     ] = False,
     param: Annotated[
         list[str] | None,
-        typer.Option(help="backend parameter NAME=VALUE, repeatable (e.g. solver=highs)"),
+        typer.Option(
+            help="backend parameter NAME=VALUE, repeatable (e.g. roster_staffwise=false; "
+            "with --backend milp: solver=cbc)"
+        ),
     ] = None,
 ) -> None:
     """Solve a roster or case-scheduling problem."""
@@ -450,6 +453,7 @@ def solve_command(
         check_not_input,
         check_output_path,
     )
+    from optimizer.solve import check_solve_call
 
     if out_path is not None:  # before the solve too, so no result (or input) is lost
         check_not_input(out_path, [input_file], "--out")
@@ -457,6 +461,7 @@ def solve_command(
     problem = load_problem(input_file, fmt)
     params = parse_params(param or [])
     if time_limit is None and not quiet:
+        check_solve_call(problem, backend, time_limit, workers, seed, params)  # then the note
         err.print(NO_LIMIT_NOTE)
     with interrupts.stoppable():  # Ctrl-C from here on stops the search, keeps its best
         result = _run_solve(
@@ -676,8 +681,9 @@ def bench_command(
 ) -> None:
     """Solve a batch of instances (your own or a benchmark suite): one row each.
 
-    With a best_known.csv also the gap to the best-known values. Exit 2 if an instance
-    was bad input (its row says why; the others still run)."""
+    With a best_known.csv also the gap to the best-known values.
+
+    Exit 2 if an instance was bad input (its row says why; the others still run)."""
     from optimizer.bench import (
         CSV_COLUMNS,
         check_settings,

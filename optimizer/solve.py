@@ -97,6 +97,23 @@ def solve(
         return _noted(result)
 
 
+def check_solve_call(
+    problem: object,
+    backend: object,
+    time_limit: object,
+    workers: object,
+    seed: object,
+    params: Mapping[str, Any],
+) -> None:
+    """Raise ``InputError`` for what ``solve`` would refuse before any work (backend,
+    time limit, workers, seed, the problem's family, the parameters), so that a caller
+    can check a call before it announces the solve."""
+    check_backend(backend)
+    check_run_options(time_limit, workers, seed)
+    _check_problem(problem, str(backend))
+    check_backend_params(str(backend), check_params(dict(params)))
+
+
 def _noted(result: Result) -> Result:
     """``result`` saying so in its message when Ctrl-C or SIGTERM stopped the search; a
     search stopped before any solution has no other reason worth giving."""

@@ -405,6 +405,19 @@ def test_solve_without_a_time_limit_says_so_on_stderr(tmp_path: Path) -> None:
     assert "runs until proven optimal" in " ".join(helped.output.split())
 
 
+@pytest.mark.parametrize(
+    "bad", [["--workers", "0"], ["--seed", "-1"], ["--param", "bogus_param=3"], ["--backend", "x"]]
+)
+def test_a_bad_option_is_the_only_message_no_note_about_a_solve_first(
+    tmp_path: Path, bad: list[str]
+) -> None:
+    path = tmp_path / "ward.json"
+    save_project(_ward(), path)
+    refused = runner.invoke(app, ["solve", str(path), *bad])
+    assert refused.exit_code == 2, refused.output
+    assert "note:" not in refused.output and "error:" in refused.output
+
+
 def test_bench_refuses_an_unknown_instance_before_the_table(tmp_path: Path) -> None:
     outcome = runner.invoke(app, ["bench", str(_suite(tmp_path)), "--instances", "Nope"])
     assert outcome.exit_code == 2
