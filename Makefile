@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy optimizer llm_intake dashboards tests scripts
+	$(BIN)/mypy optimizer llm_intake dashboards tests scripts carealloc_entry.py
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q

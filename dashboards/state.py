@@ -287,7 +287,8 @@ class Workspace:
     """Every what-if; only those built on a family's current problem are usable."""
     pending: dict[str, tuple[Any, list[str]]] = field(default_factory=dict)
     """Per family: the what-if problem being built and the changes made to it."""
-    upload_errors: list[str] = field(default_factory=list)
+    upload_errors: list[Any] = field(default_factory=list)
+    """The Data page's upload messages: text, or ``views.data.UploadProblems``."""
     last_upload: str = ""
     """Identity (name:size:file id) of the uploaded file last applied: a file left in
     the uploader is applied once, not again after the demo is loaded or an undo."""

@@ -13,6 +13,7 @@ import pytest
 
 from dashboards import whatif
 from dashboards.samples import small_theatre
+from dashboards.whatif import case_kpis, comparison
 from dashboards.whatif.case_baseline import published_schedule
 from optimizer.check import check
 from optimizer.errors import InputError
@@ -176,3 +177,35 @@ def test_the_closed_room_form_takes_from_and_to_times() -> None:
     assert changes[-1].endswith("closed on Mon 07 Dec 10:00–12:00")
     room = pending.rooms[0]
     assert all(o.hard_end <= 600 or o.start >= 720 for o in pending.openings_of(room))
+
+
+def test_the_page_computes_a_case_baseline_once_and_passes_it(
+    published: tuple[CaseProblem, Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    problem, result = published
+    planned = closed_under(problem, result)
+    scenario = SimpleNamespace(
+        name="Scenario 1",
+        kind="cases",
+        problem=planned,
+        base_problem=problem,
+        base_result=result,
+        result=result,
+        changes=["room closed"],
+        stopped_early=False,
+    )
+    table = whatif.case_kpi_table(planned, result, result, problem)
+    note = whatif.broken_case_baseline_note(planned, result)
+    compared = whatif.compare([scenario])
+    baselines = whatif.scenario_baselines([scenario])
+    assert list(baselines) == ["Scenario 1"] and baselines["Scenario 1"][1]  # it breaks rules
+
+    def recomputed(*args: object) -> None:
+        raise AssertionError("the case baseline was computed again")
+
+    monkeypatch.setattr(case_kpis, "published_under_case_changes", recomputed)
+    monkeypatch.setattr(comparison, "published_under_case_changes", recomputed)
+    baseline = baselines["Scenario 1"]
+    assert whatif.compare([scenario], baselines).equals(compared)
+    assert whatif.case_kpi_table(planned, result, result, problem, baseline=baseline).equals(table)
+    assert whatif.broken_case_baseline_note(planned, result, baseline=baseline) == note

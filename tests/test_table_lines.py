@@ -15,7 +15,7 @@ import pytest
 
 from dashboards.samples import small_ward
 from dashboards.state import Workspace
-from dashboards.views.data import handle_upload
+from dashboards.views.data import UploadProblems, handle_upload
 from optimizer.io.tables.bundle import (
     read_bundle,
     read_bundle_tables,
@@ -201,8 +201,10 @@ def test_a_dashboard_upload_names_file_lines_and_the_editor_names_its_rows() -> 
     ws.roster.set_problem(small_ward(days=3))
     messages = handle_upload(ws, "ward.zip", zip_of(staff_with_blank_lines()))
     assert len(messages) == 1
-    assert "1 problem(s) found" in messages[0]
-    assert "ward.zip/staff.csv, line 5, column 'max_shifts'" in messages[0]
+    message = messages[0]
+    assert isinstance(message, UploadProblems) and message.kind == "roster"
+    assert "1 problem(s) found" in message.text and str(message) == message.text
+    assert "ward.zip/staff.csv, line 5, column 'max_shifts'" in message.text
     assert ws.roster.problem == small_ward(days=3)  # nothing in use was replaced
     staff = ws.roster.draft["staff"]
     assert list(staff.index) == [1, 2, 3, 4] and staff.loc[2, "max_shifts"] == "lots"

@@ -58,9 +58,10 @@ def render() -> None:
     if not scenarios:
         return
     st.subheader("Scenarios")
+    baselines = whatif.scenario_baselines(scenarios)  # once: the comparison and the one shown
     if len(scenarios) > 1:
         st.dataframe(
-            whatif.compare(scenarios),
+            whatif.compare(scenarios, baselines),
             hide_index=True,
             width="stretch",
             column_order=COMPARED,
@@ -69,7 +70,7 @@ def render() -> None:
     names = [s.name for s in scenarios]
     chosen = st.radio("Scenario", names, horizontal=True, key="scenario_choice")
     scenario = next(s for s in scenarios if s.name == chosen)
-    show_scenario(ws, scenario)
+    show_scenario(ws, scenario, baselines.get(scenario.name))
 
 
 def _new_scenario(ws: Workspace, family: Family) -> None:

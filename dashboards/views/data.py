@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
@@ -90,7 +91,7 @@ def template(kind: str) -> bytes:
     return template_xlsx(kind)
 
 
-def handle_upload(ws: Workspace, name: str, data: bytes) -> list[str]:
+def handle_upload(ws: Workspace, name: str, data: bytes) -> list[UploadMessage]:
     """Load an uploaded project JSON or bundle; returns error messages (never raises).
 
     A bad file leaves every problem in use as it was; a bundle with bad cells is
@@ -119,7 +120,7 @@ def _load_project(ws: Workspace, name: str, data: bytes) -> None:
     family.set_problem(problem, action=f"upload {name}")
 
 
-def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[str]:
+def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[UploadMessage]:
     tables = read_bundle_tables(name, data)
     kind = tables_kind(tables)
     uploaded = {
@@ -140,16 +141,20 @@ def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[str]:
     return [_upload_problems(name, errors, kind)]
 
 
-class UploadProblems(str):
-    """A bundle upload's message about its bad cells; ``kind`` is the family whose
-    tables hold the uploaded data (see ``upload_still_applies``)."""
+@dataclass(frozen=True)
+class UploadProblems:
+    """A bundle upload's message about its bad cells: ``text`` as shown, ``kind`` the
+    family whose tables hold the uploaded data (see ``upload_still_applies``)."""
 
+    text: str
     kind: str
 
-    def __new__(cls, text: str, kind: str = "") -> UploadProblems:
-        made = super().__new__(cls, text)
-        made.kind = kind
-        return made
+    def __str__(self) -> str:
+        return self.text
+
+
+# A message of the uploader: plain text, or one about bad cells (goes once they are fixed).
+UploadMessage = str | UploadProblems
 
 
 def _upload_problems(name: str, errors: list[CellError], kind: str) -> UploadProblems:
@@ -166,7 +171,7 @@ def _upload_problems(name: str, errors: list[CellError], kind: str) -> UploadPro
     return UploadProblems(text, kind)
 
 
-def upload_still_applies(ws: Workspace, message: str) -> bool:
+def upload_still_applies(ws: Workspace, message: UploadMessage) -> bool:
     """Whether an upload message still tells the truth. One about bad cells goes once its
     family's tables validate and equal the problem in use: fixed and applied, fixed to
     what is in use already, or replaced (undo, redo, another upload, the demo)."""
@@ -391,7 +396,7 @@ def render() -> None:
                     st.rerun()
         drop_stale_upload_messages(ws)  # after an undo or redo, or tables fixed meanwhile
         for message in ws.upload_errors:
-            st.error(message)
+            st.error(str(message))
         st.caption("The bundle layout is described in docs/dashboard.md and in the templates.")
     choice = st.radio(
         "Data to edit",

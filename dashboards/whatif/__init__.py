@@ -15,7 +15,8 @@ may move and those kept as published), ``replan_notes`` (the re-plan's notes in 
 re-planning problem, set-up notes, warm start), ``case_kpis`` (changed cases and
 KPIs), ``case_wording`` (ids as names, minutes as dates). Both: ``problem_copy``
 (``rebuild``), ``kpi_table`` (measures side by side), ``adoption`` (a scenario
-adopted as the plan), ``comparison`` (scenarios side by side).
+adopted as the plan), ``comparison`` (scenarios side by side, each one's baseline
+computed once per page run).
 """
 
 from dashboards.whatif.adoption import adopted_plan, with_previous_plan
@@ -43,7 +44,14 @@ from dashboards.whatif.case_kpis import (
 )
 from dashboards.whatif.case_wording import case_words, in_words
 from dashboards.whatif.closed_room import CLOSED, with_closed_room
-from dashboards.whatif.comparison import BASELINE_PENALTY, PENALTY, baseline_penalty, compare
+from dashboards.whatif.comparison import (
+    BASELINE_PENALTY,
+    PENALTY,
+    baseline_penalty,
+    compare,
+    scenario_baseline,
+    scenario_baselines,
+)
 from dashboards.whatif.leave_and_demand import added_demand, with_extra_demand, with_leave
 from dashboards.whatif.replan_notes import (
     ONLY_THE_CHANGES,
@@ -166,6 +174,8 @@ __all__ = [
     "roster_replan",
     "roster_replan_unkept",
     "rule_reach",
+    "scenario_baseline",
+    "scenario_baselines",
     "scope_note",
     "unkept_days_note",
     "with_added_case",

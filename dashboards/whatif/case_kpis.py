@@ -88,6 +88,8 @@ def case_kpi_table(
     after: Result,
     base: Any = None,
     gone: set[str] | frozenset[str] = frozenset(),
+    *,
+    baseline: tuple[Result, list[str]] | None = None,
 ) -> pd.DataFrame:
     """Baseline and scenario case KPIs side by side.
 
@@ -98,11 +100,13 @@ def case_kpi_table(
     on both sides, the ones it cancels (``gone``) as "Cases cancelled"; "Cases changed"
     counts the rows of ``case_changes``, their penalty is the separate "Cost of moves"
     row. A baseline that breaks hard rules is headed ``baseline_heading`` ("Baseline
-    (breaks 3 hard rules)") and its penalty rows show no Δ ("—").
+    (breaks 3 hard rules)") and its penalty rows show no Δ ("—"). ``baseline``: that
+    baseline and its broken rules when already computed (the page computes them once
+    per run, ``scenario_baselines``).
     """
     out = _left_out(problem, before)
     dropped = [t for t in out if t in gone]
-    baseline, broken = published_under_case_changes(problem, before)
+    under_changes, broken = baseline or published_under_case_changes(problem, before)
 
     def measures(result: Result) -> dict[str, float]:
         if result.schedule is None:
@@ -123,11 +127,11 @@ def case_kpi_table(
             "Penalty": result.objective or 0,
         }
 
-    old, new = measures(baseline), measures(after)
+    old, new = measures(under_changes), measures(after)
     if new:
         old["Cases changed"] = 0
         new["Cases changed"] = len(case_changes(problem, before, after, base, gone))
-        old["Cost of moves"] = _moves(baseline)
+        old["Cost of moves"] = _moves(under_changes)
         new["Cost of moves"] = _moves(after)
     frame = side_by_side(old, new)
     if not broken:
@@ -148,11 +152,18 @@ BROKEN_CASE_BASELINE = (
 )
 
 
-def broken_case_baseline_note(problem: Any, published: Result, limit: int = 8) -> str:
+def broken_case_baseline_note(
+    problem: Any,
+    published: Result,
+    limit: int = 8,
+    *,
+    baseline: tuple[Result, list[str]] | None = None,
+) -> str:
     """Markdown for under the KPI table when the published schedule under the changes of
     ``problem`` breaks hard rules: ``BROKEN_CASE_BASELINE`` and the checker's words, one
-    a line (the first ``limit``, then how many more); "" when it is a usable baseline."""
-    _, broken = published_under_case_changes(problem, published)
+    a line (the first ``limit``, then how many more); "" when it is a usable baseline.
+    ``baseline``: ``published_under_case_changes(problem, published)`` when computed."""
+    _, broken = baseline or published_under_case_changes(problem, published)
     return broken_rules_note(BROKEN_CASE_BASELINE, list(broken), limit)
 
 

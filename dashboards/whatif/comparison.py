@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,7 @@ from dashboards.whatif.case_edits import cancelled
 from dashboards.whatif.case_kpis import case_changes
 from dashboards.whatif.roster_baseline import checked_baseline
 from dashboards.whatif.roster_moves import roster_changes
-from optimizer.model.result import SolveStatus
+from optimizer.model.result import Result, SolveStatus
 
 PENALTY = "Penalty (with cost of changes)"
 BASELINE_PENALTY = "Published penalty under the changes"
@@ -19,21 +20,47 @@ BASELINE_PENALTY = "Published penalty under the changes"
 roster's own: the staff-days the changes force), both measured on the scenario's problem."""
 
 
-def baseline_penalty(scenario: Any) -> int | str | None:
+def scenario_baseline(scenario: Any) -> tuple[Result, list[str]] | None:
+    """The published plan under ``scenario``'s changes, costed by the checker on the
+    scenario's problem, and the hard rules it breaks there: the baseline of its KPI
+    table, of the note under it and of its comparison row (a roster:
+    ``checked_baseline``; cases: ``published_under_case_changes``); None for cases
+    without a published schedule."""
+    if scenario.kind == "roster":
+        return checked_baseline(scenario.problem, scenario.base_result)
+    if scenario.base_result.schedule is None:
+        return None
+    return published_under_case_changes(scenario.problem, scenario.base_result)
+
+
+def scenario_baselines(scenarios: list[Any]) -> dict[str, tuple[Result, list[str]]]:
+    """``scenario_baseline`` of each re-planned scenario, by name: the page computes
+    them once per run for ``compare`` and the scenario shown (each runs the checker)."""
+    baselines = {}
+    for scenario in scenarios:
+        if scenario.result is not None:
+            baseline = scenario_baseline(scenario)
+            if baseline is not None:
+                baselines[scenario.name] = baseline
+    return baselines
+
+
+def baseline_penalty(
+    scenario: Any, baseline: tuple[Result, list[str]] | None = None
+) -> int | str | None:
     """The penalty of the published plan under ``scenario``'s changes, costed by the
-    checker on the scenario's problem: the "Penalty" baseline of its KPI table (a
-    roster: ``checked_baseline``; cases: ``published_under_case_changes``). A
-    published plan that breaks hard rules under the changes is no option and has no
-    penalty to compare: "none (breaks 2 hard rules)"."""
-    if scenario.kind != "roster":
-        if scenario.base_result.schedule is None:
-            return None
-        schedule, broken = published_under_case_changes(scenario.problem, scenario.base_result)
-        return _none_breaks(len(broken)) if broken else schedule.objective
-    baseline, broken = checked_baseline(scenario.problem, scenario.base_result)
-    if baseline.status is SolveStatus.INFEASIBLE:
+    checker on the scenario's problem: the "Penalty" baseline of its KPI table
+    (``baseline``: its ``scenario_baseline`` when already computed). A published plan
+    that breaks hard rules under the changes is no option and has no penalty to
+    compare: "none (breaks 2 hard rules)"."""
+    if baseline is None:
+        baseline = scenario_baseline(scenario)
+    if baseline is None:
+        return None
+    under_changes, broken = baseline
+    if under_changes.status is SolveStatus.INFEASIBLE:
         return _none_breaks(len(broken))
-    return baseline.objective
+    return under_changes.objective
 
 
 def _none_breaks(broken: int) -> str:
@@ -41,9 +68,14 @@ def _none_breaks(broken: int) -> str:
     return f"none (breaks {broken} hard rule{'' if broken == 1 else 's'})"
 
 
-def compare(scenarios: list[Any]) -> pd.DataFrame:
+def compare(
+    scenarios: list[Any], baselines: Mapping[str, tuple[Result, list[str]]] | None = None
+) -> pd.DataFrame:
     """One row per scenario: its changes, status, penalty, the published plan's penalty
-    under the same changes (as its KPI table's baseline) and how much it moved."""
+    under the same changes (as its KPI table's baseline) and how much it moved.
+    ``baselines``: ``scenario_baselines(scenarios)`` when already computed."""
+    if baselines is None:
+        baselines = scenario_baselines(scenarios)
     rows = []
     for sc in scenarios:
         result = sc.result
@@ -67,7 +99,7 @@ def compare(scenarios: list[Any]) -> pd.DataFrame:
                 "Changes": "; ".join(sc.changes),
                 "Status": result.status.value + (" (stopped early)" if sc.stopped_early else ""),
                 PENALTY: result.objective,
-                BASELINE_PENALTY: baseline_penalty(sc),
+                BASELINE_PENALTY: baseline_penalty(sc, baselines.get(sc.name)),
                 "Changed": moved,
             }
         )

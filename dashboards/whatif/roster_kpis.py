@@ -23,7 +23,13 @@ PENALTY_ROWS = (
 """The KPI rows that are penalty: no Δ against a baseline that breaks hard rules."""
 
 
-def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> pd.DataFrame:
+def roster_kpi_table(
+    problem: RosterProblem,
+    before: Result,
+    after: Result,
+    *,
+    baseline: tuple[Result, list[str]] | None = None,
+) -> pd.DataFrame:
     """Baseline and scenario KPIs side by side with the difference.
 
     The baseline is the published roster ``before`` as it stands under the changes
@@ -37,7 +43,8 @@ def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> p
 
     When that baseline breaks hard rules, keeping it is no option: its column is headed
     ``baseline_heading`` ("Baseline (breaks 2 hard rules)") and the penalty rows show
-    no Δ ("—").
+    no Δ ("—"). ``baseline``: ``checked_baseline(problem, before)`` when already
+    computed (the page computes it once per run, ``scenario_baselines``).
     """
     from optimizer.explain.roster import roster_kpis
 
@@ -60,9 +67,9 @@ def roster_kpi_table(problem: RosterProblem, before: Result, after: Result) -> p
             "Total penalty": sum(costs.values()),
         }
 
-    baseline, broken = checked_baseline(problem, before)
-    frame = side_by_side(measures(baseline), measures(after))
-    if baseline.status is not SolveStatus.INFEASIBLE:
+    under_changes, broken = baseline or checked_baseline(problem, before)
+    frame = side_by_side(measures(under_changes), measures(after))
+    if under_changes.status is not SolveStatus.INFEASIBLE:
         return frame
     frame.loc[frame["Measure"].isin(PENALTY_ROWS), "Δ"] = "—"
     heading = baseline_heading(len(broken))
@@ -82,11 +89,19 @@ BROKEN_BASELINE = (
 )
 
 
-def broken_baseline_note(problem: RosterProblem, published: Result, limit: int = 8) -> str:
+def broken_baseline_note(
+    problem: RosterProblem,
+    published: Result,
+    limit: int = 8,
+    *,
+    baseline: tuple[Result, list[str]] | None = None,
+) -> str:
     """Markdown for under the KPI table when the published roster under the changes of
     ``problem`` breaks hard rules: ``BROKEN_BASELINE`` and the checker's words, one a
-    line (the first ``limit``, then how many more); "" when it is a usable baseline."""
-    return broken_rules_note(BROKEN_BASELINE, list(baseline_breaks(problem, published)), limit)
+    line (the first ``limit``, then how many more); "" when it is a usable baseline.
+    ``baseline``: ``checked_baseline(problem, published)`` when already computed."""
+    broken = baseline[1] if baseline is not None else baseline_breaks(problem, published)
+    return broken_rules_note(BROKEN_BASELINE, list(broken), limit)
 
 
 BASELINE_CAPTION = (

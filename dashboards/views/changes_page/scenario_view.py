@@ -9,6 +9,7 @@ import streamlit as st
 from dashboards import whatif
 from dashboards.state import NOUNS, Scenario, Workspace
 from dashboards.views.changes_page.running import NO_PLAN, scenario_progress
+from optimizer.model.result import Result
 
 
 def _show_infeasible(scenario: Scenario) -> None:
@@ -44,7 +45,11 @@ CASE_CHANGE_COLUMNS = {
 # (the team lists would otherwise make Before as wide as the page).
 
 
-def show_scenario(ws: Workspace, scenario: Scenario) -> None:
+def show_scenario(
+    ws: Workspace, scenario: Scenario, baseline: tuple[Result, list[str]] | None = None
+) -> None:
+    """The scenario's notes, KPIs and changes; ``baseline``: its
+    ``whatif.scenario_baseline`` when the page computed it already."""
     st.markdown("**Changes:** " + "; ".join(scenario.changes))
     for note in scenario.notes:
         st.caption(note)
@@ -62,15 +67,18 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
     if scenario.kept_note:
         st.info(scenario.kept_note)
     base = scenario.base_result
+    baseline = baseline or whatif.scenario_baseline(scenario)
     if scenario.kind == "roster":
-        kpis = whatif.roster_kpi_table(scenario.problem, base, scenario.result)
+        kpis = whatif.roster_kpi_table(scenario.problem, base, scenario.result, baseline=baseline)
         why = _reasons(scenario)
         moved = whatif.roster_changes(scenario.problem, base, scenario.result, why)
         heading, config = whatif.changes_summary(moved), None
     else:
         gone = whatif.cancelled(scenario.changes)
         before = scenario.base_problem
-        kpis = whatif.case_kpi_table(scenario.problem, base, scenario.result, before, gone)
+        kpis = whatif.case_kpi_table(
+            scenario.problem, base, scenario.result, before, gone, baseline=baseline
+        )
         moved = whatif.case_changes(scenario.problem, base, scenario.result, before, gone)
         heading, config = f"{len(moved)} changed cases", CASE_CHANGE_COLUMNS
     cols = st.columns([3, 2])
@@ -78,7 +86,7 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
         st.markdown("**KPIs: baseline vs scenario**")
         st.dataframe(kpis, hide_index=True, width="stretch")
         if scenario.kind == "roster":
-            broken = whatif.broken_baseline_note(scenario.problem, base)
+            broken = whatif.broken_baseline_note(scenario.problem, base, baseline=baseline)
             if broken:
                 st.warning(broken)
             caption = whatif.baseline_caption(
@@ -86,7 +94,7 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
             )
             st.caption(caption)
         else:
-            _case_baseline_notes(scenario)
+            _case_baseline_notes(scenario, baseline)
     with cols[1]:
         st.markdown(f"**Status:** {scenario.result.status.value}")
         st.button(
@@ -100,9 +108,11 @@ def show_scenario(ws: Workspace, scenario: Scenario) -> None:
     st.dataframe(moved, hide_index=True, width="stretch", height=height, column_config=config)
 
 
-def _case_baseline_notes(scenario: Scenario) -> None:
+def _case_baseline_notes(scenario: Scenario, baseline: tuple[Result, list[str]] | None) -> None:
     """Under a case scenario's KPIs: the hard rules its baseline breaks, and what it is."""
-    broken = whatif.broken_case_baseline_note(scenario.problem, scenario.base_result)
+    broken = whatif.broken_case_baseline_note(
+        scenario.problem, scenario.base_result, baseline=baseline
+    )
     if broken:
         st.warning(broken)
     st.caption(
