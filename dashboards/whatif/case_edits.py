@@ -11,6 +11,7 @@ from dashboards.whatif.case_baseline import published_schedule
 from dashboards.whatif.case_wording import case_names, case_words, in_words
 from dashboards.whatif.problem_copy import rebuild
 from optimizer.errors import InputError, from_validation_error
+from optimizer.model.common import canonical_id
 from optimizer.model.result import Result
 
 CASE_FORM_FIELDS = {
@@ -51,7 +52,7 @@ def with_added_case(
 
     if not case_id.strip():
         raise InputError("a case id is required", field="Case id")
-    if case_id in problem.task_index:
+    if canonical_id(case_id) in problem.task_index:  # X’1 is the case X'1
         raise InputError(f"a case with id '{case_id}' already exists", field="Case id")
     release, due = 0, None
     if day is not None and problem.start is not None:

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Journal
 
 from optimizer.errors import InputError
+from optimizer.model.common import APOSTROPHES
 from optimizer.model.result import CaseSchedule, Result, RosterSolution, ScheduledTask
 from optimizer.model.roster import RosterProblem
 
@@ -321,11 +322,17 @@ def _fit(stem: str) -> str:
     return stem.encode()[:MAX_STEM_BYTES].decode("utf-8", "ignore")
 
 
+def _without_apostrophes(text: str) -> str:
+    """``text`` with its apostrophes (``'``, ``’`` …) left out: ``O'Brien`` -> ``OBrien``."""
+    return text.translate(APOSTROPHES).replace("'", "")
+
+
 def file_name(staff_id: str) -> str:
     """A safe ``.ics`` file name for a staff id: its letters and digits of any script
     (``Γιάννης.ics``), ``_ . -``, and ``_`` for each run of other characters; never
-    hidden, never empty, never a Windows device name."""
-    text = unicodedata.normalize("NFC", staff_id)
+    hidden, never empty, never a Windows device name. An apostrophe is left out
+    (``OBrien.ics``), as in e-mail addresses."""
+    text = _without_apostrophes(unicodedata.normalize("NFC", staff_id))
     stem = _fit(_runs(text, lambda c: _word_char(c) or c in "_.-", "_")).strip("._-") or "staff"
     if stem.split(".")[0].lower() in _RESERVED_NAMES:
         stem = f"staff_{stem}"
@@ -334,8 +341,10 @@ def file_name(staff_id: str) -> str:
 
 def slug(text: str, limit: int = 60) -> str:
     """``text`` as lower-case ASCII letters and digits joined by single ``-`` (accents
-    dropped), at most ``limit`` characters; empty when nothing is left."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    dropped, and apostrophes: ``o-brien`` would read as two words), at most ``limit``
+    characters; empty when nothing is left."""
+    plain = unicodedata.normalize("NFKD", _without_apostrophes(text))
+    plain = plain.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-")
 
 

@@ -24,6 +24,7 @@ from optimizer.io.load import is_whole_number, too_many_digits
 from optimizer.io.roster_csv import read_csv_rows
 from optimizer.io.tables.cells import short_text
 from optimizer.model.cases import CaseProblem
+from optimizer.model.common import canonical_id
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
 HEADER = ("task", "start", "end", "staff", "resources")
@@ -60,7 +61,9 @@ def write_schedule_csv(schedule: CaseSchedule, path: str | Path) -> None:
 
 
 def _ids(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
+    """The ids of a cell, as the model stores them (``canonical_id``: ``O’Brien`` is
+    ``O'Brien``), so that they are looked up in the problem as written there."""
+    return [canonical_id(part) for part in cell.split(";") if part.strip()]
 
 
 def read_schedule_csv(
@@ -93,6 +96,7 @@ def read_schedule_csv(
                 line=line,
             )
         task_id, start, end, staff, used = (cell.strip() for cell in row)
+        task_id = canonical_id(task_id)
         if strict and problem is not None and task_id not in problem.task_index:
             raise InputError(f"unknown task '{task_id}'", file=where, line=line, field="task")
         if task_id in seen:

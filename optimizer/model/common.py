@@ -54,24 +54,41 @@ Int = Annotated[int, BeforeValidator(_reject_bool)]
 Float = Annotated[float, BeforeValidator(_reject_bool)]
 """A finite float (``Record`` forbids inf/NaN) that refuses booleans."""
 
-_ID_PATTERN = re.compile(r"^[\w.\-+/#@ ]+$")  # \w: letters of any script (Müller)
+_ID_PATTERN = re.compile(r"^[\w.\-+/#@' ]+$")  # \w: letters of any script (Müller)
+ID_CHARACTERS = "letters, digits, spaces, apostrophes and _ . - + / # @"
+"""The characters an id may hold, as the error messages and the format docs list them."""
+
+APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc", "'"))
+"""Typographic apostrophes (’ as Word and phones type it, ‘, ʼ) to ASCII ``'``: ``O’Neill``
+typed in Word and ``O'Neill`` typed in Excel are one id."""
+
+
+def canonical_id(text: str) -> str:
+    """``text`` as ids are compared: stripped, composed Unicode (NFC), ASCII apostrophes."""
+    return unicodedata.normalize("NFC", text.strip()).translate(APOSTROPHES)
 
 
 def _check_id(value: str) -> str:
     """The id, stripped and in composed Unicode (NFC): ``José`` typed with a combining
-    accent (as macOS and PDFs paste it) is the same id as with ``é``."""
-    value = unicodedata.normalize("NFC", value.strip())
+    accent (as macOS and PDFs paste it) is the same id as with ``é``; a typographic
+    apostrophe is stored as ``'`` (``O’Brien`` is ``O'Brien``)."""
+    value = canonical_id(value)
     if not value:
         raise ValueError("an id must not be empty")
     if len(value) > MAX_TEXT:
         raise ValueError(f"an id has {len(value):,} characters; at most {MAX_TEXT:,} are allowed")
     if not _ID_PATTERN.match(value):
-        rule = "may only contain letters, digits, spaces and _ . - + / # @"
+        rule = f"may only contain {ID_CHARACTERS}"
         hidden = [c for c in value if not c.isprintable() or unicodedata.category(c) == "Cf"]
         if hidden:  # invisible on screen: the id would look valid
             name = unicodedata.name(hidden[0], "a control character")
             rule += f"; it holds an invisible character ({name}, U+{ord(hidden[0]):04X})"
         raise ValueError(f"id {value!r} {rule}")
+    if value.startswith("'"):
+        raise ValueError(
+            f"id {value!r} must not start with an apostrophe: Excel takes a leading ' as "
+            "its mark for text and drops it, so the id would not come back the same"
+        )
     return value
 
 

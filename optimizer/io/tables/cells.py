@@ -13,6 +13,7 @@ import pandas as pd
 
 from optimizer.errors import InputError
 from optimizer.io.load import MAX_INT_DIGITS, too_many_digits
+from optimizer.model.common import APOSTROPHES
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,13 @@ def parse_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return unicodedata.normalize("NFC", _ODD_SPACES.sub(" ", str(value))).strip()
+
+
+def parse_id(value: object) -> str | None:
+    """An id cell as ``parse_text`` reads it, with typographic apostrophes as ``'`` (as the
+    model stores ids): ``O’Brien`` on one sheet and ``O'Brien`` on another are one person."""
+    text = parse_text(value)
+    return None if text is None else text.translate(APOSTROPHES)
 
 
 _INTEGRAL = re.compile(r"[+-]?\d+(?:\.0*)?")
@@ -246,7 +254,8 @@ def parse_bool(value: object) -> bool | None:
 
 
 def parse_list(value: object) -> list[str]:
-    text = parse_text(value)
+    """Ids separated by ``;`` or ``,`` (read as ``parse_id`` reads one)."""
+    text = parse_id(value)
     if text is None:
         return []
     return [part.strip() for part in re.split(r"[;,]", text) if part.strip()]

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from optimizer.io.tables.cells import BadCell, CellError, is_blank, parse_text
+from optimizer.io.tables.cells import BadCell, CellError, is_blank, parse_id, parse_text
 from optimizer.io.tables.sheets import settings_key
 
 FILE = "carealloc_file"
@@ -130,14 +130,14 @@ class TableReader:
             rows = {}
             if frame is not None and "id" in frame.columns:
                 for number, value in zip(row_numbers(frame), frame["id"], strict=True):
-                    rows.setdefault(parse_text(value) or "", []).append(number)
+                    rows.setdefault(parse_id(value) or "", []).append(number)
             self._id_rows[sheet] = rows
         return rows.get(ident, [])
 
     def row_where(self, sheet: str, values: Mapping[str, str]) -> int:
         """The number of the first row whose cells read ``values`` (column -> text; 0: none)."""
         for number, row in self.rows(sheet):
-            if all(parse_text(row.get(column)) == text for column, text in values.items()):
+            if all(parse_id(row.get(column)) == text for column, text in values.items()):
                 return number
         return 0
 
@@ -232,7 +232,7 @@ def _locate(
         return CellError("settings", 0, loc[0], message)  # placed on the key's row
     if message.startswith(_CYCLE) and "precedences" in paths:
         return _locate_cycle(reader, message, paths["precedences"])
-    match = re.match(r"(task|room|staff|shift)(?: id)? '([^']+)'", message)
+    match = _NAMED_ID.match(message)
     if match:
         sheet = {"task": "tasks", "room": "rooms", "staff": "staff", "shift": "shifts"}[
             match.group(1)
@@ -244,6 +244,10 @@ def _locate(
     return CellError("settings", 0, None, message)
 
 
+_NAMED_ID = re.compile(r"(task|room|staff|shift)(?: id)? '(.+?)'(?=[\s,.;:)]|$)")
+"""A message about one id (``staff id 'O'Brien' is used 2 times``): the quote that ends the
+id is the one before a space or punctuation, so an apostrophe inside it is kept."""
+
 _USED_TIMES = re.compile(r" is used \d+ times$")
 """How the model's message on a repeated id ends."""
 
@@ -253,7 +257,7 @@ _CYCLE = "cyclic precedences: "
 
 def _locate_cycle(reader: TableReader, message: str, sheet: str) -> CellError:
     """A precedence cycle, on the row of its first link, naming the rows of every link."""
-    ids = re.findall(r"'([^']*)'", message.removeprefix(_CYCLE))
+    ids = [part.strip()[1:-1] for part in message.removeprefix(_CYCLE).split(" → ")]
     links = (reader.row_where(sheet, {"before": a, "after": b}) for a, b in pairwise(ids))
     rows = [row for row in links if row]
     if not rows:
@@ -273,6 +277,6 @@ def _in_sheet_terms(message: str, path: re.Match[str]) -> str:
         return message
     if head.startswith("(") and head.endswith(")") and head.count("(") == 1:
         head = head[1:-1]
-    if not head or (re.fullmatch(r"'[^']*'", head) and head in detail):
+    if not head or (re.fullmatch(r"'.*'", head) and head in detail):  # 'O'Brien' too
         return detail
     return f"{head}: {detail}"

@@ -11,6 +11,7 @@ from optimizer.io.tables.cells import (
     CellError,
     is_blank,
     parse_bool,
+    parse_id,
     parse_int,
     parse_list,
     parse_map,
@@ -163,7 +164,7 @@ def case_from_tables(reader: TableReader) -> Any:
     openings: dict[str, list[Any]] = {}
     opening_rows: dict[str, int] = {}  # room -> its first row (an unknown room is named there)
     for row, v in reader.rows("openings"):
-        room = reader.cell("openings", row, v, "room", parse_text) or ""
+        room = reader.cell("openings", row, v, "room", parse_id) or ""
         opening_rows.setdefault(room, row)
         data = {
             "start": moment("openings", row, v, "start"),
@@ -190,7 +191,7 @@ def case_from_tables(reader: TableReader) -> Any:
         off_duty: dict[str, int] = {}  # staff id -> its off-duty row
         timed: set[str] = set()  # staff ids with a row that has times
         for row, v in reader.rows(sheet):
-            person = reader.cell(sheet, row, v, "staff", parse_text) or ""
+            person = reader.cell(sheet, row, v, "staff", parse_id) or ""
             staff_rows.setdefault((sheet, person), row)
             person_windows = found.setdefault(person, [])
             if off_duty_row(sheet, v):
@@ -224,7 +225,7 @@ def case_from_tables(reader: TableReader) -> Any:
     for row, v in reader.rows("tasks"):
         team = reader.cell("tasks", row, v, "team", parse_map) or {}
         data = {
-            "id": reader.cell("tasks", row, v, "id", parse_text),
+            "id": reader.cell("tasks", row, v, "id", parse_id),
             "name": reader.cell("tasks", row, v, "name", parse_text),
             "procedure": reader.cell("tasks", row, v, "procedure", parse_text),
             "duration": reader.cell("tasks", row, v, "duration", parse_int),
@@ -242,11 +243,11 @@ def case_from_tables(reader: TableReader) -> Any:
         tasks.append(checked("tasks", row, Task, data))
     rooms = []
     for row, v in reader.rows("rooms"):
-        rid = reader.cell("rooms", row, v, "id", parse_text)
+        rid = reader.cell("rooms", row, v, "id", parse_id)
         data = {
             "id": rid,
             "name": reader.cell("rooms", row, v, "name", parse_text),
-            "type": reader.cell("rooms", row, v, "type", parse_text),
+            "type": reader.cell("rooms", row, v, "type", parse_id),
             "capabilities": reader.cell("rooms", row, v, "capabilities", parse_list),
             "turnover": reader.cell("rooms", row, v, "turnover", parse_int),
             "openings": openings.pop(rid or "", []),
@@ -258,7 +259,7 @@ def case_from_tables(reader: TableReader) -> Any:
         reader.errors.append(CellError("openings", opening_rows[room], "room", message))
     staff = []
     for row, v in reader.rows("staff"):
-        sid = reader.cell("staff", row, v, "id", parse_text)
+        sid = reader.cell("staff", row, v, "id", parse_id)
         data = {
             "id": sid,
             "name": reader.cell("staff", row, v, "name", parse_text),
@@ -279,7 +280,7 @@ def case_from_tables(reader: TableReader) -> Any:
     resources = []
     for row, v in reader.rows("resources"):
         data = {
-            "id": reader.cell("resources", row, v, "id", parse_text),
+            "id": reader.cell("resources", row, v, "id", parse_id),
             "name": reader.cell("resources", row, v, "name", parse_text),
             "capacity": reader.cell("resources", row, v, "capacity", parse_int),
         }
@@ -287,8 +288,8 @@ def case_from_tables(reader: TableReader) -> Any:
     precedences = []
     for row, v in reader.rows("precedences"):
         data = {
-            "before": reader.cell("precedences", row, v, "before", parse_text),
-            "after": reader.cell("precedences", row, v, "after", parse_text),
+            "before": reader.cell("precedences", row, v, "before", parse_id),
+            "after": reader.cell("precedences", row, v, "after", parse_id),
             "min_lag": reader.cell("precedences", row, v, "min_lag", parse_int),
             "max_lag": reader.cell("precedences", row, v, "max_lag", parse_int),
         }

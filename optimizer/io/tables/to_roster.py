@@ -15,6 +15,7 @@ from optimizer.io.tables.cells import (
     parse_date,
     parse_float,
     parse_float_decimal_comma,
+    parse_id,
     parse_int,
     parse_list,
     parse_map,
@@ -66,7 +67,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
     hours = parse_float_decimal_comma if reader.decimal_comma("shifts") else parse_float
     for row, v in reader.rows("shifts"):
         data = {
-            "id": reader.cell("shifts", row, v, "id", parse_text),
+            "id": reader.cell("shifts", row, v, "id", parse_id),
             "name": reader.cell("shifts", row, v, "name", parse_text),
             "start": reader.cell("shifts", row, v, "start", parse_clock),
             "length_minutes": reader.cell("shifts", row, v, "length_minutes", parse_int),
@@ -84,7 +85,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
         )
         contract = {k: val for k, val in contract.items() if val is not None}
         data = {
-            "id": reader.cell("staff", row, v, "id", parse_text),
+            "id": reader.cell("staff", row, v, "id", parse_id),
             "name": reader.cell("staff", row, v, "name", parse_text),
             "grade": reader.cell("staff", row, v, "grade", parse_text),
             "skills": reader.cell("staff", row, v, "skills", parse_list),
@@ -95,8 +96,8 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
     for row, v in reader.rows("cover"):
         data = {
             "day": day("cover", row, v, "date"),
-            "shift": reader.cell("cover", row, v, "shift", parse_text),
-            "skill": reader.cell("cover", row, v, "skill", parse_text),
+            "shift": reader.cell("cover", row, v, "shift", parse_id),
+            "skill": reader.cell("cover", row, v, "skill", parse_id),
             **{
                 f: reader.cell("cover", row, v, f, parse_int)
                 for f in ("required", "min_required", "under_weight", "over_weight")
@@ -112,7 +113,7 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
         if days is None:
             continue  # entirely outside the plan: nothing to keep
         data = {
-            "staff": reader.cell("leave", row, v, "staff", parse_text),
+            "staff": reader.cell("leave", row, v, "staff", parse_id),
             "first_day": days[0],
             "last_day": days[1],
             "shifts": reader.cell("leave", row, v, "shifts", parse_list) or None,
@@ -124,9 +125,9 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
     requests: list[Any] = []
     for row, v in reader.rows("requests"):
         data = {
-            "staff": reader.cell("requests", row, v, "staff", parse_text),
+            "staff": reader.cell("requests", row, v, "staff", parse_id),
             "day": day("requests", row, v, "date"),
-            "shift": reader.cell("requests", row, v, "shift", parse_text),
+            "shift": reader.cell("requests", row, v, "shift", parse_id),
             "want": reader.cell("requests", row, v, "want", parse_bool),
             "weight": reader.cell("requests", row, v, "weight", parse_int),
         }
@@ -140,9 +141,9 @@ def roster_from_tables(reader: TableReader) -> RosterProblem | None:
     pins: list[Any] = []
     for row, v in reader.rows("pins"):
         data = {
-            "staff": reader.cell("pins", row, v, "staff", parse_text),
+            "staff": reader.cell("pins", row, v, "staff", parse_id),
             "day": day("pins", row, v, "date"),
-            "shift": reader.cell("pins", row, v, "shift", parse_text),  # empty: a day off
+            "shift": reader.cell("pins", row, v, "shift", parse_id),  # empty: a day off
         }
         pin = reader.record("pins", row, Pin, data, {"day": "date"}, empty_means_none={"shift"})
         add(pins, "pins", row, pin)
