@@ -72,7 +72,7 @@ def propose(
             resolved = resolve_request(request, resolver, aliases)
         except Unresolved as exc:
             ambiguous = aliases.get(_person_field(request), ())
-            if len(ambiguous) > 1 and "which one?" in str(exc):
+            if len(ambiguous) > 1 and exc.ambiguous:
                 unparsed.append(grounding.which_one(ambiguous))
                 continue
             raw = json.dumps(request_to_json(request), ensure_ascii=False)

@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from llm_intake.refusals import RefusalKind
+
 
 class _Request(BaseModel):
     model_config = ConfigDict(
@@ -171,6 +173,9 @@ class Unparsed(_Request):
 
     text: str
     reason: str
+    # the rule parser's kind of refusal (None for the model's own and the grounding's);
+    # left out of the JSON contract and the LLM schema
+    kind: SkipJsonSchema[RefusalKind | None] = Field(default=None, exclude=True)
 
 
 class Extraction(_Request):

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from llm_intake.requests import AddCase, CancelCase, CoverChange, Request, Unavailable
 from llm_intake.vocabulary import TITLES, Person, Vocabulary, fold
+from optimizer.model.common import canonical_id
 
 FUZZY_CUTOFF = 80.0
 """Minimum rapidfuzz ratio for a misspelt name token."""
@@ -155,6 +156,24 @@ NOT_SHIFTS = frozenset(
     """.split()  # noqa: SIM905
 )
 """Words close to a shift word that are not shift words."""
+
+
+_CONTRACTION_TAILS = frozenset({"t", "s", "m", "d", "re", "ll", "ve"})
+"""What follows the apostrophe of "can't", "she's", "I'm", "we'd", "they're", "I'll", "I've"."""
+
+
+def _joined_name_word(raw: str, lowercase: bool) -> bool:
+    """Whether a word joined by ``'`` ``’`` ``-`` or ``.`` looks like a surname ("O'Reilly",
+    "D’Angelo", "Smith-Jones"): every part capitalised (not an abbreviation such as "O.K");
+    in an all-lowercase message an apostrophe word that is no contraction ("o'reilly",
+    not "can't")."""
+    parts = re.split(r"[-'’.]", raw)
+    if not all(part.isalpha() for part in parts):
+        return False
+    if all(part[:1].isupper() for part in parts):
+        return not (raw.isupper() and len(raw) <= 4)
+    tail = re.split(r"['’]", raw)[-1]
+    return lowercase and len(parts) == 2 and "-" not in raw and tail not in _CONTRACTION_TAILS
 
 
 class Resolver:
@@ -356,8 +375,10 @@ class Resolver:
         """
         if token in self._token_index and token in STOP_WORDS:
             return True
-        if token in STOP_WORDS or token in self._vocab_words or not token.isalpha():
+        if token in STOP_WORDS or token in self._vocab_words:
             return False
+        if not token.isalpha():
+            return _joined_name_word(raw, lowercase)
         if not raw[:1].isupper():
             return lowercase and len(token) >= 3
         return not (raw.isupper() and len(raw) <= 4)  # abbreviations: AL, RN, HCA, OR
@@ -389,7 +410,7 @@ class Resolver:
         """People a whole name (or id) may denote: one id, several (ambiguous) or none."""
         allowed = [p for p in self.vocab.people if family is None or p.family == family]
         for person in allowed:
-            if person.id == name.strip():
+            if person.id == canonical_id(name):
                 return (person.id,)
         folded = " ".join(t for t in fold(name).split() if t not in TITLES)
         exact = [p.id for p in allowed if " ".join(p.tokens) == folded or fold(p.id) == folded]
@@ -688,7 +709,12 @@ def cover_count_error(
 
 
 class Unresolved(Exception):
-    """A request field that does not resolve to exactly one id (message: the reason)."""
+    """A request field that does not resolve to exactly one id (message: the reason;
+    ``ambiguous``: a name that fits several people, the message asking which one)."""
+
+    def __init__(self, reason: str, ambiguous: bool = False) -> None:
+        super().__init__(reason)
+        self.ambiguous = ambiguous
 
 
 def resolve_request(
@@ -715,7 +741,7 @@ def resolve_request(
         if not ids:
             raise Unresolved(f"no staff member called '{name}'")
         if len(ids) > 1:
-            raise Unresolved(resolver.which_one(name, ids))
+            raise Unresolved(resolver.which_one(name, ids), ambiguous=True)
         return ids[0]
 
     def shift(word: str) -> str:
@@ -733,7 +759,7 @@ def resolve_request(
 
     update: dict[str, object] = {}
     if isinstance(request, CancelCase):
-        case = vocab.case(request.case)
+        case = vocab.case(canonical_id(request.case))  # O’B-1 is the case O'B-1
         if case is None:
             raise Unresolved(f"no case '{request.case}' in the loaded case schedule")
         return request.model_copy(update={"case": case.id})

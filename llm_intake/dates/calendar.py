@@ -10,7 +10,8 @@ from llm_intake.dates.names import weekday_number
 
 @dataclass(frozen=True)
 class DateHit:
-    """A date or date range found in text (``error`` set when it must not be guessed)."""
+    """A date or date range found in text (``error`` set when it must not be guessed;
+    ``past`` when that is because it is in the past)."""
 
     start: int
     end: int
@@ -18,6 +19,7 @@ class DateHit:
     last: dt.date | None
     error: str | None = None
     tonight: bool = False
+    past: bool = False
 
     @property
     def single(self) -> bool:
@@ -98,5 +100,5 @@ def fmt_span(first: dt.date, last: dt.date) -> str:
     return f"{start}–{last.day} {last:%b}"
 
 
-def error_hit(start: int, end: int, message: str) -> DateHit:
-    return DateHit(start, end, None, None, message)
+def error_hit(start: int, end: int, message: str, past: bool = False) -> DateHit:
+    return DateHit(start, end, None, None, message, past=past)

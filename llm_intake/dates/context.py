@@ -63,7 +63,9 @@ def relate(hits: list[DateHit], text: str) -> list[DateHit]:
         if hit.error or hit.first is None or hit.last is None:
             out.append(hit)
         elif m := _SINCE.search(before):
-            out.append(error_hit(m.start(), hit.end, f"'{text[m.start() : hit.end]}': {PAST}"))
+            out.append(
+                error_hit(m.start(), hit.end, f"'{text[m.start() : hit.end]}': {PAST}", past=True)
+            )
         elif fragment.lower().startswith("a week") and (m := _FOR.search(before)):
             phrase = text[m.start() : hit.end]
             out.append(error_hit(m.start(), hit.end, f"'{phrase}': give the first and last day"))
@@ -150,6 +152,8 @@ def refuse_past(hits: list[DateHit], text: str) -> list[DateHit]:
         )
         if forward and not hit.error and _PAST_VERB.search(text[: hit.start]):
             phrase = text[hit.start : hit.end]
-            hit = error_hit(hit.start, hit.end, f"'{phrase}' reads as a past date; {PAST}")
+            hit = error_hit(
+                hit.start, hit.end, f"'{phrase}' reads as a past date; {PAST}", past=True
+            )
         out.append(hit)
     return out

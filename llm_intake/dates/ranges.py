@@ -33,9 +33,10 @@ def read_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit
             if not between_and or re.search(r"between\s+$", text[: hit.start], re.IGNORECASE):
                 nxt = re_resolve_second(hit, hits[i + 1], text, today)
                 error = hit.error or nxt.error
+                past = hit.past if hit.error else nxt.past
                 if hit.first and nxt.last and nxt.last < hit.first and not error:
                     error = f"'{text[hit.start : nxt.end]}' ends before it starts"
-                merged.append(DateHit(hit.start, nxt.end, hit.first, nxt.last, error))
+                merged.append(DateHit(hit.start, nxt.end, hit.first, nxt.last, error, past=past))
                 i += 2
                 continue
         if (
@@ -48,7 +49,7 @@ def read_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit
             preceding = [h for h in merged if h.end <= until.start()]
             if not preceding or text[preceding[-1].end : until.start()].strip(" ,"):
                 start = today if today <= hit.first else hit.first
-                hit = DateHit(until.start(), hit.end, start, hit.last, hit.error)
+                hit = DateHit(until.start(), hit.end, start, hit.last, hit.error, past=hit.past)
         merged.append(hit)
         i += 1
     result: list[DateHit] = []
@@ -65,6 +66,7 @@ def read_dates(text: str, today: dt.date, window: Window = None) -> list[DateHit
                 hit.first,
                 hit.first + dt.timedelta(days=span - 1),
                 hit.error,
+                past=hit.past,
             )
         result.append(hit)
     return result
@@ -77,7 +79,10 @@ def _lasting_from(hit: DateHit, lead: re.Match[str], text: str) -> DateHit:
     days = lead.group("unit").lower()[:1] in "dns"
     if hit.error or hit.first is None or not hit.single or not (lead.group("for") and days):
         return error_hit(
-            lead.start(), hit.end, hit.error or f"'{phrase}': give the first and last day"
+            lead.start(),
+            hit.end,
+            hit.error or f"'{phrase}': give the first and last day",
+            past=hit.past,
         )
     n = number(lead.group("n")) or 1
     return DateHit(lead.start(), hit.end, hit.first, hit.first + days_delta(n - 1))

@@ -171,7 +171,7 @@ def _relative_week(name: str, m: re.Match[str], ref: dt.date) -> DateHit:
         day = base + dt.timedelta(days=7)
         return DateHit(m.start(), m.end(), day, day)
     if name == "past_weekday":
-        return error_hit(m.start(), m.end(), f"'{phrase}' is in the past; {PAST}")
+        return error_hit(m.start(), m.end(), f"'{phrase}' is in the past; {PAST}", past=True)
     what = g["what"].lower()
     monday = monday_of(ref)
     if what == "week":

@@ -107,6 +107,6 @@ def re_resolve_second(first: DateHit, second: DateHit, text: str, today: dt.date
             continue
         if name in ("weekday", "ordinal", "weekday_day"):
             hit = resolve(name, m, first.first)
-            return DateHit(second.start, second.end, hit.first, hit.last, hit.error)
+            return DateHit(second.start, second.end, hit.first, hit.last, hit.error, past=hit.past)
         break
     return second

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from llm_intake.dates import DateHit
+from llm_intake.refusals import RefusalKind
 from llm_intake.requests import AbsenceReason, Request, Unavailable
 from llm_intake.rules.clause import Clause, NotUnderstood, blank
 
@@ -83,7 +84,8 @@ def absences(clause: Clause, text: str, staff: list[str], shifts: list[str]) -> 
         shifts = moved_off(clause)
         if len(shifts) != len(clause.shifts):
             raise NotUnderstood(
-                "a move from one shift to another: say which shift they should work"
+                "a move from one shift to another: say which shift they should work",
+                RefusalKind.MOVE,
             )
     ranges = _merge_ranges(clause.dates)
     reason = absence_reason(text) if clause.intent == "unavailable" else None
@@ -138,7 +140,9 @@ def _read(word: str) -> dt.time:
     """The time of a clock word, refused in words when it is no time of day ("25:00")."""
     time = _clock(word)
     if time is None:
-        raise NotUnderstood(f"'{word.strip()}' is no time of day I can read")
+        raise NotUnderstood(
+            f"'{word.strip()}' is no time of day I can read", RefusalKind.UNREADABLE
+        )
     return time
 
 
@@ -160,7 +164,8 @@ def case_absence_times(text: str) -> tuple[TimeSpan, list[tuple[int, int]]] | No
     if loose := _LOOSE_TIME.search(rest):
         raise NotUnderstood(
             f"which time is '{loose.group(0).strip()}'? say 'from' or 'until' a time "
-            "with am/pm or as 14:00"
+            "with am/pm or as 14:00",
+            RefusalKind.UNREADABLE,
         )
     clock_spans = len(found)
     for part, pattern in _DAY_PARTS:
@@ -175,9 +180,13 @@ def case_absence_times(text: str) -> tuple[TimeSpan, list[tuple[int, int]]] | No
         and {(t[0] is None, t[1] is None) for _, t, _ in found} == {(False, True), (True, False)}
     )
     if not one_span:
-        raise NotUnderstood(f"more than one part of the day ({said}); say one time span")
+        raise NotUnderstood(
+            f"more than one part of the day ({said}); say one time span", RefusalKind.UNREADABLE
+        )
     first = next((t[0] for _, t, _ in found if t[0] is not None), None)
     last = next((t[1] for _, t, _ in found if t[1] is not None), None)
     if first is not None and last is not None and last <= first:
-        raise NotUnderstood(f"the absence ends at or before it starts ({said})")
+        raise NotUnderstood(
+            f"the absence ends at or before it starts ({said})", RefusalKind.UNREADABLE
+        )
     return (first, last), [span for *_, span in found]

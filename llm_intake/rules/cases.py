@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from llm_intake.dates import number
+from llm_intake.refusals import RefusalKind
 from llm_intake.requests import AddCase
 from llm_intake.resolver import Resolver, Span
 from llm_intake.rules.case_words import (
@@ -19,7 +20,7 @@ from llm_intake.rules.case_words import (
     ROOM_LIKE,
     TITLED,
 )
-from llm_intake.rules.clause import Clause, NotUnderstood, blank
+from llm_intake.rules.clause import Clause, NotUnderstood, blank, date_refusal
 from llm_intake.rules.days import check_horizon
 from llm_intake.rules.patterns import NEGATION
 
@@ -30,13 +31,13 @@ def add_case_request(resolver: Resolver, clause: Clause) -> AddCase:
     text = clause.text
     lasting = DURATION.search(text)
     if lasting is None:
-        raise NotUnderstood("how long is the case (e.g. '90 min')?")
+        raise NotUnderstood("how long is the case (e.g. '90 min')?", RefusalKind.UNREADABLE)
     duration = _minutes(lasting)
     for hit in clause.dates:
         if hit.error:
-            raise NotUnderstood(hit.error)
+            raise date_refusal(hit)
     if len(clause.dates) > 1 or (clause.dates and not clause.dates[0].single):
-        raise NotUnderstood("a case takes one date; which one?")
+        raise NotUnderstood("a case takes one date; which one?", RefusalKind.SEVERAL_NAMED)
     date = clause.dates[0].first if clause.dates else None
     if clause.dates:
         check_horizon(clause.dates, resolver.vocab.case_start, resolver.vocab.case_days)
@@ -46,7 +47,7 @@ def add_case_request(resolver: Resolver, clause: Clause) -> AddCase:
     _case_words_known(resolver, clause, lasting, room_spans)
     rooms = list(dict.fromkeys(r.id for r in room_spans))
     if len(rooms) > 1:
-        raise NotUnderstood("more than one room named; which one?")
+        raise NotUnderstood("more than one room named; which one?", RefusalKind.SEVERAL_NAMED)
     roles = _roles(resolver, text, surgeon)
     priority = _priority(text)
     part = next((p for p, pat in CASE_PARTS if pat.search(text)), None)
@@ -76,23 +77,30 @@ def _case_words_known(
     plain = blank(plain, [m.span() for m in NOT_URGENT.finditer(plain)])
     if m := NEGATION.search(plain):
         detail = re.split(r"[,;(]", text[m.start() :])[0].strip()
-        raise NotUnderstood(f"a negated detail ('{detail}'); say what the case needs instead")
+        raise NotUnderstood(
+            f"a negated detail ('{detail}'); say what the case needs instead", RefusalKind.NEGATED
+        )
     for m in ROOM_LIKE.finditer(text):
         if not any(r.start < m.end() and m.start() < r.end for r in rooms):
             place = re.sub(r"^(?:in|into)\s+", "", m.group(0), flags=_I)
             known = ", ".join(r.id for r in resolver.vocab.rooms)
-            raise NotUnderstood(f"unknown room '{place}' (the rooms are {known})")
+            raise NotUnderstood(
+                f"unknown room '{place}' (the rooms are {known})", RefusalKind.UNREADABLE
+            )
     roles = resolver.find_roles(text)
     for m in ROLE_COUNT.finditer(text):
         start, end = m.span("role") if m.group("role") else m.span("role2")
         if not any(r.start < end and start < r.end for r in roles):
             known = ", ".join(resolver.vocab.roles)
-            raise NotUnderstood(f"unknown role '{text[start:end]}' (the roles are {known})")
+            raise NotUnderstood(
+                f"unknown role '{text[start:end]}' (the roles are {known})", RefusalKind.UNREADABLE
+            )
     clock = CASE_TIME.search(plain)
     when = clock.group(0) if clock else "tonight" if any(d.tonight for d in clause.dates) else ""
     if when:
         raise NotUnderstood(
-            f"a case time of '{when}' is not supported; say 'morning' or 'afternoon'"
+            f"a case time of '{when}' is not supported; say 'morning' or 'afternoon'",
+            RefusalKind.UNREADABLE,
         )
 
 
@@ -101,7 +109,9 @@ def _named_people_known(clause: Clause) -> None:
     for m in TITLED.finditer(clause.text):
         inside = [p for p in clause.people if p.start <= m.start("name") < p.end]
         if not inside or not inside[0].ids:
-            raise NotUnderstood(f"no one called '{m.group(0)}' in the case problem")
+            raise NotUnderstood(
+                f"no one called '{m.group(0)}' in the case problem", RefusalKind.UNREADABLE
+            )
 
 
 def _surgeon(resolver: Resolver, clause: Clause) -> str | None:
@@ -112,11 +122,16 @@ def _surgeon(resolver: Resolver, clause: Clause) -> str | None:
         if not ids:
             continue
         if len(ids) > 1:
-            raise NotUnderstood(f"'{mention.text}' could be {resolver.describe(ids)}; which one?")
+            raise NotUnderstood(
+                f"'{mention.text}' could be {resolver.describe(ids)}; which one?",
+                RefusalKind.AMBIGUOUS_NAME,
+            )
         found.append(ids[0])
     found = list(dict.fromkeys(found))
     if len(found) > 1:
-        raise NotUnderstood("more than one surgeon named; which one operates?")
+        raise NotUnderstood(
+            "more than one surgeon named; which one operates?", RefusalKind.UNREADABLE
+        )
     return found[0] if found else None
 
 
@@ -148,12 +163,12 @@ def _procedure(resolver: Resolver, text: str) -> str:
     text = blank(text, [(m.start(), m.end()) for m in PRIORITY_WORDS.finditer(text)])
     m = PROCEDURE_PHRASE.search(text)
     if m is None or not m.group("proc").strip():
-        raise NotUnderstood("which procedure?")
+        raise NotUnderstood("which procedure?", RefusalKind.UNREADABLE)
     proc = re.sub(r"\s+", " ", m.group("proc")).strip(" -/")
     generic = {"case", "patient", "procedure", "operation", "op", "surgery", "list", "slot"}
     named = [m for m in resolver.find_people(proc) if m.ids and not m.fuzzy]
     if proc.lower() in generic or named or TITLED.search(proc):
-        raise NotUnderstood("which procedure?")
+        raise NotUnderstood("which procedure?", RefusalKind.UNREADABLE)
     return proc
 
 
@@ -162,10 +177,14 @@ def _priority(text: str) -> str:
     calm = NOT_URGENT.search(text)
     rest = NOT_URGENT.sub(" ", text)
     if re.search(r"\b(?:medium|moderate)[\s-]+priority\b", rest, _I):
-        raise NotUnderstood("which priority: elective, urgent or emergency?")
+        raise NotUnderstood(
+            "which priority: elective, urgent or emergency?", RefusalKind.UNREADABLE
+        )
     pressing = next((p for p, pat in PRIORITY if pat.search(rest)), None)
     if calm and pressing:
-        raise NotUnderstood(f"both {pressing} and '{calm.group(0)}'; which priority?")
+        raise NotUnderstood(
+            f"both {pressing} and '{calm.group(0)}'; which priority?", RefusalKind.UNREADABLE
+        )
     return pressing or "elective"
 
 

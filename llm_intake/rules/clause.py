@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from llm_intake.dates import DateHit
+from llm_intake.refusals import RefusalKind
+from llm_intake.requests import Unparsed
 from llm_intake.resolver import Mention, Span
 
 _I = re.IGNORECASE
@@ -29,7 +31,32 @@ class Clause:
 
 
 class NotUnderstood(Exception):
-    """A clause that must be returned as unparsed, with the reason as message."""
+    """A clause that must be returned as unparsed, with the reason as message and the
+    kind of refusal (what the grounding checks decide on, never the message's words)."""
+
+    def __init__(self, reason: str, kind: RefusalKind) -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+    def unparsed(self, text: str) -> Unparsed:
+        """The refusal of ``text`` for this reason."""
+        return Unparsed(text=text, reason=str(self), kind=self.kind)
+
+
+NEGATED = "a negated statement; say what should change instead"
+
+
+def hedged(word: str) -> NotUnderstood:
+    """The refusal of a change made tentative by ``word`` ("maybe", "tbc")."""
+    return NotUnderstood(
+        f"'{word}' is not a firm change; confirm it and say it again", RefusalKind.HEDGED
+    )
+
+
+def date_refusal(hit: DateHit) -> NotUnderstood:
+    """The refusal of a date that must not be guessed (``hit.error`` set)."""
+    kind = RefusalKind.PAST if hit.past else RefusalKind.UNREADABLE
+    return NotUnderstood(str(hit.error), kind)
 
 
 FILLERS = frozenset(

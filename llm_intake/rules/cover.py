@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from llm_intake.dates import number
+from llm_intake.refusals import RefusalKind
 from llm_intake.requests import CoverChange, Request
 from llm_intake.resolver import Resolver, Span, cover_count_error
 from llm_intake.rules.clause import Clause, NotUnderstood, blank
@@ -71,7 +72,7 @@ def _count_around(text: str, span: Span) -> int | None:
 def cover_changes(resolver: Resolver, clause: Clause, plan_days: PlanDays) -> list[Request]:
     text = clause.text
     if not clause.shifts:
-        raise NotUnderstood("which shift?")
+        raise NotUnderstood("which shift?", RefusalKind.UNREADABLE)
     text = blank(text, [(d.start, d.end) for d in clause.dates])  # "to 3 Jan" is no count
     skills = resolver.find_skills(text)
     skill_ids = list(dict.fromkeys(s.id for s in skills))
@@ -90,9 +91,9 @@ def cover_changes(resolver: Resolver, clause: Clause, plan_days: PlanDays) -> li
     elif m := _COVER_SET.search(text):
         setto = number(m.group("n") or m.group("n2"))
     if delta is None and setto is None:
-        raise NotUnderstood("how many more or fewer staff?")
+        raise NotUnderstood("how many more or fewer staff?", RefusalKind.UNREADABLE)
     if problem := cover_count_error(resolver.vocab, skill, delta, setto):
-        raise NotUnderstood(problem)
+        raise NotUnderstood(problem, RefusalKind.UNREADABLE)
     days = plan_days(clause)
     shifts = list(dict.fromkeys(s.id for s in clause.shifts))
     return [
@@ -111,9 +112,11 @@ def _cover_per_skill(
     for span in skills:
         delta = _count_around(text, span)
         if delta is None:
-            raise NotUnderstood("more than one skill; give a count for each")
+            raise NotUnderstood(
+                "more than one skill; give a count for each", RefusalKind.UNREADABLE
+            )
         if problem := cover_count_error(resolver.vocab, span.id, delta, None):
-            raise NotUnderstood(problem)
+            raise NotUnderstood(problem, RefusalKind.UNREADABLE)
         changes.append((span.id, delta))
     days = plan_days(clause)
     shifts = list(dict.fromkeys(s.id for s in clause.shifts))

@@ -6,6 +6,7 @@ import datetime as dt
 
 from llm_intake.dates import DateHit
 from llm_intake.proposal import fmt_range
+from llm_intake.refusals import RefusalKind
 from llm_intake.rules.clause import NotUnderstood
 
 
@@ -18,7 +19,8 @@ def check_horizon(hits: list[DateHit], start: dt.date | None, days: int) -> None
         if hit.last < start or hit.first > end:
             raise NotUnderstood(
                 f"{fmt_dated_range(hit.first, hit.last)} is outside the plan "
-                f"({fmt_dated_range(start, end)})"
+                f"({fmt_dated_range(start, end)})",
+                RefusalKind.OUTSIDE_PLAN,
             )
 
 

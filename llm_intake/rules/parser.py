@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from llm_intake.proposal import fmt_range
+from llm_intake.refusals import RefusalKind
 from llm_intake.requests import (
     CancelCase,
     Extraction,
@@ -32,7 +33,16 @@ from llm_intake.rules.cancellations import (
     is_case_cancellation,
 )
 from llm_intake.rules.cases import add_case_request
-from llm_intake.rules.clause import FILLERS, Clause, NotUnderstood, blank, without_names
+from llm_intake.rules.clause import (
+    FILLERS,
+    NEGATED,
+    Clause,
+    NotUnderstood,
+    blank,
+    date_refusal,
+    hedged,
+    without_names,
+)
 from llm_intake.rules.clauses import ClauseReader
 from llm_intake.rules.cover import cover_changes
 from llm_intake.rules.days import check_horizon, fmt_days
@@ -44,13 +54,16 @@ from llm_intake.rules.patterns import (
     NEGATIVE_IDIOMS,
     PART_OF_DAY,
     SWAP,
-    UNSUPPORTED,
+    unsupported,
 )
 from llm_intake.rules.people import clause_subjects, staff_ids
 from llm_intake.rules.sentences import split_sentences
 from llm_intake.rules.wishes import shift_wishes
+from optimizer.model.common import APOSTROPHES
 
 OUT_OF_SCOPE = "no scheduling request recognised"
+WITHDRAWAL = "cancelling or withdrawing an earlier request is not supported"
+SWAPS = "shift swaps are not supported; state each person's change"
 CASE_ABSENCE = (
     "for case-scheduling staff I can record an absence on whole days, a morning, an "
     'afternoon, or from/until a time ("from 2pm", "until 11:00")'
@@ -76,6 +89,7 @@ class RuleParser:
     # -- entry point -------------------------------------------------------------------
 
     def parse(self, text: str) -> Extraction:
+        text = text.translate(APOSTROPHES)  # "can’t" as "can't" (phones type ’)
         requests: list[Request] = []
         unparsed: list[Unparsed] = []
         self._notes = []
@@ -87,30 +101,30 @@ class RuleParser:
                 try:
                     requests.extend(self._case_cancels(sentence, asks(text, end)))
                 except NotUnderstood as exc:
-                    unparsed.append(Unparsed(text=sentence, reason=str(exc)))
+                    unparsed.append(exc.unparsed(sentence))
                 continue
-            if CANCEL.search(sentence) or (
-                SWAP.search(sentence) and self.resolver.find_people(sentence, "roster")
-            ):
-                reason = (
-                    "cancelling or withdrawing an earlier request is not supported"
-                    if CANCEL.search(sentence)
-                    else "shift swaps are not supported; state each person's change"
-                )
-                unparsed.append(Unparsed(text=sentence, reason=reason))
-                continue
-            unsupported = next((r for pat, r in UNSUPPORTED if pat.search(sentence)), None)
-            if unsupported is not None:
-                unparsed.append(Unparsed(text=sentence, reason=unsupported))
+            if refusal := self._whole_sentence_refusal(sentence):
+                unparsed.append(refusal.unparsed(sentence))
                 continue
             for clause in self.reader.split(sentence):
                 try:
                     requests.extend(self._clause_requests(clause))
                 except NotUnderstood as exc:
-                    unparsed.append(Unparsed(text=clause.text.strip(" ,"), reason=str(exc)))
+                    unparsed.append(exc.unparsed(clause.text.strip(" ,")))
                 unparsed.extend(self._notes)
                 self._notes = []
         return Extraction(requests=_dedupe(requests), unparsed=unparsed)
+
+    def _whole_sentence_refusal(self, sentence: str) -> NotUnderstood | None:
+        """Why the whole sentence is refused: a withdrawn request, a swap between ward
+        staff, or an unsupported kind of sentence (``patterns.UNSUPPORTED``)."""
+        if CANCEL.search(sentence):
+            return NotUnderstood(WITHDRAWAL, RefusalKind.WITHDRAWAL)
+        if SWAP.search(sentence) and self.resolver.find_people(sentence, "roster"):
+            return NotUnderstood(SWAPS, RefusalKind.SWAP)
+        if found := unsupported(sentence):
+            return NotUnderstood(found.message, found.kind)
+        return None
 
     def _is_case_cancel(self, sentence: str) -> bool:
         """Whether the sentence calls off a case (not a roster request) of a loaded case
@@ -126,7 +140,8 @@ class RuleParser:
         or in the past: it comes back unparsed with the reason, as a roster sentence."""
         if not self.case_plans:
             raise NotUnderstood(
-                "the case problem was not given to the parser; no case is cancelled"
+                "the case problem was not given to the parser; no case is cancelled",
+                RefusalKind.UNREADABLE,
             )
         ids = cancelled_case_ids(sentence, self.case_plans, self.resolver, self.today, asked)
         return [CancelCase(case=case_id) for case_id in ids]
@@ -136,27 +151,30 @@ class RuleParser:
     def _clause_requests(self, clause: Clause) -> list[Request]:
         text = clause.text.strip(" ,")
         intent = clause.intent
+        unreadable = RefusalKind.UNREADABLE
         if intent == "cancel":
-            raise NotUnderstood("cancelling or withdrawing an earlier request is not supported")
+            raise NotUnderstood(WITHDRAWAL, RefusalKind.WITHDRAWAL)
         if intent == "swap":
-            raise NotUnderstood("shift swaps are not supported; state each person's change")
+            raise NotUnderstood(SWAPS, RefusalKind.SWAP)
         if intent == "unknown_person":
             if not (clause.dates or clause.shifts):
-                raise NotUnderstood(OUT_OF_SCOPE)
-            raise NotUnderstood("no staff member of the loaded problems is named here")
+                raise NotUnderstood(OUT_OF_SCOPE, unreadable)
+            raise NotUnderstood("no staff member of the loaded problems is named here", unreadable)
         if intent == "add_case":
             return [add_case_request(self.resolver, self._firm_part(clause))]
         if intent is None:
             if clause.people or clause.dates or clause.shifts:
-                raise NotUnderstood("found names or dates but no change I know how to make")
-            raise NotUnderstood(OUT_OF_SCOPE)
+                raise NotUnderstood(
+                    "found names or dates but no change I know how to make", unreadable
+                )
+            raise NotUnderstood(OUT_OF_SCOPE, unreadable)
         clause = self._firm_part(clause)
         text = clause.text.strip(" ,")
         for hit in clause.dates:
             if hit.error:
-                raise NotUnderstood(hit.error)
+                raise date_refusal(hit)
         if not clause.dates:
-            raise NotUnderstood("which date or dates?")
+            raise NotUnderstood("which date or dates?", unreadable)
         if clause.family == "cases":
             check_horizon(clause.dates, self.vocab.case_start, self.vocab.case_days)
         else:
@@ -164,7 +182,7 @@ class RuleParser:
         if intent in ("unavailable", "cover_change", "move_off"):
             plain = NEGATIVE_IDIOMS.sub(" ", without_names(text, clause.people))
             if NEGATION.search(plain):
-                raise NotUnderstood("a negated statement; say what should change instead")
+                raise NotUnderstood(NEGATED, RefusalKind.NEGATED)
         if intent == "cover_change":
             return cover_changes(self.resolver, clause, self._plan_days)
         staff = staff_ids(self.resolver, clause, clause_subjects(clause))
@@ -175,9 +193,9 @@ class RuleParser:
             return self._case_absences(clause, text, staff)
         shifts = list(dict.fromkeys(s.id for s in clause.shifts))
         if clause.family == "cases":
-            raise NotUnderstood(CASE_ABSENCE)
+            raise NotUnderstood(CASE_ABSENCE, unreadable)
         if part := self._part_of_day(clause):
-            raise NotUnderstood(f"'{part}' is not a shift of the ward; which shift?")
+            raise NotUnderstood(f"'{part}' is not a shift of the ward; which shift?", unreadable)
         if intent in ("unavailable", "move_off"):
             return absences(clause, text, staff, shifts)
         days = self._plan_days(clause)
@@ -185,10 +203,13 @@ class RuleParser:
             return shift_wishes(clause, text, staff, shifts, days)
         if NEGATION.search(without_names(text, clause.people)):
             raise NotUnderstood(
-                "a negated assignment: say who should work it, or make it a request"
+                "a negated assignment: say who should work it, or make it a request",
+                RefusalKind.NEGATED,
             )
         if len(shifts) != 1:
-            raise NotUnderstood("which shift?" if not shifts else "more than one shift named")
+            raise NotUnderstood(
+                "which shift?" if not shifts else "more than one shift named", unreadable
+            )
         return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
 
     def _case_absences(self, clause: Clause, text: str, staff: list[str]) -> list[Request]:
@@ -199,9 +220,9 @@ class RuleParser:
         shifts = [s for s in clause.shifts if not any(a <= s.start < b for a, b in used)]
         rest = replace(clause, text=blank(clause.text, used), shifts=shifts)
         if shifts:
-            raise NotUnderstood(CASE_ABSENCE)
+            raise NotUnderstood(CASE_ABSENCE, RefusalKind.UNREADABLE)
         if part := self._part_of_day(rest):
-            raise NotUnderstood(f"{CASE_ABSENCE} ('{part}')")
+            raise NotUnderstood(f"{CASE_ABSENCE} ('{part}')", RefusalKind.UNREADABLE)
         requests = absences(clause, text, staff, [])
         if timed is None:
             return requests
@@ -209,7 +230,9 @@ class RuleParser:
             any(r.from_ != r.to for r in requests if isinstance(r, Unavailable))
             or len({(r.from_, r.to) for r in requests if isinstance(r, Unavailable)}) > 1
         ):
-            raise NotUnderstood("a time of day on several days; say each day on its own")
+            raise NotUnderstood(
+                "a time of day on several days; say each day on its own", RefusalKind.UNREADABLE
+            )
         first, last = timed[0]
         return [r.model_copy(update={"from_time": first, "to_time": last}) for r in requests]
 
@@ -219,14 +242,14 @@ class RuleParser:
         hedge = HEDGE.search(clause.text)
         if hedge is None:
             return clause
-        reason = f"'{hedge.group(0)}' is not a firm change; confirm it and say it again"
+        refusal = hedged(hedge.group(0))
         firm = [d for d in clause.dates if d.end <= hedge.start()]
         later = [d for d in clause.dates if d.start >= hedge.start()]
         tail = blank(clause.text, [(d.start, d.end) for d in later])[hedge.end() :]
         words = set(re.findall(r"[a-z']+", tail.lower()))
         if not (firm and later and words <= FILLERS | HEDGE_TAIL):
-            raise NotUnderstood(reason)
-        self._notes.append(Unparsed(text=clause.text[hedge.start() :].strip(" ,()"), reason=reason))
+            raise refusal
+        self._notes.append(refusal.unparsed(clause.text[hedge.start() :].strip(" ,()")))
         head = clause.text[: hedge.start()]
         return replace(clause, text=head, dates=firm)
 
@@ -252,6 +275,7 @@ class RuleParser:
                     text=clause.text.strip(" ,"),
                     reason=f"{fmt_days(outside)} {verb} outside the plan "
                     f"({fmt_range(*window)}), so left out",
+                    kind=RefusalKind.OUTSIDE_PLAN,
                 )
             )
         return inside

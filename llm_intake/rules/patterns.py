@@ -4,6 +4,9 @@ swaps, assignments, hedges and parts of a day."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
+
+from llm_intake.refusals import RefusalKind
 
 _I = re.IGNORECASE
 
@@ -15,36 +18,60 @@ CANCEL = re.compile(
 
 
 _WD_WORD = r"(?:mon|tue|wed|thu|fri|sat|sun)\w*"
+
+
+class Unsupported(NamedTuple):
+    """A kind of sentence the rule parser refuses whole: its words, kind and message."""
+
+    pattern: re.Pattern[str]
+    kind: RefusalKind
+    message: str
+
+
 UNSUPPORTED = (
-    (
+    Unsupported(
         re.compile(
             rf"\b(?:every|each)\s+(?:other\s+)?(?:{_WD_WORD}|week|weekend|day|night)\b|"
             r"\b(?:weekly|fortnightly|always|usually|regularly)\b",
             _I,
         ),
+        RefusalKind.RECURRING,
         "recurring requests are not supported; give the dates",
     ),
-    (
+    Unsupported(
         re.compile(r"\bif\b(?!\s+(?:at\s+all\s+)?poss)|\bunless\b|\bin\s+case\b", _I),
+        RefusalKind.CONDITIONAL,
         "conditional requests are not supported; say what to change",
     ),
-    (
+    Unsupported(
         re.compile(
             r"\bexcept\b|\bapart\s+from\b|\bother\s+than\b|\bexcluding\b|\binstead\s+of\b|"
             r"\bbut\s+not\b",
             _I,
         ),
+        RefusalKind.EXCEPTION,
         "exceptions and replacements are not supported; list the dates that apply",
     ),
-    (
+    Unsupported(
         re.compile(r"\bback\s+(?:from|on|at|to|in)\b|\breturn(?:s|ing|ed)?\b", _I),
+        RefusalKind.RETURN_FROM_LEAVE,
         "a return from leave is not a change I can make; give the dates of the absence",
     ),
-    (
+    Unsupported(
         re.compile(rf"\byesterday\b|\blast\s+(?:week|night|weekend|{_WD_WORD})\b", _I),
+        RefusalKind.PAST,
         "dates in the past cannot be changed",
     ),
 )
+"""Sentences refused whole, in order: recurrence, conditions, exceptions, a return from
+leave, past dates (the first that fits gives the refusal)."""
+
+
+def unsupported(sentence: str) -> Unsupported | None:
+    """The first kind of unsupported sentence ``sentence`` is (None if none)."""
+    return next((u for u in UNSUPPORTED if u.pattern.search(sentence)), None)
+
+
 NEGATIVE_IDIOMS = re.compile(
     r"\b(?:can't|cant|cannot|can\s+not|couldn't|unable|won't\s+be\s+(?:in|able|coming)|"
     r"will\s+not\s+be\s+(?:in|able)|(?:won't|will\s+not|can't|cannot)\s+make|"

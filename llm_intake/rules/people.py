@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from llm_intake.refusals import RefusalKind
 from llm_intake.resolver import (
     Mention,
     Resolver,
@@ -72,33 +73,37 @@ def clause_subjects(clause: Clause) -> list[Mention]:
     if covered and clause.intent not in ("pin", "shift_request"):
         raise NotUnderstood(
             "someone covering for someone else; say who is away and who works which shift, "
-            "each in its own sentence"
+            "each in its own sentence",
+            RefusalKind.COVER,
         )
     if covered and not subjects:
-        raise NotUnderstood("who works the shift? name the person covering it")
+        raise NotUnderstood(
+            "who works the shift? name the person covering it", RefusalKind.UNREADABLE
+        )
     for a, b in pairwise(subjects):
         between = re.sub(r"[\s,&/+]+", " ", clause.text[a.end : b.start]).lower().split()
         if not set(between) <= _JOINERS:
             raise NotUnderstood(
                 "more than one person named in one request; say each person's change in "
-                "its own sentence"
+                "its own sentence",
+                RefusalKind.UNREADABLE,
             )
     return subjects
 
 
 def staff_ids(resolver: Resolver, clause: Clause, people: list[Mention]) -> list[str]:
     if not people:
-        raise NotUnderstood("which staff member?")
+        raise NotUnderstood("which staff member?", RefusalKind.UNREADABLE)
     ids: list[str] = []
     for mention in people:
         if not mention.ids:
-            raise NotUnderstood(_no_such_person(resolver, clause, mention))
+            raise NotUnderstood(_no_such_person(resolver, clause, mention), RefusalKind.UNREADABLE)
         found = mention.ids
         if clause.intent == "unavailable" and clause.family == "roster":
             found = (*found, *_case_staff_named(resolver, mention.text, clause))
             found = settle_families(resolver, found, clause.text, bool(clause.shifts))
         if len(found) > 1:
-            raise NotUnderstood(resolver.which_one(mention.text, found))
+            raise NotUnderstood(resolver.which_one(mention.text, found), RefusalKind.AMBIGUOUS_NAME)
         ids.append(found[0])
     return list(dict.fromkeys(ids))
 

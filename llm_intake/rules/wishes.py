@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from llm_intake.refusals import RefusalKind
 from llm_intake.requests import Request, ShiftWish
 from llm_intake.rules.absence import SICKNESS
 from llm_intake.rules.clause import Clause, NotUnderstood, without_names
@@ -52,16 +53,22 @@ def shift_wishes(
 ) -> list[Request]:
     """Soft shift-on/off requests, one per person and day (a wish is never a pin)."""
     if SICKNESS.search(text):
-        raise NotUnderstood("a wish and a sickness in one request; say each as its own sentence")
+        raise NotUnderstood(
+            "a wish and a sickness in one request; say each as its own sentence",
+            RefusalKind.UNREADABLE,
+        )
     plain = without_names(text, clause.people)
     turn = re.search(r"(?:,|\band)\s+not\b", plain, _I)
     if turn and not _WISH_NOT.search(plain[: turn.start()]):
         raise NotUnderstood(
-            "a wish for and a wish against in one request; say each as its own sentence"
+            "a wish for and a wish against in one request; say each as its own sentence",
+            RefusalKind.UNREADABLE,
         )
     own = _WISH_NOT.search(plain) or _LEAVE_WISH.search(plain)
     want = not (own or (clause.inherited and _WISH_NOT.search(clause.inherited)))
     if len(shifts) > 1:
-        raise NotUnderstood("more than one shift named in one request; which one?")
+        raise NotUnderstood(
+            "more than one shift named in one request; which one?", RefusalKind.SEVERAL_NAMED
+        )
     shift = shifts[0] if shifts else None
     return [ShiftWish(staff=s, date=d, shift=shift, want=want) for s in staff for d in days]
