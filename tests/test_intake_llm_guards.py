@@ -209,6 +209,24 @@ def test_a_plain_cancel_by_id_still_passes(text: str, demo: list[Any]) -> None:
     assert (proposal.requests, proposal.unparsed) == ([CancelCase(case="C013")], [])
 
 
+def test_the_models_pick_among_alternative_cases_is_refused(demo: list[Any]) -> None:
+    """ "Cancel C013 or C014" leaves open which case: the model's C013 is not the text's."""
+    proposal = _ask("Cancel C013 or C014", [_cancel("C013")], demo)
+    assert proposal.requests == []
+    [refusal] = proposal.unparsed
+    assert refusal.reason.startswith("'or' leaves open which case")
+
+
+def test_the_models_pick_of_one_of_two_shifts_is_refused(demo: list[Any]) -> None:
+    """ "the early and the late" in one pin: the model's early alone is not what was said."""
+    text = "Put Priya Patel on the early and the late on Wednesday"
+    proposal = _ask(
+        text, [{"kind": "pin", "staff": "N06", "date": "2026-12-09", "shift": "E"}], demo
+    )
+    assert proposal.requests == []
+    assert [u.reason for u in proposal.unparsed] == ["more than one shift named"]
+
+
 def test_a_cancelled_case_beside_an_absence_is_no_withdrawn_request(demo: list[Any]) -> None:
     """The cancel word is the case's ("… so C013 is cancelled"): both requests pass."""
     text = "Helen Murray is off sick tomorrow, so C013 is cancelled"

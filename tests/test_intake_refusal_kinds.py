@@ -138,7 +138,7 @@ def test_the_kind_stays_out_of_the_json_contract() -> None:
 def test_every_kind_is_a_guard_or_a_deliberate_other() -> None:
     """Adding a kind forces a decision here: is it a refusal no other reading overrides?"""
     conditional = {K.WITHDRAWAL, K.WHICH_CASE}  # guard some requests, see is_guard
-    others = {K.ALTERNATIVES, K.OUTSIDE_PLAN, K.UNREADABLE}
+    others = {K.OUTSIDE_PLAN, K.UNREADABLE}
     assert set(RefusalKind) == GUARD_KINDS | conditional | others
     assert not GUARD_KINDS & (conditional | others)
 

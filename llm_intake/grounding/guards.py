@@ -24,13 +24,14 @@ GUARD_KINDS = frozenset(
         K.RETURN_FROM_LEAVE,
         K.AMBIGUOUS_NAME,
         K.SEVERAL_NAMED,
+        K.ALTERNATIVES,
     }
 )
 """Refusals no other reading may override: negations, hedges, questions, conditions,
-exceptions, swaps, moves, covers, past or recurring dates, ambiguous names and "which
-one?" choices. The parser's other refusals ("no scheduling request recognised", "which
-date or dates?") only say it could not read the sentence, where the model may read it
-better."""
+exceptions, swaps, moves, covers, past or recurring dates, ambiguous names, "which one?"
+choices and cases given as alternatives ("cancel C013 or C014"). The parser's other
+refusals ("no scheduling request recognised", "which date or dates?") only say it could
+not read the sentence, where the model may read it better."""
 WITHDRAWAL_KINDS = frozenset({K.WITHDRAWAL})
 """Refusals that guard every request but a cancelled case, unless the sentence names a
 case by its id ("Omar Haddad is off sick tomorrow, so C2 is cancelled")."""

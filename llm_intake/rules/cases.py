@@ -130,7 +130,7 @@ def _surgeon(resolver: Resolver, clause: Clause) -> str | None:
     found = list(dict.fromkeys(found))
     if len(found) > 1:
         raise NotUnderstood(
-            "more than one surgeon named; which one operates?", RefusalKind.UNREADABLE
+            "more than one surgeon named; which one operates?", RefusalKind.SEVERAL_NAMED
         )
     return found[0] if found else None
 

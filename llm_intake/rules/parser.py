@@ -206,10 +206,10 @@ class RuleParser:
                 "a negated assignment: say who should work it, or make it a request",
                 RefusalKind.NEGATED,
             )
-        if len(shifts) != 1:
-            raise NotUnderstood(
-                "which shift?" if not shifts else "more than one shift named", unreadable
-            )
+        if not shifts:
+            raise NotUnderstood("which shift?", unreadable)
+        if len(shifts) > 1:  # the model's pick of one of them is no reading of the text
+            raise NotUnderstood("more than one shift named", RefusalKind.SEVERAL_NAMED)
         return [PinShift(staff=s, date=d, shift=shifts[0]) for s in staff for d in days]
 
     def _case_absences(self, clause: Clause, text: str, staff: list[str]) -> list[Request]:
