@@ -64,7 +64,8 @@ def test_invalid_project_names_the_field() -> None:
     document = problem_to_json(small_ward()).replace('"num_days": 7', '"num_days": -1')
     messages = handle_upload(ws, "ward.json", document.encode())
     assert len(messages) == 1
-    assert "ward.json" in messages[0] and "num_days" in messages[0]
+    message = str(messages[0])
+    assert "ward.json" in message and "num_days" in message
     assert ws.roster.problem is None
 
 

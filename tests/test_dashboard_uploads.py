@@ -406,7 +406,7 @@ def test_an_unexpected_failure_becomes_one_message(monkeypatch: pytest.MonkeyPat
     ws.roster.set_problem(small_ward())
     messages = handle_upload(ws, "ward.zip", ward_zip())
     assert len(messages) == 1
-    assert messages[0].startswith("Could not load ward.zip: an unexpected error (RuntimeError")
+    assert str(messages[0]).startswith("Could not load ward.zip: an unexpected error (RuntimeError")
     assert ws.roster.problem == small_ward()
 
 
