@@ -31,6 +31,7 @@ from optimizer.model.result import (
 )
 from optimizer.model.roster import RosterProblem
 from optimizer.solvers import interrupts
+from optimizer.solvers.cpsat.roster.columns import ColumnPhase
 from optimizer.solvers.cpsat.roster.constraints import RosterConstraints
 from optimizer.solvers.cpsat.roster.feasibility import feasible_roster
 from optimizer.solvers.cpsat.roster.heuristic import greedy_roster
@@ -63,6 +64,13 @@ Instance17 48825 (full model) → 7080 (staffwise, half the time) → 6522 (with
 moves) → 6217 (90 %). Below it (the 840 staff-day demo ward: 236 → 944 in 30 s;
 Curtois–Qu 1–8) the full model does better."""
 
+COLUMNS_MIN_SECONDS = 600.0
+"""From this time limit on (or with none), and up to ``LARGE_STAFF_DAYS``, the staffwise
+search has a column-generation phase (``columns.py``). 2 workers (docs/benchmarks.md):
+at 600 s Instance9 444 → 439 and Instance12 4140 → 4061, Instances 10 and 11 proven
+optimal, bounds 179 → 406 (9) and 9 → 4040 (12); at 60 s it took too much of the time:
+worse rosters on 9 of 11 instances."""
+
 TUNING_DEFAULTS: dict[str, Any] = {
     "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
     "roster_feasibility_first": True,  # a legal roster first, returned if nothing better
@@ -73,6 +81,8 @@ TUNING_DEFAULTS: dict[str, Any] = {
     "roster_staffwise_share": 0.9,  # its share of the time limit; 1: no full model after
     "roster_groups": True,  # staffwise: group moves once single rows stop improving
     "roster_windows": False,  # staffwise: also window moves (measured mixed: benchmarks.md)
+    "roster_columns": "auto",  # staffwise: column generation (a bound too); "auto": see
+    # COLUMNS_MIN_SECONDS
 }
 """Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
 
@@ -99,6 +109,9 @@ def _split_params(
     if tuning["roster_staffwise"] == "auto":
         staff_days = len(problem.staff) * problem.num_days
         tuning["roster_staffwise"] = staff_days >= STAFFWISE_STAFF_DAYS
+    if tuning["roster_columns"] == "auto":
+        limit = options.time_limit
+        tuning["roster_columns"] = not large and (limit is None or limit >= COLUMNS_MIN_SECONDS)
     for name, value in solver_defaults(options.num_workers, large).items():
         solver_params.setdefault(name, value)
     return tuning, replace(options, params=solver_params)
@@ -143,8 +156,9 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
         and bool(tuning["roster_staffwise"])
         and decomposable(problem, bool(options.stage_caps))
     )
+    column_bound: int | None = None
     if staffwise:
-        fallback, infeasible, rest, history = _staffwise_phase(
+        fallback, infeasible, rest, history, column_bound = _staffwise_phase(
             index, options, tuning, started, clock, begun
         )
         if infeasible:
@@ -153,7 +167,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
             return _interrupted(index, fallback, options, started, history)
         if fallback is not None and rest is not None and not _full_model_fits(index, rest):
             return _roster_result(
-                index, fallback, SolveStatus.FEASIBLE, None, options, started, history
+                index, fallback, SolveStatus.FEASIBLE, column_bound, options, started, history
             )
         if fallback is None and rest is not None:
             # One legal row per person did not fit in most of the limit: building the
@@ -218,6 +232,8 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
             chosen = [key for key, var in rv.x.items() if solver.boolean_value(var)]
         elif status is SolveStatus.UNKNOWN:
             bound = _proven_bound(outcome.solver.best_objective_bound)
+    if column_bound is not None:  # the Lagrangian bound of the column phase
+        bound = column_bound if bound is None else max(bound, column_bound)
     roster: dict[tuple[int, int], int] | None = (
         {(e, d): s for e, d, s in chosen} if status.has_solution else None
     )
@@ -272,8 +288,9 @@ def _staffwise_phase(
     started: float,
     clock: Clock,
     begun: float,
-) -> tuple[dict[tuple[int, int], int] | None, bool, float | None, list[ProgressPoint]]:
-    """Staff-by-staff roster: (roster, infeasible, seconds left for the full model, progress).
+) -> tuple[dict[tuple[int, int], int] | None, bool, float | None, list[ProgressPoint], int | None]:
+    """Staff-by-staff roster: (roster, infeasible, seconds left for the full model, progress,
+    the column phase's bound if it ran).
 
     Runs for ``roster_staffwise_share`` of the time limit from the solve's start
     (``begun`` on ``clock``; progress is timed from ``started`` on the wall clock);
@@ -296,6 +313,8 @@ def _staffwise_phase(
         windows=bool(tuning["roster_windows"]),
         clock=clock,
     )
+    columns = ColumnPhase(search) if tuning["roster_columns"] else None
+    search.column_phase = columns
     progress: list[ProgressPoint] = []
 
     def on_roster(roster: dict[tuple[int, int], int], cost: int) -> None:
@@ -313,7 +332,8 @@ def _staffwise_phase(
     rest = None if limit is None else begun + limit - clock.now()
     if share >= 1 and rest is not None:
         rest = 0.0
-    return outcome.roster, outcome.infeasible, rest, progress
+    bound = None if columns is None else columns.bound
+    return outcome.roster, outcome.infeasible, rest, progress, bound
 
 
 def _full_model_fits(index: RosterIndex, seconds: float) -> bool:

@@ -170,6 +170,8 @@ class StaffwiseSearch:
         self.windows = windows
         self.window_days = FIRST_WINDOW
         self.moves = {"groups": _MoveRecord(), "window": _MoveRecord()}
+        self.column_phase: Callable[[float], None] | None = None
+        """Run once at the first local optimum of the best responses (``columns.py``)."""
 
     # -- per-person models ---------------------------------------------------------
 
@@ -567,6 +569,7 @@ class StaffwiseSearch:
             on_roster(roster, cost)
         passes = idle_moves = 0
         groups = False
+        columns = self.column_phase
         round_moves = GROUP_ROUND * self.workers
         # Every commit lowers the cost, so the current rows are always the best roster
         # (also when the deadline cuts a pass short).
@@ -593,6 +596,16 @@ class StaffwiseSearch:
                 if idle_moves >= IDLE_GROUP_PASSES * self.index.num_staff:
                     break
             elif not changed:  # a local optimum for single rows at this effort
+                if columns is not None:  # its roster, if cheaper, gets best responses again
+                    columns(deadline)
+                    columns = None
+                    new = self.roster()
+                    new_cost = self.cost(new)
+                    if new_cost < cost:
+                        roster, cost = new, new_cost
+                        if on_roster is not None:
+                            on_roster(roster, cost)
+                    continue
                 if self.group_solver is not None:
                     groups = True
                 elif self.step >= MAX_STEP:
