@@ -87,6 +87,21 @@ def test_staffwise_search_is_reproducible_with_a_seed_and_one_worker() -> None:
     assert first.objective == second.objective
 
 
+def test_column_phase_is_reproducible_with_a_seed_and_one_worker() -> None:
+    # The staffwise search with its column phase forced on (automatic from 600 s): the
+    # master LP, pricing, dive and restricted master all run on the work clock.
+    problem = _random_ward(11, staff=16, days=21)
+    options: dict[str, Any] = {"roster_staffwise": True, "roster_columns": True}
+    first, second = _twice(problem, time_limit=6, roster_staffwise_share=1.0, **options)
+    assert first.status is SolveStatus.FEASIBLE
+    assert first.bound is not None  # from the column phase: no full model after it
+    assert (first.roster, first.objective, first.bound) == (
+        second.roster,
+        second.objective,
+        second.bound,
+    )
+
+
 def test_plain_roster_is_reproducible_with_a_seed_and_one_worker() -> None:
     # Feasibility phase, then the full model: it improves on the first legal roster
     # late in the limit (about 1.5 s of 2 on the reference machine) and is cut off.

@@ -65,11 +65,14 @@ moves) → 6217 (90 %). Below it (the 840 staff-day demo ward: 236 → 944 in 30
 Curtois–Qu 1–8) the full model does better."""
 
 COLUMNS_MIN_SECONDS = 600.0
-"""From this time limit on (or with none), and up to ``LARGE_STAFF_DAYS``, the staffwise
+"""The shortest time limit with the column phase by default (see below)."""
+
+COLUMNS_MAX_STAFF_DAYS = 2000
+"""From this time limit on (or with none), and up to this many staff-days, the staffwise
 search has a column-generation phase (``columns.py``). 2 workers (docs/benchmarks.md):
-at 600 s Instance9 444 → 439 and Instance12 4140 → 4061, Instances 10 and 11 proven
-optimal, bounds 179 → 406 (9) and 9 → 4040 (12); at 60 s it took too much of the time:
-worse rosters on 9 of 11 instances."""
+at 600 s Instance9 444 → 439, Instance12 4140 → 4061, Instance16 3352 → 3225, Instances
+10, 11 and 14 proven optimal, bounds such as 9 → 4040 (Instance12); worse rosters on the
+3360 staff-day Instances 13 and 19; at 60 s worse rosters on 9 of 11 instances."""
 
 TUNING_DEFAULTS: dict[str, Any] = {
     "roster_sequence_flow": "auto",  # True / False / "auto": only below LARGE_STAFF_DAYS
@@ -82,7 +85,7 @@ TUNING_DEFAULTS: dict[str, Any] = {
     "roster_groups": True,  # staffwise: group moves once single rows stop improving
     "roster_windows": False,  # staffwise: also window moves (measured mixed: benchmarks.md)
     "roster_columns": "auto",  # staffwise: column generation (a bound too); "auto": see
-    # COLUMNS_MIN_SECONDS
+    # COLUMNS_MAX_STAFF_DAYS
 }
 """Our own model switches, passed like solver parameters (``solve(..., roster_lns=True)``)."""
 
@@ -111,7 +114,9 @@ def _split_params(
         tuning["roster_staffwise"] = staff_days >= STAFFWISE_STAFF_DAYS
     if tuning["roster_columns"] == "auto":
         limit = options.time_limit
-        tuning["roster_columns"] = not large and (limit is None or limit >= COLUMNS_MIN_SECONDS)
+        staff_days = len(problem.staff) * problem.num_days
+        long_enough = limit is None or limit >= COLUMNS_MIN_SECONDS
+        tuning["roster_columns"] = long_enough and staff_days <= COLUMNS_MAX_STAFF_DAYS
     for name, value in solver_defaults(options.num_workers, large).items():
         solver_params.setdefault(name, value)
     return tuning, replace(options, params=solver_params)
