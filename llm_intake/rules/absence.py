@@ -9,6 +9,7 @@ from llm_intake.dates import DateHit
 from llm_intake.refusals import RefusalKind
 from llm_intake.requests import AbsenceReason, Request, Unavailable
 from llm_intake.rules.clause import Clause, NotUnderstood, blank
+from llm_intake.rules.patterns import clock_time
 
 _I = re.IGNORECASE
 
@@ -121,24 +122,9 @@ _LOOSE_TIME = re.compile(
 TimeSpan = tuple[dt.time | None, dt.time | None]
 
 
-def _clock(text: str) -> dt.time | None:
-    """The time of day of a clock word ("2pm", "11:00", "9.30 am", "noon")."""
-    if re.fullmatch(r"noon|midday", text.strip(), _I):
-        return dt.time(12, 0)
-    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:(a)|(p))?\.?m?\.?", text.strip(), _I)
-    if m is None:
-        return None
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    if m.group(4) and hour < 12:
-        hour += 12
-    elif m.group(3) and hour == 12:
-        hour = 0
-    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
-
-
 def _read(word: str) -> dt.time:
     """The time of a clock word, refused in words when it is no time of day ("25:00")."""
-    time = _clock(word)
+    time = clock_time(word)
     if time is None:
         raise NotUnderstood(
             f"'{word.strip()}' is no time of day I can read", RefusalKind.UNREADABLE

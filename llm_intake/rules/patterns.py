@@ -3,6 +3,7 @@ swaps, assignments, hedges and parts of a day."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import NamedTuple
 
@@ -113,3 +114,19 @@ PART_OF_DAY = re.compile(
 )
 """Part of a day that is no shift ("the afternoon list", "until 2pm"); not the time of a
 call ("rang at 7 am")."""
+
+
+def clock_time(text: str, bare_hour: bool = True) -> dt.time | None:
+    """The time of day of a clock word ("2pm", "11:00", "9.30 am", "noon"); a bare hour
+    ("2") only with ``bare_hour``."""
+    if re.fullmatch(r"noon|midday", text.strip(), _I):
+        return dt.time(12, 0)
+    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:(a)|(p))?\.?m?\.?", text.strip(), _I)
+    if m is None or (not bare_hour and m.group(2) is None and not (m.group(3) or m.group(4))):
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(4) and hour < 12:
+        hour += 12
+    elif m.group(3) and hour == 12:
+        hour = 0
+    return dt.time(hour, minute) if hour < 24 and minute < 60 else None

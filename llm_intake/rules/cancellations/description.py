@@ -20,6 +20,7 @@ from llm_intake.rules.case_words import (
 )
 from llm_intake.rules.clause import NotUnderstood, blank
 from llm_intake.rules.days import fmt_days
+from llm_intake.rules.patterns import clock_time
 
 _I = re.IGNORECASE
 
@@ -139,14 +140,5 @@ def _rooms(sentence: str, resolver: Resolver, spans: list[tuple[int, int]]) -> s
 
 def _minute_of_day(text: str) -> int | None:
     """Minutes after midnight of a clock time ("11:05", "9.30am", "2 pm", "noon")."""
-    if re.fullmatch(r"noon|midday", text.strip(), _I):
-        return 12 * 60
-    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*(?:(a)|(p))?\.?m?\.?", text.strip(), _I)
-    if m is None or (m.group(2) is None and not (m.group(3) or m.group(4))):
-        return None
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    if m.group(4) and hour < 12:
-        hour += 12
-    elif m.group(3) and hour == 12:
-        hour = 0
-    return hour * 60 + minute if hour < 24 and minute < 60 else None
+    time = clock_time(text, bare_hour=False)
+    return None if time is None else time.hour * 60 + time.minute
