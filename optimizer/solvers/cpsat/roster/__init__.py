@@ -106,15 +106,14 @@ def _split_params(
             tuning[name] = value
         else:
             solver_params[name] = value
-    large = len(problem.staff) * problem.num_days > LARGE_STAFF_DAYS
+    staff_days = len(problem.staff) * problem.num_days
+    large = staff_days > LARGE_STAFF_DAYS
     if tuning["roster_sequence_flow"] == "auto":
         tuning["roster_sequence_flow"] = not large
     if tuning["roster_staffwise"] == "auto":
-        staff_days = len(problem.staff) * problem.num_days
         tuning["roster_staffwise"] = staff_days >= STAFFWISE_STAFF_DAYS
     if tuning["roster_columns"] == "auto":
         limit = options.time_limit
-        staff_days = len(problem.staff) * problem.num_days
         long_enough = limit is None or limit >= COLUMNS_MIN_SECONDS
         tuning["roster_columns"] = long_enough and staff_days <= COLUMNS_MAX_STAFF_DAYS
     for name, value in solver_defaults(options.num_workers, large).items():
