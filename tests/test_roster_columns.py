@@ -9,13 +9,17 @@ import itertools
 import math
 import time
 
+import pytest
+
 from optimizer.model.result import SolveStatus
 from optimizer.model.roster import Contract
+from optimizer.solve import solve
+from optimizer.solvers import interrupts
 from optimizer.solvers.cpsat.roster.columns import ColumnGeneration, ColumnPhase
 from optimizer.solvers.cpsat.roster.indexing import RosterIndex
 from optimizer.solvers.cpsat.roster.staffwise import Row, StaffwiseSearch
 from tests.test_roster_cpsat import _problem, _random_ward
-from tests.verify import solve_verified
+from tests.verify import solve_verified, verify_result
 
 
 def _generation(problem: object, seconds: float = 5.0) -> ColumnGeneration:
@@ -123,3 +127,18 @@ def test_column_phase_needs_time() -> None:
     phase = ColumnPhase(search)
     phase(time.perf_counter() + 2.0)  # a phase of 1 s: not worth it
     assert phase.generation is None and phase.bound is None
+
+
+def test_ctrl_c_after_the_column_phase_keeps_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = _random_ward(5, staff=6, days=7)
+    phase_call = ColumnPhase.__call__
+
+    def then_ctrl_c(phase: ColumnPhase, deadline: float) -> None:
+        phase_call(phase, deadline)
+        interrupts.request_stop("Ctrl-C")
+
+    monkeypatch.setattr(ColumnPhase, "__call__", then_ctrl_c)
+    result = solve(problem, time_limit=60, roster_staffwise=True, roster_columns=True)
+    assert result.message.startswith("interrupted:")
+    report = verify_result(problem, result)
+    assert result.bound is not None and 0 < result.bound <= report.objective

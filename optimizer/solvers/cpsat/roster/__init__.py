@@ -168,7 +168,7 @@ def _solve(problem: RosterProblem, options: SolveOptions, clock: Clock) -> Resul
         if infeasible:
             return _no_roster(problem, SolveStatus.INFEASIBLE, total_limit, started, history)
         if interrupts.interrupted():
-            return _interrupted(index, fallback, options, started, history)
+            return _interrupted(index, fallback, options, started, history, column_bound)
         if fallback is not None and rest is not None and not _full_model_fits(index, rest):
             return _roster_result(
                 index, fallback, SolveStatus.FEASIBLE, column_bound, options, started, history
@@ -255,12 +255,14 @@ def _interrupted(
     options: SolveOptions,
     started: float,
     progress: list[ProgressPoint] | None,
+    bound: int | None = None,
 ) -> Result:
     """The Result when an interrupt came before the full model's search: ``roster``
-    (legal, from a first phase) if there is one; ``solve`` adds the interrupt note."""
+    (legal, from a first phase) if there is one, with ``bound`` (the column phase's, if
+    it ran); ``solve`` adds the interrupt note."""
     if roster is None:
         return _no_roster(index.problem, SolveStatus.UNKNOWN, None, started, progress or [])
-    return _roster_result(index, roster, SolveStatus.FEASIBLE, None, options, started, progress)
+    return _roster_result(index, roster, SolveStatus.FEASIBLE, bound, options, started, progress)
 
 
 def _no_roster(
