@@ -142,3 +142,33 @@ def test_ctrl_c_after_the_column_phase_keeps_its_bound(monkeypatch: pytest.Monke
     assert result.message.startswith("interrupted:")
     report = verify_result(problem, result)
     assert result.bound is not None and 0 < result.bound <= report.objective
+
+
+def test_row_excesses_sum_to_at_most_the_gap_to_the_bound() -> None:
+    generation = _generation(_random_ward(11, staff=8, days=14))
+    search = generation.search
+    assert generation.bound is not None
+    rows = [row or {} for row in search.rows]
+    dived = generation.dive(time.perf_counter() + 5)
+    assert dived is not None
+    for roster_rows in (rows, dived):
+        cost = search.cost({(e, d): s for e, row in enumerate(roster_rows) for d, s in row.items()})
+        excesses = [generation.excess(e, row) for e, row in enumerate(roster_rows)]
+        assert min(excesses) >= 0
+        # cost - bound (before rounding up) = sum of excesses + slack costs >= the sum
+        assert sum(excesses) < cost - generation.bound + 1
+
+
+def test_guided_groups_start_from_rows_with_an_excess() -> None:
+    search = StaffwiseSearch(RosterIndex.build(_random_ward(2, staff=10)), workers=1, seed=0)
+    search.group_size = 3
+    firsts = [search._pick_group()[0] for _ in range(200)]
+    assert len(set(firsts)) == 10  # no reduced costs: random
+    search.excess = lambda e, row: 2.0 if e == 7 else 0.5 if e == 4 else 0.0
+    groups = [search._pick_group() for _ in range(200)]
+    assert all(len(set(group)) == 3 for group in groups)
+    assert sum(group[0] == 7 for group in groups) > 100  # 0.8 x 0.8 of the picks expected
+    # Two mates of 9: person 4 (weight 1 + 4 x 0.5 = 3 of 11) joins about half of these
+    # groups, against 2 / 9 at random.
+    joined = sum(4 in group[1:] for group in groups if group[0] == 7)
+    assert joined > 0.35 * sum(group[0] == 7 for group in groups)

@@ -133,6 +133,10 @@ class ColumnGeneration:
         self.bound: int | None = None
         self.lp_value: float | None = None
         self.rounds = 0
+        self.bound_duals: list[int] = []
+        """The scaled cover duals of the round that gave ``bound``."""
+        self.bound_minima: list[int] = []
+        """Each person's proven scaled minimum in that round."""
 
     # -- the pool and the master LP ----------------------------------------------------
 
@@ -270,13 +274,24 @@ class ColumnGeneration:
         self.rounds += 1
         minima = [p.bound for p in priced]
         if everybody and all(m is not None for m in minima):
-            bound = self.lagrangian_bound(duals, [m for m in minima if m is not None])
-            self.bound = bound if self.bound is None else max(self.bound, bound)
+            proven = [m for m in minima if m is not None]
+            bound = self.lagrangian_bound(duals, proven)
+            if self.bound is None or bound > self.bound:
+                self.bound, self.bound_duals, self.bound_minima = bound, duals, proven
         added = False
         for e, p in zip(people, priced, strict=True):
             for row in p.rows:
                 added = self.add(e, row) or added
         return added and not (everybody and self.converged())
+
+    def excess(self, e: int, row: Row) -> float:
+        """How much more ``row`` costs ``e`` in reduced cost than e's cheapest row, under
+        the duals of the best bound (0 before one). Over a roster the sum is at most its
+        cost minus that bound (before rounding up)."""
+        if not self.bound_minima:
+            return 0.0
+        scaled = sum(self._scaled_terms(e, row, self.bound_duals)) - self.bound_minima[e]
+        return max(0, scaled) / SCALE
 
     def converged(self) -> bool:
         """Whether the bound has reached the LP value rounded up (more rounds cannot
@@ -398,7 +413,8 @@ class ColumnPhase:
     of the time left: column generation (until converged, at most ``LP_SHARE`` of it),
     a dive, then the restricted master IP hinted by the dive's roster (``IP_SHARE``);
     each roster replaces the search's rows when cheaper. ``bound`` is the best
-    Lagrangian bound found (None if no round finished).
+    Lagrangian bound found (None if no round finished); its duals guide the search's
+    group moves after the phase (``StaffwiseSearch.excess``).
     """
 
     def __init__(self, search: StaffwiseSearch, share: float = COLUMN_SHARE) -> None:
@@ -431,6 +447,8 @@ class ColumnPhase:
         generation.add_current_rows()
         while search._left(stop) > 0.05 and generation.round(stop):
             pass
+        if generation.bound is not None:  # group moves start where the roster's gap is
+            search.excess = generation.excess
         rows = generation.dive(dive_end)
         if rows is not None:
             self.found["dive"] = search.cost(_roster(rows))

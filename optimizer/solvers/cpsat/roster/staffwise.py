@@ -43,6 +43,14 @@ MIN_GROUP, MAX_GROUP = 2, 8
 GROUP_STEP = 4.0
 """Seconds per group solve."""
 
+RANDOM_GROUPS = 0.2
+"""With reduced costs known (``StaffwiseSearch.excess``), the share of groups still
+picked at random; the others start from a person whose row costs more than it must."""
+
+MATE_EXCESS = 4
+"""A colleague's chance to join a guided group: 1 + this x their row's excess (in the
+units of one cost point)."""
+
 MIN_WINDOW, FIRST_WINDOW, MAX_WINDOW = 2, 4, 14
 """Days per window move (everybody re-solved on those days; adapts like the group size)."""
 
@@ -172,6 +180,10 @@ class StaffwiseSearch:
         self.moves = {"groups": _MoveRecord(), "window": _MoveRecord()}
         self.column_phase: Callable[[float], None] | None = None
         """Run once at the first local optimum of the best responses (``columns.py``)."""
+        self.excess: Callable[[int, Row], float] | None = None
+        """How much more a person's row costs, in reduced cost, than their cheapest row
+        (set by the column phase). A roster's cost exceeds the Lagrangian bound by at
+        least the sum: group moves start where it is."""
 
     # -- per-person models ---------------------------------------------------------
 
@@ -333,14 +345,40 @@ class StaffwiseSearch:
     # -- group moves (groups.py) --------------------------------------------------------
 
     def _pick_group(self) -> list[int]:
-        """A random person and colleagues sharing one of their skills (anybody if none)."""
+        """A person and colleagues sharing one of their skills (anybody if none).
+
+        Random, unless reduced costs are known (``excess``): then most groups start
+        from a person drawn by their row's excess, and colleagues with an excess are
+        likelier to join (the roster's gap to the bound is in those rows).
+        """
         staff = self.problem.staff
-        e = self.rng.randrange(len(staff))
+        people = range(len(staff))
+        excess = self._excesses()
+        guided = excess is not None and sum(excess) > 0 and self.rng.random() >= RANDOM_GROUPS
+        if excess is not None and guided:
+            e = self.rng.choices(people, weights=excess)[0]
+        else:
+            e = self.rng.randrange(len(staff))
         skills = set(staff[e].skills)
-        mates = [f for f in range(len(staff)) if f != e and skills & set(staff[f].skills)]
+        mates = [f for f in people if f != e and skills & set(staff[f].skills)]
         if len(mates) < self.group_size - 1:
-            mates = [f for f in range(len(staff)) if f != e]
-        return [e, *self.rng.sample(mates, min(len(mates), self.group_size - 1))]
+            mates = [f for f in people if f != e]
+        size = min(len(mates), self.group_size - 1)
+        if excess is None or not guided:
+            return [e, *self.rng.sample(mates, size)]
+        weights = [1 + MATE_EXCESS * excess[f] for f in mates]
+        group = [e]
+        for _ in range(size):
+            i = self.rng.choices(range(len(mates)), weights=weights)[0]
+            group.append(mates.pop(i))
+            weights.pop(i)
+        return group
+
+    def _excesses(self) -> list[float] | None:
+        """Each person's ``excess`` on their current row (None if not known)."""
+        if self.excess is None:
+            return None
+        return [self.excess(e, row or {}) for e, row in enumerate(self.rows)]
 
     def _covers(self, e: int, row: Row) -> list[int]:
         """The cover demands e's row counts towards (one entry per counted shift)."""
