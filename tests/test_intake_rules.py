@@ -168,6 +168,30 @@ def test_sentences_split_after_a_month_abbreviation() -> None:
     assert parse("Ana Silva is off on Dec. 10")[0]["from"] == "2026-12-10"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Silva isn't in tomorrow",
+        "Ana Silva isn’t in tomorrow",
+        "Ana Silva is not in on Thursday",
+    ],
+)
+def test_not_in_is_an_absence(text: str) -> None:
+    assert parse(text) == [
+        {
+            "kind": "unavailable",
+            "staff": "s5",
+            "from": "2026-12-10",
+            "to": "2026-12-10",
+            "shifts": None,
+        }
+    ]
+
+
+def test_not_in_charge_is_not_an_absence() -> None:
+    assert parse("Ana Silva isn't in charge tomorrow") == []
+
+
 def test_pin_and_add_case() -> None:
     assert parse("Put Sam Lee on nights on the 10th") == [
         {"kind": "pin", "staff": "s3", "date": "2026-12-10", "shift": "N"}

@@ -76,7 +76,7 @@ def unsupported(sentence: str) -> Unsupported | None:
 NEGATIVE_IDIOMS = re.compile(
     r"\b(?:can't|cant|cannot|can\s+not|couldn't|unable|won't\s+be\s+(?:in|able|coming)|"
     r"will\s+not\s+be\s+(?:in|able)|(?:won't|will\s+not|can't|cannot)\s+make|"
-    r"(?:isn't|is\s+not|not)\s+(?:be\s+)?able|not\s+coming\s+in|"
+    r"(?:isn't|is\s+not|not)\s+(?:be\s+)?able|not\s+coming\s+in|(?:isn't|is\s+not)\s+in(?!\s+charge)|"
     r"(?:isn't|is\s+not|not)\s+available|no\s+(?:more\s+)?(?:nights|earlies|lates|night\s+"
     r"shifts|early\s+shifts|late\s+shifts))\b",
     _I,
