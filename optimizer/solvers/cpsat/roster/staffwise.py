@@ -182,8 +182,8 @@ class StaffwiseSearch:
         """Run once at the first local optimum of the best responses (``columns.py``)."""
         self.excess: Callable[[int, Row], float] | None = None
         """How much more a person's row costs, in reduced cost, than their cheapest row
-        (set by the column phase). A roster's cost exceeds the Lagrangian bound by at
-        least the sum: group moves start where it is."""
+        (set by the column phase). A roster's cost exceeds the Lagrangian bound (before
+        rounding up) by at least the sum: group moves start where it is."""
 
     # -- per-person models ---------------------------------------------------------
 
