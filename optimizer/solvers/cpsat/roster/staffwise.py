@@ -354,17 +354,18 @@ class StaffwiseSearch:
         staff = self.problem.staff
         people = range(len(staff))
         excess = self._excesses()
-        guided = excess is not None and sum(excess) > 0 and self.rng.random() >= RANDOM_GROUPS
-        if excess is not None and guided:
-            e = self.rng.choices(people, weights=excess)[0]
-        else:
+        if excess is not None and (sum(excess) <= 0 or self.rng.random() < RANDOM_GROUPS):
+            excess = None  # this group at random
+        if excess is None:
             e = self.rng.randrange(len(staff))
+        else:
+            e = self.rng.choices(people, weights=excess)[0]
         skills = set(staff[e].skills)
         mates = [f for f in people if f != e and skills & set(staff[f].skills)]
         if len(mates) < self.group_size - 1:
             mates = [f for f in people if f != e]
         size = min(len(mates), self.group_size - 1)
-        if excess is None or not guided:
+        if excess is None:
             return [e, *self.rng.sample(mates, size)]
         weights = [1 + MATE_EXCESS * excess[f] for f in mates]
         group = [e]
