@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from optimizer.errors import InputError
@@ -23,6 +24,19 @@ def case_names(tasks: list[Any], limit: int = 6) -> str:
     names = [t.label if t.label.startswith(t.id) else f"{t.label} ({t.id})" for t in tasks]
     more = len(names) - limit
     return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+_PIN_PATH = r"\bpins\[\d+\] of task '([^:]+?)'(?=:)"
+"""The model's path to a pin, ``pins[3] of task 'O'Brien 2':``, with the task id as group 1:
+an id holds no colon, so the quote before the colon ends it, apostrophes and all."""
+
+
+def _quoted_ids(ids: Iterable[str]) -> str:
+    """A regex of one of ``ids`` in single quotes, the id as group 1: ``'O'Brien'`` whole,
+    not cut at its apostrophe into ``'O'``; longest ids first, and not inside a word.
+    ``ids`` must not be empty."""
+    alternatives = "|".join(map(re.escape, sorted(set(ids), key=len, reverse=True)))
+    return rf"(?<!\w)'({alternatives})'(?!\w)"
 
 
 def in_words(problem: Any, error: InputError) -> InputError:
@@ -47,13 +61,13 @@ def in_words(problem: Any, error: InputError) -> InputError:
         task = problem.task(task_id) if task_id in problem.task_index else None
         return "the pin of " + (case_words(task) if task else f"case {task_id}")
 
-    pin_path = r"\bpins\[\d+\] of task '([^']+)'"
-    pins = re.findall(pin_path, error.message)
+    pins = re.findall(_PIN_PATH, error.message)
     text = re.sub(r"\[(\d+), (\d+)[\])]", span, error.message)
     text = re.sub(r"\b(at )?start (\d+)\b", moment, text)  # "at start 1920"
-    text = re.sub(pin_path, "\0", text)  # named last: "Case 2 (C2)" keeps its id
+    text = re.sub(_PIN_PATH, "\0", text)  # named last: "Case 2 (C2)" keeps its id
     text = re.sub(r"\b(?:precedences|tasks|rooms|staff)\[\d+\] (?:of )?", "", text)
-    text = re.sub(r"'([^']+)'", lambda m: names.get(m[1], m[0]), text)
+    if names:
+        text = re.sub(_quoted_ids(names), lambda m: names[m[1]], text)
     text = re.sub(r"\(([^()]*)\)", listed, text)
     for task_id in pins:
         text = text.replace("\0", pinned(task_id), 1)
