@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from dashboards.samples import small_theatre, small_ward
-from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx, tables_to_zip
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.cells import CellError, TableErrors
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.io.tables.templates import template_xlsx
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.to_problem import keep_fields_not_in_tables, validate_tables
 from optimizer.model.cases import CaseProblem, Precedence
 from optimizer.model.roster import Pin, RosterProblem

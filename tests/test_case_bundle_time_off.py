@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from dashboards.samples import small_theatre
-from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx, tables_to_zip
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.cells import TableErrors
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.io.tables.templates import template_xlsx
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.to_problem import keep_fields_not_in_tables, validate_tables
 from optimizer.model.cases import CaseProblem, Window
 from tests.verify import solve_verified

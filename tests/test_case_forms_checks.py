@@ -18,8 +18,8 @@ from dashboards.whatif.problem_copy import rebuild
 from llm_intake.apply import apply_requests
 from llm_intake.requests import AddCase
 from optimizer.errors import InputError
-from optimizer.io.tables.bundle import tables_to_xlsx
 from optimizer.io.tables.from_problem import problem_tables, roster_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model.cases import Absence, CaseProblem, Window
 from tests.test_dashboard_uploads import data_page, upload
 from tests.test_dashboard_whatif import page, theatre_workspace

@@ -13,8 +13,9 @@ from optimizer.check import check
 from optimizer.construct.greedy_cases import greedy_schedule
 from optimizer.explain.case_reasons import explain_task
 from optimizer.explain.case_utilisation import room_summary, room_utilisation, staff_utilisation
-from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model import (
     CasePin,
     CaseProblem,

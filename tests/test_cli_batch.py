@@ -19,8 +19,8 @@ from optimizer.cli import app
 from optimizer.io.load import load_problem
 from optimizer.io.project import load_result, save_project
 from optimizer.io.solution import read_solution
-from optimizer.io.tables.bundle import tables_to_xlsx
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model.cases import CaseProblem, Room, Task
 from optimizer.model.result import ProgressPoint
 from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff

@@ -16,8 +16,8 @@ from optimizer.cli import app
 from optimizer.demo.surgery import generate_surgical_week
 from optimizer.io.load import detect_format, load_problem
 from optimizer.io.project import load_project
-from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from tests.test_cli import _last_line, _small_ward
 
 runner = CliRunner()

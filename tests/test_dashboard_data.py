@@ -9,8 +9,8 @@ from dashboards.samples import small_ward
 from dashboards.state import Workspace, demo_cases, demo_roster
 from dashboards.views.data import handle_upload
 from optimizer.io.project import problem_to_json
-from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.from_problem import roster_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 
 TIMEOUT = 60
 

@@ -21,8 +21,8 @@ from dashboards import whatif
 from dashboards.samples import small_theatre, small_ward
 from dashboards.state import Scenario, Workspace
 from optimizer.io.project import problem_to_json
-from optimizer.io.tables.bundle import tables_to_zip
 from optimizer.io.tables.from_problem import roster_tables
+from optimizer.io.tables.to_bundle import tables_to_zip
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import Contract, RosterProblem
 from tests.test_dashboard_state import app_test, go

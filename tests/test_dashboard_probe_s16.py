@@ -26,8 +26,8 @@ from llm_intake.rules import RuleParser, case_cancellations
 from optimizer.check import check
 from optimizer.errors import InputError
 from optimizer.io.ics import calendars
-from optimizer.io.tables.bundle import tables_to_xlsx
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model.result import Result, RosterSolution, SolveStatus
 from tests.test_dashboard_state import app_test, go
 from tests.test_dashboard_uploads import data_page, upload

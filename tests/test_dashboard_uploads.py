@@ -16,14 +16,10 @@ from dashboards.state import Workspace, demo_cases, demo_roster
 from dashboards.views import data as data_view
 from dashboards.views.data import handle_upload
 from optimizer.errors import InputError
-from optimizer.io.tables.bundle import (
-    read_bundle,
-    read_bundle_tables,
-    tables_to_xlsx,
-    tables_to_zip,
-)
+from optimizer.io.tables.bundle import read_bundle, read_bundle_tables
 from optimizer.io.tables.cells import TableErrors, parse_int
 from optimizer.io.tables.from_problem import problem_tables, roster_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.to_problem import validate_tables
 from optimizer.model.roster import RosterProblem
 

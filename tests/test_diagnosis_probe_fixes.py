@@ -34,8 +34,8 @@ from optimizer.explain.diagnosis import (
 from optimizer.explain.roster import roster_kpis
 from optimizer.io.load import load_problem
 from optimizer.io.project import load_project, load_result, save_project
-from optimizer.io.tables.bundle import tables_to_zip
 from optimizer.io.tables.from_problem import roster_tables
+from optimizer.io.tables.to_bundle import tables_to_zip
 from optimizer.model.cases import CasePin, CaseProblem, Room, Task
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import (

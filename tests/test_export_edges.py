@@ -17,8 +17,9 @@ from dashboards.samples import small_theatre, small_ward
 from optimizer.errors import InputError
 from optimizer.io.excel_export import export_xlsx
 from optimizer.io.ics import roster_calendars, schedule_calendars
-from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.io.tables.workbook import sheet_titles
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import (

@@ -14,15 +14,11 @@ from dashboards.samples import small_theatre, small_ward
 from optimizer.errors import InputError
 from optimizer.io.excel_export import export_xlsx
 from optimizer.io.ics import calendars_zip, roster_calendars, schedule_calendars
-from optimizer.io.tables.bundle import (
-    read_bundle,
-    read_bundle_tables,
-    tables_to_xlsx,
-    tables_to_zip,
-)
+from optimizer.io.tables.bundle import read_bundle, read_bundle_tables
 from optimizer.io.tables.cells import TableErrors
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.io.tables.templates import template_xlsx
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.to_problem import validate_tables
 from optimizer.model.result import (
     Assignment,

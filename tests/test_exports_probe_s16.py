@@ -21,8 +21,9 @@ from dashboards.views.export import person_file_name
 from optimizer.io.excel_export import export_xlsx
 from optimizer.io.ics import calendars_zip, roster_calendars, schedule_calendars
 from optimizer.io.roster_csv import read_roster_csv, roster_to_csv
-from optimizer.io.tables.bundle import read_bundle, tables_to_zip
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_zip
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import (
     Assignment,

@@ -28,10 +28,11 @@ from optimizer.io.load import load_problem
 from optimizer.io.project import problem_from_data, problem_to_json
 from optimizer.io.roster_csv import read_roster_csv
 from optimizer.io.schedule_csv import read_schedule_csv, schedule_to_csv
-from optimizer.io.tables import bundle
-from optimizer.io.tables.bundle import read_bundle_tables, tables_to_xlsx, tables_to_zip
+from optimizer.io.tables import read_budget, xlsx_bundle, zip_bundle
+from optimizer.io.tables.bundle import read_bundle_tables
 from optimizer.io.tables.cells import BadCell, parse_int
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.model.result import CaseSchedule, ScheduledTask
 
 runner = CliRunner()
@@ -78,13 +79,13 @@ def rewrite_part(data: bytes, part: str, change: Callable[[bytes], bytes]) -> by
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The CSV members ``csv_rows`` parses (a spy)."""
     seen: list[str] = []
-    real = bundle.csv_rows
+    real = zip_bundle.csv_rows
 
     def spy(data: bytes, where: str, budget: Any = None) -> Any:
         seen.append(where.rsplit("/", 1)[-1])
         return real(data, where, budget)
 
-    monkeypatch.setattr(bundle, "csv_rows", spy)
+    monkeypatch.setattr(zip_bundle, "csv_rows", spy)
     return seen
 
 
@@ -118,7 +119,7 @@ def test_sheets_declaring_more_than_the_limit_in_all_are_refused_unread(
     monkeypatch: pytest.MonkeyPatch, parsed: list[str]
 ) -> None:
     files = ward_files()
-    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", sum(map(len, files.values())) - 1)
+    monkeypatch.setattr(read_budget, "MAX_BUNDLE_BYTES", sum(map(len, files.values())) - 1)
     with pytest.raises(InputError, match=r"the sheets unpack to at least [\d,]+ bytes; a bund"):
         read_bundle_tables("b.zip", zip_of(files))
     assert parsed == []
@@ -128,8 +129,8 @@ def test_the_bytes_unpacked_are_counted_whatever_the_sizes_declared(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     files = ward_files()
-    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 1_000)  # the sheets hold 1,385
-    monkeypatch.setattr(bundle, "_check_declared_sizes", lambda *args: None, raising=False)
+    monkeypatch.setattr(read_budget, "MAX_BUNDLE_BYTES", 1_000)  # the sheets hold 1,385
+    monkeypatch.setattr(zip_bundle, "check_declared_sizes", lambda *args: None)
     with pytest.raises(InputError, match="the sheets unpack to more than 1,000 bytes"):
         read_bundle_tables("b.zip", zip_of(files))
 
@@ -138,7 +139,7 @@ def test_the_bytes_unpacked_are_counted_whatever_the_sizes_declared(
 def test_cells_past_the_limit_are_refused_while_read(
     monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    monkeypatch.setattr(bundle, "MAX_BUNDLE_CELLS", 150)
+    monkeypatch.setattr(read_budget, "MAX_BUNDLE_CELLS", 150)
     data = zip_of(ward_files()) if kind == "zip" else ward_xlsx()
     with pytest.raises(InputError) as info:
         read_bundle_tables(f"b.{kind}", data)
@@ -156,7 +157,7 @@ def test_empty_formatted_cells_far_right_cost_nothing() -> None:
         for row in range(1, 2_000):
             sheet.cell(row=row, column=16_384).border = Border(left=Side("thin"))  # XFD
 
-    sheets = bundle._xlsx_sheets("w.xlsx", ward_xlsx(far_right))
+    sheets = xlsx_bundle.xlsx_sheets("w.xlsx", ward_xlsx(far_right))
     assert max(len(cells) for _, _, rows, _ in sheets for _, cells in rows) <= 12
     staff = read_bundle_tables("w.xlsx", ward_xlsx(far_right))["staff"]
     assert list(staff["id"]) == [p.id for p in small_ward().staff]

@@ -27,9 +27,10 @@ from optimizer.io.ics import calendars_zip, roster_calendars
 from optimizer.io.project import load_project, load_result, save_result
 from optimizer.io.roster_csv import read_roster_csv, roster_to_csv
 from optimizer.io.schedule_csv import read_schedule_csv
-from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx, tables_to_zip
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.cells import TableErrors
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.model.cases import CaseProblem
 from optimizer.model.common import ID_CHARACTERS
 from optimizer.model.result import Result

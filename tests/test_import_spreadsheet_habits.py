@@ -85,7 +85,7 @@ def test_a_totals_row_in_a_csv_bundle_is_refused() -> None:
 
 def _zip_of_template(replace: dict[str, str] | None = None) -> bytes:
     """The roster template as a ZIP of CSV files, with some files replaced."""
-    from optimizer.io.tables.bundle import tables_to_zip
+    from optimizer.io.tables.to_bundle import tables_to_zip
 
     tables = read_bundle_tables("ward.xlsx", template_xlsx("roster"))
     data = tables_to_zip(tables)

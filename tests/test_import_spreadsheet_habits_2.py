@@ -16,15 +16,11 @@ from openpyxl import Workbook as Book
 
 from optimizer.errors import InputError
 from optimizer.io.load import load_problem
-from optimizer.io.tables.bundle import (
-    read_bundle,
-    read_bundle_tables,
-    tables_to_xlsx,
-    tables_to_zip,
-)
+from optimizer.io.tables.bundle import read_bundle, read_bundle_tables
 from optimizer.io.tables.cells import TableErrors
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.io.tables.templates import template_xlsx
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.model import Problem
 from optimizer.model.cases import CaseProblem
 from optimizer.model.roster import RosterProblem

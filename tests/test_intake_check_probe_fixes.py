@@ -181,8 +181,8 @@ def test_check_still_refuses_a_malformed_case_csv(tmp_path: Path, body: str, mes
 
 
 def test_intake_refuses_a_bundle_saying_it_reads_project_json(tmp_path: Path) -> None:
-    from optimizer.io.tables.bundle import tables_to_xlsx
     from optimizer.io.tables.from_problem import problem_tables
+    from optimizer.io.tables.to_bundle import tables_to_xlsx
 
     bundle = tmp_path / "ward.xlsx"
     bundle.write_bytes(tables_to_xlsx(problem_tables(small_ward())))

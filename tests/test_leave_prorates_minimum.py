@@ -21,8 +21,9 @@ from optimizer.errors import InputError
 from optimizer.explain.diagnosis.roster import diagnose_roster
 from optimizer.explain.roster import roster_kpis
 from optimizer.io.load import load_roster
-from optimizer.io.tables.bundle import read_bundle, tables_to_xlsx
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.from_problem import roster_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model.result import Assignment, RosterSolution, SolveStatus
 from optimizer.model.roster import (
     Contract,

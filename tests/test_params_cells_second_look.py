@@ -21,10 +21,11 @@ from optimizer import solve, solve_many
 from optimizer.bench import run_bench
 from optimizer.cli import app
 from optimizer.errors import InputError
-from optimizer.io.tables.bundle import read_bundle, tables_to_zip
+from optimizer.io.tables.bundle import read_bundle
 from optimizer.io.tables.cells import BadCell, TableErrors, parse_int
 from optimizer.io.tables.from_problem import problem_tables
 from optimizer.io.tables.templates import template_xlsx
+from optimizer.io.tables.to_bundle import tables_to_zip
 from optimizer.lexicographic import solve_lexicographic
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import Result, SolveStatus

@@ -16,15 +16,11 @@ import pytest
 from dashboards.samples import small_ward
 from dashboards.state import Workspace
 from dashboards.views.data import UploadProblems, handle_upload
-from optimizer.io.tables.bundle import (
-    read_bundle,
-    read_bundle_tables,
-    tables_to_xlsx,
-    tables_to_zip,
-)
+from optimizer.io.tables.bundle import read_bundle, read_bundle_tables
 from optimizer.io.tables.cells import TableErrors
 from optimizer.io.tables.from_problem import roster_tables
 from optimizer.io.tables.reader import editor_rows, row_numbers
+from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 from optimizer.io.tables.to_problem import validate_tables
 
 

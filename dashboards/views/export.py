@@ -97,8 +97,8 @@ def person_file_name(problem: Any, staff_id: str) -> str:
 
 def _problem_files(family: Family) -> None:
     from optimizer.io.project import problem_to_json
-    from optimizer.io.tables.bundle import tables_to_xlsx, tables_to_zip
     from optimizer.io.tables.from_problem import problem_tables
+    from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 
     cols = st.columns(3)
     problem = family.problem

@@ -10,7 +10,7 @@ import pandas as pd
 
 from optimizer.explain.case_utilisation import room_utilisation, staff_utilisation
 from optimizer.io.ics import room_names
-from optimizer.io.tables.bundle import tables_to_xlsx
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model.result import CaseSchedule, Result
 from optimizer.model.roster import RosterProblem
 

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from optimizer.errors import InputError, from_validation_error
 from optimizer.io.load import is_whole_number, read_bytes, too_many_digits
-from optimizer.io.tables.bundle import csv_rows
 from optimizer.io.tables.cells import short_text
+from optimizer.io.tables.csv_text import csv_rows
 from optimizer.model.result import Assignment, RosterSolution
 
 HEADER = ("staff", "day", "shift")

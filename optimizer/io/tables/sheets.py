@@ -73,6 +73,9 @@ CASE_SHEETS: dict[str, tuple[str, ...]] = {
 }
 """Case bundle: sheet name -> columns. Times are ``YYYY-MM-DD HH:MM`` (or minutes)."""
 
+BUNDLE_SHEETS: frozenset[str] = frozenset(ROSTER_SHEETS) | frozenset(CASE_SHEETS)
+"""Every sheet name a bundle of either kind may have."""
+
 REQUIRED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     "roster": {
         "settings": ("key", "value"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from optimizer.io.tables.bundle import tables_to_xlsx
 from optimizer.io.tables.from_problem import problem_tables
+from optimizer.io.tables.to_bundle import tables_to_xlsx
 from optimizer.model.roster import RosterProblem
 
 
