@@ -15,7 +15,7 @@ import sys
 from types import FrameType
 
 INTERRUPTED = 130
-"""Exit code after Ctrl-C or SIGTERM (128 + SIGINT), as ``optimizer.cli.INTERRUPTED``."""
+"""Exit code after Ctrl-C or SIGTERM (128 + SIGINT), as ``optimizer.cli.errors.INTERRUPTED``."""
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

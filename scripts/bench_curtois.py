@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from optimizer.bench import PASSED_ON, BenchRow, row_cells, run_bench
-from optimizer.cli import parse_params
+from optimizer.cli.params import parse_params
 from optimizer.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import optimizer.cli
 from optimizer import solve, solve_many
 from optimizer.bench import BenchRow, run_bench
 from optimizer.cli import app
+from optimizer.cli.commands import demo
 from optimizer.errors import InputError
 from optimizer.io.project import save_project
 from optimizer.model.cases import CaseProblem, Room, Task
@@ -184,7 +184,7 @@ def test_cli_refused_parameter_exits_2(tmp_path: Path) -> None:
 def test_demo_says_why_nothing_was_found(monkeypatch: pytest.MonkeyPatch) -> None:
     why = "no roster found within the 0.01 s time limit"
     unknown = Result(status=SolveStatus.UNKNOWN, message=why)
-    monkeypatch.setattr(optimizer.cli, "_run_solve", lambda *args, **kwargs: unknown)
+    monkeypatch.setattr(demo, "run_solve", lambda *args, **kwargs: unknown)
     result = runner.invoke(app, ["demo", "--time-limit", "0.01", "--quiet"])
     assert result.exit_code == 1
     said = why[0].upper() + why[1:]  # the CLI's sentence starts with a capital

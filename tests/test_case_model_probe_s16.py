@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from optimizer.cli import FORMAT_HELP, INPUT_HELP
+from optimizer.cli.help_texts import FORMAT_HELP, INPUT_HELP
 from optimizer.errors import InputError
 from optimizer.explain.case_reasons import explain_task
 from optimizer.io.load import detect_format, load_problem

@@ -8,7 +8,7 @@ import io
 import pytest
 from rich.console import Console
 
-from optimizer import cli
+from optimizer.cli import console, summaries
 from optimizer.model.cases import CaseProblem, Opening, Room, Task
 from optimizer.model.result import CaseSchedule, Result, ScheduledTask, SolveStatus
 from tests.verify import verify_result
@@ -36,12 +36,12 @@ def _monday() -> tuple[CaseProblem, Result]:
 
 def _table(width: int, capsys: pytest.CaptureFixture[str]) -> list[str]:
     problem, result = _monday()
-    before = cli.out.width
-    cli.out.width = width
+    before = console.out.width
+    console.out.width = width
     try:
-        cli._print_cases_summary(problem, result)
+        summaries.print_cases_summary(problem, result)
     finally:
-        cli.out.width = before
+        console.out.width = before
     return capsys.readouterr().out.splitlines()
 
 
@@ -62,8 +62,8 @@ def test_in_a_wide_table_the_whole_name_shows(capsys: pytest.CaptureFixture[str]
 
 def test_a_pipe_gets_a_wide_console() -> None:
     piped = Console(file=io.StringIO())  # not a terminal
-    cli.widen_for_pipes(piped, {})
-    assert piped.width == cli.PIPE_WIDTH
+    console.widen_for_pipes(piped, {})
+    assert piped.width == console.PIPE_WIDTH
     told = Console(file=io.StringIO(), width=80)
-    cli.widen_for_pipes(told, {"COLUMNS": "80"})
+    console.widen_for_pipes(told, {"COLUMNS": "80"})
     assert told.width == 80

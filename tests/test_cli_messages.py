@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from optimizer import solve
-from optimizer.cli import app, cli_message
+from optimizer.cli import app
+from optimizer.cli.errors import cli_message
 from optimizer.errors import InputError
 from optimizer.explain.diagnosis import case_conflict_hints
 from optimizer.io.project import save_project

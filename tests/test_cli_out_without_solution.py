@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from optimizer.cli import INTERRUPTED, app
+from optimizer.cli import app
+from optimizer.cli.errors import INTERRUPTED
 from optimizer.io.project import load_result, save_project
 from optimizer.model.result import SolveStatus
 from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff

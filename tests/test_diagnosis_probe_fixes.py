@@ -22,7 +22,9 @@ import optimizer.solvers.cpsat.correction as correction_module
 import optimizer.solvers.cpsat.diagnose as diagnose_module
 from dashboards import solver_child
 from optimizer.check import check
-from optimizer.cli import NO_LIMIT_NOTE, app, error_lines
+from optimizer.cli import app
+from optimizer.cli.commands.solve import NO_LIMIT_NOTE
+from optimizer.cli.errors import error_lines
 from optimizer.errors import CareallocError
 from optimizer.explain.diagnosis import (
     FEASIBLE_BUT_NO_ROSTER,

@@ -16,7 +16,8 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from optimizer.cli import MAX_LISTED_ERRORS, app
+from optimizer.cli import app
+from optimizer.cli.errors import MAX_LISTED_ERRORS
 from optimizer.errors import InputError
 from optimizer.io.roster_csv import read_roster_csv
 from optimizer.io.schedule_csv import read_schedule_csv

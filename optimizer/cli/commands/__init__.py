@@ -1,0 +1,1 @@
+"""The ``carealloc`` commands, one module each; ``optimizer.cli`` registers them."""
