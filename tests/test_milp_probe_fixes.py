@@ -28,7 +28,7 @@ from optimizer.errors import InputError, SolverUnavailableError
 from optimizer.io.project import save_project
 from optimizer.model.result import ProgressPoint, Result, SolveStatus
 from optimizer.model.roster import CoverDemand, Pin, RosterProblem, ShiftType, Staff
-from optimizer.solvers.milp import runner
+from optimizer.solvers.milp import runner, solver_choice
 from optimizer.solvers.milp.cbc_outcome import CbcOutcome, verdict
 from optimizer.solvers.milp.watchdog import Watchdog
 from tests.verify import solve_verified, verify_result
@@ -203,7 +203,7 @@ def test_a_cbc_crash_is_unknown_or_the_hint_not_bad_input(tmp_path: Path) -> Non
     crashed = _milp(problem, cbc, time_limit=5)
     assert crashed.status is SolveStatus.UNKNOWN
     assert "CBC crashed (SIGSEGV)" in crashed.message
-    assert ("solver=highs" in crashed.message) is runner.highs_available()
+    assert ("solver=highs" in crashed.message) is solver_choice.highs_available()
     assert "the cpsat backend" in crashed.message
     hint = _hint(problem)
     rescued = _milp(problem, cbc, time_limit=5, hint=hint)
@@ -388,7 +388,7 @@ def test_good_parameter_values_still_solve() -> None:
 def test_an_unsupported_solver_from_the_environment_names_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(runner.SOLVER_ENV, "glpk")
+    monkeypatch.setenv(solver_choice.SOLVER_ENV, "glpk")
     with pytest.raises(InputError, match=r"'glpk' in the CAREALLOC_MILP_SOLVER environment"):
         solve(_ward(), backend="milp")
     with pytest.raises(InputError, match=r"field 'solver': unsupported MILP solver 'cplex'"):
@@ -398,14 +398,14 @@ def test_an_unsupported_solver_from_the_environment_names_the_variable(
 def test_missing_highs_from_the_environment_names_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runner, "highs_available", lambda: False)
-    monkeypatch.setenv(runner.SOLVER_ENV, "highs")
+    monkeypatch.setattr(solver_choice, "highs_available", lambda: False)
+    monkeypatch.setenv(solver_choice.SOLVER_ENV, "highs")
     with pytest.raises(SolverUnavailableError, match=r"by CAREALLOC_MILP_SOLVER=highs"):
         solve(_ward(), backend="milp")
-    monkeypatch.delenv(runner.SOLVER_ENV)
+    monkeypatch.delenv(solver_choice.SOLVER_ENV)
     with pytest.raises(SolverUnavailableError, match=r"use solver='cbc'") as error:
         solve(_ward(), backend="milp", solver="highs")
-    assert runner.SOLVER_ENV not in str(error.value)
+    assert solver_choice.SOLVER_ENV not in str(error.value)
 
 
 # -- 6. the reported objective is the roster's, and a closed gap is OPTIMAL -------------

@@ -24,7 +24,7 @@ from optimizer.explain.roster import roster_kpis
 from optimizer.io.project import save_project
 from optimizer.model.result import ProgressPoint, SolveStatus
 from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff
-from optimizer.solvers.milp import runner
+from optimizer.solvers.milp import solver_choice
 from optimizer.solvers.milp.cbc_outcome import CbcOutcome, solver_failed, verdict
 from optimizer.solvers.milp.roster.objective import evaluate
 from tests.verify import solve_verified, verify_result
@@ -288,7 +288,7 @@ def test_cbc_failures(outcome: CbcOutcome, failed: bool) -> None:
 def test_a_failure_suggests_highs_only_when_it_is_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed: bool
 ) -> None:
-    monkeypatch.setattr(runner, "highs_available", lambda: installed)
+    monkeypatch.setattr(solver_choice, "highs_available", lambda: installed)
     crash = _script(tmp_path, "cbc-crash", "import os, signal\nos.kill(os.getpid(), 11)\n")
     result = solve(_ward(), backend="milp", solver="cbc", cbc_path=str(crash), time_limit=5)
     assert result.status is SolveStatus.UNKNOWN
@@ -300,8 +300,8 @@ def test_a_failure_suggests_highs_only_when_it_is_installed(
 def test_missing_highs_gives_the_python_and_the_cli_spelling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "highs_available", lambda: False)
-    monkeypatch.delenv(runner.SOLVER_ENV, raising=False)
+    monkeypatch.setattr(solver_choice, "highs_available", lambda: False)
+    monkeypatch.delenv(solver_choice.SOLVER_ENV, raising=False)
     with pytest.raises(SolverUnavailableError) as error:
         solve(_ward(), backend="milp", solver="highs")
     message = str(error.value)
@@ -323,7 +323,7 @@ def test_missing_highs_gives_the_python_and_the_cli_spelling(
 def test_highs_options_are_refused_when_cbc_runs(
     monkeypatch: pytest.MonkeyPatch, installed: bool
 ) -> None:
-    monkeypatch.setattr(runner, "highs_available", lambda: installed)
+    monkeypatch.setattr(solver_choice, "highs_available", lambda: installed)
     with pytest.raises(InputError, match="field 'highs_options': 'highs_options' is a HiGHS") as e:
         solve(_ward(), backend="milp", solver="cbc", highs_options={"mip_heuristic_effort": 0.3})
     assert ("solver=highs" in str(e.value)) is installed
@@ -336,8 +336,8 @@ def test_cbc_settings_are_refused_when_highs_runs(
     monkeypatch: pytest.MonkeyPatch, name: str, value: Any
 ) -> None:
     # refused when the solver is chosen, before anything is built or HiGHS started
-    monkeypatch.setattr(runner, "highs_available", lambda: True)
-    monkeypatch.delenv(runner.SOLVER_ENV, raising=False)
+    monkeypatch.setattr(solver_choice, "highs_available", lambda: True)
+    monkeypatch.delenv(solver_choice.SOLVER_ENV, raising=False)
     for solver in ("highs", "auto"):
         with pytest.raises(InputError, match=f"field '{name}': '{name}' is a CBC setting"):
             solve(_ward(), backend="milp", solver=solver, **{name: value})

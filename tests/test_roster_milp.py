@@ -32,7 +32,9 @@ from optimizer.model.roster import (
     Staff,
     Unavailability,
 )
-from optimizer.solvers.milp import runner
+from optimizer.solvers.milp import solver_choice
+from optimizer.solvers.milp.cbc_command import CBC_PATH_ENV, cbc_command, cbc_seed
+from optimizer.solvers.milp.cbc_log import CbcLogFollower
 from tests.verify import solve_verified
 
 BACKENDS = ["cpsat", "milp"]
@@ -551,7 +553,7 @@ def test_missing_cbc_binary_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_highs_when_requested() -> None:
     problem = _problem(num_days=1, staff=2, cover=_early([0], required=3))
-    if runner.highs_available():
+    if solver_choice.highs_available():
         result, _ = solve_verified(problem, backend="milp", solver="highs")
         assert (result.status, result.objective, result.message) == (
             SolveStatus.OPTIMAL,
@@ -579,7 +581,15 @@ def test_cbc_options_pass_through_and_keep_the_optimum() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["optimizer.solvers.milp.roster", "optimizer.solvers.milp.runner"]
+    "module",
+    [
+        "optimizer.solvers.milp.roster",
+        "optimizer.solvers.milp.runner",
+        "optimizer.solvers.milp.cbc_command",
+        "optimizer.solvers.milp.cbc_files",
+        "optimizer.solvers.milp.cbc_run",
+        "optimizer.solvers.milp.highs_run",
+    ],
 )
 def test_ortools_loads_before_pulp(module: str) -> None:
     # PuLP imports highspy when installed, and highspy's HiGHS symbols break OR-Tools if
@@ -620,9 +630,7 @@ def test_cbc_log_follower_reports_each_improving_solution(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     points: list[tuple[float, int, int | None]] = []
-    follower = runner._CbcLogFollower(
-        log, 37.0, lambda p: points.append((p.seconds, p.objective, p.bound))
-    )
+    follower = CbcLogFollower(log, 37.0, lambda p: points.append((p.seconds, p.objective, p.bound)))
     follower.poll()
     assert points == [(0.09, 749, None), (1.03, 607, 554)]
     assert follower.bound == 554
@@ -655,7 +663,7 @@ def test_cli_unsupported_backend_and_missing_cbc_without_traceback(tmp_path: Pat
         str(path),
         "--backend",
         "milp",
-        env={runner.CBC_PATH_ENV: str(tmp_path / "no-cbc"), runner.SOLVER_ENV: "cbc"},
+        env={CBC_PATH_ENV: str(tmp_path / "no-cbc"), solver_choice.SOLVER_ENV: "cbc"},
     )
     assert missing.returncode != 0
     assert "CBC solver binary" in missing.stdout + missing.stderr
@@ -691,12 +699,12 @@ def _terms(**costs: int) -> dict[str, int]:
 def test_cbc_gets_a_fixed_seed_and_no_thread_switch_on_one_worker() -> None:
     from optimizer.solvers.options import SEED_LIMIT, SolveOptions
 
-    one = runner.cbc_command(SolveOptions(time_limit=3, workers=1, seed=0), None)
+    one = cbc_command(SolveOptions(time_limit=3, workers=1, seed=0), None)
     # CBC reads seed 0 as "from the time of day", and "threads 1" starts its threaded
     # search, whose one worker sometimes never ran (a 0.4 s proof ran into the limit).
     assert "randomCbcSeed 1" in one.options
     assert one.optionsDict.get("threads") is None
-    two = runner.cbc_command(SolveOptions(time_limit=3, workers=2, seed=SEED_LIMIT - 1), None)
+    two = cbc_command(SolveOptions(time_limit=3, workers=2, seed=SEED_LIMIT - 1), None)
     assert two.optionsDict["threads"] == 2
     assert "randomCbcSeed 1" in two.options
-    assert [runner.cbc_seed(s) for s in (0, 1, SEED_LIMIT - 2)] == [1, 2, SEED_LIMIT - 1]
+    assert [cbc_seed(s) for s in (0, 1, SEED_LIMIT - 2)] == [1, 2, SEED_LIMIT - 1]

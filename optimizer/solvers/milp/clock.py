@@ -1,6 +1,7 @@
 """One deadline for a whole MILP solve: model building, phase one and the solver together.
 
-A deadline is a ``time.perf_counter()`` value, or None for no time limit.
+A deadline is a ``time.perf_counter()`` value, or None for no time limit. A solver is
+given the time left, less a little to write its answer (``wrap_up``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ import time
 
 MIN_SOLVER_SECONDS = 0.05
 """Below this many seconds left, the solver is not started at all."""
+WRAP_UP = 1.0
+"""A solver's own limit is the time left minus up to this (at most a tenth of it): CBC
+checks its clock rarely at the root, and either needs time to write its answer."""
 
 
 class OutOfTime(Exception):
@@ -38,3 +42,8 @@ def too_late(deadline: float | None) -> bool:
     """True when too little time is left to start a solver."""
     left = seconds_left(deadline)
     return left is not None and left < MIN_SOLVER_SECONDS
+
+
+def wrap_up(left: float) -> float:
+    """Seconds kept back from a solver's own limit (see ``WRAP_UP``)."""
+    return min(WRAP_UP, 0.1 * max(left, 0.0))

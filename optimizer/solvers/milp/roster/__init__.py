@@ -31,7 +31,7 @@ from optimizer.model.result import (
 from optimizer.model.roster import ROSTER_PENALTY_RULES, RosterProblem
 from optimizer.solvers import interrupts
 from optimizer.solvers.messages import INFEASIBLE, nothing_found
-from optimizer.solvers.milp import clock, runner
+from optimizer.solvers.milp import clock, runner, solver_choice
 from optimizer.solvers.milp.roster import fallback, start
 from optimizer.solvers.milp.roster.constraints import RosterConstraints
 from optimizer.solvers.milp.roster.objective import (
@@ -123,7 +123,7 @@ def _main_run(
 
 def _not_run(options: SolveOptions, note: str) -> runner.MilpRun:
     """The run of a solver that was not started, and why (``note``)."""
-    solver = runner.choose_solver(options)
+    solver = solver_choice.choose_solver(options)
     return runner.MilpRun(
         status=SolveStatus.UNKNOWN,
         solver=solver,
@@ -140,7 +140,7 @@ def solve(problem: RosterProblem, options: SolveOptions) -> Result:
     deadline = clock.deadline_after(options.time_limit, began)
     time_limit = options.time_limit
     source = "hint"
-    if start.applies(problem, options, runner.choose_solver(options)):
+    if start.applies(problem, options, solver_choice.choose_solver(options)):
         options, note = _phase_one(problem, options)
         if note == "infeasible":
             return Result(
@@ -236,6 +236,6 @@ def _no_roster(
 
 def _other_solver(solver: str) -> str:
     """``"solver=NAME or "`` for the other MILP solver when it is installed; else ""."""
-    if solver == "cbc" and not runner.highs_available():
+    if solver == "cbc" and not solver_choice.highs_available():
         return ""
     return f"solver={'highs' if solver == 'cbc' else 'cbc'} or "
