@@ -133,6 +133,9 @@ def check_timeout(seconds: float, source: str) -> None:
 STRING_LIMITS = {"text": 300, "reason": 200, "procedure": 120}
 """``maxLength`` of free strings in the LLM schema (64 for ids and names)."""
 
+BOUNDED_STRING_KEYS = frozenset({"format", "enum", "const", "pattern"})
+"""Keys that bound a string schema already (no ``maxLength`` added)."""
+
 
 LIST_LIMITS = {"requests": 20, "unparsed": 10}
 """``maxItems`` of the answer's lists, checked on every answer (not every server enforces it)."""
@@ -211,7 +214,7 @@ def llm_schema(vocab: Vocabulary | None = None, people: list[str] | None = None)
                 node["anyOf"] = node.pop("oneOf")
             if node.get("type") == "object" and "properties" in node:
                 node["required"] = list(node["properties"])
-            if node.get("type") == "string" and not {"format", "enum", "const"} & set(node):
+            if node.get("type") == "string" and not BOUNDED_STRING_KEYS & set(node):
                 node["maxLength"] = STRING_LIMITS.get(name, 64)
             return node
         if isinstance(node, list):
@@ -223,7 +226,23 @@ def llm_schema(vocab: Vocabulary | None = None, people: list[str] | None = None)
         cleaned["properties"][name]["maxItems"] = limit
     if vocab is not None:
         _restrict(cleaned, _vocabulary_enums(vocab, people))
+        if not vocab.case_staff:
+            _drop_times(cleaned)
     return cleaned
+
+
+PART_DAY_FIELDS = ("from_time", "to_time")
+"""An absence's times of day: only case-scheduling staff have them."""
+
+
+def _drop_times(schema: dict[str, Any]) -> None:
+    """Leave an absence's times out of ``schema`` (no case staff loaded: a small
+    grammar-bound model fills them in for ward staff, and runs out of tokens)."""
+    absence = schema.get("$defs", {}).get("Unavailable", {})
+    for name in PART_DAY_FIELDS:
+        absence.get("properties", {}).pop(name, None)
+    if "required" in absence:
+        absence["required"] = [r for r in absence["required"] if r not in PART_DAY_FIELDS]
 
 
 def _calendar(today: dt.date, vocab: Vocabulary) -> str:
@@ -259,6 +278,12 @@ def system_prompt(
         f"Today is {today:%A} {today.isoformat()}. Dates are YYYY-MM-DD. Calendar: "
         + _calendar(today, vocab),
     ]
+    if vocab.case_staff:
+        lines.append(
+            "unavailable from_time/to_time (HH:MM): only for case-scheduling staff away part"
+            " of a day (afternoon = from_time 12:00, morning = to_time 13:00); null for whole"
+            " days."
+        )
     if private:
         lines.append("People are written as labels like 'Person 3'; copy the label exactly.")
     elif vocab.people:

@@ -12,11 +12,14 @@ import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     SerializerFunctionWrapHandler,
     TypeAdapter,
+    WithJsonSchema,
     model_serializer,
     model_validator,
 )
@@ -34,6 +37,25 @@ class _Request(BaseModel):
 AbsenceReason = Literal["sickness", "annual leave", "study leave", "training", "leave"]
 """Why someone is away, as the rule parser read it (stored as ``Unavailability.reason``)."""
 
+HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+"""A time of day as the LLM schema asks for it ("14:00")."""
+
+
+def _whole_minute(value: dt.time | None) -> dt.time | None:
+    """A time of day in whole minutes with no time zone (``HH:MM``), or None."""
+    if value is not None and (value.tzinfo is not None or value.second or value.microsecond):
+        raise ValueError(f"a time of day is HH:MM, not '{value.isoformat()}'")
+    return value
+
+
+ClockTime = Annotated[
+    dt.time | None,
+    AfterValidator(_whole_minute),
+    PlainSerializer(lambda time: f"{time:%H:%M}", when_used="json-unless-none"),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": HH_MM}, {"type": "null"}]}),
+]
+"""An optional time of day: ``HH:MM`` in JSON and, nullable, in the JSON schema."""
+
 
 class Unavailable(_Request):
     """Hard: ``staff`` works none of ``shifts`` (all shifts if None) from ``from`` to ``to``.
@@ -48,10 +70,10 @@ class Unavailable(_Request):
     from_: dt.date = Field(alias="from")
     to: dt.date
     shifts: list[str] | None = None
-    # case staff only, from the rule parser; left out of the LLM schema (a grammar-bound
-    # model filled them in for ward staff, where they do not apply)
-    from_time: SkipJsonSchema[dt.time | None] = None
-    to_time: SkipJsonSchema[dt.time | None] = None
+    # case staff only (the resolver refuses them for ward staff; the grounding checks a
+    # model's against the text); left out of the dump when null
+    from_time: ClockTime = None
+    to_time: ClockTime = None
     # a label only: left out of the JSON contract and the LLM schema; requests that differ
     # only in it ask for the same change (equal, same hash)
     reason: SkipJsonSchema[AbsenceReason | None] = Field(default=None, exclude=True)
@@ -192,11 +214,9 @@ def parse_request(data: Any) -> AnyRequest:
 
 
 def request_to_json(request: BaseModel) -> dict[str, Any]:
-    """The contract's JSON object for one request (aliases, ISO dates, nulls kept)."""
+    """The contract's JSON object for one request (aliases, ISO dates, nulls kept but
+    for an absence's null ``from_time`` / ``to_time``)."""
     data: dict[str, Any] = request.model_dump(mode="json", by_alias=True)
-    for key in ("from_time", "to_time"):  # an absence of case staff for part of a day
-        if isinstance(data.get(key), str):
-            data[key] = data[key][:5]
     return data
 
 

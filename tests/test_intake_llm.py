@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from llm_intake.intake import propose
-from llm_intake.llm import LLMClient, LLMConfig, LLMError, llm_schema
+from llm_intake.llm import LLMClient, LLMConfig, LLMError, llm_schema, system_prompt
 from llm_intake.privacy import pseudonymise
 from llm_intake.resolver import Resolver
 from llm_intake.vocabulary import build_vocabulary
@@ -160,7 +160,13 @@ def test_llm_schema_is_strict_friendly_and_closed_over_the_vocabulary() -> None:
     assert "oneOf" not in text and "discriminator" not in text and '"default"' not in text
     schema = llm_schema(build_vocabulary([small_ward()]))
     unavailable = schema["$defs"]["Unavailable"]
+    # a ward alone has no case staff: no times of day (a small grammar-bound model fills them)
     assert set(unavailable["required"]) == {"kind", "staff", "from", "to", "shifts"}
+    assert not {"from_time", "to_time"} & set(unavailable["properties"])
+    generic = llm_schema()["$defs"]["Unavailable"]["required"]
+    assert {"from_time", "to_time"} <= set(generic)
+    ward_prompt = system_prompt(build_vocabulary([small_ward()]), TODAY, "json_schema", False)
+    assert "from_time" not in ward_prompt
     assert unavailable["properties"]["staff"]["enum"] == ["s1", "s2", "s3", "s4", "s5"]
     shifts = unavailable["properties"]["shifts"]["anyOf"][0]
     assert (shifts["items"]["enum"], shifts["maxItems"]) == (["E", "L", "N"], 3)

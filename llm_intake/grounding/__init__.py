@@ -21,15 +21,17 @@ with the reason and the text — so the planner decides, never the model.
   same person, the model's request must be one of them (dates within its dates, shifts
   within its shifts); where it reads the whole sentence into other requests, the model's
   request is a different reading and is refused naming both. Days outside the dates the
-  rule parser finds in the sentence are refused naming both readings.
+  rule parser finds in the sentence are refused naming both readings. A time of day on an
+  absence must be one the sentence gives, as the rule parser reads it ("from 2pm",
+  "afternoon": from 12:00); a part of a day must lie within the rule parser's.
 * **Why.** An accepted absence takes the reason its sentence gives, as the rule parser
   stores it ("off sick": "sickness"; see ``Grounding.with_reason``).
 
 Modules, one concept each: ``sentence`` (the text's sentences and the rule parser's
 reading of each), ``targets`` (requests compared: people, days, same target), ``guards``
 (the refusals no other reading may override, by ``RefusalKind``), ``cancelled``
-(sentences that cancel no case), ``messages`` (the refusals written here) and ``checks``
-(``Grounding``, which ties them together).
+(sentences that cancel no case), ``times`` (times of day the sentence gives), ``messages``
+(the refusals written here) and ``checks`` (``Grounding``, which ties them together).
 """
 
 from llm_intake.grounding.checks import Grounding

@@ -18,6 +18,7 @@ from llm_intake.grounding.sentence import (
     sentence_reason,
 )
 from llm_intake.grounding.targets import request_days, request_people, same_target, within
+from llm_intake.grounding.times import time_refusal
 from llm_intake.proposal import describe, fmt_range
 from llm_intake.refusals import RefusalKind
 from llm_intake.requests import (
@@ -141,6 +142,9 @@ class Grounding:
     def _sentence_refusal(
         self, request: Request, sentence: Sentence, described: str
     ) -> Unparsed | None:
+        window = self._window(request)
+        if refusal := time_refusal(request, sentence.text, self.today, window, described):
+            return refusal
         agreeing = [r for r in sentence.requests if same_target(r, request)]
         if agreeing:
             if within(request, agreeing):

@@ -33,6 +33,17 @@ def other_dates(text: str, described: str, said: str) -> Unparsed:
     )
 
 
+def other_times(text: str, described: str, missing: str, said: str) -> Unparsed:
+    """The refusal of a time of day (``missing``: "from 09:00") the sentence does not give
+    (``said``: the times it does give, "" for none)."""
+    given = f"only {said}" if said else "no time of day"
+    return Unparsed(
+        text=text,
+        reason=f"the language model proposed '{described}', but the text does not give "
+        f"{missing} (it gives {given}); nothing is proposed from it, say the time again",
+    )
+
+
 def not_cancelled(text: str, why: str, described: str) -> Unparsed:
     """The refusal of a cancelled case in a sentence that cancels nothing (``why``)."""
     return Unparsed(

@@ -45,11 +45,21 @@ def within(model: Request, agreeing: list[Request]) -> bool:
     return all(_day_allowed(model, day, rules) for day in request_days(model))
 
 
+def _day_minutes(request: Unavailable, day: dt.date) -> tuple[int, int]:
+    """The minutes ``[start, end)`` of ``day`` an absence takes (0–1440 for a whole day)."""
+    first = request.from_time if day == request.from_ else None
+    last = request.to_time if day == request.to else None
+    start = 0 if first is None else first.hour * 60 + first.minute
+    return start, 24 * 60 if last is None else last.hour * 60 + last.minute
+
+
 def _day_allowed(model: Unavailable, day: dt.date, rules: list[Unavailable]) -> bool:
     """Whether the rule parser's absences cover ``day`` with every shift the model names
-    (a model's whole day needs a whole day)."""
+    (a model's whole day needs a whole day; its part of a day, a part covering it)."""
     covering = [r for r in rules if r.from_ <= day <= r.to]
-    if any(r.shifts is None for r in covering):
+    first, last = _day_minutes(model, day)
+    spans = [_day_minutes(r, day) for r in covering if r.shifts is None]
+    if any(start <= first and last <= end for start, end in spans):
         return True
     allowed = {s for r in covering for s in r.shifts or ()}
     return bool(covering) and model.shifts is not None and set(model.shifts) <= allowed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from llm_intake.dates import DateHit
 from llm_intake.refusals import RefusalKind
@@ -121,6 +122,8 @@ _LOOSE_TIME = re.compile(
 )
 """A time left unread ("until 2" without am/pm, "at 2pm"): asked about, not guessed."""
 TimeSpan = tuple[dt.time | None, dt.time | None]
+_ANY_CLOCK = re.compile(rf"(?<![\w.:])(?:{_CLOCK})(?![\w:])", _I)
+"""A clock word on its own ("10am–2pm", "at 2pm"; not the "noon" of "afternoon")."""
 
 
 def _read(word: str) -> dt.time:
@@ -177,3 +180,44 @@ def case_absence_times(text: str) -> tuple[TimeSpan, list[tuple[int, int]]] | No
             f"the absence ends at or before it starts ({said})", RefusalKind.UNREADABLE
         )
     return (first, last), [span for *_, span in found]
+
+
+class SaidTime(NamedTuple):
+    """A time of day a text gives (``words``) and whether it may start or end an absence."""
+
+    words: str
+    time: dt.time
+    starts: bool
+    ends: bool
+
+
+def said_times(text: str) -> list[SaidTime]:
+    """Every time of day ``text`` gives, read as ``case_absence_times`` reads it ("from
+    2pm" starts, "until 11:00" ends, "afternoon" starts at 12:00, "morning" ends at
+    13:00); a clock time with neither word ("10am–2pm", "at 2pm") may do either. Nothing
+    is refused here: clock words that are no time of day are left out. ``text`` has dates
+    blanked."""
+    said: list[SaidTime] = []
+
+    def add(word: str, starts: bool, ends: bool) -> None:
+        if (time := clock_time(word)) is not None:
+            said.append(SaidTime(word.strip(), time, starts, ends))
+
+    spans: list[tuple[int, int]] = []
+    for m in _FROM_CLOCK.finditer(text):
+        add(m.group("first"), True, False)
+        if m.group("last"):
+            add(m.group("last"), False, True)
+        spans.append(m.span())
+    for m in _UNTIL_CLOCK.finditer(blank(text, spans)):
+        add(m.group("last"), False, True)
+        spans.append(m.span())
+    rest = blank(text, spans)
+    for m in _ANY_CLOCK.finditer(rest):
+        add(m.group(0), True, True)
+    for part, pattern in _DAY_PARTS:
+        for m in pattern.finditer(rest):
+            afternoon = part == "afternoon"
+            time = AFTERNOON_FROM if afternoon else MORNING_UNTIL
+            said.append(SaidTime(m.group(0).strip(), time, afternoon, not afternoon))
+    return said
