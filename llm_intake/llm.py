@@ -189,6 +189,16 @@ def _restrict(node: Any, enums: dict[str, list[str]], model: str = "") -> None:
         _restrict(child, enums, child_name)
 
 
+def _child_name(name: str, key: str) -> str:
+    """The property name a schema node under ``key`` of node ``name`` belongs to: a
+    property's own name, kept through its ``anyOf`` and ``items`` ("" elsewhere)."""
+    if key == "properties":
+        return key
+    if name == "properties":
+        return key
+    return name if key in ("anyOf", "items") else ""
+
+
 def llm_schema(vocab: Vocabulary | None = None, people: list[str] | None = None) -> dict[str, Any]:
     """The ``Extraction`` schema in the subset strict structured-output servers accept.
 
@@ -205,7 +215,7 @@ def llm_schema(vocab: Vocabulary | None = None, people: list[str] | None = None)
     def clean(node: Any, name: str = "") -> Any:
         if isinstance(node, dict):
             node = {
-                k: clean(v, k if name == "properties" else "")
+                k: clean(v, _child_name(name, k))
                 for k, v in node.items()
                 if k not in ("title", "default")
             }

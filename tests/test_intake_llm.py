@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from llm_intake.intake import propose
-from llm_intake.llm import LLMClient, LLMConfig, LLMError, llm_schema, system_prompt
+from llm_intake.llm import (
+    STRING_LIMITS,
+    LLMClient,
+    LLMConfig,
+    LLMError,
+    llm_schema,
+    system_prompt,
+)
 from llm_intake.privacy import pseudonymise
 from llm_intake.resolver import Resolver
 from llm_intake.vocabulary import build_vocabulary
@@ -165,6 +172,14 @@ def test_llm_schema_is_strict_friendly_and_closed_over_the_vocabulary() -> None:
     assert not {"from_time", "to_time"} & set(unavailable["properties"])
     generic = llm_schema()["$defs"]["Unavailable"]["required"]
     assert {"from_time", "to_time"} <= set(generic)
+    unparsed = schema["$defs"]["Unparsed"]["properties"]
+    procedure = schema["$defs"]["AddCase"]["properties"]["procedure"]
+    limits = (
+        unparsed["text"]["maxLength"],
+        unparsed["reason"]["maxLength"],
+        procedure["maxLength"],
+    )
+    assert limits == (STRING_LIMITS["text"], STRING_LIMITS["reason"], STRING_LIMITS["procedure"])
     ward_prompt = system_prompt(build_vocabulary([small_ward()]), TODAY, "json_schema", False)
     assert "from_time" not in ward_prompt
     assert unavailable["properties"]["staff"]["enum"] == ["s1", "s2", "s3", "s4", "s5"]
