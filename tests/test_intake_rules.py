@@ -265,7 +265,7 @@ def test_never_a_wrong_person_on_mixed_up_or_unknown_names() -> None:
     """Every first name of one ward member with the surname of another, and known names
     with unknown surnames, in normal and lower case: no request may name anyone except a
     person whose full name it is (a short form like Sam → Samuel allowed)."""
-    from llm_intake.resolver import NICKNAMES
+    from llm_intake.resolving.name_words import NICKNAMES
     from optimizer.io.project import load_project
 
     ward = load_project(DEFAULT_CORPUS.parent.parent / "demo_ward.json")
