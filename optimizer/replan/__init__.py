@@ -55,10 +55,15 @@ moved.
   (``case_label``), so two "Hernia repair" cases are told apart.
 
 Modules, one concept each: ``changes`` (the change records, the ``Change`` union,
-``Move`` and ``ReplanOutcome``), ``draft`` (the changes applied to a copy of the
-problem, contradictions refused, the new problem and its baseline built; interval
-arithmetic on openings), ``warm_start`` (``repair``: the published schedule repaired,
-then backfilled), ``moves`` (``diff_schedules``, case labels, move messages, why a
+``Move`` and ``ReplanOutcome``); ``prepare`` (the re-planning problem built: runs the
+steps below on a ``draft``, the mutable copy of the problem, and sets the baseline);
+``now`` (started cases fixed and pinned, the rest released at ``now``);
+``apply_change`` (one change applied) with ``overrun`` (a case that ran long);
+``started_clashes`` and ``pin_clashes`` (contradictions refused, naming both);
+``unplaceable`` (closed rooms and cases that can no longer be placed);
+``work_limits`` (``max_minutes`` raised by started cases); ``intervals`` (arithmetic
+on openings and spans); ``warm_start`` (``repair``: the published schedule repaired,
+then backfilled); ``moves`` (``diff_schedules``, case labels, move messages, why a
 case is out, notes on no schedule and dropped precedences); here ``replan`` and
 ``replan_problem``.
 """
@@ -82,7 +87,6 @@ from optimizer.replan.changes import (
     RoomClosed,
     StaffUnavailable,
 )
-from optimizer.replan.draft import new_baseline, prepare, schedule_of
 from optimizer.replan.moves import (
     describe,
     diff_schedules,
@@ -90,7 +94,9 @@ from optimizer.replan.moves import (
     no_schedule_notes,
     outcome_moves,
 )
+from optimizer.replan.prepare import new_baseline, prepare, schedule_of
 from optimizer.replan.warm_start import repair
+from optimizer.replan.work_limits import limit_notes
 from optimizer.solve import solve
 
 __all__ = [
@@ -165,7 +171,7 @@ def replan(
         solve_kwargs["hint"] = repair(new_problem, schedule)
     result = solve(new_problem, **solve_kwargs)
     outcome = ReplanOutcome(problem=new_problem, result=result, fixed=fixed, dropped=dropped)
-    links = [*draft.limit_notes(), *dropped_precedences(problem, new_problem, changes)]
+    links = [*limit_notes(draft), *dropped_precedences(problem, new_problem, changes)]
     if result.schedule is None:
         done = [describe(problem, change) for change in changes]
         notes = no_schedule_notes(new_problem, result, done)
