@@ -192,9 +192,7 @@ def _restrict(node: Any, enums: dict[str, list[str]], model: str = "") -> None:
 def _child_name(name: str, key: str) -> str:
     """The property name a schema node under ``key`` of node ``name`` belongs to: a
     property's own name, kept through its ``anyOf`` and ``items`` ("" elsewhere)."""
-    if key == "properties":
-        return key
-    if name == "properties":
+    if "properties" in (name, key):
         return key
     return name if key in ("anyOf", "items") else ""
 
