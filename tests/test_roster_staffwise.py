@@ -89,7 +89,7 @@ def test_commit_keeps_a_row_only_if_strictly_cheaper() -> None:
     complete, infeasible = search.construct(deadline=1e18)
     assert complete and not infeasible
     search.rows[0], search.rows[1] = {}, {}
-    search.count = [0]
+    search.cover.count = [0]
     assert search._commit(0, {0: 0})  # covers the demand: -100
     assert not search._commit(1, {0: 0})  # an extra person costs +1: rejected
     assert search.cost(search.roster()) == 0
@@ -109,9 +109,9 @@ def _stuck_search(problem: RosterProblem) -> StaffwiseSearch:
     search = StaffwiseSearch(RosterIndex.build(problem), group_solver=cpsat_roster_solve)
     assert search.construct(deadline=1e18) == (True, False)
     for e, row in enumerate(search.rows):
-        search._count(e, row or {}, -1)
+        search.cover.add(e, row or {}, -1)
     search.rows = [{0: 1}, {}]
-    search._count(0, {0: 1}, +1)
+    search.cover.add(0, {0: 1}, +1)
     return search
 
 
@@ -235,9 +235,9 @@ def test_staffwise_window_move_lowers_a_checked_cost() -> None:
     )
     assert search.construct(deadline=1e18) == (True, False)
     for e, row in enumerate(search.rows):
-        search._count(e, row or {}, -1)
+        search.cover.add(e, row or {}, -1)
     search.rows = [dict(row) for row in NIGHTS]
-    search._count(0, NIGHTS[0], +1)
+    search.cover.add(0, NIGHTS[0], +1)
     assert _checked_cost(search) == 100
     search.window_days = 1  # either day alone: the other day's shift blocks any gain
     assert not search.window_move(deadline=time.perf_counter() + 30)

@@ -1,11 +1,11 @@
 """Column generation for decomposable rosters: a Lagrangian bound and a price-and-branch roster.
 
 Without cover floors or stage caps a roster is one legal row per person plus the cover
-cost of the rows together (``staffwise.py``). The set-partitioning master has one column
+cost of the rows together (``staffwise``). The set-partitioning master has one column
 per known legal row of a person (its cost: requests and baseline), one convexity row per
 person, and per cover demand ``count + under - over = required`` with the under and
 over weights on the slacks; its LP is solved by GLOP. A person's pricing problem is
-their one-person CP-SAT model (``StaffwiseSearch._person``: the usual constraint code)
+their one-person CP-SAT model (``staffwise.person``: the usual constraint code)
 with the demands' duals in the objective; every improving solution CP-SAT reports with
 a negative reduced cost becomes a column. People are priced in parallel threads.
 
@@ -147,10 +147,8 @@ class ColumnGeneration:
             return False
         self.keys.add(key)
         person = self.search._person(e)
-        cost = person.constant + sum(
-            person.shift_cost.get((d, s), 0) + person.work_cost.get(d, 0) for d, s in row.items()
-        )
-        covers = self.search._covers(e, row)
+        cost = person.constant + person.static_cost(row)
+        covers = self.search.cover.covers(e, row)
         column = self.lp.NumVar(0, self.lp.infinity(), "")
         self.lp.Objective().SetCoefficient(column, cost)
         self.person_rows[e].SetCoefficient(column, 1)
@@ -197,7 +195,9 @@ class ColumnGeneration:
         for (_, d, s), var in rv.x.items():
             xs.append((d, s, var))
             coef = SCALE * person.shift_cost.get((d, s), 0)
-            coef -= sum(duals[k] for k in search.demands.get((d, s), ()) if self._counts(e, k))
+            coef -= sum(
+                duals[k] for k in search.cover.demands.get((d, s), ()) if self._counts(e, k)
+            )
             if coef:
                 variables.append(var)
                 coefs.append(coef)
@@ -238,7 +238,7 @@ class ColumnGeneration:
             SCALE * (person.shift_cost.get((d, s), 0) + person.work_cost.get(d, 0))
             for d, s in row.items()
         ]
-        terms += [-duals[k] for k in self.search._covers(e, row)]
+        terms += [-duals[k] for k in self.search.cover.covers(e, row)]
         return terms
 
     def lagrangian_bound(self, duals: Sequence[int], minima: Sequence[int]) -> int:
