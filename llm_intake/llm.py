@@ -26,7 +26,7 @@ import httpx
 from pydantic import ValidationError
 
 from llm_intake.requests import Extraction, extraction_schema
-from llm_intake.vocabulary import Vocabulary
+from llm_intake.vocabulary import Person, Vocabulary
 from optimizer.errors import CareallocError, InputError
 
 Dialect = Literal["json_schema", "json_object", "prompt"]
@@ -253,6 +253,13 @@ def _drop_times(schema: dict[str, Any]) -> None:
         absence["required"] = [r for r in absence["required"] if r not in PART_DAY_FIELDS]
 
 
+def _person_entry(person: Person, mixed: bool) -> str:
+    """``id = name`` for the prompt; case staff marked ``(theatre)`` when ward staff are
+    loaded too, so that the model knows who may be away part of a day."""
+    mark = " (theatre)" if mixed and person.family == "cases" else ""
+    return f"{person.id} = {person.name}{mark}"
+
+
 def _calendar(today: dt.date, vocab: Vocabulary) -> str:
     first = min(d for d in (today, vocab.roster_start, vocab.case_start) if d is not None)
     last_candidates = [today + dt.timedelta(days=13)]
@@ -286,17 +293,19 @@ def system_prompt(
         f"Today is {today:%A} {today.isoformat()}. Dates are YYYY-MM-DD. Calendar: "
         + _calendar(today, vocab),
     ]
+    mixed = bool(vocab.case_staff and vocab.roster_staff) and not private
     if vocab.case_staff:
+        who = "case-scheduling staff (marked theatre below)" if mixed else "case-scheduling staff"
         lines.append(
-            "unavailable from_time/to_time (HH:MM): only for case-scheduling staff away part"
-            " of a day (afternoon = from_time 12:00, morning = to_time 13:00); null for whole"
-            " days."
+            f"unavailable from_time/to_time (HH:MM): only for {who} away part of a day"
+            " (afternoon = from_time 12:00, morning = to_time 13:00); null for whole days"
+            + (" and for ward staff." if mixed else ".")
         )
     if private:
         lines.append("People are written as labels like 'Person 3'; copy the label exactly.")
     elif vocab.people:
         lines.append(
-            "People (use the id): " + "; ".join(f"{p.id} = {p.name}" for p in vocab.people)
+            "People (use the id): " + "; ".join(_person_entry(p, mixed) for p in vocab.people)
         )
     if vocab.shifts:
         lines.append(

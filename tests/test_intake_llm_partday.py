@@ -185,6 +185,17 @@ def test_the_schema_and_prompt_offer_the_times_and_the_dump_leaves_out_null_ones
     assert request_to_json(proposal.requests[0]) == WHOLE_TUESDAY  # no null times
 
 
+def test_a_mixed_hospitals_prompt_says_who_is_theatre_staff(demo: list[Any]) -> None:
+    mixed = system_prompt(build_vocabulary(demo), MONDAY, "json_schema", private=False)
+    assert "GYN1 = Ms Rachel Bennett (theatre)" in mixed
+    assert "N06 = Priya Patel;" in mixed  # ward staff unmarked
+    assert "null for whole days and for ward staff." in mixed
+    theatres = system_prompt(build_vocabulary([demo[1]]), MONDAY, "json_schema", private=False)
+    assert "(theatre)" not in theatres and "null for whole days." in theatres
+    private = system_prompt(build_vocabulary(demo), MONDAY, "json_schema", private=True)
+    assert "(theatre)" not in private and "marked theatre" not in private
+
+
 def test_a_time_with_seconds_or_a_time_zone_is_invalid() -> None:
     base = {"staff": "GYN1", "from": TUESDAY, "to": TUESDAY}
     assert Unavailable.model_validate({**base, "from_time": "14:00:00"}).from_time == dt.time(14)
