@@ -290,8 +290,9 @@ class Workspace:
     upload_errors: list[Any] = field(default_factory=list)
     """The Data page's upload messages: text, or ``views.data.UploadProblems``."""
     last_upload: str = ""
-    """Identity (name:size:file id) of the uploaded file last applied: a file left in
-    the uploader is applied once, not again after the demo is loaded or an undo."""
+    """Identities (name:size:file id, one a line) of the files in the uploader when last
+    looked at: each file is applied once, not again after the demo is loaded or an undo
+    (``dashboards.uploads.new_files``)."""
     proposal: Any = None
     history: History = field(default_factory=History)
     scenarios_named: int = 0

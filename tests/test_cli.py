@@ -130,9 +130,9 @@ def test_bad_input_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     assert "file not found" in missing.output
 
-    folder = runner.invoke(app, ["solve", str(tmp_path)])
+    folder = runner.invoke(app, ["solve", str(tmp_path)])  # holds broken.json only
     assert folder.exit_code == 2
-    assert "is a folder; give a problem file" in folder.output
+    assert f"{tmp_path}: holds no table bundle: no settings.csv, " in folder.output
 
     backend = runner.invoke(app, ["solve", str(_small_ward(tmp_path)), "--backend", "gurobi"])
     assert backend.exit_code == 2
@@ -144,7 +144,7 @@ def test_bad_input_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     [
         ("no-such-folder/roster.csv", "does not exist; create it first"),
         (".", "is a folder; give a file name"),
-        ("roster.txt", "the output must end in .csv or .json"),
+        ("roster.txt", "the output must end in .csv, .json or .xlsx"),
     ],
 )
 def test_unwritable_output_is_refused_before_solving(

@@ -28,7 +28,7 @@ from optimizer.io.load import load_problem
 from optimizer.io.project import problem_from_data, problem_to_json
 from optimizer.io.roster_csv import read_roster_csv
 from optimizer.io.schedule_csv import read_schedule_csv, schedule_to_csv
-from optimizer.io.tables import read_budget, xlsx_bundle, zip_bundle
+from optimizer.io.tables import csv_bundle, read_budget, xlsx_bundle
 from optimizer.io.tables.bundle import read_bundle_tables
 from optimizer.io.tables.cells import BadCell, parse_int
 from optimizer.io.tables.from_problem import problem_tables
@@ -79,13 +79,13 @@ def rewrite_part(data: bytes, part: str, change: Callable[[bytes], bytes]) -> by
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The CSV members ``csv_rows`` parses (a spy)."""
     seen: list[str] = []
-    real = zip_bundle.csv_rows
+    real = csv_bundle.csv_rows
 
     def spy(data: bytes, where: str, budget: Any = None) -> Any:
         seen.append(where.rsplit("/", 1)[-1])
         return real(data, where, budget)
 
-    monkeypatch.setattr(zip_bundle, "csv_rows", spy)
+    monkeypatch.setattr(csv_bundle, "csv_rows", spy)
     return seen
 
 
@@ -130,7 +130,7 @@ def test_the_bytes_unpacked_are_counted_whatever_the_sizes_declared(
 ) -> None:
     files = ward_files()
     monkeypatch.setattr(read_budget, "MAX_BUNDLE_BYTES", 1_000)  # the sheets hold 1,385
-    monkeypatch.setattr(zip_bundle, "check_declared_sizes", lambda *args: None)
+    monkeypatch.setattr(csv_bundle, "check_declared_sizes", lambda *args: None)
     with pytest.raises(InputError, match="the sheets unpack to more than 1,000 bytes"):
         read_bundle_tables("b.zip", zip_of(files))
 

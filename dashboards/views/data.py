@@ -1,10 +1,12 @@
-"""Data page: load the demo, upload a project or bundle, edit the tables, apply."""
+"""Data page: load the demo, upload a project or bundle (or its CSV files), edit the
+tables, apply."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -13,9 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.state import FAMILIES, LABELS, Family, Workspace, load_demo, workspace
+from dashboards.uploads import UPLOAD_TYPES, is_csv, mixed_upload, new_files, upload_name
 from dashboards.widgets import kept, set_kept
 from optimizer.errors import InputError
-from optimizer.io.tables.bundle import read_bundle_tables
+from optimizer.io.tables.bundle import read_bundle_tables, read_csv_files_tables
 from optimizer.io.tables.cells import CellError, TableErrors
 from optimizer.io.tables.reader import editor_rows
 from optimizer.io.tables.sheets import sheets_of
@@ -92,17 +95,37 @@ def template(kind: str) -> bytes:
 
 
 def handle_upload(ws: Workspace, name: str, data: bytes) -> list[UploadMessage]:
-    """Load an uploaded project JSON or bundle; returns error messages (never raises).
+    """Load one uploaded file (see ``handle_uploads``)."""
+    return handle_uploads(ws, [(name, data)])
 
-    A bad file leaves every problem in use as it was; a bundle with bad cells is
-    loaded into the tables (with its problems marked) for fixing.
+
+def handle_uploads(ws: Workspace, files: Sequence[tuple[str, bytes]]) -> list[UploadMessage]:
+    """Load files uploaded together, as (name, bytes): a project JSON or a bundle file
+    (.xlsx, .xlsm, .zip), or a bundle's CSV files read as one bundle. Returns error
+    messages (never raises).
+
+    Several files that are not all CSV files are refused. A bad upload leaves every
+    problem in use as it was; a bundle with bad cells is loaded into the tables (with
+    its problems marked) for fixing.
     """
+    names = [file_name for file_name, _ in files]
+    if not names:
+        return []
+    mixed = mixed_upload(names)
+    if mixed:
+        return [mixed]
+    name = upload_name(names)
     try:
+        if all(is_csv(file_name) for file_name in names):
+            return _load_bundle(ws, name, read_csv_files_tables(name, files))
+        data = files[0][1]
         if name.lower().endswith(".json"):
             _load_project(ws, name, data)
             return []
-        return _load_bundle(ws, name, data)
+        return _load_bundle(ws, name, read_bundle_tables(name, data))
     except InputError as exc:
+        if exc.file == name and exc.line is None:  # said once: "Could not load x.zip: …"
+            exc = InputError(exc.message, field=exc.field)
         return [f"Could not load {name}: {exc}"]
     except Exception as exc:  # last resort: never a traceback on the page
         logger.exception("unexpected error while loading %s", name)
@@ -120,8 +143,7 @@ def _load_project(ws: Workspace, name: str, data: bytes) -> None:
     family.set_problem(problem, action=f"upload {name}")
 
 
-def _load_bundle(ws: Workspace, name: str, data: bytes) -> list[UploadMessage]:
-    tables = read_bundle_tables(name, data)
+def _load_bundle(ws: Workspace, name: str, tables: dict[str, pd.DataFrame]) -> list[UploadMessage]:
     kind = tables_kind(tables)
     uploaded = {
         sheet: _with_columns(tables.get(sheet), cols) for sheet, cols in sheets_of(kind).items()
@@ -383,21 +405,26 @@ def render() -> None:
         )
     with cols[1]:
         uploaded = st.file_uploader(
-            "Upload a project (.json) or a bundle (.xlsx, or .zip of CSV files)",
-            type=["json", "xlsx", "zip"],
+            "Upload a project (.json), a bundle (.xlsx, .xlsm, or .zip of CSV files) or a "
+            "bundle's CSV files as they are",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
             key="upload",
         )
-        if uploaded is not None:
-            token = f"{uploaded.name}:{uploaded.size}:{uploaded.file_id}"
-            if token != ws.last_upload:
-                ws.last_upload = token
-                ws.upload_errors = handle_upload(ws, uploaded.name, uploaded.getvalue())
-                if not ws.upload_errors:  # loaded: redraw the sidebar's Undo with this step
-                    st.rerun()
+        ws.last_upload, fresh = new_files(ws.last_upload, uploaded or [])
+        if fresh:  # the files chosen this time; those left from earlier were applied then
+            files = [(file.name, file.getvalue()) for file in fresh]
+            ws.upload_errors = handle_uploads(ws, files)
+            if not ws.upload_errors:  # loaded: redraw the sidebar's Undo with this step
+                st.rerun()
         drop_stale_upload_messages(ws)  # after an undo or redo, or tables fixed meanwhile
         for message in ws.upload_errors:
             st.error(str(message))
-        st.caption("The bundle layout is described in docs/dashboard.md and in the templates.")
+        st.caption(
+            "CSV files can be uploaded as they are: choose all of a bundle's CSV files at once "
+            "(staff.csv, shifts.csv, …, one per sheet) and they are read as one bundle. The "
+            "bundle layout is described in docs/dashboard.md and in the templates."
+        )
     choice = st.radio(
         "Data to edit",
         [LABELS[k] for k in FAMILIES],

@@ -18,6 +18,7 @@ import typer
 
 from optimizer.cli.commands.bench import bench_command
 from optimizer.cli.commands.check import check_command
+from optimizer.cli.commands.convert import convert_command
 from optimizer.cli.commands.dashboard import dashboard_command
 from optimizer.cli.commands.demo import demo_command
 from optimizer.cli.commands.intake import intake_command
@@ -39,6 +40,7 @@ app = typer.Typer(
 # Registered in the order `carealloc --help` lists them.
 app.command("solve")(solve_command)
 app.command("check")(check_command)
+app.command("convert")(convert_command)
 app.command("demo")(demo_command)
 app.command("bench")(bench_command)
 app.command("schema")(schema_command)

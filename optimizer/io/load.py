@@ -14,9 +14,10 @@ from optimizer.model.roster import RosterProblem
 
 FORMATS = ("auto", "json", "bundle", "curtois", "psplib")
 BUNDLE_SUFFIXES = (".xlsx", ".xlsm", ".zip")
-"""A workbook, or a ZIP of ``<sheet>.csv`` files, in the dashboard's table layout."""
-BUNDLE_KINDS = "an .xlsx or .xlsm workbook or a .zip of CSV files (one per sheet)"
-"""What a table bundle may be, in words (``BUNDLE_SUFFIXES``)."""
+"""A workbook, or a ZIP of ``<sheet>.csv`` files, in the dashboard's table layout (a
+folder of such files is a bundle too)."""
+BUNDLE_KINDS = "an .xlsx or .xlsm workbook, a .zip of CSV files (one per sheet) or a folder of them"
+"""What a table bundle may be, in words (``BUNDLE_SUFFIXES``, or a folder)."""
 CSV_UTF8_HINT = 'save it as UTF-8 (in Excel: "CSV UTF-8")'
 
 
@@ -85,7 +86,9 @@ def read_text(path: Path, hint: str = "save it as UTF-8") -> str:
 
 def detect_format(path: Path) -> str:
     """The input format from the file name: ``.json``, a table bundle (``.xlsx``,
-    ``.xlsm``, ``.zip``), Curtois ``.txt``, PSPLIB ``.sm``."""
+    ``.xlsm``, ``.zip`` or a folder), Curtois ``.txt``, PSPLIB ``.sm``."""
+    if path.is_dir():
+        return "bundle"
     suffix = path.suffix.lower()
     if suffix == ".json":
         return "json"
@@ -95,10 +98,15 @@ def detect_format(path: Path) -> str:
         return "curtois"
     if suffix == ".sm":
         return "psplib"
+    one_sheet = (
+        " (a bundle's CSV files are read together: give their folder)"
+        if suffix in (".csv", ".tsv")
+        else ""
+    )
     raise InputError(
-        f"cannot tell the format from the extension '{suffix or '(none)'}'; "
-        "use .json, .xlsm, .xlsx or .zip (tables), .txt (Curtois–Qu) or .sm (PSPLIB), "
-        "or name the format (fmt= in Python, --format on the command line)",
+        f"cannot tell the format from the extension '{suffix or '(none)'}'{one_sheet}; "
+        "use .json, .xlsm, .xlsx or .zip (tables) or a folder of CSV files, .txt (Curtois–Qu) "
+        "or .sm (PSPLIB), or name the format (fmt= in Python, --format on the command line)",
         file=str(path),
     )
 
@@ -123,16 +131,17 @@ def _type_name(value: object) -> str:
 
 def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
     """A ``RosterProblem`` or ``CaseProblem`` from a project JSON, a table bundle (the
-    dashboard's XLSX or CSV-ZIP layout) or a benchmark file.
+    dashboard's XLSX or CSV-ZIP layout, or a folder of its CSV files) or a benchmark file.
 
-    ``fmt``: one of ``FORMATS`` (``"auto"`` reads the file extension). Bad input raises
-    ``InputError`` naming the file, line or argument (``path``, ``fmt``).
+    ``fmt``: one of ``FORMATS`` (``"auto"`` reads the file extension; a folder is a
+    bundle). Bad input raises ``InputError`` naming the file, line or argument
+    (``path``, ``fmt``).
     """
     path = as_path(path)
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}", field="fmt")
     if path.is_dir():
-        raise InputError("is a folder; give a problem file", file=str(path))
+        return _load_folder(path, fmt)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     if fmt == "auto":
@@ -157,6 +166,21 @@ def load_problem(path: str | Path, fmt: str = "auto") -> Problem:
     from optimizer.io.psplib import read_psplib
 
     return read_psplib(path)
+
+
+def _load_folder(folder: Path, fmt: str) -> Problem:
+    """A folder read as a table bundle, one CSV file per sheet (the only format a folder
+    can hold)."""
+    if fmt not in ("auto", "bundle"):
+        raise InputError(
+            f"is a folder: a folder is read only as a table bundle (one CSV file per sheet), "
+            f"not as {fmt}; give the {fmt} file itself, or choose the format bundle (or auto)",
+            file=str(folder),
+            field="fmt",
+        )
+    from optimizer.io.tables.bundle import read_folder
+
+    return read_folder(folder)
 
 
 def load_roster(path: str | Path, fmt: str = "auto") -> RosterProblem:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,7 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
     if path.is_dir():
         raise InputError("is a folder; give a file name", file=str(path), field=option)
     if suffixes and path.suffix.lower() not in suffixes:
-        raise InputError(
-            f"the output must end in {' or '.join(suffixes)}", file=str(path), field=option
-        )
+        raise InputError(f"the output must end in {one_of(suffixes)}", file=str(path), field=option)
     folder = path.parent
     if not folder.is_dir():
         raise InputError(
@@ -44,10 +42,15 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
         )
 
 
+def one_of(suffixes: Sequence[str]) -> str:
+    """``.csv``, ``.csv or .json``, ``.csv, .json or .xlsx``."""
+    return " or ".join(filter(None, (", ".join(suffixes[:-1]), suffixes[-1])))
+
+
 def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str) -> None:
     """Refuse an output ``path`` that is one of the ``inputs`` (it would be overwritten)."""
     for source in inputs:
-        if _same_file(Path(path), Path(source)):
+        if same_file(Path(path), Path(source)):
             raise InputError(
                 f"is also the input file {source}; writing there would overwrite it: "
                 "choose another output name",
@@ -56,7 +59,7 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str)
             )
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """Whether ``a`` and ``b`` name one file (also via links or different spellings)."""
     try:
         return a.samefile(b)

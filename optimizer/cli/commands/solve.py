@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from optimizer.cli.console import err, out
 from optimizer.cli.errors import clean_errors
-from optimizer.cli.help_texts import FORMAT_HELP, INPUT_HELP
+from optimizer.cli.help_texts import FORMAT_HELP, INPUT_HELP, OUT_HELP
 from optimizer.cli.no_solution import print_no_solution
 from optimizer.cli.params import parse_params
 from optimizer.cli.run import run_solve, solve_exit_code
@@ -38,13 +38,9 @@ def solve_command(
     ] = None,
     workers: Annotated[int | None, typer.Option(help="search workers (default: all cores)")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
-    out_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="write .csv (contract) or .json (Result); with no solution only the .json "
-            "(an older file there is removed)",
-        ),
+    out_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--out", metavar="<path>", help=OUT_HELP, show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="no live progress, no summary")] = False,
     lexicographic: Annotated[
@@ -64,16 +60,11 @@ def solve_command(
 ) -> None:
     """Solve a roster or case-scheduling problem."""
     from optimizer.io.load import load_problem
-    from optimizer.io.solution import (
-        SOLUTION_SUFFIXES,
-        check_not_input,
-        check_output_path,
-    )
+    from optimizer.io.outputs import check_outputs
     from optimizer.solve import check_solve_call
 
-    if out_path is not None:  # before the solve too, so no result (or input) is lost
-        check_not_input(out_path, [input_file], "--out")
-        check_output_path(out_path, "--out", SOLUTION_SUFFIXES)
+    out_paths = out_paths or []
+    check_outputs(out_paths, [input_file])  # before the solve, so no result (or input) is lost
     problem = load_problem(input_file, fmt)
     params = parse_params(param or [])
     if time_limit is None and not quiet:
@@ -90,8 +81,7 @@ def solve_command(
             lexicographic=lexicographic,
             params=params,
         )
-        if out_path is not None:
-            _write_out(result, out_path)
+        _write_out(problem, result, out_paths)
         if result.status.has_solution:
             if not quiet:
                 print_solution(problem, result, lexicographic)
@@ -102,19 +92,17 @@ def solve_command(
     raise typer.Exit(code)
 
 
-def _write_out(result: Result, path: Path) -> None:
-    """Write ``--out``: the solution; without one the Result JSON still (its status says
-    why), while a CSV is not written and one left there by an earlier run is removed, so
-    that no one takes it for this run's."""
-    from optimizer.io.solution import write_solution
+def _write_out(problem: Any, result: Result, paths: list[Path]) -> None:
+    """Write ``--out``: the solution; without one the Result JSON and the workbook still
+    (both say why), while a CSV is not written and one left there by an earlier run is
+    removed, so that no one takes it for this run's."""
+    from optimizer.io.outputs import write_outputs
 
-    if result.status.has_solution or path.suffix.lower() == ".json":
-        write_solution(result, path)
-        return
-    note = f"no solution, so {path} was not written"
-    if path.exists():
-        path.unlink()
-        note += (
-            "; the file an earlier run left there was removed, so it is not taken for this run's"
-        )
-    err.print(note)
+    for skipped in write_outputs(problem, result, paths):
+        note = f"no solution, so {skipped.path} was not written"
+        if skipped.removed:
+            note += (
+                "; the file an earlier run left there was removed, so it is not taken for "
+                "this run's"
+            )
+        err.print(note)

@@ -1,5 +1,5 @@
-"""The ZIP archive under a bundle (an XLSX workbook is one too): opened, told apart
-from the files uploaded by mistake, and its members unpacked within a ``ReadBudget``."""
+"""The ZIP archive under a bundle (an XLSX workbook is one too): opened, and told apart
+from the files uploaded by mistake (its entries are read as ``members.zip_member``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import io
 import zipfile
 
 from optimizer.errors import InputError
-from optimizer.io.tables.read_budget import ReadBudget
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-"""ZIP members read as sheets (Excel's "Text (Tab delimited)" export is ``.txt``)."""
+"""Files of a CSV bundle read as sheets (Excel's "Text (Tab delimited)" export is ``.txt``)."""
 
 _OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 """The start of an OLE compound file: an old ``.xls``, or any password-protected workbook."""
@@ -23,6 +22,8 @@ def error_reason(exc: BaseException) -> str:
     """An exception's text for a message (a ``MemoryError`` has none)."""
     if isinstance(exc, MemoryError):
         return "it is too large to read"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
     return str(exc) or type(exc).__name__
 
 
@@ -67,20 +68,3 @@ def open_zip(name: str, data: bytes, what: str) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _not_a_zip(name, data, what) from None
-
-
-def unpack(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: ReadBudget
-) -> bytes:
-    """A member's bytes, counted against ``budget`` while they are unpacked."""
-    chunks: list[bytes] = []
-    try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(1 << 20):
-                budget.take_bytes(len(chunk), where)
-                chunks.append(chunk)
-    except InputError:
-        raise
-    except Exception as exc:  # zipfile raises several types on a damaged member
-        raise InputError(f"cannot be unpacked ({error_reason(exc)})", file=where) from None
-    return b"".join(chunks)

@@ -1,21 +1,27 @@
-"""Bundle files read: an XLSX workbook or a ZIP of ``<sheet>.csv`` files, as raw tables
-(``read_bundle_tables``) or a validated problem (``read_bundle``).
+"""Bundles read: an XLSX workbook or a ZIP of ``<sheet>.csv`` files (``read_bundle_tables``,
+``read_bundle``), a folder of them (``read_folder_tables``, ``read_folder``) or CSV files
+given as bytes, an upload (``read_csv_files_tables``), as raw tables or a validated problem.
 
-The sheets are read by ``xlsx_bundle`` and ``zip_bundle``, made tables by
-``sheet_frame``; ``to_bundle`` writes them.
+The sheets are read by ``xlsx_bundle``, and by ``csv_bundle`` for ``zip_bundle``,
+``folder_bundle`` and uploads; ``sheet_frame`` makes them tables; ``to_bundle`` writes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from optimizer.errors import InputError
+from optimizer.io.tables.csv_bundle import check_some_sheet, csv_sheets
 from optimizer.io.tables.csv_text import CsvRows
+from optimizer.io.tables.folder_bundle import folder_sheets
 from optimizer.io.tables.header import known_columns
+from optimizer.io.tables.members import bytes_member
 from optimizer.io.tables.reader import DECIMAL_COMMA
 from optimizer.io.tables.sheet_frame import sheet_frame
+from optimizer.io.tables.sheet_rows import Sheet
 from optimizer.io.tables.sheets import sheets_of
 from optimizer.io.tables.to_problem import problem_from_tables, tables_kind
 from optimizer.io.tables.xlsx_bundle import xlsx_sheets
@@ -40,6 +46,29 @@ def read_bundle_tables(name: str, data: bytes) -> dict[str, pd.DataFrame]:
             "a bundle must be an .xlsx or .xlsm workbook or a .zip of CSV files (one per sheet)",
             file=name,
         )
+    return _tables(name, raw)
+
+
+def read_folder_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The raw tables of a folder of ``<sheet>.csv`` files, read as the same files in a
+    ZIP are (``read_bundle_tables``); errors name ``<folder>/<file>``."""
+    return _tables(str(folder), folder_sheets(folder))
+
+
+UPLOAD_READ_AS = "CSV files uploaded together are read as one bundle, one file per sheet"
+
+
+def read_csv_files_tables(name: str, files: Sequence[tuple[str, bytes]]) -> dict[str, pd.DataFrame]:
+    """The raw tables of ``<sheet>.csv`` files given as (file name, bytes), read as the
+    same files in a ZIP are; ``name`` stands for them all in messages, each file is
+    named by its own name."""
+    members = [bytes_member(file_name, data) for file_name, data in files]
+    check_some_sheet(name, members, UPLOAD_READ_AS)
+    return _tables(name, csv_sheets(members, "CSV"))
+
+
+def _tables(name: str, raw: list[Sheet]) -> dict[str, pd.DataFrame]:
+    """The sheets of the bundle ``name`` as tables, one per sheet, with the layout checked."""
     tables: dict[str, pd.DataFrame] = {}
     places: dict[str, str] = {}
     for title, where, rows, merged in raw:
@@ -78,3 +107,8 @@ def _check_sheet_names(tables: Mapping[str, pd.DataFrame], places: Mapping[str, 
 def read_bundle(name: str, data: bytes) -> Problem:
     """A validated problem from an XLSX or CSV-ZIP bundle; ``TableErrors`` on bad cells."""
     return problem_from_tables(read_bundle_tables(name, data), name)
+
+
+def read_folder(folder: Path) -> Problem:
+    """A validated problem from a folder of CSV files; ``TableErrors`` on bad cells."""
+    return problem_from_tables(read_folder_tables(folder), str(folder))

@@ -3,17 +3,16 @@ they hold and how far they pack, checked before and while the sheets are read.""
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from optimizer.errors import InputError
 
 MAX_BUNDLE_BYTES = 50_000_000
-"""Most bytes the sheets of one bundle may unpack to, in all: the CSV files of a ZIP, or
-the XML parts of a workbook. The largest bundles we know (2,000 cases with 200 staff's
-daily availability over four weeks; 500 staff over eight weeks) unpack to 0.3 MB (ZIP) and
-2 MB (XLSX). Checked on the sizes the ZIP declares before anything is unpacked, and again
-on the bytes unpacked (a declared size can lie)."""
+"""Most bytes the sheets of one bundle may unpack to, in all: its CSV files (in a ZIP, a
+folder or an upload), or the XML parts of a workbook. The largest bundles we know (2,000
+cases with 200 staff's daily availability over four weeks; 500 staff over eight weeks)
+unpack to 0.3 MB (ZIP) and 2 MB (XLSX). Checked on the sizes the files declare before
+anything is read, and again on the bytes read (a declared size can lie)."""
 
 MAX_BUNDLE_CELLS = 1_000_000
 """Most cells the sheets of one bundle may hold, in all: rows times used columns (a row
@@ -60,21 +59,19 @@ def _too_many_bytes(size: str) -> str:
     )
 
 
-def check_declared_sizes(
-    members: Iterable[zipfile.ZipInfo], where: Callable[[zipfile.ZipInfo], str]
-) -> None:
-    """Refuse, before anything is unpacked, members that declare more than
-    ``MAX_BUNDLE_BYTES`` in all, or that pack more than ``MAX_PACK_RATIO`` times."""
+def check_declared_sizes(files: Iterable[tuple[str, int, int]]) -> None:
+    """Refuse, before anything is unpacked, files (``(where, size, packed size)``) that
+    declare more than ``MAX_BUNDLE_BYTES`` in all, or that pack more than
+    ``MAX_PACK_RATIO`` times."""
     total = 0
-    for info in members:
-        size, packed = info.file_size, info.compress_size
+    for where, size, packed in files:
         if size > _RATIO_FROM and size > MAX_PACK_RATIO * max(packed, 1):
             raise InputError(
                 f"unpacks to {size:,} bytes from {packed:,} ({size // max(packed, 1):,} times "
                 f"as many); a sheet packs at most {MAX_PACK_RATIO} times smaller, so this "
                 "file is refused (a ZIP bomb?)",
-                file=where(info),
+                file=where,
             )
         total += size
         if total > MAX_BUNDLE_BYTES:
-            raise InputError(_too_many_bytes(f"at least {total:,}"), file=where(info))
+            raise InputError(_too_many_bytes(f"at least {total:,}"), file=where)

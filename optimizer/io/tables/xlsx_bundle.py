@@ -9,7 +9,8 @@ from collections.abc import Collection
 from typing import Any
 
 from optimizer.errors import InputError
-from optimizer.io.tables.archive import TEXT_SUFFIXES, error_reason, open_zip, unpack
+from optimizer.io.tables.archive import TEXT_SUFFIXES, error_reason, open_zip
+from optimizer.io.tables.members import read_member, zip_member
 from optimizer.io.tables.merged_cells import fill_merged, merged_ranges
 from optimizer.io.tables.read_budget import ReadBudget, check_declared_sizes
 from optimizer.io.tables.sheet_rows import Row, Sheet
@@ -39,7 +40,9 @@ def xlsx_sheets(name: str, data: bytes) -> list[Sheet]:
         with archive:
             values = _xlsx_cells(data, name, budget, data_only=True)
             xml = {
-                title: unpack(archive, archive.getinfo(part), f"{name} [{title}]", budget)
+                title: read_member(
+                    zip_member(archive, archive.getinfo(part), f"{name} [{title}]"), budget
+                )
                 for title, (part, _, _, _) in values.items()
             }
             totals = {
@@ -75,7 +78,7 @@ def _part(archive: zipfile.ZipFile, path: str, name: str, budget: ReadBudget) ->
         info = archive.getinfo(path)
     except KeyError:
         return None
-    return unpack(archive, info, f"{name}/{path}", budget)
+    return read_member(zip_member(archive, info, f"{name}/{path}"), budget)
 
 
 Hidden = tuple[set[int], set[int]]
@@ -181,7 +184,7 @@ def _workbook_archive(name: str, data: bytes) -> zipfile.ZipFile:
         )
     parts = [info for info in members if info.filename.lower().endswith(_WORKBOOK_PARTS)]
     try:
-        check_declared_sizes(parts, lambda info: f"{name}/{info.filename}")
+        check_declared_sizes((f"{name}/{i.filename}", i.file_size, i.compress_size) for i in parts)
     except InputError:
         archive.close()
         raise
