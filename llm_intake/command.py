@@ -20,11 +20,11 @@ from typing import Any
 from llm_intake.proposal import Proposal, make_proposal
 from llm_intake.requests import Unparsed
 from optimizer.errors import InputError
-from optimizer.io.load import BUNDLE_SUFFIXES
 from optimizer.io.solution import check_output_path
 
-NOT_JSON_SUFFIXES = (*BUNDLE_SUFFIXES, ".txt", ".sm")
-"""Problem files other commands read but intake does not (bundles, benchmark files)."""
+BENCHMARK_SUFFIXES = (".txt", ".sm")
+"""Problem files other commands read but intake does not: benchmark instances (their
+people and days have no names or dates to find in a planner's words)."""
 
 
 def parse_today(value: str) -> dt.date:
@@ -34,16 +34,19 @@ def parse_today(value: str) -> dt.date:
         raise InputError(f"'{value}' is not a date; use YYYY-MM-DD", field="--today") from None
 
 
-def check_problem_file(path: Path) -> None:
-    """Refuse a table bundle or benchmark file: intake reads project JSON only."""
-    if path.suffix.lower() in NOT_JSON_SUFFIXES:
+def load_problem_file(path: Path) -> Any:
+    """A project JSON or a table bundle (workbook, ZIP or folder of CSV files), as
+    ``solve`` reads them; a benchmark file is refused."""
+    from optimizer.io.load import load_problem
+
+    if path.suffix.lower() in BENCHMARK_SUFFIXES and not path.is_dir():
         raise InputError(
-            "intake reads project JSON only, not a table bundle or benchmark file; save the "
-            "problem as project JSON first (in the dashboard: load it on the Data page, then "
-            "Export → Project (.json))",
+            "intake reads project JSON or a table bundle, not a benchmark file: its people "
+            "and days have no names or dates a message could use",
             file=str(path),
             field="--problem",
         )
+    return load_problem(path)
 
 
 def run_intake(
@@ -66,7 +69,7 @@ def run_intake(
     from llm_intake.apply import affects, apply_requests
     from llm_intake.intake import propose
     from llm_intake.vocabulary import build_vocabulary
-    from optimizer.io.project import load_project, load_result, save_project
+    from optimizer.io.project import load_result, save_project
 
     if parser not in ("rules", "llm"):
         raise InputError(f"unknown parser '{parser}'; expected rules or llm", field="--parser")
@@ -79,9 +82,7 @@ def run_intake(
     if not text.strip():
         raise InputError("the text is empty", field="TEXT")
     reference = parse_today(today)
-    for path in problem_files:
-        check_problem_file(path)
-    problems = [load_project(path) for path in problem_files]
+    problems = [load_problem_file(path) for path in problem_files]
     llm_config = None
     if parser == "llm":
         from llm_intake.llm import LLMConfig

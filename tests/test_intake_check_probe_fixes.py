@@ -177,22 +177,45 @@ def test_check_still_refuses_a_malformed_case_csv(tmp_path: Path, body: str, mes
     assert "Traceback" not in done.stderr
 
 
-# -- 7. intake given a table bundle ------------------------------------------------------------
+# -- 7. intake given a table bundle or a benchmark file ----------------------------------------
 
 
-def test_intake_refuses_a_bundle_saying_it_reads_project_json(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["ward.xlsx", "ward.zip", "ward"])
+def test_intake_reads_a_bundle_as_solve_does(tmp_path: Path, layout: str) -> None:
+    import zipfile
+
     from optimizer.io.tables.from_problem import problem_tables
-    from optimizer.io.tables.to_bundle import tables_to_xlsx
+    from optimizer.io.tables.to_bundle import tables_to_xlsx, tables_to_zip
 
-    bundle = tmp_path / "ward.xlsx"
-    bundle.write_bytes(tables_to_xlsx(problem_tables(small_ward())))
+    tables = problem_tables(small_ward())
+    bundle = tmp_path / layout
+    if layout.endswith(".xlsx"):
+        bundle.write_bytes(tables_to_xlsx(tables))
+    else:
+        (tmp_path / "ward.zip").write_bytes(tables_to_zip(tables))
+        if layout == "ward":
+            zipfile.ZipFile(tmp_path / "ward.zip").extractall(bundle)
+    out = tmp_path / "changed.json"
     done = cli(
-        "intake", "Ana Silva is off tomorrow", "--problem", str(bundle), "--today", "2026-12-09"
-    )
+        "intake", "Ana Silva is off on 10 Dec", "--problem", str(bundle), "--today", "2026-12-09",
+        "--apply", "--out", str(out),
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    changed = load_roster(out)
+    before = small_ward()
+    assert changed.staff == before.staff
+    added = [u for u in changed.unavailability if u not in before.unavailability]
+    day = (dt.date(2026, 12, 10) - before.start_date).days
+    assert [(u.staff, u.first_day, u.last_day) for u in added] == [("s5", day, day)]
+
+
+def test_intake_refuses_a_benchmark_file(tmp_path: Path) -> None:
+    instance = tmp_path / "Instance1.txt"
+    instance.write_text("SECTION_HORIZON\n14\n", encoding="utf-8")
+    done = cli("intake", "A is off tomorrow", "--problem", str(instance), "--today", "2026-12-09")
     assert done.exit_code == 2
-    assert "intake reads project JSON only" in done.stderr
-    assert "Project (.json)" in done.stderr
-    assert "UTF-8" not in done.stderr
+    assert "intake reads project JSON or a table bundle, not a benchmark file" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # -- 8. a partial --apply ----------------------------------------------------------------------

@@ -18,7 +18,8 @@ INTAKE_EXTRA = ("rapidfuzz", "dateparser")
 def intake_command(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="the free-text request(s)")],
     problem: Annotated[
-        list[Path] | None, typer.Option("--problem", help="project JSON (repeatable)")
+        list[Path] | None,
+        typer.Option("--problem", help="project JSON or table bundle (repeatable)"),
     ] = None,
     today: Annotated[str, typer.Option(help="reference date YYYY-MM-DD")] = "",
     parser: Annotated[str, typer.Option(help="rules | llm")] = "rules",
