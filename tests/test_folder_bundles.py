@@ -350,3 +350,18 @@ def test_the_solve_help_says_a_folder_is_a_bundle() -> None:
     assert "table bundle (.xlsx/.xlsm, or a .zip or folder of CSVs" in shown.output
     text = " ".join(shown.output.replace("│", " ").split())  # the help's lines rejoined
     assert "a bundle may also be an .xlsm workbook or a folder of CSV files (auto reads" in text
+
+
+@pytest.mark.parametrize("name", ["staff.csv", "Leave.xlsx"])
+def test_an_output_named_like_a_sheet_of_the_input_folder_is_refused(
+    tmp_path: Path, name: str
+) -> None:
+    files = bundle_files(small_ward())
+    folder = folder_of(tmp_path / "ward", files)
+    target = folder / name
+    for args in (["solve", str(folder), "--time-limit", "2"], ["convert", str(folder)]):
+        done = runner.invoke(app, [*args, "--out", str(target)])
+        assert done.exit_code == 2, done.output
+        assert f"{target}, field '--out': is named like a sheet of the input folder" in done.output
+    assert (folder / "staff.csv").read_bytes() == files["staff.csv"]  # untouched
+    assert not (folder / "Leave.xlsx").exists()

@@ -48,7 +48,9 @@ def one_of(suffixes: Sequence[str]) -> str:
 
 
 def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str) -> None:
-    """Refuse an output ``path`` that is one of the ``inputs`` (it would be overwritten)."""
+    """Refuse an output ``path`` that is one of the ``inputs`` (it would be overwritten),
+    or a file named like a sheet in an input folder (it would overwrite that sheet, or
+    be read as one next time)."""
     for source in inputs:
         if same_file(Path(path), Path(source)):
             raise InputError(
@@ -57,6 +59,24 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str)
                 file=str(path),
                 field=option,
             )
+        if _sheet_of_folder(Path(path), Path(source)):
+            raise InputError(
+                f"is named like a sheet of the input folder {source}; writing there would "
+                "overwrite that table or be read as one: choose another output name",
+                file=str(path),
+                field=option,
+            )
+
+
+def _sheet_of_folder(path: Path, source: Path) -> bool:
+    """Whether ``path`` is in the folder bundle ``source`` under a sheet's name
+    (``ward/staff.csv``, ``ward/Staff.xlsx``)."""
+    from optimizer.io.tables.members import sheet_of
+    from optimizer.io.tables.sheets import BUNDLE_SHEETS
+
+    return (
+        source.is_dir() and same_file(path.parent, source) and sheet_of(path.name) in BUNDLE_SHEETS
+    )
 
 
 def same_file(a: Path, b: Path) -> bool:
