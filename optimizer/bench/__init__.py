@@ -2,8 +2,10 @@
 
 The inputs are instance files, folders of them, or glob patterns (``'weeks/*.json'``),
 in any format ``optimizer.io.load.load_problem`` reads (sub-folders are searched too;
-``.md`` and ``.csv`` files are not instances). A folder with an ``instances/`` folder is
-a benchmark suite: its instances are in there. A ``best_known.csv`` beside the
+``.md`` and ``.csv`` files are not instances). A folder that holds a table bundle (a file
+named after a bundle sheet: ``staff.csv``, ``tasks.csv``, …) is one instance, named after
+the folder and not searched further. A folder with an ``instances/`` folder is a
+benchmark suite: its instances are in there. A ``best_known.csv`` beside the
 instances (in a suite: beside ``instances/``) is optional and gives best-known values:
 
 * one row per instance. The instance name is the column named ``instance`` or
@@ -23,10 +25,10 @@ With ``out_dir`` each instance's solution is written there as ``<instance>.csv``
 Modules, one concept each: ``runner`` (``run_bench``, one instance's row),
 ``settings`` (the run-wide settings and their check), ``batch`` (``collect_instances``:
 the instances of files, folders, suites and glob patterns), ``instance_files`` (a
-folder's instance files in natural order, ``--instances`` patterns), ``best_known``
-(reading ``best_known.csv``, looking an instance up), ``out_dir`` (the solutions
-folder), ``rows`` (``BenchRow``, its statuses and cells), ``tables`` (Markdown, CSV,
-dicts).
+folder's instance files and bundle folders in natural order, ``--instances``
+patterns), ``best_known`` (reading ``best_known.csv``, looking an instance up),
+``out_dir`` (the solutions folder), ``rows`` (``BenchRow``, its statuses and cells),
+``tables`` (Markdown, CSV, dicts).
 """
 
 from optimizer.bench.batch import GLOB_CHARACTERS, Batch, Instance, Sources, collect_instances

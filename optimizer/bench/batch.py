@@ -1,4 +1,5 @@
-"""The instances of a run: collected from files, folders, suites and glob patterns."""
+"""The instances of a run: collected from files, folders, suites and glob patterns (a
+folder that holds a table bundle is one instance)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from pathlib import Path
 
 from optimizer.bench.best_known import BEST_KNOWN_FILE, lookup_best_known, read_best_known
 from optimizer.bench.instance_files import (
+    extension,
     files_under,
     is_instance_file,
     natural_key,
     select_patterns,
+    without_extension,
 )
 from optimizer.bench.out_dir import check_not_in_out_dir
 from optimizer.errors import InputError
+from optimizer.io.tables.folder_bundle import holds_bundle
 
 GLOB_CHARACTERS = frozenset("*?[")
 """An input that names no file and holds one of these is a glob pattern."""
@@ -26,7 +30,8 @@ GLOB_CHARACTERS = frozenset("*?[")
 
 @dataclass(frozen=True)
 class Instance:
-    """One instance of a batch: its row name, its file and best-known value (or None)."""
+    """One instance of a batch: its row name, its file (or bundle folder) and best-known
+    value (or None)."""
 
     name: str
     path: Path
@@ -54,7 +59,8 @@ def collect_instances(
     sources: Sources, select: str | None = None, skip: Path | None = None
 ) -> Batch:
     """The instances named by ``sources`` (files, folders, suites, glob patterns), in
-    the order given (a folder's in natural order), each file once.
+    the order given (a folder's in natural order), each file once. A folder that holds a
+    table bundle (``holds_bundle``), given or found, is one instance named after it.
 
     ``select`` filters them as in ``find_instances``; files under ``skip`` (the
     solutions folder) are left out. A source that names nothing, a ``select`` that
@@ -83,15 +89,18 @@ def _source_list(sources: Sources) -> list[str | os.PathLike[str]]:
 def _source_instances(
     path: Path, tables: dict[Path, dict[str, int | None]], skip: Path | None
 ) -> list[Instance]:
-    """The instances of one source: a folder (or suite), a file, or a glob pattern."""
+    """The instances of one source: a folder (a suite, or a table bundle), a file, or a
+    glob pattern."""
     if path.is_dir():
         suite = path / "instances"
         root = suite if suite.is_dir() else path
         check_not_in_out_dir(root, skip)
+        if root == path and holds_bundle(path):
+            return [_file_instance(path, tables)]
         best = _best_known_table(path / BEST_KNOWN_FILE, tables)
         return [
             Instance(
-                str(file.relative_to(root).with_suffix("")),
+                str(without_extension(file).relative_to(root)),
                 file,
                 lookup_best_known(best, file, root),
             )
@@ -115,14 +124,16 @@ def _source_instances(
 
 
 def _file_instance(path: Path, tables: dict[Path, dict[str, int | None]]) -> Instance:
-    """A file given on its own: named by its stem; its best known from a
-    ``best_known.csv`` in its folder, or beside the ``instances`` folder it is in."""
-    folder = path.parent
+    """A file (or bundle folder) given on its own: named by its stem (the folder's name);
+    its best known from a ``best_known.csv`` in its folder, or beside the ``instances``
+    folder it is in."""
+    where = Path(os.path.abspath(path)) if path.is_dir() else path  # "." has a name
+    folder = where.parent
     table = folder / BEST_KNOWN_FILE
     if not table.is_file() and folder.name == "instances":
         table = folder.parent / BEST_KNOWN_FILE
     best = _best_known_table(table, tables)
-    return Instance(path.stem, path, lookup_best_known(best, path, folder))
+    return Instance(without_extension(where).name, path, lookup_best_known(best, where, folder))
 
 
 def _best_known_table(
@@ -155,7 +166,7 @@ def _named_once(found: Sequence[Instance]) -> list[Instance]:
     first: dict[str, Instance] = {}
     named: list[Instance] = []
     for item in found:
-        name = item.name + item.path.suffix if counts[item.name] > 1 else item.name
+        name = item.name + extension(item.path) if counts[item.name] > 1 else item.name
         if name in first:
             raise InputError(
                 f"two instances would both be named '{item.name}' ({first[name].path} and "
@@ -168,7 +179,7 @@ def _named_once(found: Sequence[Instance]) -> list[Instance]:
 
 
 def _selects(item: Instance, patterns: Sequence[str]) -> bool:
-    name = Path(item.name).as_posix()
-    bare = name.removesuffix(item.path.suffix)
-    names = (item.path.stem, item.path.name, name, bare, bare + item.path.suffix)
+    name, suffix = Path(item.name).as_posix(), extension(item.path)
+    bare = name.removesuffix(suffix)
+    names = (without_extension(item.path).name, item.path.name, name, bare, bare + suffix)
     return any(fnmatch.fnmatch(text, pat) for pat in patterns for text in names)

@@ -7,6 +7,7 @@ import io
 from collections.abc import Mapping
 from pathlib import Path
 
+from optimizer.bench.instance_files import without_extension
 from optimizer.errors import InputError
 
 BEST_KNOWN_COLUMNS = (
@@ -67,10 +68,12 @@ def read_best_known(path: Path) -> dict[str, int | None]:
 def lookup_best_known(
     best: Mapping[str, int | None], path: Path, instances_dir: Path
 ) -> int | None:
-    """The best-known value of the instance file ``path`` (None if ``best`` has none),
-    found by its file name with or without extension, or its path in ``instances_dir``."""
+    """The best-known value of the instance file (or bundle folder) ``path`` (None if
+    ``best`` has none), found by its file name with or without extension, or its path in
+    ``instances_dir``."""
+    bare = without_extension(path)
     relative = path.relative_to(instances_dir)
-    for key in (path.stem, path.name, str(relative), str(relative.with_suffix(""))):
+    for key in (bare.name, path.name, str(relative), str(bare.relative_to(instances_dir))):
         if key in best:
             return best[key]
     return None

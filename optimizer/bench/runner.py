@@ -42,7 +42,8 @@ def run_bench(
     **params: Any,
 ) -> list[BenchRow]:
     """Solve every selected instance of ``sources`` (instance files, folders of them,
-    benchmark suites, glob patterns; see ``collect_instances``): one row each, in order.
+    folders of a table bundle's CSV files, benchmark suites, glob patterns; see
+    ``collect_instances``): one row each, in order.
 
     Without a ``best_known.csv`` the best-known values (and gaps) are unknown. An
     instance whose file is not valid input gives a row with status ``BAD_INPUT`` and

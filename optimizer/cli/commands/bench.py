@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 BENCH_INPUT_HELP = (
     "instance files, folders of them or glob patterns, in any format solve reads; a folder "
+    "of a table bundle's CSV files (staff.csv, shifts.csv, …) is one instance; a folder "
     "with instances/ is a benchmark suite; a best_known.csv beside the instances is optional"
 )
 BAD_INPUT_EXIT = 2
@@ -74,6 +75,7 @@ def bench_command(
         write_csv,
     )
     from optimizer.io.solution import check_output_path
+    from optimizer.io.tables.csv_bundle import SHEET_FILES
 
     # Bad options and files fail before the table starts.
     params = _bench_params(param or [], seed)
@@ -84,7 +86,9 @@ def bench_command(
     if not batch.instances:
         where = ", ".join(str(path) for path in inputs)
         raise InputError(
-            "no instance files found (.md and .csv files are not instances)", file=where
+            "no instance files found (.md and .csv files are not instances; a folder of CSV "
+            f"files is one instance when they are a table bundle: {SHEET_FILES})",
+            file=where,
         )
     if out_dir is not None:  # first: the tables may go into it
         prepare_out_dir(out_dir, batch)

@@ -4,7 +4,8 @@ made the members of a CSV bundle (``csv_bundle``), as a ZIP's are.
 Only the folder's own files count: subfolders and hidden files are skipped. A symbolic
 link is read as the file it points to (a folder on one's own disk, unlike an uploaded
 ZIP, may link to a shared file); a link to nothing, or anything else that is no file
-(a pipe, a device), is refused by name.
+(a pipe, a device), is refused by name. ``holds_bundle`` tells such a folder from one
+that only holds other folders or files (``carealloc bench`` searches those).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import IO
 
 from optimizer.errors import InputError
 from optimizer.io.tables.csv_bundle import check_some_sheet, csv_sheets
-from optimizer.io.tables.members import Member, is_skipped
+from optimizer.io.tables.members import Member, is_sheet_file, is_skipped
 from optimizer.io.tables.sheet_rows import Sheet
 
 READ_AS = "a folder is read as a bundle of CSV files, one per sheet"
@@ -32,6 +33,16 @@ def folder_sheets(folder: Path) -> list[Sheet]:
     members = _members(folder, name)
     check_some_sheet(name, members, READ_AS)
     return csv_sheets(members, "folder")
+
+
+def holds_bundle(folder: Path) -> bool:
+    """Whether one of ``folder``'s own files is a bundle sheet (``is_sheet_file``:
+    ``staff.csv``, ``tasks.tsv``, …), so that the folder is one table bundle; an
+    unreadable folder holds none."""
+    try:
+        return any(is_sheet_file(entry.name) and not entry.is_dir() for entry in folder.iterdir())
+    except OSError:
+        return False
 
 
 def _members(folder: Path, name: str) -> list[Member]:

@@ -16,6 +16,7 @@ from typing import IO
 from optimizer.errors import InputError
 from optimizer.io.tables.archive import TEXT_SUFFIXES, error_reason
 from optimizer.io.tables.read_budget import ReadBudget
+from optimizer.io.tables.sheets import BUNDLE_SHEETS
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,7 @@ class Member:
     @property
     def stem(self) -> str:
         """The file name without folders or extension (``staff`` of ``staff.csv``)."""
-        stem, dot, _ = self.base.rpartition(".")
-        return stem if dot else self.base
+        return _stem(self.base)
 
     @property
     def suffix(self) -> str:
@@ -55,7 +55,7 @@ class Member:
     @property
     def sheet(self) -> str:
         """The sheet the file would be (its stem, trimmed, in lower case)."""
-        return self.stem.strip().lower()
+        return sheet_of(self.base)
 
     @property
     def is_text(self) -> bool:
@@ -84,6 +84,27 @@ def is_skipped(base: str) -> bool:
     """Whether a file is left out of a bundle unread: hidden (``.DS_Store``), or the
     owner file Excel keeps beside a file it has open (``~$staff.csv``)."""
     return base.startswith((".", "~$"))
+
+
+def sheet_of(base: str) -> str:
+    """The sheet a file named ``base`` would be: its name without the extension, trimmed,
+    in lower case (``staff`` of ``Staff .csv``)."""
+    return _stem(base).strip().lower()
+
+
+def _stem(base: str) -> str:
+    stem, dot, _ = base.rpartition(".")
+    return stem if dot else base
+
+
+def is_sheet_file(base: str) -> bool:
+    """Whether a file named ``base`` is read as a bundle sheet: a ``.csv``, ``.txt`` or
+    ``.tsv`` file named after one (``staff.csv``) that is not skipped (``is_skipped``)."""
+    return (
+        not is_skipped(base)
+        and base.lower().endswith(TEXT_SUFFIXES)
+        and sheet_of(base) in BUNDLE_SHEETS
+    )
 
 
 def read_member(member: Member, budget: ReadBudget) -> bytes:
