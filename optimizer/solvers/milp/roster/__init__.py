@@ -1,6 +1,6 @@
 """MILP rostering backend (PuLP; CBC by default, HiGHS when available or asked for).
 
-An independent formulation of the rules in ``optimizer/model/roster.py``:
+An independent formulation of the rules in ``optimizer/model/roster/``:
 binary ``x[staff, day, shift]``, linear cover with under/over slacks, window
 constraints for the consecutive-day rules and weekend indicators. It serves as
 the cross-check of the CP-SAT backend and as the baseline a PuLP user would write.

@@ -1,6 +1,6 @@
 """Hard rules of the rostering MILP, one private method per rule.
 
-Written from the model semantics in ``optimizer/model/roster.py`` (Curtois–Qu
+Written from the model semantics in ``optimizer/model/roster/`` (Curtois–Qu
 H1–H9). With ``w[p, d] = sum_t x[p, d, t]`` (1 if ``p`` works on ``d``):
 
 * max consecutive work ``M``: every window of ``M + 1`` days inside the horizon
