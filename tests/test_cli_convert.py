@@ -170,3 +170,37 @@ def test_format_names_the_input_format(tmp_path: Path) -> None:
     named = _convert(source, tmp_path / "a.xlsx", "--format", "json")
     assert named.exit_code == 0, named.output
     assert load_problem(tmp_path / "a.xlsx") == load_problem(DEMO_WARD)
+
+
+@pytest.mark.parametrize("demo", [DEMO_WARD, DEMO_SURGERY], ids=["ward", "surgery"])
+def test_a_name_without_a_suffix_is_a_folder_of_csv_files_and_back(
+    tmp_path: Path, demo: Path
+) -> None:
+    folder, back = tmp_path / "demo", tmp_path / "back.json"
+    there = _convert(demo, folder)
+    assert there.exit_code == 0, there.output
+    assert there.output.strip().startswith(f"wrote {folder}/: ")
+    assert all(path.suffix == ".csv" for path in folder.iterdir())
+    assert (folder / "settings.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's UTF-8
+    again = _convert(folder, back)
+    assert again.exit_code == 0, again.output
+    assert back.read_text(encoding="utf-8") == demo.read_text(encoding="utf-8")
+    rewritten = _convert(demo, folder)  # its own sheets are replaced
+    assert rewritten.exit_code == 0, rewritten.output
+
+
+def test_a_folder_with_another_bundles_sheets_is_refused_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "demo"
+    assert _convert(DEMO_WARD, folder).exit_code == 0
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    refused = _convert(DEMO_SURGERY, folder)
+    assert refused.exit_code == 2
+    assert "holds sheet files this problem does not write (cover.csv, leave.csv" in refused.output
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    file_without_suffix = tmp_path / "notes"
+    file_without_suffix.write_text("x", encoding="utf-8")
+    refused = _convert(DEMO_WARD, file_without_suffix)
+    assert refused.exit_code == 2 and "the output must end in" in refused.output
+    assert _convert(folder, folder).exit_code == 2  # the input itself

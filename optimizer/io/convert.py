@@ -1,10 +1,12 @@
 """A problem as the file of another format: project JSON, or a table bundle (an XLSX
-workbook or a ZIP of CSV files) with what a bundle cannot hold named, never dropped
-unsaid."""
+workbook, a ZIP or a folder of CSV files) with what a bundle cannot hold named, never
+dropped unsaid."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,7 +15,7 @@ from optimizer.errors import InputError
 from optimizer.model import Problem
 
 PROBLEM_SUFFIXES = (".json", ".xlsx", ".zip")
-"""What ``carealloc convert --out`` may end in."""
+"""What ``carealloc convert --out`` may end in (or nothing: a folder of CSV files)."""
 
 SHOWN_IDS = 5
 """Ids listed in a note about what was left out, before "…"."""
@@ -40,15 +42,37 @@ def problem_file(problem: Problem, name: str) -> tuple[bytes, list[str]]:
 
     to_bytes = tables_to_xlsx if suffix == ".xlsx" else tables_to_zip
     data = to_bytes(problem_tables(problem))
-    try:
+    with _read_back(name):
         read_back = read_bundle(name, data)
+    return data, left_out(problem, read_back)
+
+
+def problem_folder(problem: Problem, folder: Path) -> tuple[dict[Path, bytes], list[str]]:
+    """``problem`` as a folder of ``<sheet>.csv`` files (path → bytes), and what they
+    leave out of it (``left_out``), found by reading them back as a folder is read."""
+    from optimizer.io.tables.bundle import read_csv_files_tables
+    from optimizer.io.tables.from_problem import problem_tables
+    from optimizer.io.tables.to_bundle import tables_to_csv_files
+    from optimizer.io.tables.to_problem import problem_from_tables
+
+    files = tables_to_csv_files(problem_tables(problem))
+    with _read_back(str(folder)):
+        tables = read_csv_files_tables(str(folder), list(files.items()))
+        read_back = problem_from_tables(tables, str(folder))
+    return {folder / name: data for name, data in files.items()}, left_out(problem, read_back)
+
+
+@contextmanager
+def _read_back(name: str) -> Iterator[None]:
+    """Reading a bundle just written: its failure said as a problem the bundle cannot hold."""
+    try:
+        yield
     except InputError as exc:
         raise InputError(
             f"not written: a table bundle cannot hold this problem, reading it back would "
             f"fail ({exc}); write project JSON (.json) instead",
             file=name,
         ) from None
-    return data, left_out(problem, read_back)
 
 
 def left_out(original: BaseModel, read_back: BaseModel) -> list[str]:

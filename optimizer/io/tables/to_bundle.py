@@ -52,13 +52,22 @@ def unguard_cell(value: Any) -> Any:
     return value
 
 
+def tables_to_csv_files(tables: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
+    """Tables as ``<sheet>.csv`` files for Excel and back: UTF-8 with a byte-order mark
+    (else Excel reads it as Windows-1252), text cells guarded against formulas
+    (``guard_cell``; reading a bundle undoes it)."""
+    return {
+        f"{sheet}.csv": frame.map(guard_cell)
+        .to_csv(index=False, lineterminator="\n")
+        .encode("utf-8-sig")
+        for sheet, frame in tables.items()
+    }
+
+
 def tables_to_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """Tables as a ZIP of ``<sheet>.csv`` files for Excel and back: UTF-8 with a
-    byte-order mark (else Excel reads it as Windows-1252), text cells guarded against
-    formulas (``guard_cell``; ``bundle.read_bundle`` undoes it)."""
+    """Tables as a ZIP of ``<sheet>.csv`` files (``tables_to_csv_files``)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for sheet, frame in tables.items():
-            text = frame.map(guard_cell).to_csv(index=False, lineterminator="\n")
-            archive.writestr(f"{sheet}.csv", text.encode("utf-8-sig"))
+        for name, data in tables_to_csv_files(tables).items():
+            archive.writestr(name, data)
     return out.getvalue()
