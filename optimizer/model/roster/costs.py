@@ -20,7 +20,7 @@ class Baseline(Record):
     """A published roster to stay close to when re-planning.
 
     Every staff-day whose shift (or day off) differs from the baseline costs
-    ``change_weight`` (penalty rule ``change``).
+    ``change_weight`` (penalty rule ``baseline_change``).
     """
 
     assignments: tuple[BaselineShift, ...] = ()
