@@ -359,9 +359,30 @@ def test_an_output_named_like_a_sheet_of_the_input_folder_is_refused(
     files = bundle_files(small_ward())
     folder = folder_of(tmp_path / "ward", files)
     target = folder / name
-    for args in (["solve", str(folder), "--time-limit", "2"], ["convert", str(folder)]):
+    commands = [["solve", str(folder), "--time-limit", "2"]]
+    if target.suffix == ".xlsx":  # convert writes no .csv file
+        commands.append(["convert", str(folder)])
+    for args in commands:
         done = runner.invoke(app, [*args, "--out", str(target)])
         assert done.exit_code == 2, done.output
-        assert f"{target}, field '--out': is named like a sheet of the input folder" in done.output
+        assert f"{target}, field '--out': is named like a sheet of the table bundle" in done.output
     assert (folder / "staff.csv").read_bytes() == files["staff.csv"]  # untouched
     assert not (folder / "Leave.xlsx").exists()
+
+
+def test_a_bench_table_named_like_a_sheet_of_a_bundle_folder_is_refused(tmp_path: Path) -> None:
+    files = bundle_files(small_ward())
+    (tmp_path / "wards").mkdir()
+    folder = folder_of(tmp_path / "wards" / "ward7b", files)
+    target = folder / "staff.csv"
+    args = ["bench", str(tmp_path / "wards"), "--time-limit", "2", "--out-csv", str(target)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 2, done.output
+    assert "is named like a sheet of the table bundle in the folder" in done.output
+    assert target.read_bytes() == files["staff.csv"]
+    alone = tmp_path / "solutions" / "staff.csv"  # a folder without a bundle: any name
+    alone.parent.mkdir()
+    kept = runner.invoke(app, ["solve", str(folder), "--time-limit", "2", "--out", str(alone)])
+    assert kept.exit_code == 0, kept.output
+    again = runner.invoke(app, ["solve", str(folder), "--time-limit", "2", "--out", str(alone)])
+    assert again.exit_code == 0, again.output  # its own earlier file is no bundle

@@ -28,6 +28,13 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
             file=str(path),
             field=option,
         )
+    if _sheet_of_a_bundle(path):
+        raise InputError(
+            f"is named like a sheet of the table bundle in the folder {folder}; writing there "
+            "would overwrite that table or be read as one: choose another output name",
+            file=str(path),
+            field=option,
+        )
     if path.exists() and not os.access(path, os.W_OK):
         raise InputError(
             "the file is read-only; make it writable or choose another name",
@@ -42,15 +49,29 @@ def check_output_path(path: str | Path, option: str, suffixes: tuple[str, ...] =
         )
 
 
+def _sheet_of_a_bundle(path: Path) -> bool:
+    """Whether ``path`` has a sheet's name (``staff.csv``, ``Leave.xlsx``) in a folder
+    whose other files make a table bundle (``ward/staff.csv``)."""
+    from optimizer.io.tables.members import is_sheet_file, sheet_of
+    from optimizer.io.tables.sheets import BUNDLE_SHEETS
+
+    if sheet_of(path.name) not in BUNDLE_SHEETS:
+        return False
+    try:
+        return any(
+            is_sheet_file(entry.name) and entry.name != path.name for entry in path.parent.iterdir()
+        )
+    except OSError:
+        return False
+
+
 def one_of(suffixes: Sequence[str]) -> str:
     """``.csv``, ``.csv or .json``, ``.csv, .json or .xlsx``."""
     return " or ".join(filter(None, (", ".join(suffixes[:-1]), suffixes[-1])))
 
 
 def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str) -> None:
-    """Refuse an output ``path`` that is one of the ``inputs`` (it would be overwritten),
-    or a file named like a sheet in an input folder (it would overwrite that sheet, or
-    be read as one next time)."""
+    """Refuse an output ``path`` that is one of the ``inputs`` (it would be overwritten)."""
     for source in inputs:
         if same_file(Path(path), Path(source)):
             raise InputError(
@@ -59,24 +80,6 @@ def check_not_input(path: str | Path, inputs: Iterable[str | Path], option: str)
                 file=str(path),
                 field=option,
             )
-        if _sheet_of_folder(Path(path), Path(source)):
-            raise InputError(
-                f"is named like a sheet of the input folder {source}; writing there would "
-                "overwrite that table or be read as one: choose another output name",
-                file=str(path),
-                field=option,
-            )
-
-
-def _sheet_of_folder(path: Path, source: Path) -> bool:
-    """Whether ``path`` is in the folder bundle ``source`` under a sheet's name
-    (``ward/staff.csv``, ``ward/Staff.xlsx``)."""
-    from optimizer.io.tables.members import sheet_of
-    from optimizer.io.tables.sheets import BUNDLE_SHEETS
-
-    return (
-        source.is_dir() and same_file(path.parent, source) and sheet_of(path.name) in BUNDLE_SHEETS
-    )
 
 
 def same_file(a: Path, b: Path) -> bool:
