@@ -1,4 +1,5 @@
-"""Roster page: solve in the background, then grid, coverage, hours, penalties, diagnosis."""
+"""Roster page: solve in the background, then grid, coverage, hours, penalties (and why
+shifts are short), diagnosis."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import streamlit as st
 
 from dashboards.state import Family, workspace
 from dashboards.widgets import solve_controls, status_line
-from optimizer.model.result import SolveStatus
+from optimizer.model.result import RosterSolution, SolveStatus
 from optimizer.model.roster import RosterProblem
 
 
@@ -40,6 +41,42 @@ def penalty_table(problem: RosterProblem, penalties: list[Any]) -> pd.DataFrame:
         for p in penalties
     ]
     return pd.DataFrame(rows, columns=["Cost", "Rule", "Date", "Shift", "Who", "What"])
+
+
+def why_short_table(problem: RosterProblem, roster: RosterSolution) -> pd.DataFrame:
+    """Every understaffed shift and why nobody else could fill it (``why_short``)."""
+    from optimizer.explain.shortfalls import why_short
+
+    rows = [
+        {
+            "Date": problem.date_of(f.day).strftime("%a %d %b"),
+            "Shift": problem.shift(f.shift).label,
+            "Skill": f.skill or "any",
+            "Short": f.short,
+            "Why": f.why,
+        }
+        for f in why_short(problem, roster)
+    ]
+    return pd.DataFrame(rows, columns=["Date", "Shift", "Skill", "Short", "Why"])
+
+
+def why_short_section(table: pd.DataFrame) -> None:
+    """The "Why short?" expander: one row per understaffed shift, with the reasons."""
+    if table.empty:
+        return
+    shifts = "shift" if len(table) == 1 else "shifts"
+    with st.expander(f"Why short? ({len(table)} understaffed {shifts})"):
+        st.caption(
+            "Everybody qualified who is not on the shift, in the first group that fits: "
+            "away, pinned elsewhere, on another shift, stopped by a hard rule (the "
+            "checker's words), or free (what adding them would cost)."
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+        )
 
 
 def kpi_row(family: Family) -> None:
@@ -142,6 +179,7 @@ def render() -> None:
             "penalties", lambda: penalty_table(problem, penalty_breakdown(problem, roster))
         )
         penalty_list(table, f"penalty_rules_{family.revision}")
+        why_short_section(family.cached("why_short", lambda: why_short_table(problem, roster)))
 
 
 def penalty_list(table: pd.DataFrame, key: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -10,6 +10,9 @@ from optimizer.cli.console import out
 from optimizer.model.cases import CaseProblem
 from optimizer.model.result import Result
 from optimizer.model.roster import RosterProblem
+
+if TYPE_CHECKING:
+    from optimizer.check.report import Penalty
 
 
 def print_solution(problem: Any, result: Result, lexicographic: bool) -> None:
@@ -48,8 +51,30 @@ def print_roster_summary(problem: RosterProblem, result: Result, top: int) -> No
     penalties = penalty_breakdown(problem, result.roster)
     if penalties:
         out.print(f"Top penalties ({min(top, len(penalties))} of {len(penalties)}):")
+        why = _why_short(problem, result, penalties[:top])
         for penalty in penalties[:top]:
             out.print(f"  • {penalty.message}")
+            said = why.get((penalty.day, penalty.shift, penalty.skill))
+            if penalty.rule == "under_cover" and said:
+                out.print(f"    why: {said}")
+
+
+WHY_SHORT_SHOWN = 5
+"""Understaffed shifts of the top penalties explained with a "why:" line."""
+
+
+def _why_short(
+    problem: RosterProblem, result: Result, shown: list[Penalty]
+) -> dict[tuple[int | None, str | None, str | None], str]:
+    """The "why:" sentence of the first ``WHY_SHORT_SHOWN`` understaffed shifts in
+    ``shown``, by (day, shift, skill)."""
+    from optimizer.explain.shortfalls import why_short
+
+    keys = [(p.day, p.shift, p.skill) for p in shown if p.rule == "under_cover"]
+    demands = {(d, s, k) for d, s, k in keys[:WHY_SHORT_SHOWN] if d is not None and s}
+    if not demands:
+        return {}
+    return {(f.day, f.shift, f.skill): f.why for f in why_short(problem, result, demands)}
 
 
 def print_cases_summary(problem: Any, result: Result) -> None:

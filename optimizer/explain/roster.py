@@ -68,7 +68,7 @@ class RosterKpis(BaseModel):
     weekends: Spread
 
 
-def _roster_of(problem: RosterProblem, solution: Result | RosterSolution) -> RosterSolution:
+def roster_of(problem: RosterProblem, solution: Result | RosterSolution) -> RosterSolution:
     """The roster to explain: ``solution`` itself or the one a ``Result`` holds.
 
     Raises ``InputError`` (field ``problem`` or ``solution``) when ``problem`` is not a
@@ -109,7 +109,7 @@ def penalty_breakdown(problem: RosterProblem, solution: Result | RosterSolution)
     ``solution``: a roster or a ``Result`` holding one; a ``Result`` without one
     (INFEASIBLE, UNKNOWN) raises ``InputError`` naming field ``solution``.
     """
-    penalties = check_roster(problem, _roster_of(problem, solution)).penalties
+    penalties = check_roster(problem, roster_of(problem, solution)).penalties
     return sorted(penalties, key=lambda p: (-p.cost, p.day if p.day is not None else -1, p.rule))
 
 
@@ -138,7 +138,7 @@ def roster_kpis(problem: RosterProblem, solution: Result | RosterSolution) -> Ro
     ``solution``: a roster or a ``Result`` holding one; a ``Result`` without one
     (INFEASIBLE, UNKNOWN) raises ``InputError`` naming field ``solution``.
     """
-    solution = _roster_of(problem, solution)
+    solution = roster_of(problem, solution)
     shift_of = solution.by_staff_day()
     report = check_roster(problem, solution)
 

@@ -33,6 +33,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
     if result.roster is None:  # an empty grid and all cover short would look like a roster
         return {"Summary": _no_solution(result, "roster")}
     from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
+    from optimizer.explain.shortfalls import why_short
 
     roster = result.roster.by_staff_day()
     leave = {
@@ -71,6 +72,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
         skills = problem.person(staff_id).skills if staff_id in problem.staff_index else ()
         for skill in (None, *skills):
             counts[(d, shift_id, skill)] = counts.get((d, shift_id, skill), 0) + 1
+    why = {(f.day, f.shift, f.skill): f.why for f in why_short(problem, result.roster)}
     coverage = [
         {
             "Date": dates[c.day],
@@ -79,6 +81,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
             "Required": c.required,
             "Assigned": counts.get((c.day, c.shift, c.skill), 0),
             "Short": max(0, c.required - counts.get((c.day, c.shift, c.skill), 0)),
+            "Why short": why.get((c.day, c.shift, c.skill), ""),
         }
         for c in sorted(problem.cover, key=lambda c: (c.day, problem.shift_index.get(c.shift, 0)))
         if c.day < problem.num_days
@@ -89,7 +92,8 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
             assignments, columns=["Date", "Day", "Shift", "Staff", "Name", "Start", "End"]
         ),
         "Coverage": pd.DataFrame(
-            coverage, columns=["Date", "Shift", "Skill", "Required", "Assigned", "Short"]
+            coverage,
+            columns=["Date", "Shift", "Skill", "Required", "Assigned", "Short", "Why short"],
         ),
     }
     kpis = roster_kpis(problem, result.roster)
