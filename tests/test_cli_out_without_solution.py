@@ -17,7 +17,7 @@ from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff
 runner = CliRunner()
 
 
-def _ward_with_no_roster(tmp_path: Path) -> Path:
+def ward_with_no_roster(tmp_path: Path) -> Path:
     """One nurse where the day shift needs two, as a hard minimum."""
     problem = RosterProblem(
         start_date=dt.date(2026, 12, 7),
@@ -32,7 +32,7 @@ def _ward_with_no_roster(tmp_path: Path) -> Path:
 
 
 def test_an_earlier_runs_csv_is_removed_and_said_so(tmp_path: Path) -> None:
-    ward, out = _ward_with_no_roster(tmp_path), tmp_path / "roster.csv"
+    ward, out = ward_with_no_roster(tmp_path), tmp_path / "roster.csv"
     out.write_text("staff,day,shift\nA,0,D\n", encoding="utf-8")
     outcome = runner.invoke(app, ["solve", str(ward), "--out", str(out), "--workers", "1"])
     assert outcome.exit_code == 1
@@ -42,14 +42,14 @@ def test_an_earlier_runs_csv_is_removed_and_said_so(tmp_path: Path) -> None:
 
 
 def test_no_csv_is_written_when_there_was_none(tmp_path: Path) -> None:
-    ward, out = _ward_with_no_roster(tmp_path), tmp_path / "roster.csv"
+    ward, out = ward_with_no_roster(tmp_path), tmp_path / "roster.csv"
     outcome = runner.invoke(app, ["solve", str(ward), "--out", str(out), "--workers", "1"])
     assert outcome.exit_code == 1
     assert not out.exists() and "earlier run" not in outcome.output
 
 
 def test_the_result_json_is_written_with_its_status(tmp_path: Path) -> None:
-    ward, out = _ward_with_no_roster(tmp_path), tmp_path / "result.json"
+    ward, out = ward_with_no_roster(tmp_path), tmp_path / "result.json"
     out.write_text("{}", encoding="utf-8")
     outcome = runner.invoke(app, ["solve", str(ward), "--out", str(out), "--workers", "1"])
     assert outcome.exit_code == 1
@@ -64,6 +64,6 @@ def test_an_interrupt_while_loading_says_so_and_exits_130(
         raise KeyboardInterrupt
 
     monkeypatch.setattr("optimizer.io.load.load_problem", interrupted)
-    outcome = runner.invoke(app, ["solve", str(_ward_with_no_roster(tmp_path))])
+    outcome = runner.invoke(app, ["solve", str(ward_with_no_roster(tmp_path))])
     assert outcome.exit_code == INTERRUPTED == 130
     assert "interrupted" in outcome.output

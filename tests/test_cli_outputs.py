@@ -21,6 +21,7 @@ from optimizer.io.schedule_csv import read_schedule_csv
 from optimizer.io.staged import staged, write_bytes
 from optimizer.model.result import Result, SolveStatus
 from optimizer.model.roster import CoverDemand, RosterProblem, ShiftType, Staff
+from tests.test_cli_out_without_solution import ward_with_no_roster
 from tests.verify import verify_result
 
 runner = CliRunner()
@@ -48,20 +49,6 @@ def _ward(tmp_path: Path) -> Path:
         ),
     )
     path = tmp_path / "ward.json"
-    save_project(problem, path)
-    return path
-
-
-def _no_roster_ward(tmp_path: Path) -> Path:
-    """One nurse where the day shift needs two, as a hard minimum: infeasible."""
-    problem = RosterProblem(
-        start_date=dt.date(2026, 12, 7),
-        num_days=1,
-        shifts=(ShiftType(id="D", start="07:00", length_minutes=480),),
-        staff=(Staff(id="A", skills=("RN",)),),
-        cover=(CoverDemand(day=0, shift="D", skill="RN", required=2, min_required=2),),
-    )
-    path = tmp_path / "short.json"
     save_project(problem, path)
     return path
 
@@ -157,7 +144,7 @@ def test_without_a_solution_the_workbook_says_why_and_no_csv_is_left(tmp_path: P
     csv, xlsx, result_json = tmp_path / "n.csv", tmp_path / "n.xlsx", tmp_path / "n.json"
     csv.write_text("staff,day,shift\nA,0,D\n", encoding="utf-8")  # an earlier run's
     xlsx.write_bytes(b"an earlier run's workbook")
-    outcome = _solve(_no_roster_ward(tmp_path), csv, xlsx, result_json)
+    outcome = _solve(ward_with_no_roster(tmp_path), csv, xlsx, result_json)
     assert outcome.exit_code == 1
     assert not csv.exists()
     assert f"no solution, so {csv} was not written" in outcome.output
