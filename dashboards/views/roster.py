@@ -1,5 +1,5 @@
 """Roster page: solve in the background, then grid, coverage, hours, penalties (and why
-shifts are short), diagnosis."""
+shifts are short and requests not granted), diagnosis."""
 
 from __future__ import annotations
 
@@ -70,6 +70,50 @@ def why_short_section(table: pd.DataFrame) -> None:
             "Everybody qualified who is not on the shift, in the first group that fits: "
             "away, pinned elsewhere, on another shift, stopped by a hard rule (the "
             "checker's words), or free (what adding them would cost)."
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+        )
+
+
+def why_not_granted_table(problem: RosterProblem, roster: RosterSolution) -> pd.DataFrame:
+    """Every request the roster does not grant and why (``why_not_granted``)."""
+    from optimizer.explain.refusals import why_not_granted
+
+    def asked(shift: str | None, want: bool) -> str:
+        label = "any shift" if shift is None else problem.shift(shift).label
+        if want:
+            return label
+        return "day off" if shift is None else f"no {label}"
+
+    rows = [
+        {
+            "Date": problem.date_of(r.day).strftime("%a %d %b"),
+            "Staff": r.name,
+            "Request": asked(r.shift, r.want),
+            "Weight": r.weight,
+            "Why": r.why,
+        }
+        for r in why_not_granted(problem, roster)
+    ]
+    return pd.DataFrame(rows, columns=["Date", "Staff", "Request", "Weight", "Why"])
+
+
+def why_not_granted_section(table: pd.DataFrame) -> None:
+    """The "Why not granted?" expander: one row per ungranted request, with the reason."""
+    if table.empty:
+        return
+    requests = "request" if len(table) == 1 else "requests"
+    with st.expander(f"Why not granted? ({len(table)} {requests})"):
+        st.caption(
+            "For each request the roster does not grant, the one change that would grant "
+            "it (the person off that day, or on the wanted shift), checked in this order: "
+            "away, pinned, a hard rule (the checker's words), or what that change alone "
+            "would cost against the request's weight. Others could be moved too: the "
+            "solver weighed that."
         )
         st.dataframe(
             table,
@@ -180,6 +224,9 @@ def render() -> None:
         )
         penalty_list(table, f"penalty_rules_{family.revision}")
         why_short_section(family.cached("why_short", lambda: why_short_table(problem, roster)))
+        why_not_granted_section(
+            family.cached("why_not_granted", lambda: why_not_granted_table(problem, roster))
+        )
 
 
 def penalty_list(table: pd.DataFrame, key: str) -> None:

@@ -57,6 +57,7 @@ def print_roster_summary(problem: RosterProblem, result: Result, top: int) -> No
             said = why.get((penalty.day, penalty.shift, penalty.skill))
             if penalty.rule == "under_cover" and said:
                 out.print(f"    why: {said}")
+        print_refusals(problem, result, penalties)
 
 
 WHY_SHORT_SHOWN = 5
@@ -75,6 +76,28 @@ def _why_short(
     if not demands:
         return {}
     return {(f.day, f.shift, f.skill): f.why for f in why_short(problem, result, demands)}
+
+
+REFUSALS_SHOWN = 3
+"""Ungranted requests explained in the summary, the heaviest first."""
+
+
+def print_refusals(problem: RosterProblem, result: Result, penalties: list[Penalty]) -> None:
+    """``Requests not granted (N):`` and why, for the ``REFUSALS_SHOWN`` heaviest
+    (``penalties``: the roster's, most expensive first; only those shown are explained)."""
+    from optimizer.explain.refusals import why_not_granted
+    from optimizer.explain.refusals.why import request_key
+    from optimizer.explain.refusals.words import REQUEST_RULES
+
+    refused = [request_key(p) for p in penalties if p.rule in REQUEST_RULES]
+    if not refused:
+        return
+    heaviest = refused[:REFUSALS_SHOWN]
+    found = why_not_granted(problem, result, requests=set(heaviest))
+    found.sort(key=lambda r: heaviest.index((r.staff, r.day, r.shift, r.want)))
+    out.print(f"Requests not granted ({len(refused)}):")
+    for refusal in found[:REFUSALS_SHOWN]:
+        out.print(f"  • {refusal.message}")
 
 
 def print_cases_summary(problem: Any, result: Result) -> None:

@@ -32,6 +32,9 @@ def _no_solution(result: Result, what: str, *more: tuple[str, Any]) -> pd.DataFr
 def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataFrame]:
     if result.roster is None:  # an empty grid and all cover short would look like a roster
         return {"Summary": _no_solution(result, "roster")}
+    from optimizer.explain.refusals import why_not_granted
+    from optimizer.explain.refusals.why import request_key
+    from optimizer.explain.refusals.words import REQUEST_RULES
     from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
     from optimizer.explain.shortfalls import why_short
 
@@ -116,6 +119,9 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
             for load in kpis.staff
         ]
     )
+    refused = {
+        (r.staff, r.day, r.shift, r.want): r.why for r in why_not_granted(problem, result.roster)
+    }
     sheets["Penalties"] = pd.DataFrame(
         [
             {
@@ -128,10 +134,13 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
                 if p.staff in problem.staff_index
                 else p.staff,
                 "What": p.message,
+                "Why not granted": refused.get(request_key(p), "")
+                if p.rule in REQUEST_RULES
+                else "",
             }
             for p in penalty_breakdown(problem, result.roster)
         ],
-        columns=["Cost", "Rule", "Date", "Staff", "What"],
+        columns=["Cost", "Rule", "Date", "Staff", "What", "Why not granted"],
     )
     sheets["Summary"] = pd.DataFrame(
         [
