@@ -4,7 +4,7 @@ Modules, one concept each: ``records`` (``RequestRefusal``), ``why`` (the change
 would grant a request, judged in order: away, pinned, a hard rule, what it costs) and
 ``words`` (the request, the effects of granting it and the sentence). The checker does
 the judging, through the shortfalls' ``PersonCheck`` (a one-person copy of the problem)
-and ``AddingCost`` (the full roster with one day changed).
+and ``FullRosterCheck`` (the full roster with one day changed).
 """
 
 from optimizer.explain.refusals.records import RequestRefusal

@@ -10,7 +10,7 @@ from optimizer.check.roster import check_roster
 from optimizer.explain.refusals.records import RefusalKind, RequestRefusal
 from optimizer.explain.refusals.words import REQUEST_RULES, asked, costed, impossible, none_open
 from optimizer.explain.roster import roster_of
-from optimizer.explain.shortfalls.adding_cost import AddingCost, Change
+from optimizer.explain.shortfalls.day_change import Change, FullRosterCheck
 from optimizer.explain.shortfalls.one_person import PersonCheck
 from optimizer.model.result import Result, RosterSolution
 from optimizer.model.roster import RosterProblem
@@ -57,7 +57,8 @@ def why_not_granted(
 
 def request_key(penalty: Penalty) -> RequestKey:
     """The (staff, day, shift, want) of a request penalty."""
-    return (penalty.staff or "", penalty.day or 0, penalty.shift, penalty.rule == REQUEST_RULES[0])
+    wanted_on = penalty.rule == "shift_on_request"  # else shift_off_request
+    return (penalty.staff or "", penalty.day or 0, penalty.shift, wanted_on)
 
 
 class _Judge:
@@ -71,7 +72,7 @@ class _Judge:
         for pin in problem.pins:
             self.pins.setdefault((pin.staff, pin.day), pin.shift)
         self.checks: dict[str, PersonCheck] = {}
-        self.adding = AddingCost(problem, roster, report)
+        self.full = FullRosterCheck(problem, roster, report)
 
     def explain(self, penalty: Penalty) -> RequestRefusal:
         """The refusal of one request penalty: the change that grants it, and why not."""
@@ -131,7 +132,7 @@ class _Judge:
         stop = self._stop(staff, day, option)
         if stop is not None:
             return stop
-        change = self.adding.change(staff, day, option)
+        change = self.full.change(staff, day, option)
         if change.broken:  # a ward's hard rule, e.g. minimum cover
             return "rule", change.broken[0].rule, change.broken[0].message
         return change

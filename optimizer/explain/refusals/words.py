@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from optimizer.check.report import Penalty
-from optimizer.explain.shortfalls.adding_cost import Change
+from optimizer.explain.shortfalls.day_change import Change
 from optimizer.explain.shortfalls.words import SOLVE_LONGER
 from optimizer.model.roster import RosterProblem
 

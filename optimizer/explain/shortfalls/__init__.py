@@ -3,8 +3,9 @@
 Modules, one concept each: ``records`` (``Candidate``, ``Shortfall``), ``why`` (sorting
 every qualified person not on a short shift into away, pinned, another shift, blocked
 by a hard rule or free), ``one_person`` (the checker on a one-person copy of the
-problem: the hard rule adding the shift breaks), ``adding_cost`` (the checker on the
-full roster: what adding a free person costs) and ``words`` (reasons and the sentence).
+problem: the hard rule adding the shift breaks), ``day_change`` (the checker on the
+full roster with one day changed: what adding a free person costs) and ``words``
+(reasons and the sentence).
 """
 
 from optimizer.explain.shortfalls.records import Candidate, Shortfall

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from optimizer.check.report import CheckReport, Penalty, Violation
 from optimizer.check.roster import check_roster
 from optimizer.explain.roster import roster_of
-from optimizer.explain.shortfalls.adding_cost import AddingCost
+from optimizer.explain.shortfalls.day_change import FullRosterCheck
 from optimizer.explain.shortfalls.one_person import PersonCheck
 from optimizer.explain.shortfalls.records import Candidate, Shortfall
 from optimizer.explain.shortfalls.words import free_reason, pinned_reason, sentence
@@ -70,7 +70,7 @@ class _Sorter:
         self.checks: dict[str, PersonCheck] = {}
         self.rules: dict[tuple[str, int, str], Violation | None] = {}
         self.costs: dict[tuple[str, int, str], Candidate] = {}
-        self.adding: AddingCost | None = None
+        self.full: FullRosterCheck | None = None
 
     def explain(self, penalty: Penalty) -> Shortfall:
         """The shortfall of one under-cover penalty, everybody qualified sorted."""
@@ -134,10 +134,10 @@ class _Sorter:
         """A free person, with what adding them would do to the full roster's objective."""
         key = (person.id, day, shift)
         if key not in self.costs:
-            if self.adding is None:
-                self.adding = AddingCost(self.problem, self.roster, self.report)
-            change, brought = self.adding.of(person.id, day, shift)
-            costs = [p for p in brought if p.rule != "under_cover"]
+            if self.full is None:
+                self.full = FullRosterCheck(self.problem, self.roster, self.report)
+            added = self.full.change(person.id, day, shift)
+            change, costs = added.cost, [p for p in added.brought if p.rule != "under_cover"]
             reason = free_reason(change, costs, person.label)
             self.costs[key] = Candidate(
                 staff=person.id, name=person.label, reason=reason, cost_change=change

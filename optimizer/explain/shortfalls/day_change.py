@@ -26,8 +26,9 @@ class Change:
     """Hard rules the change breaks that the roster keeps (e.g. minimum cover)."""
 
 
-class AddingCost:
-    """The roster and its checked objective, kept once for every candidate."""
+class FullRosterCheck:
+    """The full roster and its checked objective, kept once; ``change`` asks the checker
+    about one changed day (as ``PersonCheck`` does on a one-person copy)."""
 
     def __init__(self, problem: RosterProblem, roster: RosterSolution, report: CheckReport) -> None:
         self.problem = problem
@@ -36,12 +37,6 @@ class AddingCost:
         self.penalties = report.penalties
         self.messages = {p.message for p in report.penalties}
         self.violations = {v.message for v in report.violations}
-
-    def of(self, staff: str, day: int, shift: str) -> tuple[int, list[Penalty]]:
-        """The objective change of adding ``shift`` on ``day`` for ``staff`` (off that day),
-        and the penalties that adding it brings (that the roster does not pay now)."""
-        change = self.change(staff, day, shift)
-        return change.cost, change.brought
 
     def change(self, staff: str, day: int, shift: str | None) -> Change:
         """The full roster with ``staff`` on ``shift`` on ``day`` (None: off that day)
