@@ -62,15 +62,23 @@ def why_short_table(problem: RosterProblem, roster: RosterSolution) -> pd.DataFr
 
 def why_short_section(table: pd.DataFrame) -> None:
     """The "Why short?" expander: one row per understaffed shift, with the reasons."""
+    shifts = "shift" if len(table) == 1 else "shifts"
+    _why_expander(
+        f"Why short? ({len(table)} understaffed {shifts})",
+        "Everybody qualified who is not on the shift, in the first group that fits: "
+        "away, pinned elsewhere, on another shift, stopped by a hard rule (the "
+        "checker's words), or free (what adding them would cost).",
+        table,
+    )
+
+
+def _why_expander(title: str, caption: str, table: pd.DataFrame) -> None:
+    """An expander holding ``caption`` and ``table`` with its wide Why column (nothing
+    when the table is empty)."""
     if table.empty:
         return
-    shifts = "shift" if len(table) == 1 else "shifts"
-    with st.expander(f"Why short? ({len(table)} understaffed {shifts})"):
-        st.caption(
-            "Everybody qualified who is not on the shift, in the first group that fits: "
-            "away, pinned elsewhere, on another shift, stopped by a hard rule (the "
-            "checker's words), or free (what adding them would cost)."
-        )
+    with st.expander(title):
+        st.caption(caption)
         st.dataframe(
             table,
             hide_index=True,
@@ -104,23 +112,16 @@ def why_not_granted_table(problem: RosterProblem, roster: RosterSolution) -> pd.
 
 def why_not_granted_section(table: pd.DataFrame) -> None:
     """The "Why not granted?" expander: one row per ungranted request, with the reason."""
-    if table.empty:
-        return
     requests = "request" if len(table) == 1 else "requests"
-    with st.expander(f"Why not granted? ({len(table)} {requests})"):
-        st.caption(
-            "For each request the roster does not grant, the one change that would grant "
-            "it (the person off that day, or on the wanted shift), checked in this order: "
-            "away, pinned, a hard rule (the checker's words), or what that change alone "
-            "would cost against the request's weight. Others could be moved too: the "
-            "solver weighed that."
-        )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={"Why": st.column_config.TextColumn("Why", width="large")},
-        )
+    _why_expander(
+        f"Why not granted? ({len(table)} {requests})",
+        "For each request the roster does not grant, the one change that would grant "
+        "it (the person off that day, or on the wanted shift), checked in this order: "
+        "away, pinned, a hard rule (the checker's words), or what that change alone "
+        "would cost against the request's weight. Others could be moved too: the "
+        "solver weighed that.",
+        table,
+    )
 
 
 def kpi_row(family: Family) -> None:
