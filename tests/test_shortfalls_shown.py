@@ -78,3 +78,38 @@ def test_workbook_coverage_sheet_says_why_short() -> None:
     assert row[1:6] == ["E", "RN", 8, 1, 7]
     assert row[6].startswith("Of the 9 RN staff not on it: 2 are away (Ana Away: annual leave")
     assert "Quinn Request: would raise the penalty by 50" in row[6]
+
+
+def test_check_explain_prints_the_why_lines_of_a_roster_made_elsewhere(tmp_path: Path) -> None:
+    from optimizer.io.roster_csv import write_roster_csv
+
+    ward, roster = tmp_path / "planted.json", tmp_path / "by-hand.csv"
+    save_project(planted_ward(), ward)
+    write_roster_csv(planted_roster(), roster)
+    plain = CliRunner().invoke(app, ["check", str(ward), str(roster)])
+    explained = CliRunner().invoke(app, ["check", str(ward), str(roster), "--explain"])
+    assert plain.exit_code == explained.exit_code == 0, explained.output
+    objective = check(planted_ward(), planted_roster()).objective
+    last = f"feasible=yes violations=0 objective={objective}"
+    assert plain.output.strip().splitlines() == [last]
+    lines = explained.output.strip().splitlines()
+    assert lines[-1] == last
+    bullet = lines.index("  • Early shift Tue 2 Jan: 7 RN short (700)")
+    assert lines[bullet + 1].startswith("    why: Of the 9 RN staff not on it: 2 are away")
+
+
+def test_check_explain_adds_nothing_to_a_roster_that_breaks_a_rule(tmp_path: Path) -> None:
+    from optimizer.io.roster_csv import write_roster_csv
+    from optimizer.model.result import Assignment, RosterSolution
+
+    ward, roster = tmp_path / "planted.json", tmp_path / "by-hand.csv"
+    save_project(planted_ward(), ward)
+    broken = RosterSolution(
+        assignments=(*planted_roster().assignments, Assignment(staff="A", day=1, shift="E"))
+    )  # Ana is on annual leave that day
+    write_roster_csv(broken, roster)
+    explained = CliRunner().invoke(app, ["check", str(ward), str(roster), "--explain"])
+    assert explained.exit_code == 1
+    lines = explained.output.strip().splitlines()
+    assert lines[0].startswith("VIOLATION unavailable: ")
+    assert not any("why:" in line or "Top penalties" in line for line in lines)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from optimizer.cli.console import out
 from optimizer.cli.errors import clean_errors
 from optimizer.cli.help_texts import FORMAT_HELP, INPUT_HELP
+from optimizer.model.result import CaseSchedule, RosterSolution
 
 MAX_LISTED_VIOLATIONS = 50
 """``check`` lists at most this many broken rules, then counts the rest by rule."""
@@ -40,6 +41,15 @@ def check_command(
         ),
     ],
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="for a feasible solution, also the summary solve prints: measures, costs, "
+            "top penalties (why shifts are short, why requests were not granted) or rooms "
+            "and case reasons",
+        ),
+    ] = False,
 ) -> None:
     """Re-verify a solution: every broken hard rule and the recomputed objective."""
     from optimizer.check import check
@@ -53,8 +63,24 @@ def check_command(
         out.print(f"VIOLATION {violation.rule}: {violation.message}")
     if len(report.violations) > MAX_LISTED_VIOLATIONS:
         out.print(_more_violations([v.rule for v in report.violations[MAX_LISTED_VIOLATIONS:]]))
+    if explain and report.feasible:
+        _print_explanation(problem, solution, report.objective)
     out.print(
         f"feasible={'yes' if report.feasible else 'no'} violations={len(report.violations)} "
         f"objective={report.objective}"
     )
     raise typer.Exit(0 if report.feasible else 1)
+
+
+def _print_explanation(
+    problem: Any, solution: RosterSolution | CaseSchedule, objective: int
+) -> None:
+    """``solve``'s summary for a checked solution (a roster made by hand, say)."""
+    from optimizer.cli.summaries import print_solution
+    from optimizer.model.result import Result, SolveStatus
+
+    if isinstance(solution, RosterSolution):
+        result = Result(status=SolveStatus.FEASIBLE, objective=objective, roster=solution)
+    else:
+        result = Result(status=SolveStatus.FEASIBLE, objective=objective, schedule=solution)
+    print_solution(problem, result.model_copy(update={"backend": "check"}), lexicographic=False)
