@@ -11,6 +11,7 @@ import pytest
 from optimizer.check.roster import check_roster
 from optimizer.errors import InputError
 from optimizer.explain.refusals import RequestRefusal, why_not_granted
+from optimizer.explain.refusals.words import REQUEST_RULES
 from optimizer.explain.roster import penalty_breakdown
 from optimizer.io.load import load_roster
 from optimizer.model.result import Assignment, Result, RosterSolution, SolveStatus
@@ -20,14 +21,13 @@ from optimizer.model.roster import (
     Pin,
     RosterProblem,
     ShiftRequest,
-    ShiftType,
     Staff,
     Unavailability,
 )
+from tests.test_explain_shortfalls import PLANTED_SHIFTS
 from tests.verify import solve_verified
 
 DEMO_WARD = "data/demo_ward.json"
-REQUEST_RULES = ("shift_on_request", "shift_off_request")
 
 
 def request_ward() -> RosterProblem:
@@ -43,13 +43,7 @@ def request_ward() -> RosterProblem:
         name="requests",
         start_date=dt.date(2024, 1, 1),  # a Monday
         num_days=3,
-        shifts=(
-            ShiftType(id="E", name="Early", start="07:00", length_minutes=480),
-            ShiftType(
-                id="L", name="Late", start="14:00", length_minutes=480, forbidden_next=("E",)
-            ),
-            ShiftType(id="N", name="Night", start="21:00", length_minutes=600, min_rest_hours=11),
-        ),
+        shifts=PLANTED_SHIFTS,
         staff=(
             Staff(id="C", name="Cora Cover", skills=("RN",)),
             Staff(id="D", name="Dan Early", skills=("RN",)),

@@ -29,6 +29,14 @@ from tests.verify import solve_verified
 DEMO_WARD = "data/demo_ward.json"
 
 
+PLANTED_SHIFTS = (
+    ShiftType(id="E", name="Early", start="07:00", length_minutes=480),
+    ShiftType(id="L", name="Late", start="14:00", length_minutes=480, forbidden_next=("E",)),
+    ShiftType(id="N", name="Night", start="21:00", length_minutes=600, min_rest_hours=11),
+)
+"""Early, Late (no Early after it) and Night (11 h rest after it)."""
+
+
 def planted_ward() -> RosterProblem:
     """Mon 1 – Wed 3 Jan 2024; the Early shift on Tue 2 Jan needs 8 RNs, only Cy is on it.
 
@@ -42,13 +50,7 @@ def planted_ward() -> RosterProblem:
         name="planted",
         start_date=dt.date(2024, 1, 1),  # a Monday
         num_days=3,
-        shifts=(
-            ShiftType(id="E", name="Early", start="07:00", length_minutes=480),
-            ShiftType(
-                id="L", name="Late", start="14:00", length_minutes=480, forbidden_next=("E",)
-            ),
-            ShiftType(id="N", name="Night", start="21:00", length_minutes=600, min_rest_hours=11),
-        ),
+        shifts=PLANTED_SHIFTS,
         staff=(
             Staff(id="A", name="Ana Away", skills=("RN",)),
             Staff(id="B", name="Bea Both", skills=("RN",)),
