@@ -255,6 +255,17 @@ def test_only_the_requests_asked_about_and_a_result_without_a_roster() -> None:
     assert raised.value.field == "solution"
 
 
+def test_at_most_the_heaviest_requests_are_explained_in_their_order() -> None:
+    problem, roster = request_ward(), request_roster()
+    every = why_not_granted(problem, roster)
+    heaviest = max(r.weight for r in every)
+    two = why_not_granted(problem, roster, most=2)
+    assert len(every) > 2 and len(two) == 2
+    assert heaviest in {r.weight for r in two}
+    assert min(r.weight for r in two) >= sorted((r.weight for r in every), reverse=True)[1]
+    assert [r for r in every if r in two] == two  # the order kept
+
+
 def test_demo_ward_every_ungranted_request_is_explained_once() -> None:
     problem = load_roster(DEMO_WARD)
     result, report = solve_verified(problem, time_limit=5, workers=1, seed=3)

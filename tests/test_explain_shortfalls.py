@@ -188,6 +188,22 @@ def test_any_staff_demands_count_everyone_and_only_short_demands_are_explained()
     assert why_short(problem, planted_roster(), demands={(1, "L", "RN")}) == []
 
 
+def test_at_most_the_costliest_shortfalls_are_explained() -> None:
+    from optimizer.explain.roster import costliest
+
+    problem = load_roster(DEMO_WARD)
+    result, _ = solve_verified(problem, time_limit=2, workers=1, seed=3)
+    every = why_short(problem, result)
+    three = why_short(problem, result, most=3)
+    assert len(every) > 3 and len(three) == 3
+    assert (
+        sorted((s.cost for s in three), reverse=True)
+        == sorted((s.cost for s in every), reverse=True)[:3]
+    )
+    assert [s for s in every if s in three] == three
+    assert costliest([], 2) == []
+
+
 def test_a_result_without_a_roster_is_refused() -> None:
     with pytest.raises(InputError, match="holds no solution") as raised:
         why_short(planted_ward(), Result(status=SolveStatus.INFEASIBLE))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboards.state import Family, workspace
 from dashboards.widgets import solve_controls, status_line
+from optimizer.explain.roster import WHY_AT_MOST
 from optimizer.model.result import RosterSolution, SolveStatus
 from optimizer.model.roster import RosterProblem
 
@@ -55,7 +56,7 @@ def why_short_table(problem: RosterProblem, roster: RosterSolution) -> pd.DataFr
             "Short": f.short,
             "Why": f.why,
         }
-        for f in why_short(problem, roster)
+        for f in why_short(problem, roster, most=WHY_AT_MOST)
     ]
     return pd.DataFrame(rows, columns=["Date", "Shift", "Skill", "Short", "Why"])
 
@@ -67,7 +68,8 @@ def why_short_section(table: pd.DataFrame) -> None:
         f"Why short? ({len(table)} understaffed {shifts})",
         "Everybody qualified who is not on the shift, in the first group that fits: "
         "away, pinned elsewhere, on another shift, stopped by a hard rule (the "
-        "checker's words), or free (what adding them would cost).",
+        "checker's words), or free (what adding them would cost). At most the "
+        f"{WHY_AT_MOST} costliest shortfalls are explained.",
         table,
     )
 
@@ -105,7 +107,7 @@ def why_not_granted_table(problem: RosterProblem, roster: RosterSolution) -> pd.
             "Weight": r.weight,
             "Why": r.why,
         }
-        for r in why_not_granted(problem, roster)
+        for r in why_not_granted(problem, roster, most=WHY_AT_MOST)
     ]
     return pd.DataFrame(rows, columns=["Date", "Staff", "Request", "Weight", "Why"])
 
@@ -119,7 +121,7 @@ def why_not_granted_section(table: pd.DataFrame) -> None:
         "it (the person off that day, or on the wanted shift), checked in this order: "
         "away, pinned, a hard rule (the checker's words), or what that change alone "
         "would cost against the request's weight. Others could be moved too: the "
-        "solver weighed that.",
+        f"solver weighed that. At most the {WHY_AT_MOST} heaviest requests are explained.",
         table,
     )
 

@@ -98,6 +98,19 @@ def roster_of(problem: RosterProblem, solution: Result | RosterSolution) -> Rost
     )
 
 
+WHY_AT_MOST = 100
+"""Short shifts, and refused requests, the workbook and the dashboard explain: the
+costliest (on Curtois–Qu Instance20, 765 refused requests took 17 s to explain)."""
+
+
+def costliest(penalties: list[Penalty], most: int | None) -> list[Penalty]:
+    """``penalties`` in their order, only the ``most`` costliest kept (None: all)."""
+    if most is None or len(penalties) <= most:
+        return penalties
+    kept = {id(p) for p in sorted(penalties, key=lambda p: -p.cost)[:most]}
+    return [p for p in penalties if id(p) in kept]
+
+
 def _kind(value: object) -> str:
     """``value``'s type for a message, e.g. 'a CaseSchedule' or 'None'."""
     return "None" if value is None else f"a {type(value).__name__}"

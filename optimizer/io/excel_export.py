@@ -35,7 +35,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
     from optimizer.explain.refusals import why_not_granted
     from optimizer.explain.refusals.why import request_key
     from optimizer.explain.refusals.words import REQUEST_RULES
-    from optimizer.explain.roster import RULE_LABELS, penalty_breakdown, roster_kpis
+    from optimizer.explain.roster import RULE_LABELS, WHY_AT_MOST, penalty_breakdown, roster_kpis
     from optimizer.explain.shortfalls import why_short
 
     roster = result.roster.by_staff_day()
@@ -75,7 +75,11 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
         skills = problem.person(staff_id).skills if staff_id in problem.staff_index else ()
         for skill in (None, *skills):
             counts[(d, shift_id, skill)] = counts.get((d, shift_id, skill), 0) + 1
-    why = {(f.day, f.shift, f.skill): f.why for f in why_short(problem, result.roster)}
+    why = {
+        (f.day, f.shift, f.skill): f.why
+        for f in why_short(problem, result.roster, most=WHY_AT_MOST)
+    }
+    unexplained = f"not explained: only the {WHY_AT_MOST} costliest are"
     coverage = [
         {
             "Date": dates[c.day],
@@ -84,7 +88,8 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
             "Required": c.required,
             "Assigned": counts.get((c.day, c.shift, c.skill), 0),
             "Short": max(0, c.required - counts.get((c.day, c.shift, c.skill), 0)),
-            "Why short": why.get((c.day, c.shift, c.skill), ""),
+            "Why short": why.get((c.day, c.shift, c.skill), "")
+            or (unexplained if c.required > counts.get((c.day, c.shift, c.skill), 0) else ""),
         }
         for c in sorted(problem.cover, key=lambda c: (c.day, problem.shift_index.get(c.shift, 0)))
         if c.day < problem.num_days
@@ -120,7 +125,8 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
         ]
     )
     refused = {
-        (r.staff, r.day, r.shift, r.want): r.why for r in why_not_granted(problem, result.roster)
+        (r.staff, r.day, r.shift, r.want): r.why
+        for r in why_not_granted(problem, result.roster, most=WHY_AT_MOST)
     }
     sheets["Penalties"] = pd.DataFrame(
         [
@@ -134,7 +140,7 @@ def _roster_sheets(problem: RosterProblem, result: Result) -> dict[str, pd.DataF
                 if p.staff in problem.staff_index
                 else p.staff,
                 "What": p.message,
-                "Why not granted": refused.get(request_key(p), "")
+                "Why not granted": refused.get(request_key(p), unexplained)
                 if p.rule in REQUEST_RULES
                 else "",
             }

@@ -9,7 +9,7 @@ from optimizer.check.report import CheckReport, Penalty
 from optimizer.check.roster import check_roster
 from optimizer.explain.refusals.records import RefusalKind, RequestRefusal
 from optimizer.explain.refusals.words import REQUEST_RULES, asked, costed, impossible, none_open
-from optimizer.explain.roster import roster_of
+from optimizer.explain.roster import costliest, roster_of
 from optimizer.explain.shortfalls.day_change import Change, FullRosterCheck
 from optimizer.explain.shortfalls.one_person import PersonCheck
 from optimizer.model.result import Result, RosterSolution
@@ -26,6 +26,7 @@ def why_not_granted(
     problem: RosterProblem,
     solution: Result | RosterSolution,
     requests: Collection[RequestKey] | None = None,
+    most: int | None = None,
 ) -> list[RequestRefusal]:
     """One ``RequestRefusal`` per request the roster does not grant (the checker's
     request penalties), by day, person and shift, each with one reason and a sentence.
@@ -33,6 +34,7 @@ def why_not_granted(
     ``solution``: a roster or a ``Result`` holding one; a ``Result`` without one
     (INFEASIBLE, UNKNOWN) raises ``InputError`` naming field ``solution``.
     ``requests``: only these (staff, day, shift, want), e.g. the heaviest few; None: all.
+    ``most``: at most this many, the heaviest (each costs a check of the whole roster).
     """
     roster = roster_of(problem, solution)
     report = check_roster(problem, roster)
@@ -49,6 +51,7 @@ def why_not_granted(
             p.rule,
         ),
     )
+    refused = costliest(refused, most)
     if not refused:
         return []
     judge = _Judge(problem, roster, report)

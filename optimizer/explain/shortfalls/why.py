@@ -8,7 +8,7 @@ from collections.abc import Collection
 
 from optimizer.check.report import CheckReport, Penalty, Violation
 from optimizer.check.roster import check_roster
-from optimizer.explain.roster import roster_of
+from optimizer.explain.roster import costliest, roster_of
 from optimizer.explain.shortfalls.day_change import FullRosterCheck
 from optimizer.explain.shortfalls.one_person import PersonCheck
 from optimizer.explain.shortfalls.records import Candidate, Shortfall
@@ -21,6 +21,7 @@ def why_short(
     problem: RosterProblem,
     solution: Result | RosterSolution,
     demands: Collection[tuple[int, str, str | None]] | None = None,
+    most: int | None = None,
 ) -> list[Shortfall]:
     """One ``Shortfall`` per cover demand the roster leaves short (the checker's
     under-cover penalties), by day, shift and demand, each with every qualified person
@@ -29,7 +30,8 @@ def why_short(
     ``solution``: a roster or a ``Result`` holding one; a ``Result`` without one
     (INFEASIBLE, UNKNOWN) raises ``InputError`` naming field ``solution``.
     ``demands``: only these (day, shift, skill) demands (skill None: any staff), e.g.
-    the costliest few; None: all.
+    the costliest few; None: all. ``most``: at most this many, the costliest (a large
+    roster's every shortfall can take seconds).
     """
     roster = roster_of(problem, solution)
     report = check_roster(problem, roster)
@@ -46,6 +48,7 @@ def why_short(
             order.get((p.day or 0, p.shift or "", p.skill), 0),
         ),
     )
+    shorts = costliest(shorts, most)
     if not shorts:
         return []
     sorter = _Sorter(problem, roster, report)
