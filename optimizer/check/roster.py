@@ -31,6 +31,11 @@ def _runs(worked: list[bool], value: bool) -> Iterator[tuple[int, int]]:
             start = None
 
 
+def _days_count(number: int) -> str:
+    """``1 day``, ``2 days``."""
+    return f"{number} day" if number == 1 else f"{number} days"
+
+
 class _RosterChecker:
     """Walks one roster against one problem, collecting violations and penalties."""
 
@@ -208,7 +213,7 @@ class _RosterChecker:
             if length < contract.min_consecutive_work and not touches_border:
                 self._violate(
                     "min_consecutive_work",
-                    f"{self._name(staff_id)} works only {length} day(s) in a row "
+                    f"{self._name(staff_id)} works only {_days_count(length)} in a row "
                     f"({self._days(first, last)}); the contract needs "
                     f"{contract.min_consecutive_work}",
                     staff=staff_id,
@@ -222,7 +227,7 @@ class _RosterChecker:
             if length < contract.min_consecutive_off:
                 self._violate(
                     "min_consecutive_off",
-                    f"{self._name(staff_id)} has only {length} day(s) off in a row "
+                    f"{self._name(staff_id)} has only {_days_count(length)} off in a row "
                     f"({self._days(first, last)}); the contract needs "
                     f"{contract.min_consecutive_off}",
                     staff=staff_id,
